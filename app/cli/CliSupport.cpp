@@ -1,0 +1,96 @@
+#include "CliSupport.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/Error.h"
+
+#ifndef SIAMESE_SHARED_DATA_DIR
+#define SIAMESE_SHARED_DATA_DIR "../shared/data"
+#endif
+
+namespace siamese::cli {
+namespace {
+
+StopToken g_interrupt;
+volatile std::sig_atomic_t g_interruptCount = 0;
+
+void onInterrupt(int signal) {
+  g_interrupt.requestStop();
+  if (++g_interruptCount > 1) {
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
+}
+
+std::string formatDuration(double seconds) {
+  const long s = long(seconds + 0.5);
+  char text[32];
+  if (s >= 3600) {
+    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%ld:%02ld", s / 60, s % 60);
+  }
+  return text;
+}
+
+}  // namespace
+
+ProgressBar::ProgressBar(std::string label, std::string unit)
+    : m_label(std::move(label)), m_unit(std::move(unit)), m_tty(::isatty(STDERR_FILENO) == 1) {}
+
+void ProgressBar::update(const Progress& p) {
+  const double fraction = p.total ? double(p.done) / double(p.total) : 0.0;
+  const double eta = p.unitsPerSecond > 0 && p.total > p.done ? double(p.total - p.done) / p.unitsPerSecond : 0.0;
+  char stats[160];
+  std::snprintf(stats, sizeof stats, "%zu/%zu  %.1f %s/s  ETA %s%s%s", p.done, p.total, p.unitsPerSecond,
+                m_unit.c_str(), formatDuration(eta).c_str(), p.message.empty() ? "" : "  ", p.message.c_str());
+  if (m_tty) {
+    constexpr int kWidth = 30;
+    const int filled = int(fraction * kWidth);
+    std::string bar(std::size_t(filled), '#');
+    bar.resize(kWidth, '.');
+    std::fprintf(stderr, "\r%s [%s] %3d%%  %s\033[K", m_label.c_str(), bar.c_str(), int(fraction * 100), stats);
+    m_drawn = true;
+  } else {
+    const int decile = int(fraction * 10);
+    if (decile == m_lastDecile) return;
+    m_lastDecile = decile;
+    std::fprintf(stderr, "%s %3d%%  %s\n", m_label.c_str(), decile * 10, stats);
+  }
+  std::fflush(stderr);
+}
+
+void ProgressBar::finish() {
+  if (m_tty && m_drawn) std::fprintf(stderr, "\n");
+  m_drawn = false;
+}
+
+StopToken& interruptToken() { return g_interrupt; }
+
+void installInterruptHandler() {
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+}
+
+std::string sharedDataDir() {
+  if (const char* env = std::getenv("SIAMESE_DATA"); env && *env) return env;
+  return SIAMESE_SHARED_DATA_DIR;
+}
+
+void parseGrid(const std::string& text, int& columns, int& rows) {
+  const auto x = text.find('x');
+  try {
+    if (x == std::string::npos) throw std::invalid_argument("no x");
+    columns = std::stoi(text.substr(0, x));
+    rows = std::stoi(text.substr(x + 1));
+  } catch (const std::exception&) {
+    throw Error("grid must look like 7x7, got '" + text + "'");
+  }
+  if (columns < 1 || rows < 1 || columns > 100 || rows > 100) throw Error("grid must be between 1x1 and 100x100");
+}
+
+}  // namespace siamese::cli

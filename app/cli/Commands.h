@@ -1,0 +1,48 @@
+#pragma once
+// Each CLI command registers itself on the application; main() only wires
+// them together. Commands print results to stdout and progress/errors to
+// stderr.
+
+namespace CLI {
+class App;
+}
+
+namespace siamese::cli {
+
+void addPrepareCommand(CLI::App& app);
+void addCacheInfoCommand(CLI::App& app);
+void addPairsCommand(CLI::App& app);
+void addMontageCommand(CLI::App& app);
+void addLfwPairsCommand(CLI::App& app);
+void addDetectCommand(CLI::App& app);
+void addDemoCommand(CLI::App& app);
+
+}  // namespace siamese::cli
+
+// Helpers shared by commands (defined next to the command that owns them).
+#include <string>
+
+namespace siamese {
+struct Dataset;
+struct PrepareOptions;
+struct PrepareSummary;
+struct PairOptions;
+struct PairSet;
+class FaceCache;
+}  // namespace siamese
+
+namespace siamese::cli {
+
+/// Prepares with a progress bar and Ctrl-C support, then prints the summary.
+PrepareSummary prepareWithProgress(const Dataset& dataset, const std::string& cachePath,
+                                   const PrepareOptions& options, bool retryFailures);
+
+/// Builds pairs, prints the checks, writes train/validation/test CSVs into
+/// `outDir`. Returns the pair set.
+PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir);
+
+/// Renders a montage of the pairs in `pairsCsv` and writes it to `outPng`.
+void writeMontage(const FaceCache& cache, const std::string& pairsCsv, const std::string& outPng,
+                  int columns, int rows, int faceSize, double threshold);
+
+}  // namespace siamese::cli

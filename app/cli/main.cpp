@@ -1,0 +1,38 @@
+// siamese: the command-line face engine of Siamese Studio.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "common/Version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Siamese Studio command line: prepare face data sets, build pairs, montages."};
+  app.set_version_flag("--version", std::string("siamese ") + siamese::kVersion);
+  app.require_subcommand(1);
+
+  siamese::cli::addDemoCommand(app);
+  siamese::cli::addPrepareCommand(app);
+  siamese::cli::addCacheInfoCommand(app);
+  siamese::cli::addPairsCommand(app);
+  siamese::cli::addMontageCommand(app);
+  siamese::cli::addLfwPairsCommand(app);
+  siamese::cli::addDetectCommand(app);
+
+  siamese::cli::installInterruptHandler();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const siamese::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
+    return 2;
+  }
+  return siamese::cli::interruptToken().stopRequested() ? 130 : 0;
+}

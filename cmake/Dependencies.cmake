@@ -1,0 +1,18 @@
+# Third-party packages, all from Debian (see scripts/setup.sh for the list).
+find_package(Threads REQUIRED)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs objdetect videoio)
+find_package(dlib REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# giflib has no CMake package: OpenCV 4.6 cannot decode GIF (the Yale faces
+# are GIFs), so we decode them ourselves.
+find_path(GIF_INCLUDE_DIR gif_lib.h REQUIRED)
+find_library(GIF_LIBRARY gif REQUIRED)
+add_library(siamese_gif INTERFACE)
+target_include_directories(siamese_gif SYSTEM INTERFACE ${GIF_INCLUDE_DIR})
+target_link_libraries(siamese_gif INTERFACE ${GIF_LIBRARY})
+
+# Files installed by Debian's data packages, used as defaults at run time.
+set(SIAMESE_DLIB_DATA_DIR "/usr/share/dlib" CACHE PATH "libdlib-data folder")
+set(SIAMESE_OPENCV_DATA_DIR "/usr/share/opencv4" CACHE PATH "opencv-data folder")

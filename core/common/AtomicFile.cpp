@@ -1,0 +1,80 @@
+#include "common/AtomicFile.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "common/Error.h"
+
+namespace siamese {
+namespace {
+
+std::string systemReason(int errorNumber) { return std::strerror(errorNumber); }
+
+void writeAtomically(const std::string& path, const char* data, std::size_t size) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw FileError(path, "cannot create file: " + systemReason(errno));
+
+  std::size_t written = 0;
+  while (written < size) {
+    const ssize_t n = ::write(fd, data + written, size - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      ::unlink(temp.c_str());
+      throw FileError(path, "cannot write file: " + systemReason(err) +
+                                (err == ENOSPC ? " (the disk is full; nothing was replaced)" : ""));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    throw FileError(path, "cannot flush file to disk: " + systemReason(err));
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    throw FileError(path, "cannot replace file: " + systemReason(err));
+  }
+}
+
+}  // namespace
+
+void writeFileAtomically(const std::string& path, const std::string& bytes) {
+  writeAtomically(path, bytes.data(), bytes.size());
+}
+
+void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  writeAtomically(path, reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+std::vector<std::uint8_t> readFileBytes(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw FileError(path, "is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, "cannot open file: " + systemReason(errno));
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw FileError(path, "cannot read file size");
+  in.seekg(0, std::ios::beg);
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
+    throw FileError(path, "cannot read file: " + systemReason(errno));
+  }
+  return bytes;
+}
+
+}  // namespace siamese

@@ -1,0 +1,23 @@
+#pragma once
+/// \file AtomicFile.h
+/// Every file the program writes goes through here: the bytes go to a
+/// temporary file beside the target, are flushed to disk, and the temporary
+/// file is renamed over the target. A crash or a full disk leaves either the
+/// old file or the new one, never half of one.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace siamese {
+
+/// Writes `bytes` to `path` atomically. Creates missing parent folders.
+/// throws FileError naming `path` (and the system's reason) on failure; the
+/// previous content of `path`, if any, is then untouched.
+void writeFileAtomically(const std::string& path, const std::string& bytes);
+void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+/// Reads a whole file. throws FileError when it cannot be opened or read.
+std::vector<std::uint8_t> readFileBytes(const std::string& path);
+
+}  // namespace siamese
