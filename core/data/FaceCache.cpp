@@ -126,9 +126,9 @@ ScanResult scan(const std::string& path, const std::vector<std::uint8_t>& bytes,
   }
   Reader r{bytes.data(), bytes.size(), sizeof kMagic};
   const std::uint32_t version = r.u32();
-  if (version > kVersion) {
+  if (version == 0 || version > kVersion) {
     throw FileError(path, "face cache version " + std::to_string(version) +
-                              " is newer than this program reads (" + std::to_string(kVersion) + ")");
+                              " is not one this program reads (it reads version " + std::to_string(kVersion) + ")");
   }
   const std::uint32_t headerLength = r.u32();
   const std::size_t headerStart = r.pos;
@@ -269,9 +269,11 @@ FaceCacheWriter::FaceCacheWriter(const std::string& path, const CacheSettings& s
   const bool exists = fs::exists(path, ec);
   if (resume && exists) {
     const std::vector<std::uint8_t> bytes = readFileBytes(path);
+    // As in load(), the last record of a source says what it is.
     const ScanResult scanned = scan(path, bytes, [&](const RawRecord& record) {
       Reader r{record.payload, record.length};
       const std::string source = r.str();
+      (record.tag == 'F' ? m_existingFailures : m_existingFaces).erase(source);
       (record.tag == 'F' ? m_existingFaces : m_existingFailures).insert(source);
     }, nullptr);
     const std::string difference = scanned.settings.incompatibility(settings);

@@ -42,6 +42,10 @@ MnistData readMnist(const std::string& imagesPath, const std::string& labelsPath
     Image image(cols, rows, 1);
     std::memcpy(image.data(), images.data() + 16 + i * std::size_t(rows) * cols, std::size_t(rows) * cols);
     data.images.push_back(std::move(image));
+    if (labels[8 + i] > 9) {
+      throw FileError(labelsPath, "label " + std::to_string(labels[8 + i]) + " of image " + std::to_string(i) +
+                                      " is not a digit 0-9");
+    }
     data.labels.push_back(labels[8 + i]);
   }
   return data;

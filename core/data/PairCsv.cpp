@@ -1,6 +1,10 @@
 #include "data/PairCsv.h"
 
+#include <algorithm>
+#include <charconv>
 #include <fstream>
+#include <iomanip>
+#include <limits>
 #include <sstream>
 #include <unordered_map>
 
@@ -41,7 +45,7 @@ std::vector<std::string> parseCsvLine(const std::string& line) {
       inQuotes = true;
     } else if (c == ',') {
       fields.emplace_back();
-    } else if (c != '\r') {
+    } else if (c != '\r' || inQuotes) {
       fields.back() += c;
     }
   }
@@ -68,7 +72,8 @@ void writePairRows(const std::string& path, const std::vector<PairRow>& rows) {
         << quoted(row.personA) << ',' << quoted(row.personB);
     if (withDistance) {
       out << ',';
-      if (row.distance) out << *row.distance;
+      // Round-trip precision: a distance just under the threshold must stay under it.
+      if (row.distance) out << std::setprecision(std::numeric_limits<double>::max_digits10) << *row.distance;
     }
     out << '\n';
   }
@@ -98,19 +103,28 @@ std::vector<PairRow> readPairsCsv(const std::string& path) {
   std::vector<PairRow> rows;
   int lineNumber = 1;
   while (std::getline(in, line)) {
-    ++lineNumber;
+    const int rowLine = ++lineNumber;
     if (line.empty() || line == "\r") continue;
+    // A quoted field may hold a line break: keep reading until quotes pair up.
+    std::string nextLine;
+    while (std::count(line.begin(), line.end(), '"') % 2 == 1 && std::getline(in, nextLine)) {
+      ++lineNumber;
+      line += '\n' + nextLine;
+    }
     const auto f = parseCsvLine(line);
     if (f.size() < 5 || (f[2] != "0" && f[2] != "1")) {
-      throw Error(path + ":" + std::to_string(lineNumber) + ": malformed pair row '" + line + "'");
+      throw Error(path + ":" + std::to_string(rowLine) + ": malformed pair row '" + line + "'");
     }
     PairRow row{f[0], f[1], f[2] == "1", f[3], f[4], std::nullopt};
     if (withDistance && f.size() >= 6 && !f[5].empty()) {
-      try {
-        row.distance = std::stod(f[5]);
-      } catch (const std::exception&) {
-        throw Error(path + ":" + std::to_string(lineNumber) + ": distance '" + f[5] + "' is not a number");
+      // from_chars: exact, locale-independent, and it rejects trailing junk.
+      double value = 0;
+      const char* end = f[5].data() + f[5].size();
+      const auto parsed = std::from_chars(f[5].data(), end, value);
+      if (parsed.ec != std::errc() || parsed.ptr != end) {
+        throw Error(path + ":" + std::to_string(rowLine) + ": distance '" + f[5] + "' is not a number");
       }
+      row.distance = value;
     }
     rows.push_back(std::move(row));
   }

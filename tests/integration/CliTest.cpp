@@ -1,0 +1,99 @@
+// The `siamese` CLI end to end on a small real data set: prepare → cache-info
+// → pairs → montage, LFW protocol conversion, and clear errors (non-zero
+// exit, message naming the problem) on bad input.
+
+#include <filesystem>
+
+#include "data/FaceCache.h"
+#include "data/PairCsv.h"
+#include "support/TestSupport.h"
+#include "vision/ImageIO.h"
+
+namespace siamese {
+namespace {
+
+std::string run(const std::string& arguments, int expectedExit = 0) {
+  std::string output;
+  const int code = test::runCommand(test::cliPath() + " " + arguments, output);
+  EXPECT_EQ(code, expectedExit) << arguments << "\n" << output;
+  return output;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Cli, VersionIsPrinted) {
+  EXPECT_TRUE(contains(run("--version"), "siamese 0."));
+}
+
+TEST(Cli, PreparePairsAndMontageOnJohns) {
+  SIAMESE_REQUIRE_DATA("johns");
+  test::ScratchDir dir;
+  const std::string cache = dir.file("johns.cache");
+  const std::string prepared = run("prepare " + test::data("johns") + " --out " + cache + " --crop 64");
+  EXPECT_TRUE(contains(prepared, "55 photos of 5 people")) << prepared;
+  EXPECT_TRUE(contains(prepared, "photos/s")) << prepared;
+  EXPECT_TRUE(contains(prepared, "aligned 55")) << prepared;
+
+  const std::string again = run("prepare " + test::data("johns") + " --out " + cache + " --crop 64");
+  EXPECT_TRUE(contains(again, "55 photos were already in the cache")) << again;
+
+  const std::string info = run("cache-info " + cache);
+  EXPECT_TRUE(contains(info, "55 of 5 people")) << info;
+
+  // Five people cannot make three splits of two or more each with 0.7/0.15/0.15;
+  // use halves of train and test only.
+  const std::string pairs = run("pairs " + cache + " --out " + dir.file("pairs") +
+                                " --split 0.6,0,0.4 --pairs 40 --seed 7");
+  EXPECT_TRUE(contains(pairs, "exactly 50% same in every split")) << pairs;
+  EXPECT_TRUE(contains(pairs, "people in more than one split: 0")) << pairs;
+  const auto rows = readPairsCsv(dir.file("pairs/train.csv"));
+  EXPECT_EQ(rows.size(), 40u);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("pairs/validation.csv")));
+
+  run("montage " + dir.file("pairs/test.csv") + " --cache " + cache + " --out " + dir.file("m.png") +
+      " --grid 4x3 --face-size 48");
+  const Image montage = loadImage(dir.file("m.png"));
+  EXPECT_EQ(montage.width(), 4 * (2 * 48 + 6) + 6);
+  EXPECT_EQ(montage.height(), 3 * (48 + 34 + 6) + 6);
+}
+
+TEST(Cli, LfwPairsConvertsTheProtocol) {
+  SIAMESE_REQUIRE_DATA("lfw/pairs.txt");
+  test::ScratchDir dir;
+  const std::string out = run("lfw-pairs " + test::data("lfw/pairs.txt") + " --fold 3 --out " + dir.file("f3.csv"));
+  EXPECT_TRUE(contains(out, "10 folds, 6000 pairs read; 600 written")) << out;
+  const auto rows = readPairsCsv(dir.file("f3.csv"));
+  ASSERT_EQ(rows.size(), 600u);
+  EXPECT_TRUE(rows.front().same);
+  EXPECT_FALSE(rows.back().same);
+  EXPECT_TRUE(std::filesystem::exists(rows.front().sourceA)) << rows.front().sourceA;
+}
+
+TEST(Cli, BadInputGivesAClearErrorAndExitCode) {
+  test::ScratchDir dir;
+  test::writeText(dir.file("broken.jpg"), "not a photo");
+  const std::string detect = run("detect " + dir.file("broken.jpg"), 1);
+  EXPECT_TRUE(contains(detect, "broken.jpg")) << detect;
+  EXPECT_TRUE(contains(detect, "not an image")) << detect;
+
+  const std::string missing = run("prepare " + dir.file("nowhere") + " --out " + dir.file("x.cache"), 1);
+  EXPECT_TRUE(contains(missing, "not found")) << missing;
+
+  const std::string notCache = run("cache-info " + dir.file("broken.jpg"), 1);
+  EXPECT_TRUE(contains(notCache, "not a face cache")) << notCache;
+
+  run("prepare", 106);  // CLI11: a required argument is missing
+}
+
+TEST(Cli, DetectReportsFacesOfAGoodPhoto) {
+  SIAMESE_REQUIRE_DATA("lfw/images/Colin_Powell/Colin_Powell_0001.jpg");
+  test::ScratchDir dir;
+  const std::string out = run("detect " + test::data("lfw/images/Colin_Powell/Colin_Powell_0001.jpg") +
+                              " --crop-out " + dir.file("crop.png") + " --crop 96");
+  EXPECT_TRUE(contains(out, "1 face(s)")) << out;
+  EXPECT_TRUE(contains(out, "landmark-aligned")) << out;
+  EXPECT_EQ(loadImage(dir.file("crop.png")).width(), 96);
+}
+
+}  // namespace
+}  // namespace siamese

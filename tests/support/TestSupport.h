@@ -1,0 +1,77 @@
+#pragma once
+// Helpers shared by the test suites: where the shared data lives, scratch
+// folders, and generated inputs (good and bad).
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/Image.h"
+
+namespace siamese::test {
+
+/// The shared data folder (../shared/data beside the source tree, or
+/// $SIAMESE_DATA).
+std::string dataDir();
+
+/// Path under the data folder, e.g. data("lfw/images").
+std::string data(const std::string& relative);
+
+/// True when the path exists; tests call GTEST_SKIP() otherwise.
+bool haveData(const std::string& relative);
+
+/// Skips the current test, with a reason, when shared data is missing.
+#define SIAMESE_REQUIRE_DATA(relative)                                                \
+  do {                                                                                \
+    if (!::siamese::test::haveData(relative)) {                                       \
+      GTEST_SKIP() << "shared data not found: " << ::siamese::test::data(relative);   \
+    }                                                                                 \
+  } while (0)
+
+/// A fresh empty folder, removed when the object goes away.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::string& path() const { return m_path; }
+  /// path() + "/" + name
+  std::string file(const std::string& name) const;
+
+ private:
+  std::string m_path;
+};
+
+void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
+void writeText(const std::string& path, const std::string& text);
+std::vector<std::uint8_t> readBytes(const std::string& path);
+
+/// Encodes an image (".png", ".jpg", ...) with OpenCV.
+std::vector<std::uint8_t> encode(const Image& image, const std::string& extension);
+
+/// Mean absolute difference between two images of the same size and
+/// channel count (0..255).
+double meanAbsDifference(const Image& a, const Image& b);
+
+/// A JPEG with an EXIF APP1 segment carrying `orientation` (1..8) inserted
+/// after the SOI marker.
+std::vector<std::uint8_t> withExifOrientation(const std::vector<std::uint8_t>& jpeg, int orientation);
+
+/// A PNG file that is only a header announcing width×height (no pixels).
+std::vector<std::uint8_t> pngHeaderOnly(std::uint32_t width, std::uint32_t height);
+
+/// Photos placed side by side in one image (all resized to the first one's height).
+Image sideBySide(const std::vector<Image>& photos);
+
+/// Runs a shell command, returning its exit code and capturing
+/// stdout+stderr into `output`.
+int runCommand(const std::string& command, std::string& output);
+
+/// The built `siamese` CLI.
+std::string cliPath();
+
+}  // namespace siamese::test
