@@ -16,3 +16,8 @@ target_link_libraries(siamese_gif INTERFACE ${GIF_LIBRARY})
 # Files installed by Debian's data packages, used as defaults at run time.
 set(SIAMESE_DLIB_DATA_DIR "/usr/share/dlib" CACHE PATH "libdlib-data folder")
 set(SIAMESE_OPENCV_DATA_DIR "/usr/share/opencv4" CACHE PATH "opencv-data folder")
+
+# LibTorch: Debian's CPU build by default; point CMAKE_PREFIX_PATH at a CUDA
+# PyTorch's share/cmake to build the trainer for a GPU.
+find_package(Torch REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)

@@ -1,0 +1,125 @@
+#include "nn/Embedder.h"
+
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "common/Error.h"
+#include "nn/detail/ModelIo.h"
+
+namespace siamese {
+
+DevicePreference parseDevice(const std::string& name) {
+  if (name == "auto") return DevicePreference::Auto;
+  if (name == "cpu") return DevicePreference::Cpu;
+  if (name == "cuda" || name == "gpu") return DevicePreference::Cuda;
+  throw Error("unknown device '" + name + "' (choose auto, cpu or cuda)");
+}
+
+void configureTorchThreads(int threads) {
+  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(threads);
+}
+
+struct Embedder::Impl {
+  BundleMetadata metadata;
+  detail::SiameseModel model;
+  torch::Device device{torch::kCPU};
+  // The Koch head's weights on the CPU: distance() is called for single
+  // pairs (matching), where a device round trip would cost more than the sum.
+  std::vector<float> headWeights;
+  float headBias = 0;
+
+  torch::Tensor conform(const torch::Tensor& input) const {
+    return detail::conformBatch(input, metadata.input.size, metadata.input.channels);
+  }
+
+  std::vector<Embedding> run(const torch::Tensor& input) {
+    torch::InferenceMode guard;
+    const torch::Tensor out = model.net->forward(conform(input)).to(torch::kCPU).contiguous();
+    std::vector<Embedding> embeddings(std::size_t(out.size(0)));
+    const float* data = out.data_ptr<float>();
+    const std::size_t dim = std::size_t(out.size(1));
+    for (std::size_t i = 0; i < embeddings.size(); ++i) embeddings[i].assign(data + i * dim, data + (i + 1) * dim);
+    return embeddings;
+  }
+};
+
+std::unique_ptr<Embedder> Embedder::load(const std::string& bundlePath, DevicePreference device) {
+  BundleFile bundle = readBundle(bundlePath);
+  auto impl = std::make_unique<Impl>();
+  impl->metadata = bundle.metadata;
+  impl->model = detail::makeModel(bundle.metadata.network, bundle.metadata.distance == "koch");
+  try {
+    detail::deserializeModel(bundle.weights, impl->model);
+  } catch (const Error& e) {
+    throw FileError(bundlePath, e.what());
+  }
+  impl->device = detail::chooseDevice(device != DevicePreference::Cpu, device == DevicePreference::Cuda);
+  impl->model.to(impl->device);
+  impl->model.train(false);
+  if (impl->model.head) {
+    const auto params = impl->model.head->named_parameters();
+    const torch::Tensor w = params["weights.weight"].to(torch::kCPU).contiguous();
+    impl->headWeights.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+    impl->headBias = params["weights.bias"].to(torch::kCPU).item<float>();
+  }
+  return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
+}
+
+Embedder::Embedder(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Embedder::~Embedder() = default;
+
+std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
+  torch::InferenceMode guard;
+  std::vector<Embedding> all;
+  constexpr std::size_t kBatch = 128;
+  for (std::size_t start = 0; start < crops.size(); start += kBatch) {
+    const std::size_t end = std::min(crops.size(), start + kBatch);
+    std::vector<torch::Tensor> batch;
+    for (std::size_t i = start; i < end; ++i) {
+      const Image& c = crops[i];
+      if (c.empty()) throw Error("cannot embed an empty crop");
+      // Copy row by row: an Image may have padding between rows.
+      torch::Tensor t = torch::empty({c.height(), c.width(), c.channels()}, torch::kUInt8);
+      const std::size_t rowBytes = std::size_t(c.width()) * c.channels();
+      for (int y = 0; y < c.height(); ++y) std::memcpy(t.data_ptr<std::uint8_t>() + y * rowBytes, c.row(y), rowBytes);
+      batch.push_back(m_impl->conform(t.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32).div_(127.5).sub_(1.0)));
+    }
+    auto embeddings = m_impl->run(torch::cat(batch).to(m_impl->device));
+    all.insert(all.end(), std::make_move_iterator(embeddings.begin()), std::make_move_iterator(embeddings.end()));
+  }
+  return all;
+}
+
+std::vector<Embedding> Embedder::embedPacked(const std::uint8_t* pixels, std::size_t count) {
+  const InputSpec& spec = m_impl->metadata.input;
+  std::vector<Embedding> all;
+  constexpr std::size_t kBatch = 256;
+  const std::size_t bytesPerCrop = std::size_t(spec.size) * spec.size * spec.channels;
+  for (std::size_t start = 0; start < count; start += kBatch) {
+    const std::size_t n = std::min(kBatch, count - start);
+    auto batch = m_impl->run(
+        detail::cropsToTensor(pixels + start * bytesPerCrop, n, spec.size, spec.channels, m_impl->device));
+    all.insert(all.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+  }
+  return all;
+}
+
+double Embedder::distance(const Embedding& a, const Embedding& b) const {
+  if (a.size() != b.size()) throw Error("embeddings of different sizes cannot be compared");
+  if (m_impl->metadata.distance == "koch") {
+    double logit = m_impl->headBias;
+    for (std::size_t i = 0; i < a.size(); ++i) logit += m_impl->headWeights[i] * std::abs(a[i] - b[i]);
+    return 1.0 - 1.0 / (1.0 + std::exp(-logit));
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
+  return std::sqrt(sum);
+}
+
+const BundleMetadata& Embedder::metadata() const { return m_impl->metadata; }
+
+std::string Embedder::deviceName() const { return m_impl->device.str(); }
+
+}  // namespace siamese

@@ -1,0 +1,58 @@
+#pragma once
+/// \file Embedder.h
+/// Runs a trained model: aligned face crops in, embeddings out, and the
+/// model's distance between two embeddings. No LibTorch type appears here.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/Image.h"
+#include "nn/ModelBundle.h"
+
+namespace siamese {
+
+using Embedding = std::vector<float>;
+
+enum class DevicePreference { Auto, Cpu, Cuda };
+
+/// Parses "auto", "cpu", "cuda". throws Error otherwise.
+DevicePreference parseDevice(const std::string& name);
+
+/// Sets LibTorch's intra-op thread count (0: every core). LibTorch starts
+/// with one thread on these machines, which wastes the others.
+void configureTorchThreads(int threads = 0);
+
+/// Not thread-safe: one Embedder per thread, or serialise calls.
+class Embedder {
+ public:
+  /// Loads a bundle onto the preferred device (Auto: CUDA when available).
+  /// throws FileError/Error when the bundle is missing, truncated, or its
+  /// weights do not fit its architecture.
+  static std::unique_ptr<Embedder> load(const std::string& bundlePath,
+                                        DevicePreference device = DevicePreference::Auto);
+  ~Embedder();
+
+  /// Embeds crops made with the bundle's InputSpec (other sizes are
+  /// resized; colour/grey converted). Batched internally.
+  std::vector<Embedding> embed(const std::vector<Image>& crops);
+
+  /// Embeds `count` packed crops of size×size×channels bytes each (the face
+  /// cache's layout) without copying them into Images first.
+  std::vector<Embedding> embedPacked(const std::uint8_t* pixels, std::size_t count);
+
+  /// The model's distance: Euclidean, or 1 − P(same) for a Koch head.
+  double distance(const Embedding& a, const Embedding& b) const;
+
+  const BundleMetadata& metadata() const;
+  /// "cpu" or "cuda:0".
+  std::string deviceName() const;
+
+  struct Impl;
+
+ private:
+  explicit Embedder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace siamese

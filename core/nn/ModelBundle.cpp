@@ -1,0 +1,132 @@
+#include "nn/ModelBundle.h"
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "common/AtomicFile.h"
+#include "common/Crc32.h"
+#include "common/Error.h"
+
+namespace siamese {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'I', 'A', 'M', 'M', 'O', 'D', 'L'};
+constexpr std::uint32_t kVersion = 1;
+
+void putLe(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(char((v >> (8 * i)) & 0xFF));
+}
+
+std::uint64_t getLe(const std::uint8_t* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint64_t(p[i]) << (8 * i);
+  return v;
+}
+
+}  // namespace
+
+std::string modelIdOf(const std::string& weights) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : weights) hash = (hash ^ c) * 1099511628211ull;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+std::string BundleMetadata::toJson() const {
+  nlohmann::json j;
+  j["model_id"] = modelId;
+  j["name"] = name;
+  j["network"] = nlohmann::json::parse(network.toJson());
+  j["distance"] = distance;
+  j["input"] = {{"size", input.size}, {"channels", input.channels}, {"aligned_faces", input.alignedFaces},
+                {"padding", input.padding}, {"normalisation", "pixel / 127.5 - 1"}};
+  j["threshold"] = {{"value", threshold.value}, {"method", threshold.method}, {"chosen_on", threshold.chosenOn}};
+  j["training"] = {{"dataset", training.dataset}, {"people", training.people}, {"photos", training.photos},
+                   {"identities", training.identities}, {"loss", training.loss}, {"epochs", training.epochs},
+                   {"seconds", training.seconds}, {"config", training.configJson},
+                   {"finished_at", training.finishedAt}};
+  j["metrics"] = metrics;
+  return j.dump(2);
+}
+
+BundleMetadata BundleMetadata::fromJson(const std::string& text) {
+  BundleMetadata m;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    m.modelId = j.value("model_id", "");
+    m.name = j.value("name", "");
+    m.network = NetworkConfig::fromJson(j.at("network").dump());
+    m.distance = j.value("distance", "euclidean");
+    const auto& in = j.at("input");
+    m.input.size = in.at("size");
+    m.input.channels = in.at("channels");
+    m.input.alignedFaces = in.value("aligned_faces", true);
+    m.input.padding = in.value("padding", 0.1f);
+    const auto& t = j.at("threshold");
+    m.threshold.value = t.at("value");
+    m.threshold.method = t.value("method", "");
+    m.threshold.chosenOn = t.value("chosen_on", "");
+    const auto& tr = j.at("training");
+    m.training.dataset = tr.value("dataset", "");
+    m.training.people = tr.value("people", 0);
+    m.training.photos = tr.value("photos", 0);
+    m.training.identities = tr.value("identities", std::vector<std::string>{});
+    m.training.loss = tr.value("loss", "");
+    m.training.epochs = tr.value("epochs", 0);
+    m.training.seconds = tr.value("seconds", 0.0);
+    m.training.configJson = tr.value("config", "");
+    m.training.finishedAt = tr.value("finished_at", "");
+    m.metrics = j.value("metrics", std::map<std::string, double>{});
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed model description: ") + e.what());
+  }
+  if (m.distance != "euclidean" && m.distance != "koch") throw Error("unknown distance '" + m.distance + "'");
+  return m;
+}
+
+void writeBundle(const std::string& path, BundleFile& bundle) {
+  bundle.metadata.modelId = modelIdOf(bundle.weights);
+  const std::string json = bundle.metadata.toJson();
+  std::string out(kMagic, sizeof kMagic);
+  putLe(out, kVersion, 4);
+  putLe(out, json.size(), 4);
+  out += json;
+  putLe(out, bundle.weights.size(), 8);
+  out += bundle.weights;
+  putLe(out, crc32(out.data(), out.size()), 4);
+  writeFileAtomically(path, out);
+}
+
+BundleFile readBundle(const std::string& path) {
+  const std::vector<std::uint8_t> bytes = readFileBytes(path);
+  const std::size_t size = bytes.size();
+  if (size < 16 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+    throw FileError(path, "not a Siamese Studio model bundle");
+  }
+  const auto version = std::uint32_t(getLe(bytes.data() + 8, 4));
+  if (version == 0 || version > kVersion) {
+    throw FileError(path, "model bundle version " + std::to_string(version) + " is not one this program reads");
+  }
+  const std::size_t jsonLength = getLe(bytes.data() + 12, 4);
+  const std::size_t weightsAt = 16 + jsonLength + 8;
+  if (size < weightsAt) throw FileError(path, "the model bundle is truncated (in its description)");
+  const std::size_t weightsLength = getLe(bytes.data() + 16 + jsonLength, 8);
+  if (size != weightsAt + weightsLength + 4) {
+    throw FileError(path, size < weightsAt + weightsLength + 4 ? "the model bundle is truncated (in its weights)"
+                                                               : "the model bundle has trailing bytes");
+  }
+  if (std::uint32_t(getLe(bytes.data() + size - 4, 4)) != crc32(bytes.data(), size - 4)) {
+    throw FileError(path, "the model bundle is corrupt (checksum mismatch)");
+  }
+  BundleFile bundle;
+  try {
+    bundle.metadata = BundleMetadata::fromJson(std::string(reinterpret_cast<const char*>(bytes.data() + 16), jsonLength));
+  } catch (const Error& e) {
+    throw FileError(path, e.what());
+  }
+  bundle.weights.assign(reinterpret_cast<const char*>(bytes.data() + weightsAt), weightsLength);
+  return bundle;
+}
+
+}  // namespace siamese

@@ -1,0 +1,88 @@
+#pragma once
+/// \file ModelBundle.h
+/// A trained model in one file: weights, the architecture, what input it
+/// expects, how distances are measured, the decision threshold and how it
+/// was chosen, what it was trained on (including every training identity,
+/// so evaluation can refuse a test set whose people the model has seen),
+/// and its metrics.
+///
+/// File layout (little-endian):
+///     "SIAMMODL" u32 version
+///     u32 length, metadata JSON
+///     u64 length, weights (LibTorch archive)
+///     u32 CRC-32 of everything before it
+/// A truncated or altered file fails the length or CRC check and is
+/// refused with a message saying so.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nn/NetworkConfig.h"
+
+namespace siamese {
+
+/// What the network expects: crops made by `siamese prepare` with these
+/// settings, scaled to [-1, 1] as (pixel / 127.5 − 1).
+struct InputSpec {
+  int size = 64;
+  int channels = 1;
+  bool alignedFaces = true;   ///< false: whole images (digits, characters)
+  float padding = 0.1f;       ///< alignment template padding of the crops
+};
+
+/// How the decision cut-off was derived.
+struct ThresholdInfo {
+  double value = 0.5;
+  /// "midpoint" (mean same/different distance midpoint), "best-accuracy",
+  /// "eer", "far=<rate>", or "manual".
+  std::string method = "midpoint";
+  std::string chosenOn;  ///< the pairs it was chosen on, e.g. "validation split"
+};
+
+struct TrainingSummary {
+  std::string dataset;
+  int people = 0;
+  int photos = 0;
+  std::vector<std::string> identities;  ///< every person seen in training
+  std::string loss;                     ///< "contrastive", "triplet", "koch"
+  int epochs = 0;
+  double seconds = 0;
+  std::string configJson;               ///< the full training configuration
+  std::string finishedAt;               ///< ISO 8601 UTC
+};
+
+struct BundleMetadata {
+  std::string modelId;                  ///< derived from the weights; set on save
+  std::string name;                     ///< human-readable, optional
+  NetworkConfig network;
+  /// "euclidean": distance between embeddings; "koch": 1 − sigmoid of the
+  /// learned weighted-L1 head (so smaller still means more alike).
+  std::string distance = "euclidean";
+  InputSpec input;
+  ThresholdInfo threshold;
+  TrainingSummary training;
+  std::map<std::string, double> metrics;
+
+  std::string toJson() const;
+  static BundleMetadata fromJson(const std::string& json);
+};
+
+struct BundleFile {
+  BundleMetadata metadata;
+  std::string weights;  ///< LibTorch archive bytes
+};
+
+/// Writes atomically; sets metadata.modelId from the weights.
+/// throws FileError on failure.
+void writeBundle(const std::string& path, BundleFile& bundle);
+
+/// Reads and verifies a bundle. throws FileError naming the path when it
+/// is missing, not a model bundle, truncated, corrupt, or of a newer version.
+BundleFile readBundle(const std::string& path);
+
+/// A stable id for a set of weights (16 hex digits of a 64-bit FNV-1a hash).
+std::string modelIdOf(const std::string& weights);
+
+}  // namespace siamese

@@ -1,0 +1,98 @@
+#include "nn/detail/ModelIo.h"
+
+#include <sstream>
+
+#include "common/Error.h"
+
+namespace siamese::detail {
+
+std::vector<torch::Tensor> SiameseModel::parameters() const {
+  std::vector<torch::Tensor> params = net->parameters();
+  if (head) {
+    const auto more = head->parameters();
+    params.insert(params.end(), more.begin(), more.end());
+  }
+  return params;
+}
+
+void SiameseModel::train(bool on) {
+  net->train(on);
+  if (head) head->train(on);
+}
+
+void SiameseModel::to(const torch::Device& device) {
+  net->to(device);
+  if (head) head->to(device);
+}
+
+SiameseModel makeModel(const NetworkConfig& config, bool kochHead) {
+  SiameseModel model;
+  model.net = EmbeddingNet(config);
+  if (kochHead) model.head = KochHead(config.embeddingSize);
+  return model;
+}
+
+std::string serializeModel(const SiameseModel& model) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive netArchive;
+  model.net->save(netArchive);
+  archive.write("net", netArchive);
+  if (model.head) {
+    torch::serialize::OutputArchive headArchive;
+    model.head->save(headArchive);
+    archive.write("head", headArchive);
+  }
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
+}
+
+void deserializeModel(const std::string& bytes, SiameseModel& model) {
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive archive;
+    archive.load_from(in, torch::kCPU);
+    torch::serialize::InputArchive netArchive;
+    archive.read("net", netArchive);
+    model.net->load(netArchive);
+    if (model.head) {
+      torch::serialize::InputArchive headArchive;
+      archive.read("head", headArchive);
+      model.head->load(headArchive);
+    }
+  } catch (const c10::Error& e) {
+    throw Error(std::string("the weights do not fit the model's architecture: ") + e.what_without_backtrace());
+  }
+}
+
+torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int size, int channels,
+                            const torch::Device& device) {
+  const torch::Tensor bytes =
+      torch::from_blob(const_cast<std::uint8_t*>(pixels), {std::int64_t(count), size, size, channels}, torch::kUInt8);
+  return bytes.to(device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0).contiguous();
+}
+
+torch::Tensor conformBatch(torch::Tensor batch, int size, int channels) {
+  if (batch.size(1) != channels) {
+    // Crops are BGR like the cache: grey = 0.114 B + 0.587 G + 0.299 R.
+    batch = channels == 1 ? (batch.select(1, 0) * 0.114 + batch.select(1, 1) * 0.587 + batch.select(1, 2) * 0.299)
+                                .unsqueeze(1)
+                          : batch.expand({-1, 3, -1, -1});
+  }
+  if (batch.size(2) != size || batch.size(3) != size) {
+    batch = torch::nn::functional::interpolate(batch, torch::nn::functional::InterpolateFuncOptions()
+                                                          .size(std::vector<std::int64_t>{size, size})
+                                                          .mode(torch::kBilinear)
+                                                          .align_corners(false)
+                                                          .antialias(batch.size(2) > size));
+  }
+  return batch.contiguous();
+}
+
+torch::Device chooseDevice(bool preferCuda, bool requireCuda) {
+  const bool cuda = torch::cuda::is_available();
+  if (requireCuda && !cuda) throw Error("CUDA was asked for, but no CUDA device is available to LibTorch");
+  return (preferCuda && cuda) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+}  // namespace siamese::detail

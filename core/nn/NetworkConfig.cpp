@@ -1,0 +1,58 @@
+#include "nn/NetworkConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/Error.h"
+
+namespace siamese {
+
+void NetworkConfig::validate() const {
+  auto fail = [](const std::string& what) { throw Error("invalid network: " + what); };
+  if (architecture != "convnet" && architecture != "resnet") fail("architecture must be convnet or resnet");
+  if (inputSize < 16 || inputSize > 512) fail("input size must be 16..512");
+  if (channels != 1 && channels != 3) fail("channels must be 1 or 3");
+  if (blocks < 1 || blocks > 6) fail("blocks must be 1..6");
+  if ((inputSize >> blocks) < 1) fail("too many blocks for the input size");
+  if (filters < 4 || filters > 256) fail("filters must be 4..256");
+  if (kernel < 1 || kernel > 9 || kernel % 2 == 0) fail("kernel must be odd, 1..9");
+  if (convsPerBlock < 1 || convsPerBlock > 4) fail("convs per block must be 1..4");
+  if (pooling != "max" && pooling != "avg") fail("pooling must be max or avg");
+  if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
+  if (activation != "relu" && activation != "tanh") fail("activation must be relu or tanh");
+  if (embeddingSize < 2 || embeddingSize > 4096) fail("embedding size must be 2..4096");
+}
+
+std::string NetworkConfig::toJson() const {
+  nlohmann::json j = {{"architecture", architecture}, {"input_size", inputSize}, {"channels", channels},
+                      {"blocks", blocks}, {"filters", filters}, {"kernel", kernel},
+                      {"convs_per_block", convsPerBlock}, {"pooling", pooling}, {"batch_norm", batchNorm},
+                      {"dropout", dropout}, {"activation", activation}, {"embedding_size", embeddingSize},
+                      {"l2_normalize", l2Normalize}};
+  return j.dump();
+}
+
+NetworkConfig NetworkConfig::fromJson(const std::string& text) {
+  NetworkConfig c;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    c.architecture = j.value("architecture", c.architecture);
+    c.inputSize = j.value("input_size", c.inputSize);
+    c.channels = j.value("channels", c.channels);
+    c.blocks = j.value("blocks", c.blocks);
+    c.filters = j.value("filters", c.filters);
+    c.kernel = j.value("kernel", c.kernel);
+    c.convsPerBlock = j.value("convs_per_block", c.convsPerBlock);
+    c.pooling = j.value("pooling", c.pooling);
+    c.batchNorm = j.value("batch_norm", c.batchNorm);
+    c.dropout = j.value("dropout", c.dropout);
+    c.activation = j.value("activation", c.activation);
+    c.embeddingSize = j.value("embedding_size", c.embeddingSize);
+    c.l2Normalize = j.value("l2_normalize", c.l2Normalize);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed network description: ") + e.what());
+  }
+  c.validate();
+  return c;
+}
+
+}  // namespace siamese

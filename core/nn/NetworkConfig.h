@@ -1,0 +1,36 @@
+#pragma once
+/// \file NetworkConfig.h
+/// The architecture of a siamese branch, as plain values: what the tuner
+/// searches over, what a model bundle records, what the GUI edits.
+
+#include <string>
+
+namespace siamese {
+
+/// One branch of the twin network (both branches share its weights by
+/// construction: the same module embeds both faces of a pair).
+struct NetworkConfig {
+  /// "convnet": a tower of conv blocks (the CelebA project's search space);
+  /// "resnet": a small residual network.
+  std::string architecture = "convnet";
+  int inputSize = 64;        ///< square input, px
+  int channels = 1;          ///< 1 grey, 3 colour
+  int blocks = 4;            ///< conv blocks (each halves the resolution)
+  int filters = 32;          ///< filters of the first block; doubled each block, capped at 256
+  int kernel = 3;            ///< convnet kernel size (odd)
+  int convsPerBlock = 2;     ///< convnet: convolutions before each pooling
+  std::string pooling = "max";        ///< "max" or "avg"
+  bool batchNorm = true;
+  double dropout = 0.1;      ///< before the embedding layer
+  std::string activation = "relu";    ///< "relu" or "tanh"
+  int embeddingSize = 128;
+  bool l2Normalize = true;   ///< unit-length embeddings
+
+  /// Throws Error naming the first invalid field.
+  void validate() const;
+  std::string toJson() const;
+  /// throws Error on malformed JSON or invalid values.
+  static NetworkConfig fromJson(const std::string& json);
+};
+
+}  // namespace siamese

@@ -1,0 +1,110 @@
+#include "nn/detail/Networks.h"
+
+#include <algorithm>
+
+namespace siamese::detail {
+namespace {
+
+torch::nn::AnyModule activation(const NetworkConfig& c) {
+  if (c.activation == "tanh") return torch::nn::AnyModule(torch::nn::Tanh());
+  return torch::nn::AnyModule(torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
+}
+
+torch::nn::AnyModule pooling(const NetworkConfig& c) {
+  if (c.pooling == "avg") return torch::nn::AnyModule(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2)));
+  return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+}
+
+torch::nn::Conv2d conv(int in, int out, int kernel, int stride = 1, bool bias = false) {
+  return torch::nn::Conv2d(
+      torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(bias));
+}
+
+/// A residual block: two 3×3 convolutions plus a shortcut (1×1 when the
+/// shape changes), as in He et al.
+class ResidualBlockImpl : public torch::nn::Module {
+ public:
+  ResidualBlockImpl(int in, int out, int stride, bool batchNorm) : m_batchNorm(batchNorm) {
+    m_conv1 = register_module("conv1", conv(in, out, 3, stride, !batchNorm));
+    m_conv2 = register_module("conv2", conv(out, out, 3, 1, !batchNorm));
+    if (batchNorm) {
+      m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(out));
+      m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
+    }
+    if (in != out || stride != 1) m_shortcut = register_module("shortcut", conv(in, out, 1, stride, true));
+  }
+
+  torch::Tensor forward(torch::Tensor x) {
+    torch::Tensor y = m_conv1(x);
+    if (m_batchNorm) y = m_bn1(y);
+    y = torch::relu(y);
+    y = m_conv2(y);
+    if (m_batchNorm) y = m_bn2(y);
+    return torch::relu(y + (m_shortcut ? m_shortcut(x) : x));
+  }
+
+ private:
+  bool m_batchNorm;
+  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_shortcut{nullptr};
+  torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
+};
+TORCH_MODULE(ResidualBlock);
+
+}  // namespace
+
+EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(config) {
+  m_config.validate();
+  torch::nn::Sequential features;
+  int in = config.channels;
+  int size = config.inputSize;
+  int width = config.filters;
+  if (config.architecture == "resnet") {
+    // Stem, then one residual block per stage, each halving the resolution.
+    features->push_back(conv(in, width, 3, 1, !config.batchNorm));
+    if (config.batchNorm) features->push_back(torch::nn::BatchNorm2d(width));
+    features->push_back(torch::nn::ReLU());
+    in = width;
+    for (int b = 0; b < config.blocks; ++b) {
+      const int out = std::min(256, config.filters << b);
+      features->push_back(ResidualBlock(in, out, 2, config.batchNorm));
+      in = out;
+      size = (size + 1) / 2;
+    }
+  } else {
+    for (int b = 0; b < config.blocks; ++b) {
+      const int out = std::min(256, config.filters << b);
+      for (int k = 0; k < config.convsPerBlock; ++k) {
+        features->push_back(conv(k == 0 ? in : out, out, config.kernel, 1, !config.batchNorm));
+        if (config.batchNorm) features->push_back(torch::nn::BatchNorm2d(out));
+        features->push_back(activation(config));
+      }
+      features->push_back(pooling(config));
+      in = out;
+      size /= 2;
+    }
+  }
+  // Pool to at most 4×4 and keep that layout: on aligned faces *where* a
+  // feature is (eye, mouth) matters, which global pooling would discard.
+  const int grid = std::max(1, std::min(4, size));
+  features->push_back(torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(grid)));
+  features->push_back(torch::nn::Flatten());
+  m_features = register_module("features", features);
+  m_dropout = register_module("dropout", torch::nn::Dropout(config.dropout));
+  m_embedding = register_module("embedding", torch::nn::Linear(in * grid * grid, config.embeddingSize));
+}
+
+torch::Tensor EmbeddingNetImpl::forward(torch::Tensor images) {
+  torch::Tensor x = m_embedding(m_dropout(m_features->forward(images)));
+  if (m_config.l2Normalize) x = torch::nn::functional::normalize(x, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  return x;
+}
+
+KochHeadImpl::KochHeadImpl(int embeddingSize) {
+  m_weights = register_module("weights", torch::nn::Linear(embeddingSize, 1));
+}
+
+torch::Tensor KochHeadImpl::forward(const torch::Tensor& a, const torch::Tensor& b) {
+  return m_weights(torch::abs(a - b)).squeeze(1);
+}
+
+}  // namespace siamese::detail

@@ -1,0 +1,39 @@
+#pragma once
+// Private to core: (de)serialising the modules of a model to bytes, and
+// turning packed uint8 crops into normalised tensors.
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "nn/detail/Networks.h"
+
+namespace siamese::detail {
+
+/// The trainable parts of a model: the branch, and the Koch head when the
+/// model scores pairs with one.
+struct SiameseModel {
+  EmbeddingNet net{nullptr};
+  KochHead head{nullptr};
+
+  std::vector<torch::Tensor> parameters() const;
+  void train(bool on);
+  void to(const torch::Device& device);
+};
+
+SiameseModel makeModel(const NetworkConfig& config, bool kochHead);
+std::string serializeModel(const SiameseModel& model);
+/// throws Error when the bytes do not fit the model's architecture.
+void deserializeModel(const std::string& bytes, SiameseModel& model);
+
+/// uint8 crops [N, H, W, C] packed → float [N, C, H, W] in [-1, 1] on `device`.
+torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int size, int channels,
+                            const torch::Device& device);
+
+/// Brings a batch [N, C, H, W] to `channels` (BGR → grey by luminance, or
+/// grey repeated) and size×size (bilinear, antialiased when shrinking).
+torch::Tensor conformBatch(torch::Tensor batch, int size, int channels);
+
+torch::Device chooseDevice(bool preferCuda, bool requireCuda);
+
+}  // namespace siamese::detail

@@ -1,0 +1,87 @@
+#include "train/TrainConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/Error.h"
+
+namespace siamese {
+
+void TrainConfig::validate() const {
+  network.validate();
+  auto fail = [](const std::string& what) { throw Error("invalid training configuration: " + what); };
+  if (loss != "contrastive" && loss != "triplet" && loss != "koch") fail("loss must be contrastive, triplet or koch");
+  if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
+  if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");
+  if (margin <= 0) fail("margin must be positive");
+  if (peoplePerBatch < 2) fail("at least 2 people per batch");
+  if (photosPerPerson < 2) fail("at least 2 photos per person in a batch");
+  if (pairsPerBatch < 2) fail("at least 2 pairs per batch");
+  if (epochs < 1) fail("at least one epoch");
+  if (stepsPerEpoch < 0) fail("steps per epoch cannot be negative");
+  if (optimizer != "adam" && optimizer != "adamw" && optimizer != "rmsprop" && optimizer != "sgd") {
+    fail("optimizer must be adam, adamw, rmsprop or sgd");
+  }
+  if (learningRate <= 0 || learningRate > 10) fail("learning rate must be in (0, 10]");
+  if (weightDecay < 0) fail("weight decay cannot be negative");
+  if (schedule != "constant" && schedule != "step" && schedule != "cosine") fail("schedule must be constant, step or cosine");
+  if (stepEvery < 1) fail("step schedule needs step-every >= 1");
+  if (patience < 0) fail("patience cannot be negative");
+}
+
+std::string TrainConfig::toJson() const {
+  nlohmann::json j = {
+      {"network", nlohmann::json::parse(network.toJson())},
+      {"loss", loss}, {"margin", margin}, {"sampling", sampling}, {"people_per_batch", peoplePerBatch},
+      {"photos_per_person", photosPerPerson}, {"pairs_per_batch", pairsPerBatch}, {"epochs", epochs},
+      {"steps_per_epoch", stepsPerEpoch}, {"optimizer", optimizer}, {"learning_rate", learningRate},
+      {"weight_decay", weightDecay}, {"momentum", momentum}, {"schedule", schedule}, {"step_every", stepEvery},
+      {"step_gamma", stepGamma}, {"patience", patience}, {"threshold_method", thresholdMethod},
+      {"augment", {{"enabled", augment.enabled}, {"flip", augment.flip}, {"rotate_degrees", augment.rotateDegrees},
+                   {"scale", augment.scale}, {"shift", augment.shift}, {"brightness", augment.brightness},
+                   {"contrast", augment.contrast}}},
+      {"seed", seed}, {"threads", threads}, {"device", device}};
+  return j.dump(2);
+}
+
+TrainConfig TrainConfig::fromJson(const std::string& text) {
+  TrainConfig c;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (j.contains("network")) c.network = NetworkConfig::fromJson(j["network"].dump());
+    c.loss = j.value("loss", c.loss);
+    c.margin = j.value("margin", c.margin);
+    c.sampling = j.value("sampling", c.sampling);
+    c.peoplePerBatch = j.value("people_per_batch", c.peoplePerBatch);
+    c.photosPerPerson = j.value("photos_per_person", c.photosPerPerson);
+    c.pairsPerBatch = j.value("pairs_per_batch", c.pairsPerBatch);
+    c.epochs = j.value("epochs", c.epochs);
+    c.stepsPerEpoch = j.value("steps_per_epoch", c.stepsPerEpoch);
+    c.optimizer = j.value("optimizer", c.optimizer);
+    c.learningRate = j.value("learning_rate", c.learningRate);
+    c.weightDecay = j.value("weight_decay", c.weightDecay);
+    c.momentum = j.value("momentum", c.momentum);
+    c.schedule = j.value("schedule", c.schedule);
+    c.stepEvery = j.value("step_every", c.stepEvery);
+    c.stepGamma = j.value("step_gamma", c.stepGamma);
+    c.patience = j.value("patience", c.patience);
+    c.thresholdMethod = j.value("threshold_method", c.thresholdMethod);
+    if (j.contains("augment")) {
+      const auto& a = j["augment"];
+      c.augment.enabled = a.value("enabled", c.augment.enabled);
+      c.augment.flip = a.value("flip", c.augment.flip);
+      c.augment.rotateDegrees = a.value("rotate_degrees", c.augment.rotateDegrees);
+      c.augment.scale = a.value("scale", c.augment.scale);
+      c.augment.shift = a.value("shift", c.augment.shift);
+      c.augment.brightness = a.value("brightness", c.augment.brightness);
+      c.augment.contrast = a.value("contrast", c.augment.contrast);
+    }
+    c.seed = j.value("seed", c.seed);
+    c.threads = j.value("threads", c.threads);
+    c.device = j.value("device", c.device);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed training configuration: ") + e.what());
+  }
+  return c;
+}
+
+}  // namespace siamese

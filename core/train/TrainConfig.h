@@ -1,0 +1,66 @@
+#pragma once
+/// \file TrainConfig.h
+/// Everything that decides a training run, as plain values (the CLI, the
+/// tuner and the GUI's wizard fill it in; the bundle records it as JSON).
+
+#include <cstdint>
+#include <string>
+
+#include "nn/NetworkConfig.h"
+
+namespace siamese {
+
+/// Random distortions applied to training batches (Koch et al. used small
+/// affine distortions; flips and lighting changes suit faces).
+struct AugmentConfig {
+  bool enabled = true;
+  bool flip = true;              ///< mirror half of the faces
+  double rotateDegrees = 8;      ///< uniform in ±this
+  double scale = 0.06;           ///< zoom uniform in 1 ± this
+  double shift = 0.04;           ///< translation, fraction of the crop, ± this
+  double brightness = 0.15;      ///< added, in [-1, 1] pixel units, ± this
+  double contrast = 0.15;        ///< multiplied, 1 ± this
+};
+
+struct TrainConfig {
+  NetworkConfig network;
+  /// "contrastive" (Euclidean distance, margin), "triplet" (margin), or
+  /// "koch" (weighted-L1 head, sigmoid, binary cross-entropy).
+  std::string loss = "contrastive";
+  double margin = 1.0;
+  /// "online": batches of P people × K photos, every pair (or the hardest
+  /// triplets) inside the batch; "pairs": the explicit pair list.
+  std::string sampling = "online";
+  int peoplePerBatch = 16;       ///< P
+  int photosPerPerson = 4;       ///< K
+  int pairsPerBatch = 64;        ///< pairs mode
+  int epochs = 20;
+  /// Steps per epoch; 0 makes an epoch one pass over the training photos
+  /// (online) or pairs (pairs mode).
+  int stepsPerEpoch = 0;
+  std::string optimizer = "adam";   ///< adam, adamw, rmsprop, sgd (with momentum)
+  double learningRate = 1e-3;
+  double weightDecay = 1e-4;
+  double momentum = 0.9;            ///< sgd
+  std::string schedule = "cosine";  ///< constant, step, cosine
+  int stepEvery = 10;               ///< step schedule: epochs between decays
+  double stepGamma = 0.5;           ///< step schedule: decay factor
+  /// Stop when the validation loss has not improved for this many epochs
+  /// (0: never); the best epoch's weights are kept either way.
+  int patience = 5;
+  /// How the bundle's threshold is chosen on the validation pairs:
+  /// midpoint, best-accuracy, eer, far=<rate>.
+  std::string thresholdMethod = "best-accuracy";
+  AugmentConfig augment;
+  std::uint64_t seed = 1;
+  int threads = 0;                  ///< LibTorch threads; 0: every core
+  std::string device = "auto";      ///< auto, cpu, cuda
+
+  /// throws Error naming the first invalid field (network included).
+  void validate() const;
+  std::string toJson() const;
+  /// Missing keys keep their defaults. throws Error on malformed JSON.
+  static TrainConfig fromJson(const std::string& json);
+};
+
+}  // namespace siamese

@@ -1,0 +1,83 @@
+#pragma once
+/// \file Trainer.h
+/// Trains a siamese network on a face cache. The same call serves the
+/// CLI, the tuner and the GUI's wizard: plain parameters in, progress out
+/// through a callback, a stop flag checked every step, a result back.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/Progress.h"
+#include "data/FaceCache.h"
+#include "data/PairBuilder.h"
+#include "nn/ModelBundle.h"
+#include "train/TrainConfig.h"
+
+namespace siamese {
+
+/// What to train and validate on (indices into the cache's faces/people).
+struct TrainData {
+  std::vector<int> trainPeople;      ///< online sampling draws from these
+  std::vector<Pair> trainPairs;      ///< pairs sampling uses these
+  std::vector<Pair> validationPairs; ///< scored after every epoch
+};
+
+/// One line of the training history.
+struct EpochRecord {
+  int epoch = 0;                 ///< 1-based
+  double trainLoss = 0;
+  double validationLoss = 0;
+  double validationAccuracy = 0; ///< at the best threshold on the validation pairs
+  double validationAuc = 0;
+  double learningRate = 0;
+  double seconds = 0;            ///< wall time of the epoch
+};
+
+struct TrainProgress {
+  int epoch = 0;                 ///< 1-based, current
+  int epochs = 0;
+  std::size_t step = 0;          ///< within the epoch
+  std::size_t stepsPerEpoch = 0;
+  double loss = 0;               ///< running mean of this epoch
+  double imagesPerSecond = 0;
+  double etaSeconds = 0;
+  const EpochRecord* finishedEpoch = nullptr;  ///< set once per epoch, when it ends
+};
+using TrainProgressFn = std::function<void(const TrainProgress&)>;
+
+struct TrainResult {
+  std::vector<EpochRecord> history;
+  int bestEpoch = 0;             ///< by validation loss
+  bool stopped = false;          ///< the stop token ended it (a checkpoint was written)
+  bool earlyStopped = false;
+  std::string device;            ///< "cpu" or "cuda:0"
+  BundleFile bundle;             ///< best weights, threshold chosen on validation pairs
+};
+
+struct TrainOptions {
+  /// Where checkpoints go (every epoch and on stop). Empty: no checkpoints.
+  std::string checkpointPath;
+  /// Continue from checkpointPath when it exists.
+  bool resume = false;
+  TrainProgressFn progress;
+  const StopToken* stop = nullptr;
+};
+
+/// Trains, validates each epoch, keeps the best weights and derives the
+/// threshold. A resumed run reaches the same weights as an uninterrupted
+/// one with the same seed (up to float rounding).
+/// throws Error on bad configuration, data that cannot form batches, or an
+/// unreadable checkpoint.
+TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
+                         const TrainOptions& options = {});
+
+/// The people that appear in `pairs`, sorted.
+std::vector<int> peopleInPairs(const FaceCache& cache, const std::vector<Pair>& pairs);
+
+/// Writes the history as CSV (epoch,train_loss,validation_loss,
+/// validation_accuracy,validation_auc,learning_rate,seconds), atomically.
+void writeHistoryCsv(const std::string& path, const std::vector<EpochRecord>& history);
+std::vector<EpochRecord> readHistoryCsv(const std::string& path);
+
+}  // namespace siamese
