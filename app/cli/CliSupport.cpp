@@ -5,8 +5,14 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "common/Error.h"
+
+#ifndef SIAMESE_SOURCE_MODELS_DIR
+#define SIAMESE_SOURCE_MODELS_DIR "models"
+#define SIAMESE_INSTALLED_MODELS_DIR "/usr/share/siamese-studio/models"
+#endif
 
 #ifndef SIAMESE_SHARED_DATA_DIR
 #define SIAMESE_SHARED_DATA_DIR "../shared/data"
@@ -79,6 +85,15 @@ void installInterruptHandler() {
 std::string sharedDataDir() {
   if (const char* env = std::getenv("SIAMESE_DATA"); env && *env) return env;
   return SIAMESE_SHARED_DATA_DIR;
+}
+
+std::string defaultModelPath() {
+  if (const char* env = std::getenv("SIAMESE_MODEL"); env && *env) return env;
+  for (const char* dir : {SIAMESE_SOURCE_MODELS_DIR, SIAMESE_INSTALLED_MODELS_DIR}) {
+    const std::string path = std::string(dir) + "/default.siamese";
+    if (std::filesystem::exists(path)) return path;
+  }
+  throw Error("no model given and no default model found (models/default.siamese); pass --model");
 }
 
 void parseGrid(const std::string& text, int& columns, int& rows) {

@@ -34,6 +34,10 @@ void installInterruptHandler();
 /// source tree (as configured at build time).
 std::string sharedDataDir();
 
+/// The model used when none is named: $SIAMESE_MODEL, else
+/// models/default.siamese of the source tree, else the installed copy.
+std::string defaultModelPath();
+
 /// Parses "7x7" into columns and rows. throws Error otherwise.
 void parseGrid(const std::string& text, int& columns, int& rows);
 

@@ -16,10 +16,16 @@ void addMontageCommand(CLI::App& app);
 void addLfwPairsCommand(CLI::App& app);
 void addDetectCommand(CLI::App& app);
 void addDemoCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
+void addEvalCommand(CLI::App& app);
+void addCompareCommand(CLI::App& app);
+void addPlotCommand(CLI::App& app);
 
 }  // namespace siamese::cli
 
 // Helpers shared by commands (defined next to the command that owns them).
+#include <array>
+#include <set>
 #include <string>
 
 namespace siamese {
@@ -38,8 +44,16 @@ PrepareSummary prepareWithProgress(const Dataset& dataset, const std::string& ca
                                    const PrepareOptions& options, bool retryFailures);
 
 /// Builds pairs, prints the checks, writes train/validation/test CSVs into
-/// `outDir`. Returns the pair set.
-PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir);
+/// `outDir`. People named in `heldOut` are left out entirely. Returns the
+/// pair set.
+PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir,
+                           const std::set<std::string>& heldOut = {});
+
+/// Names of the people in a pair list: an LFW pairs file or a pair CSV.
+std::set<std::string> peopleNamedIn(const std::string& pairsFile);
+
+/// Parses "0.7,0.15,0.15" (train, validation, test fractions of people).
+std::array<double, 3> parseSplitFractions(const std::string& text);
 
 /// Renders a montage of the pairs in `pairsCsv` and writes it to `outPng`.
 void writeMontage(const FaceCache& cache, const std::string& pairsCsv, const std::string& outPng,

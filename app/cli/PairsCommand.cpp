@@ -2,19 +2,20 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
 #include "data/FaceCache.h"
+#include "data/LfwPairs.h"
 #include "data/PairBuilder.h"
 #include "data/PairCsv.h"
 
 namespace siamese::cli {
-namespace {
 
-std::array<double, 3> parseFractions(const std::string& text) {
+std::array<double, 3> parseSplitFractions(const std::string& text) {
   std::array<double, 3> fractions{};
   std::stringstream in(text);
   std::string part;
@@ -31,12 +32,17 @@ std::array<double, 3> parseFractions(const std::string& text) {
   return fractions;
 }
 
-}  // namespace
-
-PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir) {
+PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir,
+                           const std::set<std::string>& heldOut) {
   std::vector<int> personOfPhoto;
   personOfPhoto.reserve(cache.size());
-  for (const CachedFace& face : cache.faces()) personOfPhoto.push_back(face.person);
+  std::size_t heldOutPhotos = 0;
+  for (const CachedFace& face : cache.faces()) {
+    const bool held = heldOut.count(cache.people()[std::size_t(face.person)]) > 0;
+    personOfPhoto.push_back(held ? -1 : face.person);
+    heldOutPhotos += held ? 1 : 0;
+  }
+  if (!heldOut.empty()) std::printf("Held out: %zu photos of people named in the hold-out list\n", heldOutPhotos);
   const PairSet set = buildPairs(personOfPhoto, options);
 
   std::printf("Pairs from %zu photos of %zu people (seed %llu, at least %d photos per person; %zu people left out)\n",
@@ -70,6 +76,27 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
   return set;
 }
 
+std::set<std::string> peopleNamedIn(const std::string& pairsFile) {
+  std::set<std::string> names;
+  std::ifstream in(pairsFile);
+  std::string firstLine;
+  if (!in || !std::getline(in, firstLine)) throw Error("cannot read " + pairsFile);
+  if (firstLine.rfind("source_a,", 0) == 0) {
+    for (const PairRow& row : readPairsCsv(pairsFile)) {
+      names.insert(row.personA);
+      names.insert(row.personB);
+    }
+  } else {
+    for (const auto& fold : readLfwPairs(pairsFile).folds) {
+      for (const LfwPair& p : fold) {
+        names.insert(p.nameA);
+        names.insert(p.nameB);
+      }
+    }
+  }
+  return names;
+}
+
 void addPairsCommand(CLI::App& app) {
   struct Args {
     std::string cache, out = "pairs", split = "0.7,0.15,0.15";
@@ -92,7 +119,7 @@ void addPairsCommand(CLI::App& app) {
   cmd->callback([args] {
     const FaceCache cache = FaceCache::load(args->cache);
     PairOptions options;
-    options.fractions = parseFractions(args->split);
+    options.fractions = parseSplitFractions(args->split);
     options.pairCounts = {args->trainPairs ? args->trainPairs : args->pairs,
                           args->validationPairs ? args->validationPairs : args->pairs,
                           args->testPairs ? args->testPairs : args->pairs};

@@ -10,7 +10,7 @@
 #include "common/Version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Siamese Studio command line: prepare face data sets, build pairs, montages."};
+  CLI::App app{"Siamese Studio command line: prepare face data, build pairs, train and evaluate siamese networks."};
   app.set_version_flag("--version", std::string("siamese ") + siamese::kVersion);
   app.require_subcommand(1);
 
@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   siamese::cli::addCacheInfoCommand(app);
   siamese::cli::addPairsCommand(app);
   siamese::cli::addMontageCommand(app);
+  siamese::cli::addTrainCommand(app);
+  siamese::cli::addEvalCommand(app);
+  siamese::cli::addCompareCommand(app);
+  siamese::cli::addPlotCommand(app);
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
 

@@ -127,7 +127,9 @@ SplitReport checkPairs(const std::vector<Pair>& pairs, const std::vector<int>& p
 PairSet buildPairs(const std::vector<int>& personOfPhoto, const PairOptions& options) {
   // Photos of each eligible person.
   std::map<int, std::vector<int>> photosByPerson;
-  for (std::size_t i = 0; i < personOfPhoto.size(); ++i) photosByPerson[personOfPhoto[i]].push_back(int(i));
+  for (std::size_t i = 0; i < personOfPhoto.size(); ++i) {
+    if (personOfPhoto[i] >= 0) photosByPerson[personOfPhoto[i]].push_back(int(i));
+  }
   PairSet set;
   std::vector<int> eligible;
   for (const auto& [person, photos] : photosByPerson) {
@@ -192,7 +194,7 @@ PairSet buildPairs(const std::vector<int>& personOfPhoto, const PairOptions& opt
     set.reports[s] = checkPairs(pairs, personOfPhoto);
     set.reports[s].people = set.peopleOf[s].size();
     set.reports[s].photosAvailable = photosAvailable;
-    set.reports[s].requested = wanted - wanted % 2;
+    set.reports[s].requested = options.pairCounts[s] - options.pairCounts[s] % 2;
     set.splits[s] = std::move(pairs);
   }
 

@@ -45,7 +45,7 @@ struct SplitReport {
   std::size_t uniquePairs = 0;    ///< unordered {a, b}
   std::size_t selfPairs = 0;      ///< a == b (must be 0)
   std::size_t mislabelled = 0;    ///< label disagrees with the people (must be 0)
-  std::size_t requested = 0;      ///< pairs asked for (after the cap)
+  std::size_t requested = 0;      ///< pairs asked for explicitly (0: as many as possible)
 };
 
 struct PairSet {
@@ -58,7 +58,8 @@ struct PairSet {
   const std::vector<Pair>& operator[](Split s) const { return splits[std::size_t(s)]; }
 };
 
-/// Builds the splits and pairs. `personOfPhoto[i]` is the person of photo i.
+/// Builds the splits and pairs. `personOfPhoto[i]` is the person of photo i;
+/// photos whose person is negative are left out (people held out for testing).
 /// throws Error when there are too few eligible people (at least two per
 /// non-empty split are needed for different-person pairs).
 PairSet buildPairs(const std::vector<int>& personOfPhoto, const PairOptions& options);

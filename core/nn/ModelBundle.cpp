@@ -39,7 +39,7 @@ std::string BundleMetadata::toJson() const {
   j["name"] = name;
   j["network"] = nlohmann::json::parse(network.toJson());
   j["distance"] = distance;
-  j["input"] = {{"size", input.size}, {"channels", input.channels}, {"aligned_faces", input.alignedFaces},
+  j["input"] = {{"crop_size", input.cropSize}, {"size", input.size}, {"channels", input.channels}, {"aligned_faces", input.alignedFaces},
                 {"padding", input.padding}, {"normalisation", "pixel / 127.5 - 1"}};
   j["threshold"] = {{"value", threshold.value}, {"method", threshold.method}, {"chosen_on", threshold.chosenOn}};
   j["training"] = {{"dataset", training.dataset}, {"people", training.people}, {"photos", training.photos},
@@ -60,6 +60,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
     m.distance = j.value("distance", "euclidean");
     const auto& in = j.at("input");
     m.input.size = in.at("size");
+    m.input.cropSize = in.value("crop_size", m.input.size);
     m.input.channels = in.at("channels");
     m.input.alignedFaces = in.value("aligned_faces", true);
     m.input.padding = in.value("padding", 0.1f);

@@ -26,6 +26,7 @@ namespace siamese {
 /// What the network expects: crops made by `siamese prepare` with these
 /// settings, scaled to [-1, 1] as (pixel / 127.5 − 1).
 struct InputSpec {
+  int cropSize = 112;         ///< crops are prepared at this size, then resized to `size`
   int size = 64;
   int channels = 1;
   bool alignedFaces = true;   ///< false: whole images (digits, characters)

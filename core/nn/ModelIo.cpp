@@ -1,5 +1,6 @@
 #include "nn/detail/ModelIo.h"
 
+#include <map>
 #include <sstream>
 
 #include "common/Error.h"
@@ -47,7 +48,31 @@ std::string serializeModel(const SiameseModel& model) {
   return out.str();
 }
 
+namespace {
+
+// Shapes of every parameter and buffer, by name.
+std::map<std::string, std::vector<std::int64_t>> shapesOf(const torch::nn::Module& module, const std::string& prefix) {
+  std::map<std::string, std::vector<std::int64_t>> shapes;
+  for (const auto& p : module.named_parameters()) shapes[prefix + p.key()] = p.value().sizes().vec();
+  for (const auto& b : module.named_buffers()) shapes[prefix + b.key()] = b.value().sizes().vec();
+  return shapes;
+}
+
+std::map<std::string, std::vector<std::int64_t>> shapesOf(const SiameseModel& model) {
+  auto shapes = shapesOf(*model.net, "net.");
+  if (model.head) {
+    const auto head = shapesOf(*model.head, "head.");
+    shapes.insert(head.begin(), head.end());
+  }
+  return shapes;
+}
+
+}  // namespace
+
 void deserializeModel(const std::string& bytes, SiameseModel& model) {
+  // LibTorch replaces a parameter with whatever tensor the archive holds,
+  // whatever its shape; compare against the architecture's own shapes.
+  const auto expected = shapesOf(model);
   try {
     std::istringstream in(bytes);
     torch::serialize::InputArchive archive;
@@ -62,6 +87,13 @@ void deserializeModel(const std::string& bytes, SiameseModel& model) {
     }
   } catch (const c10::Error& e) {
     throw Error(std::string("the weights do not fit the model's architecture: ") + e.what_without_backtrace());
+  }
+  const auto loaded = shapesOf(model);
+  for (const auto& [name, shape] : expected) {
+    const auto it = loaded.find(name);
+    if (it == loaded.end() || it->second != shape) {
+      throw Error("the weights do not fit the model's architecture (" + name + " has another shape)");
+    }
   }
 }
 

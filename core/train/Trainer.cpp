@@ -534,6 +534,7 @@ TrainResult Run::run() {
   BundleMetadata& meta = result.bundle.metadata;
   meta.network = m_config.network;
   meta.distance = m_config.loss == "koch" ? "koch" : "euclidean";
+  meta.input.cropSize = m_cache.settings().cropSize;
   meta.input.size = m_config.network.inputSize;
   meta.input.channels = m_config.network.channels;
   meta.input.alignedFaces = m_cache.settings().alignedFaces;

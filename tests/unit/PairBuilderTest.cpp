@@ -146,7 +146,7 @@ TEST(PairBuilder, ReportsDescribeEachSplit) {
     EXPECT_EQ(set.reports[s].people, set.peopleOf[s].size());
     EXPECT_EQ(set.reports[s].photosAvailable, available);
     EXPECT_EQ(set.reports[s].photosUsed, used.size());
-    EXPECT_EQ(set.reports[s].requested, 20000u);  // the default cap
+    EXPECT_EQ(set.reports[s].requested, 0u);  // nothing asked for explicitly
   }
 }
 
@@ -237,7 +237,7 @@ TEST(PairBuilder, MaxPairsPerSplitCapsUnrequestedSplits) {
   const PairSet set = buildPairs(photos, options);
   for (std::size_t s = 0; s < kSplits; ++s) {
     EXPECT_EQ(set.splits[s].size(), 50u) << splitName(Split(s));
-    EXPECT_EQ(set.reports[s].requested, 50u);
+    EXPECT_EQ(set.reports[s].requested, 0u);  // capped, not asked for
   }
 }
 
@@ -343,6 +343,31 @@ TEST(PairBuilder, SplitNames) {
   EXPECT_STREQ(splitName(Split::Train), "train");
   EXPECT_STREQ(splitName(Split::Validation), "validation");
   EXPECT_STREQ(splitName(Split::Test), "test");
+}
+
+}  // namespace
+}  // namespace siamese
+
+namespace siamese {
+namespace {
+
+TEST(PairBuilder, PhotosOfHeldOutPeopleAreLeftOut) {
+  // Person 1 is held out (negative id): none of its photos may be paired.
+  std::vector<int> personOfPhoto;
+  for (int person = 0; person < 12; ++person)
+    for (int k = 0; k < 5; ++k) personOfPhoto.push_back(person == 1 ? -1 : person);
+  PairOptions options;
+  options.fractions = {0.5, 0.25, 0.25};
+  const PairSet set = buildPairs(personOfPhoto, options);
+  for (const auto& split : set.splits) {
+    for (const Pair& p : split) {
+      EXPECT_GE(personOfPhoto[std::size_t(p.a)], 0);
+      EXPECT_GE(personOfPhoto[std::size_t(p.b)], 0);
+    }
+  }
+  std::size_t people = 0;
+  for (const auto& split : set.peopleOf) people += split.size();
+  EXPECT_EQ(people, 11u);
 }
 
 }  // namespace

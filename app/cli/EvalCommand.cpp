@@ -1,0 +1,240 @@
+// siamese eval: how good a model is, honestly. Pair lists, the LFW
+// protocols, N-way one-shot tasks (sampled, or Omniglot's 20 standard
+// runs) and identification; refuses test people the model was trained on.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "data/FaceCache.h"
+#include "data/LfwPairs.h"
+#include "data/PairCsv.h"
+#include "eval/Charts.h"
+#include "eval/Protocols.h"
+#include "prep/FacePreparer.h"
+#include "vision/ImageIO.h"
+
+namespace siamese::cli {
+namespace {
+
+void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen) {
+  const auto seen = peopleSeenInTraining(model, people);
+  if (seen.empty()) {
+    std::printf("Leakage check: none of the %zu people evaluated was seen in training\n", people.size());
+    return;
+  }
+  std::string examples;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, seen.size()); ++i) examples += (i ? ", " : "") + seen[i];
+  const std::string message = "the model was trained on " + std::to_string(seen.size()) + " of the " +
+                              std::to_string(people.size()) + " people evaluated (" + examples +
+                              (seen.size() > 3 ? ", ..." : "") + "); their scores would be inflated";
+  if (!allowSeen) throw Error(message + ". Evaluate on other people, or pass --allow-seen to score anyway");
+  std::printf("WARNING: %s. Scores below are NOT a fair test.\n", message.c_str());
+}
+
+void printReport(const VerificationReport& r, const std::string& what) {
+  std::printf("%s: %zu pairs\n", what.c_str(), r.pairs);
+  std::printf("  accuracy %.2f%% at the model's threshold %.4f\n", 100 * r.accuracy, r.threshold);
+  std::printf("  AUC %.4f, EER %.2f%% (threshold %.4f)\n", r.auc, 100 * r.eer.rate, r.eer.threshold);
+  std::printf("  TAR %.2f%% at FAR <= 1%%, TAR %.2f%% at FAR <= 0.1%%\n", 100 * r.atFar1e2.trueAcceptRate,
+              100 * r.atFar1e3.trueAcceptRate);
+  std::printf("  mean distance: same %.4f, different %.4f\n", r.meanSameDistance, r.meanDifferentDistance);
+}
+
+void writeCharts(const ScoredPairs& scored, double threshold, const std::string& rocPath, const std::string& histPath) {
+  if (!rocPath.empty()) {
+    Series roc{"ROC", {}, {}, chartColour(0)};
+    for (const RocPoint& p : rocCurve(scored)) {
+      roc.x.push_back(p.falseAcceptRate);
+      roc.y.push_back(p.trueAcceptRate);
+    }
+    ChartOptions o;
+    o.title = "ROC (AUC " + std::to_string(areaUnderCurve(scored)).substr(0, 6) + ")";
+    o.xLabel = "false accept rate";
+    o.yLabel = "true accept rate";
+    o.xMin = 0;
+    o.xMax = 1;
+    o.yMin = 0;
+    o.yMax = 1;
+    saveImage(rocPath, renderLineChart({roc}, o));
+    std::printf("  ROC curve: %s\n", rocPath.c_str());
+  }
+  if (!histPath.empty()) {
+    Series same{"same person", {}, {}, chartColour(2)}, different{"different people", {}, {}, chartColour(3)};
+    for (std::size_t i = 0; i < scored.size(); ++i) (scored.same[i] ? same : different).x.push_back(scored.distances[i]);
+    ChartOptions o;
+    o.title = "Distances of same and different pairs";
+    o.xLabel = "distance";
+    o.yLabel = "fraction of pairs";
+    o.markerX = threshold;
+    o.markerLabel = "threshold";
+    saveImage(histPath, renderHistogram({same, different}, 40, o));
+    std::printf("  distance histogram: %s\n", histPath.c_str());
+  }
+}
+
+std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache) {
+  std::vector<PairRow> rows;
+  for (const LfwPair& p : file.folds[fold]) {
+    rows.push_back(PairRow{lfwImagePath("", p.nameA, p.numberA), lfwImagePath("", p.nameB, p.numberB), p.same,
+                           p.nameA, p.nameB, std::nullopt});
+  }
+  return resolvePairs(rows, cache, /*allowMissing=*/true);
+}
+
+// Omniglot's 20 standard runs: 20 drawings of 20 characters as references,
+// 20 test drawings, each to be matched to its character.
+void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
+  PrepareOptions options;
+  options.align.cropSize = embedder.metadata().input.cropSize;
+  options.align.colour = embedder.metadata().input.channels == 3;
+  FacePreparer preparer(options, /*facePhotos=*/false);
+  auto embedFile = [&](const std::string& path) {
+    return embedder.embed({preparer.prepare(loadImage(path)).face.crop}).front();
+  };
+  double total = 0;
+  int runs = 0;
+  for (int run = 1; run <= 20; ++run) {
+    char name[8];
+    std::snprintf(name, sizeof name, "run%02d", run);
+    const std::string labels = runsDir + "/" + name + "/class_labels.txt";
+    std::ifstream in(labels);
+    if (!in) throw Error("cannot open " + labels);
+    std::vector<std::pair<std::string, std::string>> items;
+    for (std::string test, training; in >> test >> training;) items.emplace_back(test, training);
+    std::vector<std::string> classes;
+    for (const auto& item : items) classes.push_back(item.second);
+    std::vector<Embedding> references;
+    for (const auto& c : classes) references.push_back(embedFile(runsDir + "/" + c));
+    int right = 0;
+    for (const auto& [test, training] : items) {
+      const Embedding query = embedFile(runsDir + "/" + test);
+      std::size_t best = 0;
+      for (std::size_t k = 1; k < references.size(); ++k) {
+        if (embedder.distance(query, references[k]) < embedder.distance(query, references[best])) best = k;
+      }
+      right += classes[best] == training ? 1 : 0;
+    }
+    const double accuracy = double(right) / double(items.size());
+    std::printf("  %s: %2d/%zu right\n", name, right, items.size());
+    total += accuracy;
+    ++runs;
+  }
+  std::printf("Omniglot 20-way one-shot over %d runs: %.2f%%\n", runs, 100 * total / runs);
+}
+
+}  // namespace
+
+void addEvalCommand(CLI::App& app) {
+  struct Args {
+    std::string model, cache, pairs, lfwPairs, omniglotRuns, roc, histogram, distances;
+    int nWay = 0, tasks = 400, references = 0;
+    bool allowSeen = false;
+    std::uint64_t seed = 1;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model: pairs, LFW protocols, one-shot, identification");
+  cmd->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  cmd->add_option("-c,--cache", args->cache, "Face cache holding the test photos");
+  cmd->add_option("--pairs", args->pairs, "Pair list CSV to score");
+  cmd->add_option("--lfw-pairs", args->lfwPairs, "LFW pairs.txt (10-fold protocol) or pairsDevTest.txt");
+  cmd->add_option("--n-way", args->nWay, "Sampled N-way one-shot tasks from the cache's people");
+  cmd->add_option("--tasks", args->tasks, "Number of N-way tasks")->capture_default_str();
+  cmd->add_option("--identify", args->references, "Identification with this many reference photos per person");
+  cmd->add_option("--omniglot-runs", args->omniglotRuns, "Omniglot one-shot-runs folder (run01..run20)");
+  cmd->add_flag("--allow-seen", args->allowSeen, "Score people the model was trained on (flagged as unfair)");
+  cmd->add_option("--roc", args->roc, "Write the ROC curve to this PNG");
+  cmd->add_option("--histogram", args->histogram, "Write the distance histograms to this PNG");
+  cmd->add_option("--distances", args->distances, "Write the scored pairs with distances to this CSV");
+  cmd->add_option("--seed", args->seed, "Seed for sampled tasks and reference choice")->capture_default_str();
+
+  cmd->callback([args] {
+    configureTorchThreads();
+    auto embedder = Embedder::load(args->model.empty() ? defaultModelPath() : args->model);
+    const BundleMetadata& model = embedder->metadata();
+    std::printf("Model %s (id %s, %s loss, threshold %.4f by %s) on %s\n",
+                model.name.empty() ? "(unnamed)" : model.name.c_str(), model.modelId.c_str(),
+                model.training.loss.c_str(), model.threshold.value, model.threshold.method.c_str(),
+                embedder->deviceName().c_str());
+    if (!args->omniglotRuns.empty()) {
+      // The runs' characters come from the evaluation alphabets, never the background sets.
+      omniglotRuns(*embedder, args->omniglotRuns);
+      return;
+    }
+    if (args->cache.empty()) throw Error("--cache is needed (or --omniglot-runs)");
+    const FaceCache cache = FaceCache::load(args->cache);
+    ProgressBar bar("embed", "faces");
+    const auto embeddings = embedCache(*embedder, cache, [&](const Progress& p) { bar.update(p); });
+    bar.finish();
+
+    if (!args->pairs.empty()) {
+      const auto rows = readPairsCsv(args->pairs);
+      const auto pairs = resolvePairs(rows, cache, true);
+      refuseLeakage(model, peopleOfPairs(cache, pairs), args->allowSeen);
+      const ScoredPairs scored = scorePairs(*embedder, embeddings, pairs);
+      if (scored.size() < rows.size()) std::printf("  %zu pairs skipped: a photo is not in the cache\n", rows.size() - scored.size());
+      printReport(verificationReport(scored, model.threshold.value), args->pairs);
+      writeCharts(scored, model.threshold.value, args->roc, args->histogram);
+      if (!args->distances.empty()) {
+        std::vector<PairRow> out;
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+          if (pairs[i].a < 0 || pairs[i].b < 0) continue;
+          out.push_back(rows[i]);
+          out.back().distance = scored.distances[k++];
+        }
+        writePairRows(args->distances, out);
+        std::printf("  distances: %s (montage them with --threshold %.4f)\n", args->distances.c_str(),
+                    model.threshold.value);
+      }
+    }
+    if (!args->lfwPairs.empty()) {
+      const LfwPairsFile file = readLfwPairs(args->lfwPairs);
+      std::vector<ScoredPairs> folds;
+      std::set<std::string> people;
+      std::size_t skipped = 0;
+      for (std::size_t f = 0; f < file.folds.size(); ++f) {
+        const auto pairs = lfwProtocolPairs(file, f, cache);
+        for (const LfwPair& p : file.folds[f]) {
+          people.insert(p.nameA);
+          people.insert(p.nameB);
+        }
+        folds.push_back(scorePairs(*embedder, embeddings, pairs));
+        skipped += pairs.size() - folds.back().size();
+      }
+      refuseLeakage(model, people, args->allowSeen);
+      if (skipped) std::printf("  %zu of %zu pairs skipped: a photo had no detectable face\n", skipped, file.pairCount());
+      ScoredPairs all;
+      for (const auto& fold : folds)
+        for (std::size_t i = 0; i < fold.size(); ++i) all.add(fold.distances[i], fold.same[i]);
+      if (folds.size() > 1) {
+        const FoldResult r = crossValidatedAccuracy(folds);
+        std::printf("LFW %zu-fold protocol (threshold chosen on the other folds): %.2f%% +- %.2f%%\n", folds.size(),
+                    100 * r.mean, 100 * r.standardDeviation);
+      }
+      printReport(verificationReport(all, model.threshold.value), args->lfwPairs);
+      writeCharts(all, model.threshold.value, args->roc, args->histogram);
+    }
+    if (args->nWay > 0 || args->references > 0) {
+      std::set<std::string> people(cache.people().begin(), cache.people().end());
+      refuseLeakage(model, people, args->allowSeen);
+    }
+    if (args->nWay > 0) {
+      const auto tasks = sampleOneShotTasks(cache, args->nWay, args->tasks, args->seed);
+      std::printf("%d-way one-shot, %d tasks: %.2f%% (chance %.2f%%)\n", args->nWay, args->tasks,
+                  100 * oneShotAccuracy(*embedder, embeddings, tasks), 100.0 / args->nWay);
+    }
+    if (args->references > 0) {
+      const auto r = identificationAccuracy(*embedder, cache, embeddings, args->references, args->seed);
+      std::printf("Identification with %d reference photo(s) per person: rank-1 %.2f%% over %zu probes of %zu people\n",
+                  args->references, 100 * r.rank1, r.probes, r.people);
+    }
+  });
+}
+
+}  // namespace siamese::cli

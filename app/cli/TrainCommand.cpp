@@ -1,0 +1,194 @@
+// siamese train: a siamese network from a face cache, validated each
+// epoch, checkpointed, resumable, saved as a model bundle.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "data/FaceCache.h"
+#include "data/PairCsv.h"
+#include "train/Trainer.h"
+
+namespace siamese::cli {
+namespace {
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot open " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+void printEpoch(const EpochRecord& r, int epochs) {
+  std::printf("epoch %d/%d  train loss %.4f  validation loss %.4f  accuracy %.2f%%  AUC %.4f  lr %.2e  (%.0f s)\n",
+              r.epoch, epochs, r.trainLoss, r.validationLoss, 100 * r.validationAccuracy, r.validationAuc,
+              r.learningRate, r.seconds);
+  std::fflush(stdout);
+}
+
+TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
+                           const std::string& writePairsTo, const std::set<std::string>& heldOut) {
+  TrainData data;
+  if (!pairsDir.empty()) {
+    data.trainPairs = resolvePairs(readPairsCsv(pairsDir + "/train.csv"), cache);
+    data.validationPairs = resolvePairs(readPairsCsv(pairsDir + "/validation.csv"), cache);
+    std::printf("Pairs from %s: %zu train, %zu validation\n", pairsDir.c_str(), data.trainPairs.size(),
+                data.validationPairs.size());
+  } else {
+    const PairSet set = buildAndWritePairs(cache, pairOptions, writePairsTo, heldOut);
+    data.trainPairs = set[Split::Train];
+    data.validationPairs = set[Split::Validation];
+  }
+  data.trainPeople = peopleInPairs(cache, data.trainPairs);
+  return data;
+}
+
+void addTrainCommand(CLI::App& app) {
+  struct Args {
+    std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
+    std::string name, holdOut;
+    bool resume = false, noAugment = false;
+    int minPhotos = 2;
+    TrainConfig config;
+  };
+  auto args = std::make_shared<Args>();
+  TrainConfig& c = args->config;
+  NetworkConfig& n = c.network;
+  CLI::App* cmd = app.add_subcommand("train", "Train a siamese network on a face cache");
+  cmd->add_option("cache", args->cache, "Face cache made by 'siamese prepare'")->required();
+  cmd->add_option("-o,--out", args->out, "Model bundle to write")->capture_default_str();
+  cmd->add_option("--pairs-dir", args->pairsDir, "Folder with train.csv and validation.csv from 'siamese pairs'");
+  cmd->add_option("--split", args->split, "Without --pairs-dir: fractions of people train,validation,test")
+      ->capture_default_str();
+  cmd->add_option("--min-photos", args->minPhotos, "Without --pairs-dir: leave out people with fewer photos");
+  cmd->add_option("--hold-out", args->holdOut,
+                  "Without --pairs-dir: leave out every person named in this pair list (LFW pairs file or CSV)");
+  cmd->add_option("--config", args->configFile, "Training configuration JSON (options below override it)");
+  cmd->add_option("--history", args->history, "History CSV (default: <out>.history.csv)");
+  cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <out>.ckpt)");
+  cmd->add_flag("--resume", args->resume, "Continue from the checkpoint");
+  cmd->add_option("--name", args->name, "A name for the model, kept in the bundle");
+  cmd->add_option("--loss", c.loss, "contrastive, triplet or koch")->capture_default_str();
+  cmd->add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
+  cmd->add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
+  cmd->add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();
+  cmd->add_option("--photos-per-person", c.photosPerPerson, "K")->capture_default_str();
+  cmd->add_option("--pairs-per-batch", c.pairsPerBatch, "Pairs mode batch size")->capture_default_str();
+  cmd->add_option("--epochs", c.epochs)->capture_default_str();
+  cmd->add_option("--steps-per-epoch", c.stepsPerEpoch, "0: one pass over the photos or pairs");
+  cmd->add_option("--optimizer", c.optimizer, "adam, adamw, rmsprop, sgd")->capture_default_str();
+  cmd->add_option("--lr", c.learningRate, "Learning rate")->capture_default_str();
+  cmd->add_option("--weight-decay", c.weightDecay)->capture_default_str();
+  cmd->add_option("--schedule", c.schedule, "constant, step, cosine")->capture_default_str();
+  cmd->add_option("--patience", c.patience, "Early stopping: epochs without validation improvement (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--threshold-method", c.thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
+      ->capture_default_str();
+  cmd->add_flag("--no-augment", args->noAugment, "Train without augmentation");
+  cmd->add_option("--seed", c.seed)->capture_default_str();
+  cmd->add_option("--threads", c.threads, "LibTorch threads (0: all cores)");
+  cmd->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_option("--arch", n.architecture, "convnet or resnet")->capture_default_str();
+  cmd->add_option("--input-size", n.inputSize, "Network input, px (crops are resized)")->capture_default_str();
+  cmd->add_option("--channels", n.channels, "1 grey or 3 colour")->capture_default_str();
+  cmd->add_option("--blocks", n.blocks)->capture_default_str();
+  cmd->add_option("--filters", n.filters, "Filters of the first block")->capture_default_str();
+  cmd->add_option("--kernel", n.kernel)->capture_default_str();
+  cmd->add_option("--convs-per-block", n.convsPerBlock)->capture_default_str();
+  cmd->add_option("--embedding", n.embeddingSize, "Embedding size")->capture_default_str();
+  cmd->add_option("--dropout", n.dropout)->capture_default_str();
+
+  cmd->callback([args, cmd] {
+    TrainConfig config = args->config;
+    if (!args->configFile.empty()) {
+      // The file is the base; options given on the command line win.
+      TrainConfig fromFile = TrainConfig::fromJson(readText(args->configFile));
+      const TrainConfig defaults;
+      auto given = [&](const char* option) { return cmd->count(option) > 0; };
+      if (!given("--loss")) config.loss = fromFile.loss;
+      if (!given("--margin")) config.margin = fromFile.margin;
+      if (!given("--sampling")) config.sampling = fromFile.sampling;
+      if (!given("--epochs")) config.epochs = fromFile.epochs;
+      if (!given("--lr")) config.learningRate = fromFile.learningRate;
+      if (!given("--optimizer")) config.optimizer = fromFile.optimizer;
+      if (!given("--seed")) config.seed = fromFile.seed;
+      if (!given("--arch") && !given("--blocks") && !given("--filters") && !given("--embedding")) {
+        config.network = fromFile.network;
+      }
+      config.augment = fromFile.augment;
+      config.weightDecay = given("--weight-decay") ? config.weightDecay : fromFile.weightDecay;
+      config.schedule = given("--schedule") ? config.schedule : fromFile.schedule;
+      config.patience = given("--patience") ? config.patience : fromFile.patience;
+      config.peoplePerBatch = given("--people-per-batch") ? config.peoplePerBatch : fromFile.peoplePerBatch;
+      config.photosPerPerson = given("--photos-per-person") ? config.photosPerPerson : fromFile.photosPerPerson;
+      config.stepsPerEpoch = given("--steps-per-epoch") ? config.stepsPerEpoch : fromFile.stepsPerEpoch;
+      config.thresholdMethod = given("--threshold-method") ? config.thresholdMethod : fromFile.thresholdMethod;
+      (void)defaults;
+    }
+    if (args->noAugment) config.augment.enabled = false;
+
+    const FaceCache cache = FaceCache::load(args->cache);
+    PairOptions pairOptions;
+    pairOptions.seed = config.seed;
+    pairOptions.minPhotosPerPerson = args->minPhotos;
+    pairOptions.fractions = parseSplitFractions(args->split);
+    const std::string outDir = std::filesystem::path(args->out).parent_path().string();
+    const std::string stem = std::filesystem::path(args->out).stem().string();
+    const TrainData data = splitForTraining(cache, args->pairsDir, pairOptions,
+                                            (outDir.empty() ? "." : outDir) + "/" + stem + "-pairs",
+                                            args->holdOut.empty() ? std::set<std::string>{} : peopleNamedIn(args->holdOut));
+
+    TrainOptions options;
+    options.checkpointPath = args->checkpoint.empty() ? args->out + ".ckpt" : args->checkpoint;
+    options.resume = args->resume;
+    options.stop = &interruptToken();
+    ProgressBar bar("train", "img");
+    options.progress = [&](const TrainProgress& p) {
+      if (p.finishedEpoch) {
+        bar.finish();
+        printEpoch(*p.finishedEpoch, p.epochs);
+        return;
+      }
+      Progress progress;
+      progress.done = p.step;
+      progress.total = p.stepsPerEpoch;
+      progress.unitsPerSecond = p.imagesPerSecond;
+      char text[96];
+      std::snprintf(text, sizeof text, "epoch %d/%d loss %.4f, all epochs ETA %.0f min", p.epoch, p.epochs, p.loss,
+                    p.etaSeconds / 60);
+      progress.message = text;
+      bar.update(progress);
+    };
+
+    std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu\n", config.network.architecture.c_str(),
+                config.loss.c_str(), config.sampling.c_str(), config.epochs,
+                static_cast<unsigned long long>(config.seed));
+    TrainResult result = trainSiamese(cache, data, config, options);
+    bar.finish();
+    const std::string historyPath = args->history.empty() ? args->out + ".history.csv" : args->history;
+    writeHistoryCsv(historyPath, result.history);
+    if (result.stopped) {
+      std::printf("Stopped. Checkpoint: %s (continue with --resume)\n", options.checkpointPath.c_str());
+    }
+    if (result.bundle.weights.empty()) return;
+    result.bundle.metadata.name = args->name;
+    writeBundle(args->out, result.bundle);
+    const auto& m = result.bundle.metadata;
+    std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args->out.c_str(), m.modelId.c_str(),
+                result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");
+    std::printf("  threshold %.4f (%s on %s): validation accuracy %.2f%%, AUC %.4f, EER %.2f%%\n", m.threshold.value,
+                m.threshold.method.c_str(), m.threshold.chosenOn.c_str(), 100 * m.metrics.at("validation_accuracy"),
+                m.metrics.at("validation_auc"), 100 * m.metrics.at("validation_eer"));
+    std::printf("  history: %s\n", historyPath.c_str());
+  });
+}
+
+}  // namespace siamese::cli

@@ -1,0 +1,103 @@
+// Model bundles: everything written comes back; truncated, altered and
+// foreign files are refused with the reason.
+
+#include "common/Error.h"
+#include "nn/ModelBundle.h"
+#include "support/TestSupport.h"
+#include "train/TrainConfig.h"
+#include "train/Trainer.h"
+
+namespace siamese {
+namespace {
+
+BundleFile sampleBundle() {
+  BundleFile b;
+  b.metadata.name = "test model";
+  b.metadata.network.embeddingSize = 32;
+  b.metadata.distance = "koch";
+  b.metadata.input.cropSize = 112;
+  b.metadata.input.size = 64;
+  b.metadata.threshold = ThresholdInfo{0.42, "eer", "300 validation pairs"};
+  b.metadata.training.identities = {"Alice", "Bob"};
+  b.metadata.training.people = 2;
+  b.metadata.metrics["validation_auc"] = 0.93;
+  b.weights = std::string("\0weights\xff", 9);
+  return b;
+}
+
+TEST(ModelBundle, RoundTripsMetadataAndWeights) {
+  test::ScratchDir dir;
+  BundleFile b = sampleBundle();
+  writeBundle(dir.file("m.siamese"), b);
+  EXPECT_EQ(b.metadata.modelId, modelIdOf(b.weights));
+  EXPECT_EQ(b.metadata.modelId.size(), 16u);
+  const BundleFile back = readBundle(dir.file("m.siamese"));
+  EXPECT_EQ(back.weights, b.weights);
+  EXPECT_EQ(back.metadata.modelId, b.metadata.modelId);
+  EXPECT_EQ(back.metadata.name, "test model");
+  EXPECT_EQ(back.metadata.network.embeddingSize, 32);
+  EXPECT_EQ(back.metadata.distance, "koch");
+  EXPECT_EQ(back.metadata.input.cropSize, 112);
+  EXPECT_EQ(back.metadata.input.size, 64);
+  EXPECT_DOUBLE_EQ(back.metadata.threshold.value, 0.42);
+  EXPECT_EQ(back.metadata.threshold.method, "eer");
+  EXPECT_EQ(back.metadata.training.identities, (std::vector<std::string>{"Alice", "Bob"}));
+  EXPECT_DOUBLE_EQ(back.metadata.metrics.at("validation_auc"), 0.93);
+}
+
+TEST(ModelBundle, TruncatedAlteredAndForeignFilesAreRefused) {
+  test::ScratchDir dir;
+  BundleFile b = sampleBundle();
+  writeBundle(dir.file("m.siamese"), b);
+  const auto bytes = test::readBytes(dir.file("m.siamese"));
+  auto expectRefused = [&](std::vector<std::uint8_t> content, const std::string& reason) {
+    test::writeBytes(dir.file("bad.siamese"), content);
+    try {
+      readBundle(dir.file("bad.siamese"));
+      FAIL() << "accepted; expected: " << reason;
+    } catch (const FileError& e) {
+      EXPECT_EQ(e.path(), dir.file("bad.siamese"));
+      EXPECT_NE(e.reason().find(reason), std::string::npos) << e.reason();
+    }
+  };
+  expectRefused(std::vector<std::uint8_t>(bytes.begin(), bytes.end() - 3), "truncated");
+  expectRefused(std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + 40), "truncated");
+  auto altered = bytes;
+  altered[altered.size() - 6] ^= 0x01;
+  expectRefused(altered, "corrupt");
+  expectRefused({'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "not a Siamese Studio model");
+}
+
+TEST(TrainConfig, JsonRoundTripAndValidation) {
+  TrainConfig c;
+  c.loss = "koch";
+  c.sampling = "pairs";
+  c.learningRate = 3e-4;
+  c.augment.rotateDegrees = 12;
+  c.network.blocks = 3;
+  const TrainConfig back = TrainConfig::fromJson(c.toJson());
+  EXPECT_EQ(back.toJson(), c.toJson());
+  TrainConfig bad;
+  bad.optimizer = "lion";
+  EXPECT_THROW(bad.validate(), Error);
+  bad = TrainConfig{};
+  bad.loss = "triplet";
+  bad.sampling = "pairs";
+  EXPECT_THROW(bad.validate(), Error);
+}
+
+TEST(TrainingHistory, CsvRoundTrip) {
+  test::ScratchDir dir;
+  std::vector<EpochRecord> history = {{1, 0.5, 0.4, 0.7, 0.75, 1e-3, 12.5}, {2, 0.3, 0.35, 0.8, 0.85, 5e-4, 12.0}};
+  writeHistoryCsv(dir.file("h.csv"), history);
+  const auto back = readHistoryCsv(dir.file("h.csv"));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[1].epoch, 2);
+  EXPECT_DOUBLE_EQ(back[1].validationAuc, 0.85);
+  EXPECT_DOUBLE_EQ(back[0].learningRate, 1e-3);
+  test::writeText(dir.file("bad.csv"), "epoch,x\n");
+  EXPECT_THROW(readHistoryCsv(dir.file("bad.csv")), Error);
+}
+
+}  // namespace
+}  // namespace siamese

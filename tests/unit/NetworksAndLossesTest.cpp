@@ -1,0 +1,195 @@
+// The networks build what their configuration says, and every loss matches
+// values computed by hand. (This file includes LibTorch: keep it the only
+// test that does, it costs ~25 s to compile.)
+
+#include <torch/torch.h>
+
+#include "common/Error.h"
+#include "nn/NetworkConfig.h"
+#include "nn/detail/Losses.h"
+#include "nn/detail/ModelIo.h"
+#include "nn/detail/Networks.h"
+#include "support/TestSupport.h"
+
+namespace siamese {
+namespace {
+
+using namespace detail;
+
+torch::Tensor t(std::initializer_list<float> values) { return torch::tensor(std::vector<float>(values)); }
+
+TEST(Networks, ConvnetAndResnetEmbedToTheConfiguredSize) {
+  for (const char* architecture : {"convnet", "resnet"}) {
+    NetworkConfig config;
+    config.architecture = architecture;
+    config.inputSize = 48;
+    config.channels = 3;
+    config.blocks = 3;
+    config.filters = 8;
+    config.embeddingSize = 24;
+    EmbeddingNet net(config);
+    net->eval();
+    const torch::Tensor out = net->forward(torch::rand({5, 3, 48, 48}) * 2 - 1);
+    EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{5, 24})) << architecture;
+    // L2-normalised rows.
+    EXPECT_TRUE(torch::allclose(out.norm(2, 1), torch::ones({5}), 1e-4, 1e-5)) << architecture;
+  }
+}
+
+TEST(Networks, WithoutNormalisationEmbeddingsAreNotUnitLength) {
+  NetworkConfig config;
+  config.inputSize = 32;
+  config.blocks = 2;
+  config.filters = 8;
+  config.l2Normalize = false;
+  EmbeddingNet net(config);
+  net->eval();
+  const torch::Tensor norms = net->forward(torch::rand({4, 1, 32, 32})).norm(2, 1);
+  EXPECT_FALSE(torch::allclose(norms, torch::ones({4}), 1e-3, 1e-3));
+}
+
+TEST(Networks, ConfigurationShapesTheTower) {
+  NetworkConfig small, wide;
+  small.filters = 8;
+  wide.filters = 16;
+  const auto count = [](const NetworkConfig& c) {
+    std::int64_t n = 0;
+    for (const auto& p : EmbeddingNet(c)->parameters()) n += p.numel();
+    return n;
+  };
+  EXPECT_GT(count(wide), 2 * count(small));  // conv weights grow with the square of the filters
+  NetworkConfig noBatchNorm = small;
+  noBatchNorm.batchNorm = false;
+  bool hasBatchNorm = false;
+  for (const auto& m : EmbeddingNet(noBatchNorm)->modules()) hasBatchNorm |= m->name().find("BatchNorm") != std::string::npos;
+  EXPECT_FALSE(hasBatchNorm);
+}
+
+TEST(Networks, TwinBranchesShareOneSetOfWeights) {
+  // A siamese model has exactly one branch: both faces of a pair go
+  // through the same module, so their embeddings of one image agree.
+  NetworkConfig config;
+  config.inputSize = 32;
+  config.blocks = 2;
+  config.filters = 8;
+  SiameseModel model = makeModel(config, /*kochHead=*/true);
+  model.train(false);
+  std::int64_t branch = 0;
+  for (const auto& p : model.net->parameters()) branch += p.numel();
+  std::int64_t all = 0;
+  for (const auto& p : model.parameters()) all += p.numel();
+  EXPECT_EQ(all, branch + config.embeddingSize + 1);  // + the Koch head's weights and bias
+  const torch::Tensor image = torch::rand({1, 1, 32, 32});
+  const torch::Tensor pair = model.net->forward(torch::cat({image, image}));
+  EXPECT_TRUE(torch::allclose(pair[0], pair[1]));
+}
+
+TEST(Networks, ConfigValidationAndJsonRoundTrip) {
+  NetworkConfig config;
+  config.architecture = "resnet";
+  config.embeddingSize = 77;
+  config.dropout = 0.25;
+  const NetworkConfig back = NetworkConfig::fromJson(config.toJson());
+  EXPECT_EQ(back.architecture, "resnet");
+  EXPECT_EQ(back.embeddingSize, 77);
+  EXPECT_DOUBLE_EQ(back.dropout, 0.25);
+  NetworkConfig bad;
+  bad.kernel = 4;
+  EXPECT_THROW(bad.validate(), Error);
+  bad = NetworkConfig{};
+  bad.inputSize = 32;
+  bad.blocks = 6;
+  EXPECT_THROW(bad.validate(), Error);
+  EXPECT_THROW(NetworkConfig::fromJson("{not json"), Error);
+}
+
+TEST(Networks, SerialisedWeightsReloadAndMismatchesAreRefused) {
+  NetworkConfig config;
+  config.inputSize = 32;
+  config.blocks = 2;
+  config.filters = 8;
+  SiameseModel a = makeModel(config, false);
+  SiameseModel b = makeModel(config, false);
+  deserializeModel(serializeModel(a), b);
+  a.train(false);
+  b.train(false);
+  const torch::Tensor image = torch::rand({2, 1, 32, 32});
+  EXPECT_TRUE(torch::allclose(a.net->forward(image), b.net->forward(image)));
+  config.filters = 16;
+  SiameseModel other = makeModel(config, false);
+  EXPECT_THROW(deserializeModel(serializeModel(a), other), Error);
+}
+
+TEST(Losses, ContrastiveMatchesHandComputedValues) {
+  // Same pair at d=0.3: 0.09. Different at d=0.4, margin 1: (0.6)^2 = 0.36.
+  // Different at d=1.5: beyond the margin, 0. Mean = 0.45 / 3.
+  const torch::Tensor loss = contrastiveLoss(t({0.3f, 0.4f, 1.5f}), t({1, 0, 0}), 1.0);
+  EXPECT_NEAR(loss.item<double>(), 0.45 / 3, 1e-6);
+}
+
+TEST(Losses, KochBinaryCrossEntropyMatchesHandComputedValues) {
+  // -[log σ(2)] for a same pair and -[log(1 - σ(-1))] for a different one.
+  const double same = -std::log(1 / (1 + std::exp(-2.0)));
+  const double different = -std::log(1 - 1 / (1 + std::exp(1.0)));
+  const torch::Tensor loss = kochLoss(t({2.0f, -1.0f}), t({1, 0}));
+  EXPECT_NEAR(loss.item<double>(), (same + different) / 2, 1e-6);
+}
+
+TEST(Losses, KochHeadIsAWeightedL1Distance) {
+  KochHead head(3);
+  torch::NoGradGuard guard;
+  head->named_parameters()["weights.weight"].copy_(torch::tensor({{1.0f, 2.0f, -1.0f}}));
+  head->named_parameters()["weights.bias"].fill_(0.5f);
+  // |a - b| = (1, 0.5, 2) → 1 + 1 - 2 + 0.5 = 0.5
+  const torch::Tensor logit = head->forward(torch::tensor({{1.0f, 1.0f, 0.0f}}), torch::tensor({{0.0f, 0.5f, 2.0f}}));
+  EXPECT_NEAR(logit.item<double>(), 0.5, 1e-6);
+}
+
+TEST(Losses, TripletMatchesHandComputedValues) {
+  const torch::Tensor anchor = torch::tensor({{0.0f, 0.0f}, {0.0f, 0.0f}});
+  const torch::Tensor positive = torch::tensor({{3.0f, 4.0f}, {1.0f, 0.0f}});  // d = 5, 1
+  const torch::Tensor negative = torch::tensor({{6.0f, 8.0f}, {0.0f, 0.5f}});  // d = 10, 0.5
+  // max(0, 5 - 10 + 1) = 0; max(0, 1 - 0.5 + 1) = 1.5; mean 0.75
+  EXPECT_NEAR(tripletLoss(anchor, positive, negative, 1.0).item<double>(), 0.75, 1e-5);
+}
+
+TEST(Losses, BatchHardPicksTheFarthestPositiveAndNearestNegative) {
+  // Points on a line: person 0 at 0 and 1, person 1 at 1.5 and 4.
+  const torch::Tensor e = torch::tensor({{0.0f}, {1.0f}, {1.5f}, {4.0f}});
+  const torch::Tensor labels = torch::tensor({0, 0, 1, 1});
+  // anchor 0: pos 1, neg 1.5 → 1 - 1.5 + 1 = 0.5
+  // anchor 1: pos 1, neg 0.5 → 1.5
+  // anchor 2: pos 2.5, neg 0.5 → 3
+  // anchor 3: pos 2.5, neg 3 → 0.5
+  EXPECT_NEAR(batchHardTripletLoss(e, labels, 1.0).item<double>(), (0.5 + 1.5 + 3 + 0.5) / 4, 1e-4);
+}
+
+TEST(Losses, BatchContrastiveWeighsSameAndDifferentPairsEqually) {
+  const torch::Tensor e = torch::tensor({{0.0f}, {0.5f}, {2.0f}});
+  const torch::Tensor labels = torch::tensor({0, 0, 1});
+  // Same pairs (both orders): d = 0.5 → 0.25. Different: d = 2 and 1.5,
+  // both beyond margin 1 → 0. Total 0.25 + 0.
+  EXPECT_NEAR(batchContrastiveLoss(e, labels, 1.0).item<double>(), 0.25, 1e-4);
+  // Margin 1.8: different terms (1.8-1.5)^2 = 0.09 and 0 → mean 0.045.
+  EXPECT_NEAR(batchContrastiveLoss(e, labels, 1.8).item<double>(), 0.25 + 0.045, 1e-4);
+}
+
+TEST(Losses, PairwiseDistancesAreEuclidean) {
+  const torch::Tensor e = torch::tensor({{0.0f, 0.0f}, {3.0f, 4.0f}});
+  const torch::Tensor d = pairwiseDistances(e);
+  EXPECT_NEAR(d[0][1].item<double>(), 5.0, 1e-4);
+  EXPECT_NEAR(d[1][1].item<double>(), 0.0, 1e-4);
+}
+
+TEST(Tensors, CropsBecomeNormalisedChannelFirstBatches) {
+  const std::uint8_t pixels[] = {0, 255, 127, 128, 10, 20, 30, 40};  // 2 crops, 2×2 grey
+  const torch::Tensor x = cropsToTensor(pixels, 2, 2, 1, torch::kCPU);
+  EXPECT_EQ(x.sizes(), (std::vector<std::int64_t>{2, 1, 2, 2}));
+  EXPECT_NEAR(x[0][0][0][0].item<double>(), -1.0, 1e-6);
+  EXPECT_NEAR(x[0][0][0][1].item<double>(), 1.0, 1e-6);
+  const torch::Tensor resized = conformBatch(torch::zeros({1, 3, 8, 8}), 4, 1);
+  EXPECT_EQ(resized.sizes(), (std::vector<std::int64_t>{1, 1, 4, 4}));
+}
+
+}  // namespace
+}  // namespace siamese
