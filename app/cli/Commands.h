@@ -20,6 +20,7 @@ void addTrainCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addCompareCommand(CLI::App& app);
 void addPlotCommand(CLI::App& app);
+void addTuneCommand(CLI::App& app);
 
 }  // namespace siamese::cli
 
@@ -35,6 +36,7 @@ struct PrepareSummary;
 struct PairOptions;
 struct PairSet;
 class FaceCache;
+struct TrainData;
 }  // namespace siamese
 
 namespace siamese::cli {
@@ -48,6 +50,11 @@ PrepareSummary prepareWithProgress(const Dataset& dataset, const std::string& ca
 /// pair set.
 PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir,
                            const std::set<std::string>& heldOut = {});
+
+/// Training data from a pairs folder (train.csv, validation.csv) or, when
+/// `pairsDir` is empty, from splits built now (and written to `writePairsTo`).
+TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
+                           const std::string& writePairsTo, const std::set<std::string>& heldOut);
 
 /// Names of the people in a pair list: an LFW pairs file or a pair CSV.
 std::set<std::string> peopleNamedIn(const std::string& pairsFile);

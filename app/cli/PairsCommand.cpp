@@ -60,7 +60,8 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
       std::printf("    note: %zu pairs asked for; these people allow %zu balanced pairs\n", r.requested, pairs);
     }
   }
-  std::printf("  label balance: %s; people in more than one split: %zu\n",
+  std::printf(options.splitByPhoto ? "  label balance: %s; split by photo: every class is in every split (%zu)\n"
+                                   : "  label balance: %s; people in more than one split: %zu\n",
               [&] {
                 for (const auto& r : set.reports)
                   if (r.positives != r.negatives) return "UNBALANCED";
@@ -103,6 +104,7 @@ void addPairsCommand(CLI::App& app) {
     std::size_t pairs = 0, trainPairs = 0, validationPairs = 0, testPairs = 0;
     int minPhotos = 2;
     std::uint64_t seed = 42;
+    bool splitByPhoto = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("pairs", "Build balanced same/different pairs in identity-disjoint splits");
@@ -115,6 +117,8 @@ void addPairsCommand(CLI::App& app) {
   cmd->add_option("--test-pairs", args->testPairs, "Pairs in the test split");
   cmd->add_option("--min-photos", args->minPhotos, "Leave out people with fewer photos")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (same seed, same pairs)")->capture_default_str();
+  cmd->add_flag("--split-by-photo", args->splitByPhoto,
+                "Split each class's photos instead of the classes (closed sets such as MNIST)");
 
   cmd->callback([args] {
     const FaceCache cache = FaceCache::load(args->cache);
@@ -125,6 +129,7 @@ void addPairsCommand(CLI::App& app) {
                           args->testPairs ? args->testPairs : args->pairs};
     options.minPhotosPerPerson = args->minPhotos;
     options.seed = args->seed;
+    options.splitByPhoto = args->splitByPhoto;
     buildAndWritePairs(cache, options, args->out);
   });
 }

@@ -25,14 +25,49 @@ std::string readText(const std::string& path) {
   return text.str();
 }
 
-}  // namespace
-
 void printEpoch(const EpochRecord& r, int epochs) {
   std::printf("epoch %d/%d  train loss %.4f  validation loss %.4f  accuracy %.2f%%  AUC %.4f  lr %.2e  (%.0f s)\n",
               r.epoch, epochs, r.trainLoss, r.validationLoss, 100 * r.validationAccuracy, r.validationAuc,
               r.learningRate, r.seconds);
   std::fflush(stdout);
 }
+
+// How a command-line option replaces the value read from --config.
+struct Override {
+  const char* option;
+  void (*apply)(TrainConfig& config, const TrainConfig& given);
+};
+
+const Override kOverrides[] = {
+    {"--loss", [](TrainConfig& c, const TrainConfig& g) { c.loss = g.loss; }},
+    {"--margin", [](TrainConfig& c, const TrainConfig& g) { c.margin = g.margin; }},
+    {"--sampling", [](TrainConfig& c, const TrainConfig& g) { c.sampling = g.sampling; }},
+    {"--people-per-batch", [](TrainConfig& c, const TrainConfig& g) { c.peoplePerBatch = g.peoplePerBatch; }},
+    {"--photos-per-person", [](TrainConfig& c, const TrainConfig& g) { c.photosPerPerson = g.photosPerPerson; }},
+    {"--pairs-per-batch", [](TrainConfig& c, const TrainConfig& g) { c.pairsPerBatch = g.pairsPerBatch; }},
+    {"--epochs", [](TrainConfig& c, const TrainConfig& g) { c.epochs = g.epochs; }},
+    {"--steps-per-epoch", [](TrainConfig& c, const TrainConfig& g) { c.stepsPerEpoch = g.stepsPerEpoch; }},
+    {"--optimizer", [](TrainConfig& c, const TrainConfig& g) { c.optimizer = g.optimizer; }},
+    {"--lr", [](TrainConfig& c, const TrainConfig& g) { c.learningRate = g.learningRate; }},
+    {"--weight-decay", [](TrainConfig& c, const TrainConfig& g) { c.weightDecay = g.weightDecay; }},
+    {"--schedule", [](TrainConfig& c, const TrainConfig& g) { c.schedule = g.schedule; }},
+    {"--patience", [](TrainConfig& c, const TrainConfig& g) { c.patience = g.patience; }},
+    {"--threshold-method", [](TrainConfig& c, const TrainConfig& g) { c.thresholdMethod = g.thresholdMethod; }},
+    {"--seed", [](TrainConfig& c, const TrainConfig& g) { c.seed = g.seed; }},
+    {"--threads", [](TrainConfig& c, const TrainConfig& g) { c.threads = g.threads; }},
+    {"--device", [](TrainConfig& c, const TrainConfig& g) { c.device = g.device; }},
+    {"--arch", [](TrainConfig& c, const TrainConfig& g) { c.network.architecture = g.network.architecture; }},
+    {"--input-size", [](TrainConfig& c, const TrainConfig& g) { c.network.inputSize = g.network.inputSize; }},
+    {"--channels", [](TrainConfig& c, const TrainConfig& g) { c.network.channels = g.network.channels; }},
+    {"--blocks", [](TrainConfig& c, const TrainConfig& g) { c.network.blocks = g.network.blocks; }},
+    {"--filters", [](TrainConfig& c, const TrainConfig& g) { c.network.filters = g.network.filters; }},
+    {"--kernel", [](TrainConfig& c, const TrainConfig& g) { c.network.kernel = g.network.kernel; }},
+    {"--convs-per-block", [](TrainConfig& c, const TrainConfig& g) { c.network.convsPerBlock = g.network.convsPerBlock; }},
+    {"--embedding", [](TrainConfig& c, const TrainConfig& g) { c.network.embeddingSize = g.network.embeddingSize; }},
+    {"--dropout", [](TrainConfig& c, const TrainConfig& g) { c.network.dropout = g.network.dropout; }},
+};
+
+}  // namespace
 
 TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
                            const std::string& writePairsTo, const std::set<std::string>& heldOut) {
@@ -46,8 +81,10 @@ TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, 
     const PairSet set = buildAndWritePairs(cache, pairOptions, writePairsTo, heldOut);
     data.trainPairs = set[Split::Train];
     data.validationPairs = set[Split::Validation];
+    data.trainFaces = set.photosOf[std::size_t(Split::Train)];
+    return data;
   }
-  data.trainPeople = peopleInPairs(cache, data.trainPairs);
+  data.trainFaces = facesInPairs(data.trainPairs);
   return data;
 }
 
@@ -55,7 +92,7 @@ void addTrainCommand(CLI::App& app) {
   struct Args {
     std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
     std::string name, holdOut;
-    bool resume = false, noAugment = false;
+    bool resume = false, noAugment = false, splitByPhoto = false;
     int minPhotos = 2;
     TrainConfig config;
   };
@@ -69,6 +106,8 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--split", args->split, "Without --pairs-dir: fractions of people train,validation,test")
       ->capture_default_str();
   cmd->add_option("--min-photos", args->minPhotos, "Without --pairs-dir: leave out people with fewer photos");
+  cmd->add_flag("--split-by-photo", args->splitByPhoto,
+                "Without --pairs-dir: split each class's photos, not the classes (MNIST's protocol)");
   cmd->add_option("--hold-out", args->holdOut,
                   "Without --pairs-dir: leave out every person named in this pair list (LFW pairs file or CSV)");
   cmd->add_option("--config", args->configFile, "Training configuration JSON (options below override it)");
@@ -107,31 +146,12 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--dropout", n.dropout)->capture_default_str();
 
   cmd->callback([args, cmd] {
-    TrainConfig config = args->config;
+    // A --config file is the base; options given on the command line win.
+    TrainConfig config = args->configFile.empty() ? args->config : TrainConfig::fromJson(readText(args->configFile));
     if (!args->configFile.empty()) {
-      // The file is the base; options given on the command line win.
-      TrainConfig fromFile = TrainConfig::fromJson(readText(args->configFile));
-      const TrainConfig defaults;
-      auto given = [&](const char* option) { return cmd->count(option) > 0; };
-      if (!given("--loss")) config.loss = fromFile.loss;
-      if (!given("--margin")) config.margin = fromFile.margin;
-      if (!given("--sampling")) config.sampling = fromFile.sampling;
-      if (!given("--epochs")) config.epochs = fromFile.epochs;
-      if (!given("--lr")) config.learningRate = fromFile.learningRate;
-      if (!given("--optimizer")) config.optimizer = fromFile.optimizer;
-      if (!given("--seed")) config.seed = fromFile.seed;
-      if (!given("--arch") && !given("--blocks") && !given("--filters") && !given("--embedding")) {
-        config.network = fromFile.network;
+      for (const Override& o : kOverrides) {
+        if (cmd->count(o.option)) o.apply(config, args->config);
       }
-      config.augment = fromFile.augment;
-      config.weightDecay = given("--weight-decay") ? config.weightDecay : fromFile.weightDecay;
-      config.schedule = given("--schedule") ? config.schedule : fromFile.schedule;
-      config.patience = given("--patience") ? config.patience : fromFile.patience;
-      config.peoplePerBatch = given("--people-per-batch") ? config.peoplePerBatch : fromFile.peoplePerBatch;
-      config.photosPerPerson = given("--photos-per-person") ? config.photosPerPerson : fromFile.photosPerPerson;
-      config.stepsPerEpoch = given("--steps-per-epoch") ? config.stepsPerEpoch : fromFile.stepsPerEpoch;
-      config.thresholdMethod = given("--threshold-method") ? config.thresholdMethod : fromFile.thresholdMethod;
-      (void)defaults;
     }
     if (args->noAugment) config.augment.enabled = false;
 
@@ -140,6 +160,7 @@ void addTrainCommand(CLI::App& app) {
     pairOptions.seed = config.seed;
     pairOptions.minPhotosPerPerson = args->minPhotos;
     pairOptions.fractions = parseSplitFractions(args->split);
+    pairOptions.splitByPhoto = args->splitByPhoto;
     const std::string outDir = std::filesystem::path(args->out).parent_path().string();
     const std::string stem = std::filesystem::path(args->out).stem().string();
     const TrainData data = splitForTraining(cache, args->pairsDir, pairOptions,

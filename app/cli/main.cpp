@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   siamese::cli::addEvalCommand(app);
   siamese::cli::addCompareCommand(app);
   siamese::cli::addPlotCommand(app);
+  siamese::cli::addTuneCommand(app);
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
 

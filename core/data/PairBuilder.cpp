@@ -157,17 +157,42 @@ PairSet buildPairs(const std::vector<int>& personOfPhoto, const PairOptions& opt
     counts[0] += counts[2];
     counts[2] = 0;
   }
-  std::size_t offset = 0;
-  for (std::size_t s = 0; s < 3; ++s) {
-    if (options.fractions[s] > 0 && counts[s] < 2) {
-      throw Error(std::string("the ") + splitName(Split(s)) + " split would get " + std::to_string(counts[s]) +
-                  " people; at least 2 are needed (" + std::to_string(n) + " people have at least " +
-                  std::to_string(options.minPhotosPerPerson) + " photos)");
+  // The photos each split may use, per person.
+  std::array<std::map<int, std::vector<int>>, 3> photosInSplit;
+  if (options.splitByPhoto) {
+    // Every person in every split, their photos divided by the fractions
+    // (MNIST's protocol: ten digits, split by image).
+    for (int person : eligible) {
+      std::vector<int> photos = photosByPerson[person];
+      rng.shuffle(photos);
+      const std::size_t k = photos.size();
+      const std::size_t first = std::size_t(std::llround(double(k) * options.fractions[0] / total));
+      const std::size_t second = std::min(k - first, std::size_t(std::llround(double(k) * options.fractions[1] / total)));
+      const std::size_t ends[3] = {first, first + second, k};
+      std::size_t begin = 0;
+      for (std::size_t s = 0; s < 3; ++s) {
+        if (ends[s] > begin && options.fractions[s] > 0) {
+          photosInSplit[s][person].assign(photos.begin() + std::ptrdiff_t(begin), photos.begin() + std::ptrdiff_t(ends[s]));
+          set.peopleOf[s].push_back(person);
+        }
+        begin = ends[s];
+      }
     }
-    set.peopleOf[s].assign(eligible.begin() + std::ptrdiff_t(offset),
-                           eligible.begin() + std::ptrdiff_t(offset + counts[s]));
-    std::sort(set.peopleOf[s].begin(), set.peopleOf[s].end());
-    offset += counts[s];
+    for (auto& people : set.peopleOf) std::sort(people.begin(), people.end());
+  } else {
+    std::size_t offset = 0;
+    for (std::size_t s = 0; s < 3; ++s) {
+      if (options.fractions[s] > 0 && counts[s] < 2) {
+        throw Error(std::string("the ") + splitName(Split(s)) + " split would get " + std::to_string(counts[s]) +
+                    " people; at least 2 are needed (" + std::to_string(n) + " people have at least " +
+                    std::to_string(options.minPhotosPerPerson) + " photos)");
+      }
+      set.peopleOf[s].assign(eligible.begin() + std::ptrdiff_t(offset),
+                             eligible.begin() + std::ptrdiff_t(offset + counts[s]));
+      std::sort(set.peopleOf[s].begin(), set.peopleOf[s].end());
+      for (int person : set.peopleOf[s]) photosInSplit[s][person] = photosByPerson[person];
+      offset += counts[s];
+    }
   }
 
   for (std::size_t s = 0; s < 3; ++s) {
@@ -175,11 +200,13 @@ PairSet buildPairs(const std::vector<int>& personOfPhoto, const PairOptions& opt
     std::vector<std::vector<int>> photosOf;
     std::size_t photosAvailable = 0, possiblePositives = 0;
     for (int person : set.peopleOf[s]) {
-      photosOf.push_back(photosByPerson[person]);
+      photosOf.push_back(photosInSplit[s][person]);
+      set.photosOf[s].insert(set.photosOf[s].end(), photosOf.back().begin(), photosOf.back().end());
       const std::size_t k = photosOf.back().size();
       photosAvailable += k;
       possiblePositives += k * (k - 1) / 2;
     }
+    std::sort(set.photosOf[s].begin(), set.photosOf[s].end());
     std::size_t wanted = options.pairCounts[s] ? options.pairCounts[s] : options.maxPairsPerSplit;
     const std::size_t half = std::min(wanted / 2, possiblePositives);
     // Each split draws from its own stream so that changing one split's

@@ -33,6 +33,10 @@ struct PairOptions {
   /// People with fewer photos are left out of every split.
   int minPhotosPerPerson = 2;
   std::uint64_t seed = 42;
+  /// Split each person's photos (not the people) by the fractions, so every
+  /// person is in every split: for closed sets like MNIST's ten digits.
+  /// Face verification should split by person (the default).
+  bool splitByPhoto = false;
 };
 
 /// What the checks found, per split (the CelebA project's checks).
@@ -51,8 +55,9 @@ struct SplitReport {
 struct PairSet {
   std::array<std::vector<Pair>, 3> splits;
   std::array<std::vector<int>, 3> peopleOf;  ///< person ids in each split, sorted
+  std::array<std::vector<int>, 3> photosOf;  ///< photos each split may use, sorted
   std::array<SplitReport, 3> reports;
-  std::size_t peopleInTwoSplits = 0;         ///< must be 0
+  std::size_t peopleInTwoSplits = 0;         ///< must be 0 unless split by photo
   std::size_t peopleSkipped = 0;             ///< below minPhotosPerPerson
 
   const std::vector<Pair>& operator[](Split s) const { return splits[std::size_t(s)]; }

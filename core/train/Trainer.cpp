@@ -185,12 +185,12 @@ void Run::prepareSampling() {
   if (m_data.validationPairs.empty()) throw Error("training needs validation pairs");
   std::size_t photos = 0;
   if (m_config.sampling == "online") {
-    const auto byPerson = m_cache.facesByPerson();
-    for (int person : m_data.trainPeople) {
-      const auto& faces = byPerson.at(std::size_t(person));
+    std::map<int, std::vector<int>> byPerson;
+    for (int face : m_data.trainFaces) byPerson[m_cache.faces().at(std::size_t(face)).person].push_back(face);
+    for (auto& [person, faces] : byPerson) {
       if (faces.size() >= 2) {
-        m_facesOfPeople.push_back(faces);
         photos += faces.size();
+        m_facesOfPeople.push_back(std::move(faces));
       }
     }
     if (int(m_facesOfPeople.size()) < m_config.peoplePerBatch) {
@@ -543,18 +543,17 @@ TrainResult Run::run() {
   meta.threshold.method = thresholdMethodName(method, targetFar);
   meta.threshold.chosenOn = std::to_string(best.scored.size()) + " validation pairs";
 
-  std::set<int> people(m_data.trainPeople.begin(), m_data.trainPeople.end());
+  std::set<int> faces(m_data.trainFaces.begin(), m_data.trainFaces.end());
   for (const Pair& p : m_data.trainPairs) {
-    people.insert(m_cache.faces()[std::size_t(p.a)].person);
-    people.insert(m_cache.faces()[std::size_t(p.b)].person);
+    faces.insert(p.a);
+    faces.insert(p.b);
   }
-  const auto byPerson = m_cache.facesByPerson();
+  std::set<int> people;
+  for (int face : faces) people.insert(m_cache.faces()[std::size_t(face)].person);
   meta.training.dataset = m_cache.settings().datasetRoot;
   meta.training.people = int(people.size());
-  for (int person : people) {
-    meta.training.identities.push_back(m_cache.people()[std::size_t(person)]);
-    meta.training.photos += int(byPerson[std::size_t(person)].size());
-  }
+  meta.training.photos = int(faces.size());
+  for (int person : people) meta.training.identities.push_back(m_cache.people()[std::size_t(person)]);
   meta.training.loss = m_config.loss;
   meta.training.epochs = int(m_history.size());
   meta.training.seconds = std::chrono::duration<double>(Clock::now() - runStart).count();
@@ -584,13 +583,13 @@ TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const Tr
   }
 }
 
-std::vector<int> peopleInPairs(const FaceCache& cache, const std::vector<Pair>& pairs) {
-  std::set<int> people;
+std::vector<int> facesInPairs(const std::vector<Pair>& pairs) {
+  std::set<int> faces;
   for (const Pair& p : pairs) {
-    people.insert(cache.faces().at(std::size_t(p.a)).person);
-    people.insert(cache.faces().at(std::size_t(p.b)).person);
+    faces.insert(p.a);
+    faces.insert(p.b);
   }
-  return std::vector<int>(people.begin(), people.end());
+  return std::vector<int>(faces.begin(), faces.end());
 }
 
 void writeHistoryCsv(const std::string& path, const std::vector<EpochRecord>& history) {

@@ -18,7 +18,7 @@ namespace siamese {
 
 /// What to train and validate on (indices into the cache's faces/people).
 struct TrainData {
-  std::vector<int> trainPeople;      ///< online sampling draws from these
+  std::vector<int> trainFaces;       ///< online sampling draws from these faces
   std::vector<Pair> trainPairs;      ///< pairs sampling uses these
   std::vector<Pair> validationPairs; ///< scored after every epoch
 };
@@ -72,8 +72,8 @@ struct TrainOptions {
 TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
                          const TrainOptions& options = {});
 
-/// The people that appear in `pairs`, sorted.
-std::vector<int> peopleInPairs(const FaceCache& cache, const std::vector<Pair>& pairs);
+/// The faces that appear in `pairs`, sorted.
+std::vector<int> facesInPairs(const std::vector<Pair>& pairs);
 
 /// Writes the history as CSV (epoch,train_loss,validation_loss,
 /// validation_accuracy,validation_auc,learning_rate,seconds), atomically.

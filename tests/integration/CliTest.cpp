@@ -97,3 +97,58 @@ TEST(Cli, DetectReportsFacesOfAGoodPhoto) {
 
 }  // namespace
 }  // namespace siamese
+
+namespace siamese {
+namespace {
+
+// The shipped default model, end to end through the CLI.
+class CliWithDefaultModel : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
+    SIAMESE_REQUIRE_DATA("lfw/images");
+  }
+  static std::string photo(const std::string& person, int number) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "_%04d.jpg", number);
+    return test::data("lfw/images/" + person + "/" + person + suffix);
+  }
+};
+
+TEST_F(CliWithDefaultModel, CompareTellsSameFromDifferent) {
+  // Both people are in LFW View 1's test pairs, which the model never saw.
+  const std::string same = run("compare " + photo("Abdullah_Gul", 13) + " " + photo("Abdullah_Gul", 14));
+  EXPECT_TRUE(contains(same, "SAME person")) << same;
+  const std::string different = run("compare " + photo("Abdullah_Gul", 13) + " " + photo("Amanda_Bynes", 1));
+  EXPECT_TRUE(contains(different, "DIFFERENT people")) << different;
+  const std::string bad = run("compare " + photo("Abdullah_Gul", 13) + " " + test::data("lfw/pairs.txt"), 1);
+  EXPECT_TRUE(contains(bad, "not an image")) << bad;
+}
+
+TEST_F(CliWithDefaultModel, EvaluationRefusesPeopleTheModelWasTrainedOn) {
+  // George W Bush has hundreds of photos: he is in the training set.
+  test::ScratchDir dir;
+  for (int i = 1; i <= 3; ++i) {
+    std::filesystem::create_directories(dir.file("set/George_W_Bush"));
+    std::filesystem::create_directories(dir.file("set/Colin_Powell"));
+    std::filesystem::copy_file(photo("George_W_Bush", i), dir.file("set/George_W_Bush/" + std::to_string(i) + ".jpg"));
+    std::filesystem::copy_file(photo("Colin_Powell", i), dir.file("set/Colin_Powell/" + std::to_string(i) + ".jpg"));
+  }
+  run("prepare " + dir.file("set") + " --out " + dir.file("c.cache"));
+  const std::string refused = run("eval --cache " + dir.file("c.cache") + " --n-way 2 --tasks 10", 1);
+  EXPECT_TRUE(contains(refused, "trained on")) << refused;
+  const std::string flagged = run("eval --cache " + dir.file("c.cache") + " --n-way 2 --tasks 10 --allow-seen");
+  EXPECT_TRUE(contains(flagged, "NOT a fair test")) << flagged;
+}
+
+TEST_F(CliWithDefaultModel, PlotDrawsTheTrainingHistory) {
+  const std::string history = test::defaultModel() + ".history.csv";
+  if (!std::filesystem::exists(history)) GTEST_SKIP() << "no " << history;
+  test::ScratchDir dir;
+  run("plot " + history + " --out-dir " + dir.path());
+  EXPECT_EQ(loadImage(dir.file("loss.png")).width(), 800);
+  EXPECT_EQ(loadImage(dir.file("accuracy.png")).height(), 500);
+}
+
+}  // namespace
+}  // namespace siamese

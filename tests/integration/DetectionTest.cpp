@@ -63,7 +63,7 @@ TEST_P(Detectors, FindNoFaceInACharacterDrawing) {
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, Detectors,
                          ::testing::Values(DetectorKind::Hog, DetectorKind::Haar, DetectorKind::Mmod),
-                         [](const auto& info) { return detectorKindName(info.param); });
+                         [](const auto& param) { return detectorKindName(param.param); });
 
 TEST(Detection, FindsEveryFaceOfAGroup) {
   SIAMESE_REQUIRE_DATA("lfw/images");

@@ -5,6 +5,7 @@
 // evaluation protocols work on the result.
 
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
 
 #include "common/Error.h"
@@ -15,6 +16,7 @@
 #include "prep/FacePreparer.h"
 #include "support/TestSupport.h"
 #include "train/Trainer.h"
+#include "train/Tuner.h"
 
 namespace siamese {
 namespace {
@@ -47,7 +49,7 @@ class Training : public ::testing::Test {
     TrainData d;
     d.trainPairs = s_pairs[Split::Train];
     d.validationPairs = s_pairs[Split::Validation];
-    d.trainPeople = peopleInPairs(*s_cache, d.trainPairs);
+    d.trainFaces = s_pairs.photosOf[std::size_t(Split::Train)];
     return d;
   }
 
@@ -250,6 +252,28 @@ TEST_F(Training, TheModelsEvaluationToolsWork) {
   } catch (const FileError& e) {
     EXPECT_NE(e.reason().find("do not fit"), std::string::npos) << e.reason();
   }
+}
+
+TEST_F(Training, TuningTriesDifferentConfigurationsAndKeepsTheBest) {
+  TuneOptions options;
+  options.trials = 3;
+  options.epochsPerTrial = 1;
+  options.stepsPerEpoch = 3;
+  const TuneResult result = tuneHyperparameters(*s_cache, data(), smallConfig(), options);
+  ASSERT_EQ(result.trials.size(), 3u);
+  double best = 0;
+  for (const TuneTrial& t : result.trials) {
+    EXPECT_GE(t.validationAuc, 0.0);
+    EXPECT_LE(t.validationAuc, 1.0);
+    EXPECT_GE(t.config.learningRate, 1e-4 * 0.999);
+    EXPECT_LE(t.config.learningRate, std::pow(10.0, -2.3) * 1.001);
+    best = std::max(best, t.validationAuc);
+  }
+  EXPECT_DOUBLE_EQ(result.trials[result.best].validationAuc, best);
+  EXPECT_NE(result.trials[0].config.toJson(), result.trials[1].config.toJson());
+  writeTrialsCsv(s_dir->file("trials.csv"), result.trials);
+  const auto csv = test::readBytes(s_dir->file("trials.csv"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // header + 3 trials
 }
 
 }  // namespace

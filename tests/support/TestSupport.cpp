@@ -128,4 +128,6 @@ int runCommand(const std::string& command, std::string& output) {
 
 std::string cliPath() { return SIAMESE_CLI_PATH; }
 
+std::string defaultModel() { return std::string(SIAMESE_MODELS_DIR) + "/default.siamese"; }
+
 }  // namespace siamese::test

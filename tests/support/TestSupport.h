@@ -74,4 +74,7 @@ int runCommand(const std::string& command, std::string& output);
 /// The built `siamese` CLI.
 std::string cliPath();
 
+/// The shipped default model bundle (models/default.siamese).
+std::string defaultModel();
+
 }  // namespace siamese::test

@@ -372,3 +372,32 @@ TEST(PairBuilder, PhotosOfHeldOutPeopleAreLeftOut) {
 
 }  // namespace
 }  // namespace siamese
+
+namespace siamese {
+namespace {
+
+TEST(PairBuilder, SplitByPhotoPutsEveryClassInEverySplitWithDisjointPhotos) {
+  std::vector<int> personOfPhoto;
+  for (int digit = 0; digit < 10; ++digit)
+    for (int k = 0; k < 40; ++k) personOfPhoto.push_back(digit);
+  PairOptions options;
+  options.splitByPhoto = true;
+  options.fractions = {0.5, 0.25, 0.25};
+  options.pairCounts = {200, 100, 100};
+  const PairSet set = buildPairs(personOfPhoto, options);
+  std::set<int> seen;
+  for (std::size_t s = 0; s < 3; ++s) {
+    EXPECT_EQ(set.peopleOf[s].size(), 10u);
+    EXPECT_EQ(set.reports[s].positives, set.reports[s].negatives);
+    EXPECT_EQ(set.splits[s].size(), options.pairCounts[s]);
+    const std::set<int> allowed(set.photosOf[s].begin(), set.photosOf[s].end());
+    for (const Pair& p : set.splits[s]) {
+      EXPECT_TRUE(allowed.count(p.a) && allowed.count(p.b)) << "a pair crosses splits";
+    }
+    for (int photo : set.photosOf[s]) EXPECT_TRUE(seen.insert(photo).second) << "photo in two splits";
+  }
+  EXPECT_EQ(set.photosOf[0].size(), 200u);
+}
+
+}  // namespace
+}  // namespace siamese
