@@ -115,7 +115,9 @@ TEST(Detection, SmallFacesAreFoundByUpsampling) {
 
 TEST(Detection, NoneDetectorReturnsTheWholeImage) {
   const Image image(90, 110, 1);
-  const auto faces = createFaceDetector(DetectorOptions{DetectorKind::None})->detect(image);
+  DetectorOptions none;
+  none.kind = DetectorKind::None;
+  const auto faces = createFaceDetector(none)->detect(image);
   ASSERT_EQ(faces.size(), 1u);
   EXPECT_EQ(faces[0].width, 90);
   EXPECT_EQ(faces[0].height, 110);
@@ -134,7 +136,8 @@ TEST(Detection, ClonesDetectLikeTheOriginal) {
 
 TEST(Detection, BadModelFilesGiveClearErrors) {
   test::ScratchDir dir;
-  DetectorOptions mmod{DetectorKind::Mmod};
+  DetectorOptions mmod;
+  mmod.kind = DetectorKind::Mmod;
   EXPECT_THROW(createFaceDetector(mmod), Error);  // no model given
   mmod.modelPath = dir.file("absent.dat");
   EXPECT_THROW(createFaceDetector(mmod), Error);
@@ -152,7 +155,8 @@ TEST(Detection, BadModelFilesGiveClearErrors) {
   }
 
   test::writeText(dir.file("cascade.xml"), "<not a cascade/>");
-  DetectorOptions haar{DetectorKind::Haar};
+  DetectorOptions haar;
+  haar.kind = DetectorKind::Haar;
   haar.modelPath = dir.file("cascade.xml");
   EXPECT_THROW(createFaceDetector(haar), Error);
 }
