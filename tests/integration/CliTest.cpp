@@ -12,6 +12,8 @@
 namespace siamese {
 namespace {
 
+using test::contains;
+
 std::string run(const std::string& arguments, int expectedExit = 0) {
   std::string output;
   const int code = test::runCommand(test::cliPath() + " " + arguments, output);
@@ -19,7 +21,6 @@ std::string run(const std::string& arguments, int expectedExit = 0) {
   return output;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(Cli, VersionIsPrinted) {
   EXPECT_TRUE(contains(run("--version"), "siamese 0."));

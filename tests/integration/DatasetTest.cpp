@@ -18,23 +18,13 @@
 namespace siamese {
 namespace {
 
+using test::contains;
+using test::errorMessage;
+
 using test::data;
 using test::ScratchDir;
 
-// The message of the siamese::Error that `f` throws ("" and a failure when
-// it throws nothing).
-template <typename F>
-std::string errorMessage(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a siamese::Error";
-  return {};
-}
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Dataset's invariants: people sorted, every person has a photo, samples
 // sorted by person then source.

@@ -17,21 +17,13 @@
 namespace siamese {
 namespace {
 
+using test::contains;
+using test::errorMessage;
+
 using test::data;
 using test::ScratchDir;
 
-template <typename F>
-std::string errorMessage(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a siamese::Error";
-  return {};
-}
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 void expectPair(const LfwPair& p, const std::string& nameA, int numberA, const std::string& nameB, int numberB,
                 bool same) {

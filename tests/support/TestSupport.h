@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/Error.h"
 #include "common/Image.h"
 
 namespace siamese::test {
@@ -66,6 +67,22 @@ std::vector<std::uint8_t> pngHeaderOnly(std::uint32_t width, std::uint32_t heigh
 
 /// Photos placed side by side in one image (all resized to the first one's height).
 Image sideBySide(const std::vector<Image>& photos);
+
+/// True when `part` occurs in `text`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The message of the siamese::Error that `f` throws; records a test
+/// failure and returns "" when it throws nothing.
+template <typename F>
+std::string errorMessage(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a siamese::Error";
+  return {};
+}
 
 /// Runs a shell command, returning its exit code and capturing
 /// stdout+stderr into `output`.

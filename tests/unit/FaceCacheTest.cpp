@@ -20,10 +20,11 @@
 namespace siamese {
 namespace {
 
+using test::contains;
+
 namespace fs = std::filesystem;
 using test::ScratchDir;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 CacheSettings smallSettings() {
   CacheSettings s;

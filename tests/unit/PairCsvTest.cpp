@@ -17,20 +17,12 @@
 namespace siamese {
 namespace {
 
+using test::contains;
+using test::errorMessage;
+
 using test::ScratchDir;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-template <typename F>
-std::string errorMessage(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a siamese::Error";
-  return {};
-}
 
 std::string firstLine(const std::string& path) {
   const auto bytes = test::readBytes(path);
