@@ -37,12 +37,17 @@ void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& peo
   std::printf("WARNING: %s. Scores below are NOT a fair test.\n", message.c_str());
 }
 
-void printReport(const VerificationReport& r, const std::string& what) {
+void printReport(const VerificationReport& r, const std::string& what, const std::string& thresholdSource,
+                 const ScoredPairs& scored, double far) {
   std::printf("%s: %zu pairs\n", what.c_str(), r.pairs);
-  std::printf("  accuracy %.2f%% at the model's threshold %.4f\n", 100 * r.accuracy, r.threshold);
+  std::printf("  accuracy %.2f%% at %s %.4f\n", 100 * r.accuracy, thresholdSource.c_str(), r.threshold);
   std::printf("  AUC %.4f, EER %.2f%% (threshold %.4f)\n", r.auc, 100 * r.eer.rate, r.eer.threshold);
   std::printf("  TAR %.2f%% at FAR <= 1%%, TAR %.2f%% at FAR <= 0.1%%\n", 100 * r.atFar1e2.trueAcceptRate,
               100 * r.atFar1e3.trueAcceptRate);
+  if (far > 0) {
+    const RocPoint p = operatingPointAtFar(scored, far);
+    std::printf("  TAR %.2f%% at FAR <= %g (threshold %.4f)\n", 100 * p.trueAcceptRate, far, p.threshold);
+  }
   std::printf("  mean distance: same %.4f, different %.4f\n", r.meanSameDistance, r.meanDifferentDistance);
 }
 
@@ -133,6 +138,8 @@ void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
 void addEvalCommand(CLI::App& app) {
   struct Args {
     std::string model, cache, pairs, lfwPairs, omniglotRuns, roc, histogram, distances;
+    std::string thresholdPairs, thresholdMethod = "best-accuracy";
+    double far = 0;
     int nWay = 0, tasks = 400, references = 0;
     bool allowSeen = false;
     std::uint64_t seed = 1;
@@ -152,6 +159,11 @@ void addEvalCommand(CLI::App& app) {
   cmd->add_option("--histogram", args->histogram, "Write the distance histograms to this PNG");
   cmd->add_option("--distances", args->distances, "Write the scored pairs with distances to this CSV");
   cmd->add_option("--seed", args->seed, "Seed for sampled tasks and reference choice")->capture_default_str();
+  cmd->add_option("--far", args->far, "Also report the true-accept rate at this false-accept rate");
+  cmd->add_option("--threshold-pairs", args->thresholdPairs,
+                  "Choose the threshold on these (validation) pairs instead of using the model's");
+  cmd->add_option("--threshold-method", args->thresholdMethod, "With --threshold-pairs: midpoint, best-accuracy, eer, far=<rate>")
+      ->capture_default_str();
 
   cmd->callback([args] {
     configureTorchThreads();
@@ -172,14 +184,26 @@ void addEvalCommand(CLI::App& app) {
     const auto embeddings = embedCache(*embedder, cache, [&](const Progress& p) { bar.update(p); });
     bar.finish();
 
+    double threshold = model.threshold.value;
+    std::string thresholdSource = "the model's threshold";
+    if (!args->thresholdPairs.empty()) {
+      double targetFar = 1e-3;
+      const ThresholdMethod method = parseThresholdMethod(args->thresholdMethod, &targetFar);
+      const ScoredPairs chosenOn =
+          scorePairs(*embedder, embeddings, resolvePairs(readPairsCsv(args->thresholdPairs), cache, true));
+      threshold = chooseThreshold(chosenOn, method, targetFar);
+      thresholdSource = "the threshold chosen by " + thresholdMethodName(method, targetFar) + " on " +
+                        std::to_string(chosenOn.size()) + " pairs of " + args->thresholdPairs + ":";
+    }
+
     if (!args->pairs.empty()) {
       const auto rows = readPairsCsv(args->pairs);
       const auto pairs = resolvePairs(rows, cache, true);
       refuseLeakage(model, peopleOfPairs(cache, pairs), args->allowSeen);
       const ScoredPairs scored = scorePairs(*embedder, embeddings, pairs);
       if (scored.size() < rows.size()) std::printf("  %zu pairs skipped: a photo is not in the cache\n", rows.size() - scored.size());
-      printReport(verificationReport(scored, model.threshold.value), args->pairs);
-      writeCharts(scored, model.threshold.value, args->roc, args->histogram);
+      printReport(verificationReport(scored, threshold), args->pairs, thresholdSource, scored, args->far);
+      writeCharts(scored, threshold, args->roc, args->histogram);
       if (!args->distances.empty()) {
         std::vector<PairRow> out;
         std::size_t k = 0;
@@ -189,8 +213,7 @@ void addEvalCommand(CLI::App& app) {
           out.back().distance = scored.distances[k++];
         }
         writePairRows(args->distances, out);
-        std::printf("  distances: %s (montage them with --threshold %.4f)\n", args->distances.c_str(),
-                    model.threshold.value);
+        std::printf("  distances: %s (montage them with --threshold %.4f)\n", args->distances.c_str(), threshold);
       }
     }
     if (!args->lfwPairs.empty()) {
@@ -217,8 +240,8 @@ void addEvalCommand(CLI::App& app) {
         std::printf("LFW %zu-fold protocol (threshold chosen on the other folds): %.2f%% +- %.2f%%\n", folds.size(),
                     100 * r.mean, 100 * r.standardDeviation);
       }
-      printReport(verificationReport(all, model.threshold.value), args->lfwPairs);
-      writeCharts(all, model.threshold.value, args->roc, args->histogram);
+      printReport(verificationReport(all, threshold), args->lfwPairs, thresholdSource, all, args->far);
+      writeCharts(all, threshold, args->roc, args->histogram);
     }
     if (args->nWay > 0 || args->references > 0) {
       std::set<std::string> people(cache.people().begin(), cache.people().end());
