@@ -92,7 +92,7 @@ void addTrainCommand(CLI::App& app) {
   struct Args {
     std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
     std::string name, holdOut;
-    bool resume = false, noAugment = false, splitByPhoto = false;
+    bool resume = false, noAugment = false, noFlip = false, splitByPhoto = false;
     int minPhotos = 2;
     TrainConfig config;
   };
@@ -132,6 +132,7 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--threshold-method", c.thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
       ->capture_default_str();
   cmd->add_flag("--no-augment", args->noAugment, "Train without augmentation");
+  cmd->add_flag("--no-flip", args->noFlip, "Augment without mirroring (characters and digits change meaning)");
   cmd->add_option("--seed", c.seed)->capture_default_str();
   cmd->add_option("--threads", c.threads, "LibTorch threads (0: all cores)");
   cmd->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
@@ -154,6 +155,7 @@ void addTrainCommand(CLI::App& app) {
       }
     }
     if (args->noAugment) config.augment.enabled = false;
+    if (args->noFlip) config.augment.flip = false;
 
     const FaceCache cache = FaceCache::load(args->cache);
     PairOptions pairOptions;
