@@ -21,3 +21,4 @@ set(SIAMESE_OPENCV_DATA_DIR "/usr/share/opencv4" CACHE PATH "opencv-data folder"
 # PyTorch's share/cmake to build the trainer for a GPU.
 find_package(Torch REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
+find_package(SQLite3 REQUIRED)

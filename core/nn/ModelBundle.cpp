@@ -6,6 +6,7 @@
 #include "common/AtomicFile.h"
 #include "common/Crc32.h"
 #include "common/Error.h"
+#include "common/Hash.h"
 
 namespace siamese {
 namespace {
@@ -25,13 +26,7 @@ std::uint64_t getLe(const std::uint8_t* p, int bytes) {
 
 }  // namespace
 
-std::string modelIdOf(const std::string& weights) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : weights) hash = (hash ^ c) * 1099511628211ull;
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
+std::string modelIdOf(const std::string& weights) { return fnv1aHex(weights.data(), weights.size()); }
 
 std::string BundleMetadata::toJson() const {
   nlohmann::json j;

@@ -1,0 +1,313 @@
+#include "gallery/GalleryStore.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "common/Error.h"
+#include "common/Hash.h"
+
+namespace siamese {
+namespace {
+
+// Each entry upgrades the schema from version i to i + 1.
+const char* const kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+      CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+      CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        source_name TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        original BLOB NOT NULL,
+        crop BLOB NOT NULL,
+        crop_width INTEGER NOT NULL,
+        crop_height INTEGER NOT NULL,
+        crop_channels INTEGER NOT NULL,
+        aligned INTEGER NOT NULL,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        UNIQUE (person_id, content_hash));
+      CREATE TABLE embeddings (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (photo_id, model_id));
+      CREATE INDEX embeddings_by_model ON embeddings(model_id);
+    )sql",
+};
+
+}  // namespace
+
+struct GalleryStore::Db {
+  sqlite3* handle = nullptr;
+  std::string path;
+
+  ~Db() {
+    if (handle) sqlite3_close_v2(handle);
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    const int code = handle ? sqlite3_extended_errcode(handle) : SQLITE_ERROR;
+    std::string reason = handle ? sqlite3_errmsg(handle) : "cannot open";
+    if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED) {
+      reason = "the gallery is locked by another program (" + reason + "); close it and try again";
+    } else if ((code & 0xFF) == SQLITE_FULL) {
+      reason = "the disk is full (" + reason + "); nothing was changed";
+    } else if ((code & 0xFF) == SQLITE_NOTADB) {
+      reason = "not a gallery database (" + reason + ")";
+    }
+    throw Error("gallery " + path + ": " + what + ": " + reason);
+  }
+
+  void exec(const char* sql, const std::string& what) const {
+    char* message = nullptr;
+    if (sqlite3_exec(handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      sqlite3_free(message);
+      fail(what);
+    }
+  }
+};
+
+/// A prepared statement, finalised on scope exit.
+class Statement {
+ public:
+  Statement(const GalleryStore::Db& db, const char* sql) : m_db(db) {
+    if (sqlite3_prepare_v2(db.handle, sql, -1, &m_stmt, nullptr) != SQLITE_OK) db.fail("cannot prepare a query");
+  }
+  ~Statement() { sqlite3_finalize(m_stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(m_stmt, i, v)); }
+  Statement& bind(int i, const std::string& v) {
+    return check(sqlite3_bind_text(m_stmt, i, v.data(), int(v.size()), SQLITE_TRANSIENT));
+  }
+  Statement& bindBlob(int i, const void* data, std::size_t size) {
+    return check(sqlite3_bind_blob64(m_stmt, i, data, size, SQLITE_TRANSIENT));
+  }
+  /// True while rows come; throws on errors.
+  bool step(const std::string& what) {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    m_db.fail(what);
+  }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+  std::string text(int column) const {
+    const auto* p = sqlite3_column_text(m_stmt, column);
+    return p ? reinterpret_cast<const char*>(p) : "";
+  }
+  std::vector<std::uint8_t> blob(int column) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+    return std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(m_stmt, column));
+  }
+
+ private:
+  Statement& check(int rc) {
+    if (rc != SQLITE_OK) m_db.fail("cannot bind a value");
+    return *this;
+  }
+  const GalleryStore::Db& m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+/// BEGIN IMMEDIATE … COMMIT, rolled back when an exception leaves the scope.
+class Transaction {
+ public:
+  explicit Transaction(const GalleryStore::Db& db) : m_db(db) { db.exec("BEGIN IMMEDIATE", "cannot start a change"); }
+  ~Transaction() {
+    if (!m_committed) sqlite3_exec(m_db.handle, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    m_db.exec("COMMIT", "cannot save the change");
+    m_committed = true;
+  }
+
+ private:
+  const GalleryStore::Db& m_db;
+  bool m_committed = false;
+};
+
+GalleryStore::GalleryStore(const std::string& path) : m_path(path), m_db(std::make_unique<Db>()) {
+  m_db->path = path;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
+  const bool existed = fs::exists(path, ec);
+  if (sqlite3_open_v2(path.c_str(), &m_db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    m_db->fail("cannot open");
+  }
+  if (!existed) ::chmod(path.c_str(), 0600);  // biometric data: owner only
+  sqlite3_busy_timeout(m_db->handle, 3000);
+  m_db->exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys");
+  m_db->exec("PRAGMA journal_mode = WAL", "cannot switch to write-ahead logging");
+  migrate();
+}
+
+GalleryStore::~GalleryStore() = default;
+
+int GalleryStore::schemaVersion() const {
+  Statement s(*m_db, "PRAGMA user_version");
+  s.step("cannot read the schema version");
+  return int(s.integer(0));
+}
+
+void GalleryStore::migrate() {
+  const int version = schemaVersion();
+  if (version > kSchemaVersion) {
+    throw Error("gallery " + m_path + " has schema version " + std::to_string(version) +
+                ", newer than this program's " + std::to_string(kSchemaVersion) + "; update Siamese Studio");
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    // One transaction per step: a failed upgrade leaves the previous version intact.
+    Transaction t(*m_db);
+    m_db->exec(kMigrations[v], "cannot upgrade the schema to version " + std::to_string(v + 1));
+    m_db->exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str(), "cannot record the schema version");
+    t.commit();
+  }
+}
+
+std::int64_t GalleryStore::addPerson(const std::string& name) {
+  if (name.empty()) throw Error("a person needs a name");
+  if (findPerson(name)) throw Error("there is already a person called '" + name + "' in the gallery");
+  Transaction t(*m_db);
+  Statement s(*m_db, "INSERT INTO people(name) VALUES (?)");
+  s.bind(1, name).step("cannot add " + name);
+  const std::int64_t id = sqlite3_last_insert_rowid(m_db->handle);
+  t.commit();
+  return id;
+}
+
+void GalleryStore::renamePerson(std::int64_t id, const std::string& newName) {
+  if (newName.empty()) throw Error("a person needs a name");
+  if (auto other = findPerson(newName); other && other->id != id) {
+    throw Error("there is already a person called '" + newName + "' in the gallery");
+  }
+  Transaction t(*m_db);
+  Statement s(*m_db, "UPDATE people SET name = ? WHERE id = ?");
+  s.bind(1, newName).bind(2, id).step("cannot rename");
+  if (sqlite3_changes(m_db->handle) == 0) throw Error("no person with id " + std::to_string(id));
+  t.commit();
+}
+
+void GalleryStore::removePerson(std::int64_t id) {
+  Transaction t(*m_db);
+  Statement s(*m_db, "DELETE FROM people WHERE id = ?");
+  s.bind(1, id).step("cannot remove");
+  if (sqlite3_changes(m_db->handle) == 0) throw Error("no person with id " + std::to_string(id));
+  t.commit();
+}
+
+std::vector<GalleryPerson> GalleryStore::people() const {
+  Statement s(*m_db,
+              "SELECT p.id, p.name, COUNT(f.id) FROM people p LEFT JOIN photos f ON f.person_id = p.id "
+              "GROUP BY p.id ORDER BY p.name");
+  std::vector<GalleryPerson> out;
+  while (s.step("cannot list people")) out.push_back(GalleryPerson{s.integer(0), s.text(1), int(s.integer(2))});
+  return out;
+}
+
+std::optional<GalleryPerson> GalleryStore::findPerson(const std::string& name) const {
+  Statement s(*m_db,
+              "SELECT p.id, p.name, (SELECT COUNT(*) FROM photos f WHERE f.person_id = p.id) FROM people p "
+              "WHERE p.name = ?");
+  s.bind(1, name);
+  if (!s.step("cannot look up " + name)) return std::nullopt;
+  return GalleryPerson{s.integer(0), s.text(1), int(s.integer(2))};
+}
+
+std::optional<std::int64_t> GalleryStore::addPhoto(std::int64_t personId, const std::string& sourceName,
+                                                   const std::vector<std::uint8_t>& originalBytes, const Image& crop,
+                                                   bool aligned) {
+  if (crop.empty()) throw Error("cannot add a photo without its face crop");
+  const std::string hash = fnv1aHex(originalBytes.data(), originalBytes.size());
+  {
+    Statement existing(*m_db, "SELECT id FROM photos WHERE person_id = ? AND content_hash = ?");
+    existing.bind(1, personId).bind(2, hash);
+    if (existing.step("cannot check for duplicates")) return std::nullopt;
+  }
+  const Image packed = crop.clone();  // tightly packed rows
+  Transaction t(*m_db);
+  Statement s(*m_db,
+              "INSERT INTO photos(person_id, source_name, content_hash, original, crop, crop_width, crop_height, "
+              "crop_channels, aligned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, personId).bind(2, sourceName).bind(3, hash);
+  s.bindBlob(4, originalBytes.data(), originalBytes.size());
+  s.bindBlob(5, packed.data(), std::size_t(packed.width()) * packed.height() * packed.channels());
+  s.bind(6, std::int64_t(packed.width())).bind(7, std::int64_t(packed.height())).bind(8, std::int64_t(packed.channels()));
+  s.bind(9, std::int64_t(aligned ? 1 : 0));
+  s.step("cannot add the photo " + sourceName);
+  const std::int64_t id = sqlite3_last_insert_rowid(m_db->handle);
+  t.commit();
+  return id;
+}
+
+std::vector<GalleryPhoto> GalleryStore::photosOf(std::int64_t personId) const {
+  Statement s(*m_db, "SELECT id, person_id, source_name, content_hash, aligned FROM photos WHERE person_id = ? ORDER BY id");
+  s.bind(1, personId);
+  std::vector<GalleryPhoto> out;
+  while (s.step("cannot list photos")) {
+    out.push_back(GalleryPhoto{s.integer(0), s.integer(1), s.text(2), s.text(3), s.integer(4) != 0});
+  }
+  return out;
+}
+
+Image GalleryStore::cropOf(std::int64_t photoId) const {
+  Statement s(*m_db, "SELECT crop, crop_width, crop_height, crop_channels FROM photos WHERE id = ?");
+  s.bind(1, photoId);
+  if (!s.step("cannot read a crop")) throw Error("no photo with id " + std::to_string(photoId));
+  const auto bytes = s.blob(0);
+  Image crop(int(s.integer(1)), int(s.integer(2)), int(s.integer(3)));
+  if (bytes.size() != std::size_t(crop.width()) * crop.height() * crop.channels()) {
+    throw Error("gallery " + m_path + ": the crop of photo " + std::to_string(photoId) + " is damaged");
+  }
+  std::memcpy(crop.data(), bytes.data(), bytes.size());
+  return crop;
+}
+
+std::vector<std::uint8_t> GalleryStore::originalOf(std::int64_t photoId) const {
+  Statement s(*m_db, "SELECT original FROM photos WHERE id = ?");
+  s.bind(1, photoId);
+  if (!s.step("cannot read a photo")) throw Error("no photo with id " + std::to_string(photoId));
+  return s.blob(0);
+}
+
+void GalleryStore::setEmbedding(std::int64_t photoId, const std::string& modelId, const std::vector<float>& vector) {
+  Transaction t(*m_db);
+  Statement s(*m_db, "INSERT OR REPLACE INTO embeddings(photo_id, model_id, vector) VALUES (?, ?, ?)");
+  s.bind(1, photoId).bind(2, modelId).bindBlob(3, vector.data(), vector.size() * sizeof(float));
+  s.step("cannot store an embedding");
+  t.commit();
+}
+
+std::vector<StoredEmbedding> GalleryStore::embeddings(const std::string& modelId) const {
+  Statement s(*m_db,
+              "SELECT e.photo_id, f.person_id, e.vector FROM embeddings e JOIN photos f ON f.id = e.photo_id "
+              "WHERE e.model_id = ? ORDER BY e.photo_id");
+  s.bind(1, modelId);
+  std::vector<StoredEmbedding> out;
+  while (s.step("cannot read embeddings")) {
+    const auto bytes = s.blob(2);
+    StoredEmbedding e{s.integer(0), s.integer(1), std::vector<float>(bytes.size() / sizeof(float))};
+    std::memcpy(e.vector.data(), bytes.data(), e.vector.size() * sizeof(float));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<std::int64_t> GalleryStore::photosWithoutEmbedding(const std::string& modelId) const {
+  Statement s(*m_db,
+              "SELECT id FROM photos WHERE id NOT IN (SELECT photo_id FROM embeddings WHERE model_id = ?) ORDER BY id");
+  s.bind(1, modelId);
+  std::vector<std::int64_t> out;
+  while (s.step("cannot list photos to embed")) out.push_back(s.integer(0));
+  return out;
+}
+
+}  // namespace siamese

@@ -1,0 +1,91 @@
+#pragma once
+/// \file GalleryStore.h
+/// The gallery of enrolled people in an embedded SQLite database: people,
+/// their reference photos (the original file's bytes and the aligned crop),
+/// and embeddings kept per model. One transaction per change; WAL; foreign
+/// keys; the schema version in PRAGMA user_version with step-by-step
+/// upgrades. The file is created readable by its owner only: embeddings are
+/// biometric data.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/Image.h"
+
+namespace siamese {
+
+struct GalleryPerson {
+  std::int64_t id = 0;
+  std::string name;
+  int photoCount = 0;
+};
+
+struct GalleryPhoto {
+  std::int64_t id = 0;
+  std::int64_t personId = 0;
+  std::string sourceName;      ///< the file name it was added from
+  std::string contentHash;     ///< of the original bytes; one photo per hash per person
+  bool aligned = false;
+};
+
+/// One stored embedding with whose it is.
+struct StoredEmbedding {
+  std::int64_t photoId = 0;
+  std::int64_t personId = 0;
+  std::vector<float> vector;
+};
+
+/// Not thread-safe: one store per thread (SQLite serialises writers).
+class GalleryStore {
+ public:
+  /// The schema version this program writes.
+  static constexpr int kSchemaVersion = 1;
+
+  /// Opens or creates the database. throws Error naming the file when it
+  /// cannot be opened, is not a gallery, is locked by another program
+  /// beyond a few seconds, or has a newer schema.
+  explicit GalleryStore(const std::string& path);
+  ~GalleryStore();
+  GalleryStore(const GalleryStore&) = delete;
+  GalleryStore& operator=(const GalleryStore&) = delete;
+
+  int schemaVersion() const;
+
+  /// throws Error when the name is empty or taken.
+  std::int64_t addPerson(const std::string& name);
+  void renamePerson(std::int64_t id, const std::string& newName);
+  /// Removes the person with their photos and embeddings.
+  void removePerson(std::int64_t id);
+  std::vector<GalleryPerson> people() const;
+  std::optional<GalleryPerson> findPerson(const std::string& name) const;
+
+  /// Adds a reference photo; returns nullopt (and stores nothing) when the
+  /// person already has a photo with these bytes.
+  std::optional<std::int64_t> addPhoto(std::int64_t personId, const std::string& sourceName,
+                                       const std::vector<std::uint8_t>& originalBytes, const Image& crop,
+                                       bool aligned);
+  std::vector<GalleryPhoto> photosOf(std::int64_t personId) const;
+  Image cropOf(std::int64_t photoId) const;
+  std::vector<std::uint8_t> originalOf(std::int64_t photoId) const;
+
+  /// Stores (or replaces) a photo's embedding under a model id.
+  void setEmbedding(std::int64_t photoId, const std::string& modelId, const std::vector<float>& vector);
+  /// Every embedding of one model: a match never mixes two models.
+  std::vector<StoredEmbedding> embeddings(const std::string& modelId) const;
+  /// Photos that have no embedding for this model yet (re-embedding resumes here).
+  std::vector<std::int64_t> photosWithoutEmbedding(const std::string& modelId) const;
+
+  const std::string& path() const { return m_path; }
+
+  struct Db;  // the SQLite connection (defined in the .cpp)
+
+ private:
+  void migrate();
+  std::string m_path;
+  std::unique_ptr<Db> m_db;
+};
+
+}  // namespace siamese

@@ -1,0 +1,137 @@
+// The gallery database: schema creation and upgrade, owner-only files,
+// people and photos with cascading removal, duplicate photos skipped,
+// embeddings kept apart per model, and clear errors for a locked,
+// foreign or newer database.
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "common/Error.h"
+#include "gallery/GalleryStore.h"
+#include "support/TestSupport.h"
+
+namespace siamese {
+namespace {
+
+using test::contains;
+using test::errorMessage;
+
+Image crop(std::uint8_t value) {
+  Image image(8, 8, 1);
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x) image.row(y)[x] = std::uint8_t(value + x + y);
+  return image;
+}
+
+// Runs one statement on the database file through a separate connection.
+void sql(const std::string& path, const std::string& statement) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST(GalleryStore, CreatesTheSchemaInAnOwnerOnlyFile) {
+  test::ScratchDir dir;
+  const std::string path = dir.file("sub/gallery.db");
+  GalleryStore store(path);
+  EXPECT_EQ(store.schemaVersion(), GalleryStore::kSchemaVersion);
+  const auto perms = std::filesystem::status(path).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_TRUE(store.people().empty());
+}
+
+TEST(GalleryStore, AnOldEmptyDatabaseIsUpgradedAndDataSurvivesReopening) {
+  test::ScratchDir dir;
+  const std::string path = dir.file("gallery.db");
+  sql(path, "PRAGMA user_version = 0");  // a version-0 file: no tables yet
+  {
+    GalleryStore store(path);
+    EXPECT_EQ(store.schemaVersion(), 1);
+    store.addPerson("Ada");
+  }
+  GalleryStore reopened(path);
+  ASSERT_EQ(reopened.people().size(), 1u);
+  EXPECT_EQ(reopened.people()[0].name, "Ada");
+}
+
+TEST(GalleryStore, PeopleAreAddedRenamedAndRemovedWithTheirPhotos) {
+  test::ScratchDir dir;
+  GalleryStore store(dir.file("g.db"));
+  const auto ada = store.addPerson("Ada");
+  const auto bob = store.addPerson("Bob");
+  EXPECT_TRUE(contains(errorMessage([&] { store.addPerson("Ada"); }), "already a person called 'Ada'"));
+  EXPECT_THROW(store.addPerson(""), Error);
+  store.renamePerson(bob, "Robert");
+  EXPECT_TRUE(store.findPerson("Robert").has_value());
+  EXPECT_FALSE(store.findPerson("Bob").has_value());
+  EXPECT_THROW(store.renamePerson(bob, "Ada"), Error);
+
+  const auto photo = store.addPhoto(ada, "ada1.jpg", {1, 2, 3}, crop(10), true);
+  ASSERT_TRUE(photo.has_value());
+  store.setEmbedding(*photo, "model-a", {0.5f, 0.25f});
+  EXPECT_EQ(store.findPerson("Ada")->photoCount, 1);
+  store.removePerson(ada);
+  EXPECT_FALSE(store.findPerson("Ada").has_value());
+  EXPECT_TRUE(store.embeddings("model-a").empty());  // cascaded
+  EXPECT_THROW(store.removePerson(ada), Error);
+}
+
+TEST(GalleryStore, PhotosKeepTheirCropAndOriginalAndDuplicatesAreSkipped) {
+  test::ScratchDir dir;
+  GalleryStore store(dir.file("g.db"));
+  const auto ada = store.addPerson("Ada");
+  const std::vector<std::uint8_t> original = {9, 8, 7, 6};
+  const auto id = store.addPhoto(ada, "a.jpg", original, crop(40), false);
+  ASSERT_TRUE(id.has_value());
+  EXPECT_FALSE(store.addPhoto(ada, "copy-of-a.jpg", original, crop(40), false).has_value());
+  EXPECT_EQ(store.photosOf(ada).size(), 1u);
+  EXPECT_EQ(store.originalOf(*id), original);
+  const Image back = store.cropOf(*id);
+  ASSERT_EQ(back.width(), 8);
+  EXPECT_DOUBLE_EQ(test::meanAbsDifference(back, crop(40)), 0.0);
+  EXPECT_FALSE(store.photosOf(ada)[0].aligned);
+}
+
+TEST(GalleryStore, EmbeddingsAreKeptPerModelAndReembeddingResumes) {
+  test::ScratchDir dir;
+  GalleryStore store(dir.file("g.db"));
+  const auto ada = store.addPerson("Ada");
+  const auto p1 = *store.addPhoto(ada, "1.jpg", {1}, crop(1), true);
+  const auto p2 = *store.addPhoto(ada, "2.jpg", {2}, crop(2), true);
+  store.setEmbedding(p1, "old", {1, 2, 3});
+  store.setEmbedding(p2, "old", {4, 5, 6});
+  store.setEmbedding(p1, "new", {7, 8});
+  const auto newer = store.embeddings("new");
+  ASSERT_EQ(newer.size(), 1u);
+  EXPECT_EQ(newer[0].vector, (std::vector<float>{7, 8}));
+  EXPECT_EQ(newer[0].personId, ada);
+  EXPECT_EQ(store.embeddings("old").size(), 2u);
+  EXPECT_EQ(store.photosWithoutEmbedding("new"), (std::vector<std::int64_t>{p2}));
+  store.setEmbedding(p1, "new", {9, 9});  // replaced, not duplicated
+  EXPECT_EQ(store.embeddings("new")[0].vector, (std::vector<float>{9, 9}));
+}
+
+TEST(GalleryStore, ForeignNewerAndLockedDatabasesGiveClearErrors) {
+  test::ScratchDir dir;
+  test::writeText(dir.file("notes.db"), std::string(4096, 'x'));
+  EXPECT_TRUE(contains(errorMessage([&] { GalleryStore store(dir.file("notes.db")); }), "notes.db"));
+
+  sql(dir.file("future.db"), "PRAGMA user_version = 99");
+  EXPECT_TRUE(contains(errorMessage([&] { GalleryStore store(dir.file("future.db")); }), "newer"));
+
+  GalleryStore store(dir.file("busy.db"));
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("busy.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const std::string message = errorMessage([&] { store.addPerson("Ada"); });
+  EXPECT_TRUE(contains(message, "locked")) << message;
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_NO_THROW(store.addPerson("Ada"));  // nothing was half-written
+  EXPECT_EQ(store.people().size(), 1u);
+}
+
+}  // namespace
+}  // namespace siamese
