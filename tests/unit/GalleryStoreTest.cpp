@@ -1,14 +1,16 @@
 // The gallery database: schema creation and upgrade, owner-only files,
 // people and photos with cascading removal, duplicate photos skipped,
 // embeddings kept apart per model, and clear errors for a locked,
-// foreign or newer database.
+// foreign or newer database. And open-set matching against it.
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "common/Error.h"
 #include "gallery/GalleryStore.h"
+#include "gallery/Matcher.h"
 #include "support/TestSupport.h"
 
 namespace siamese {
@@ -131,6 +133,53 @@ TEST(GalleryStore, ForeignNewerAndLockedDatabasesGiveClearErrors) {
   sqlite3_close(other);
   EXPECT_NO_THROW(store.addPerson("Ada"));  // nothing was half-written
   EXPECT_EQ(store.people().size(), 1u);
+}
+
+}  // namespace
+}  // namespace siamese
+
+namespace siamese {
+namespace {
+
+double euclidean(const std::vector<float>& a, const std::vector<float>& b) {
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
+  return std::sqrt(sum);
+}
+
+// Person 1 has references at (0,0) and (1,0); person 2 at (5,5); person 3 at (0,3).
+std::vector<StoredEmbedding> references() {
+  return {{10, 1, {0, 0}}, {11, 1, {1, 0}}, {20, 2, {5, 5}}, {30, 3, {0, 3}}};
+}
+
+TEST(GalleryMatcher, NamesTheNearestPersonByTheirNearestReference) {
+  const GalleryMatcher matcher(references(), euclidean);
+  const MatchResult r = matcher.match({1.2f, 0.0f}, 0.5);
+  ASSERT_TRUE(r.known);
+  EXPECT_EQ(r.best()->personId, 1);
+  EXPECT_EQ(r.best()->photoId, 11);           // the nearer of person 1's two photos
+  EXPECT_NEAR(r.best()->distance, 0.2, 1e-6);
+  ASSERT_EQ(r.ranked.size(), 3u);             // one entry per person
+  EXPECT_EQ(r.ranked[1].personId, 3);
+  EXPECT_EQ(r.ranked[2].personId, 2);
+}
+
+TEST(GalleryMatcher, AFaceFarFromEveryoneIsUnknown) {
+  const GalleryMatcher matcher(references(), euclidean);
+  const MatchResult r = matcher.match({10.0f, -10.0f}, 1.0);
+  EXPECT_FALSE(r.known);
+  EXPECT_EQ(r.best(), nullptr);
+  ASSERT_FALSE(r.ranked.empty());             // candidates are still listed
+  EXPECT_GE(r.ranked.front().distance, 1.0);
+}
+
+TEST(GalleryMatcher, TopKLimitsTheCandidatesAndMixedSizesAreRefused) {
+  const GalleryMatcher matcher(references(), euclidean);
+  EXPECT_EQ(matcher.match({0, 0}, 1.0, 1).ranked.size(), 1u);
+  EXPECT_FALSE(GalleryMatcher({}, euclidean).match({0, 0}, 1.0).known);
+  std::vector<StoredEmbedding> mixed = references();
+  mixed.push_back({40, 4, {1, 2, 3}});
+  EXPECT_THROW(GalleryMatcher(mixed, euclidean), Error);
 }
 
 }  // namespace
