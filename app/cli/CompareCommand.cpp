@@ -7,19 +7,12 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
+#include "gallery/Enrolment.h"
 #include "nn/Embedder.h"
 #include "prep/FacePreparer.h"
 #include "vision/ImageIO.h"
 
 namespace siamese::cli {
-
-PrepareOptions prepareOptionsFor(const BundleMetadata& model) {
-  PrepareOptions options;
-  options.align.cropSize = model.input.cropSize;
-  options.align.colour = model.input.channels == 3;
-  options.align.padding = model.input.padding;
-  return options;
-}
 
 void addCompareCommand(CLI::App& app) {
   struct Args {
@@ -35,7 +28,7 @@ void addCompareCommand(CLI::App& app) {
     configureTorchThreads();
     auto embedder = Embedder::load(args->model.empty() ? defaultModelPath() : args->model);
     const BundleMetadata& model = embedder->metadata();
-    PrepareOptions options = prepareOptionsFor(model);
+    PrepareOptions options = prepareOptionsForModel(model);
     options.detector.kind = parseDetectorKind(args->detector);
     FacePreparer preparer(options, model.input.alignedFaces);
     std::vector<Image> crops;

@@ -1,0 +1,66 @@
+#include "gallery/Enrolment.h"
+
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "vision/ImageIO.h"
+
+namespace siamese {
+
+PrepareOptions prepareOptionsForModel(const BundleMetadata& model) {
+  PrepareOptions options;
+  options.align.cropSize = model.input.cropSize;
+  options.align.colour = model.input.channels == 3;
+  options.align.padding = model.input.padding;
+  return options;
+}
+
+namespace {
+
+PrepareOptions enrolmentOptions(const BundleMetadata& model, const EnrolOptions& enrol) {
+  PrepareOptions options = prepareOptionsForModel(model);
+  options.detector.kind = enrol.detector;
+  options.multiFace = enrol.refuseSeveralFaces ? MultiFacePolicy::Refuse : MultiFacePolicy::Largest;
+  return options;
+}
+
+}  // namespace
+
+Enroller::Enroller(GalleryStore& store, Embedder& embedder, const EnrolOptions& options)
+    : m_store(store),
+      m_embedder(embedder),
+      m_preparer(enrolmentOptions(embedder.metadata(), options), embedder.metadata().input.alignedFaces) {}
+
+EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path) {
+  EnrolOutcome outcome;
+  std::vector<std::uint8_t> bytes;
+  PreparedFace face;
+  try {
+    bytes = readFileBytes(path);
+    face = m_preparer.prepare(decodeImage(bytes, path));
+  } catch (const FileError& e) {
+    outcome.message = e.what();
+    return outcome;
+  }
+  outcome.facesFound = face.facesFound;
+  if (!face.ok) {
+    outcome.status = face.facesFound > 1 ? EnrolStatus::SeveralFaces : EnrolStatus::NoFace;
+    outcome.message = path + ": " + face.failure;
+    return outcome;
+  }
+  const auto photoId = m_store.addPhoto(personId, path, bytes, face.face.crop, face.face.aligned);
+  if (!photoId) {
+    outcome.status = EnrolStatus::Duplicate;
+    outcome.message = path + ": this photo is already enrolled for this person (skipped)";
+    return outcome;
+  }
+  m_store.setEmbedding(*photoId, m_embedder.metadata().modelId, m_embedder.embed({face.face.crop}).front());
+  outcome.status = EnrolStatus::Added;
+  outcome.photoId = photoId;
+  outcome.message = path + ": added";
+  if (face.facesFound > 1) {
+    outcome.message += " (" + std::to_string(face.facesFound) + " faces in the photo; the largest was used)";
+  }
+  return outcome;
+}
+
+}  // namespace siamese

@@ -1,0 +1,53 @@
+#pragma once
+/// \file Enrolment.h
+/// Adding reference photos to the gallery: exactly one face is expected;
+/// a photo without a face is refused with its file named, a photo with
+/// several faces uses the largest (and says so) unless told to refuse, and
+/// the same photo twice is skipped. The crop is made with the model's own
+/// preparation settings and embedded at once.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "gallery/GalleryStore.h"
+#include "nn/Embedder.h"
+#include "prep/FacePreparer.h"
+
+namespace siamese {
+
+/// Preparation settings that make crops like the ones `model` was trained on.
+PrepareOptions prepareOptionsForModel(const BundleMetadata& model);
+
+enum class EnrolStatus { Added, Duplicate, NoFace, SeveralFaces, Unreadable };
+
+struct EnrolOutcome {
+  EnrolStatus status = EnrolStatus::Unreadable;
+  std::string message;               ///< one line for the user, naming the file
+  std::optional<std::int64_t> photoId;
+  int facesFound = 0;
+
+  bool added() const { return status == EnrolStatus::Added; }
+};
+
+struct EnrolOptions {
+  bool refuseSeveralFaces = false;  ///< fail photos with more than one face
+  DetectorKind detector = DetectorKind::Hog;
+};
+
+class Enroller {
+ public:
+  /// throws Error when the models cannot be loaded.
+  Enroller(GalleryStore& store, Embedder& embedder, const EnrolOptions& options = {});
+
+  /// Adds the photo at `path` to the person. Never throws for a bad photo:
+  /// the outcome says what happened.
+  EnrolOutcome enrolFile(std::int64_t personId, const std::string& path);
+
+ private:
+  GalleryStore& m_store;
+  Embedder& m_embedder;
+  FacePreparer m_preparer;
+};
+
+}  // namespace siamese

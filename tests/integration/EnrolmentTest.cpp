@@ -1,0 +1,109 @@
+// Enrolment rules with the shipped model: one face is added and embedded,
+// the same photo twice is skipped, a photo without a face or an unreadable
+// file is refused naming the file, a group photo uses the largest face (or
+// is refused when asked), and an enrolled photo shown again is named.
+
+#include <filesystem>
+
+#include "gallery/Enrolment.h"
+#include "gallery/Matcher.h"
+#include "support/TestSupport.h"
+#include "vision/ImageIO.h"
+
+namespace siamese {
+namespace {
+
+using test::contains;
+
+std::string lfw(const std::string& person, int number) {
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "_%04d.jpg", number);
+  return test::data("lfw/images/" + person + "/" + person + suffix);
+}
+
+class Enrolment : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
+    SIAMESE_REQUIRE_DATA("lfw/images");
+    configureTorchThreads();
+    m_embedder = Embedder::load(test::defaultModel(), DevicePreference::Cpu);
+    m_store = std::make_unique<GalleryStore>(m_dir.file("gallery.db"));
+  }
+
+  test::ScratchDir m_dir;
+  std::unique_ptr<Embedder> m_embedder;
+  std::unique_ptr<GalleryStore> m_store;
+};
+
+TEST_F(Enrolment, OneFaceIsAddedAndEmbeddedOnceAndDuplicatesAreSkipped) {
+  Enroller enroller(*m_store, *m_embedder);
+  const auto person = m_store->addPerson("Abdullah Gul");
+  const EnrolOutcome first = enroller.enrolFile(person, lfw("Abdullah_Gul", 1));
+  ASSERT_TRUE(first.added()) << first.message;
+  EXPECT_EQ(first.facesFound, 1);
+  const auto stored = m_store->embeddings(m_embedder->metadata().modelId);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].vector.size(), std::size_t(m_embedder->metadata().network.embeddingSize));
+  const EnrolOutcome again = enroller.enrolFile(person, lfw("Abdullah_Gul", 1));
+  EXPECT_EQ(again.status, EnrolStatus::Duplicate);
+  EXPECT_TRUE(contains(again.message, "already enrolled")) << again.message;
+  EXPECT_EQ(m_store->photosOf(person).size(), 1u);
+}
+
+TEST_F(Enrolment, PhotosWithoutAFaceAndBadFilesAreRefusedNamingTheFile) {
+  SIAMESE_REQUIRE_DATA("omniglot/one-shot-runs");
+  Enroller enroller(*m_store, *m_embedder);
+  const auto person = m_store->addPerson("Nobody");
+  const std::string drawing = test::data("omniglot/one-shot-runs/run01/training/class01.png");
+  const EnrolOutcome noFace = enroller.enrolFile(person, drawing);
+  EXPECT_EQ(noFace.status, EnrolStatus::NoFace);
+  EXPECT_TRUE(contains(noFace.message, drawing)) << noFace.message;
+  EXPECT_TRUE(contains(noFace.message, "no face")) << noFace.message;
+
+  test::writeText(m_dir.file("notes.jpg"), "not a photo");
+  const EnrolOutcome bad = enroller.enrolFile(person, m_dir.file("notes.jpg"));
+  EXPECT_EQ(bad.status, EnrolStatus::Unreadable);
+  EXPECT_TRUE(contains(bad.message, "notes.jpg")) << bad.message;
+  EXPECT_TRUE(m_store->photosOf(person).empty());
+}
+
+TEST_F(Enrolment, AGroupPhotoUsesTheLargestFaceOrIsRefused) {
+  // Three people side by side: one face is enrolled, and the message says so.
+  const Image powell = loadImage(lfw("Colin_Powell", 1));
+  const Image group = test::sideBySide({loadImage(lfw("Jennifer_Lopez", 1)), powell, loadImage(lfw("Tony_Blair", 1))});
+  saveImage(m_dir.file("group.png"), group);
+  const auto person = m_store->addPerson("Someone");
+  {
+    Enroller enroller(*m_store, *m_embedder);
+    const EnrolOutcome outcome = enroller.enrolFile(person, m_dir.file("group.png"));
+    ASSERT_TRUE(outcome.added()) << outcome.message;
+    EXPECT_EQ(outcome.facesFound, 3);
+    EXPECT_TRUE(contains(outcome.message, "the largest was used")) << outcome.message;
+  }
+  EnrolOptions refuse;
+  refuse.refuseSeveralFaces = true;
+  Enroller strict(*m_store, *m_embedder, refuse);
+  saveImage(m_dir.file("group2.png"), test::sideBySide({powell, loadImage(lfw("Tony_Blair", 2))}));
+  const EnrolOutcome refused = strict.enrolFile(person, m_dir.file("group2.png"));
+  EXPECT_EQ(refused.status, EnrolStatus::SeveralFaces);
+  EXPECT_TRUE(contains(refused.message, "2 faces found")) << refused.message;
+}
+
+TEST_F(Enrolment, AnEnrolledPhotoShownAgainIsNamed) {
+  Enroller enroller(*m_store, *m_embedder);
+  const auto gul = m_store->addPerson("Abdullah Gul");
+  const auto bynes = m_store->addPerson("Amanda Bynes");
+  ASSERT_TRUE(enroller.enrolFile(gul, lfw("Abdullah_Gul", 13)).added());
+  ASSERT_TRUE(enroller.enrolFile(bynes, lfw("Amanda_Bynes", 1)).added());
+  const GalleryMatcher matcher(m_store->embeddings(m_embedder->metadata().modelId),
+                               [&](const auto& a, const auto& b) { return m_embedder->distance(a, b); });
+  const Image shown = m_store->cropOf(m_store->photosOf(bynes)[0].id);
+  const MatchResult match = matcher.match(m_embedder->embed({shown}).front(), m_embedder->metadata().threshold.value);
+  ASSERT_TRUE(match.known);
+  EXPECT_EQ(match.best()->personId, bynes);
+  EXPECT_LT(match.best()->distance, 1e-3);
+}
+
+}  // namespace
+}  // namespace siamese
