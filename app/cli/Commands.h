@@ -21,6 +21,7 @@ void addEvalCommand(CLI::App& app);
 void addCompareCommand(CLI::App& app);
 void addPlotCommand(CLI::App& app);
 void addTuneCommand(CLI::App& app);
+void addGalleryCommands(CLI::App& app);
 
 }  // namespace siamese::cli
 

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   siamese::cli::addCompareCommand(app);
   siamese::cli::addPlotCommand(app);
   siamese::cli::addTuneCommand(app);
+  siamese::cli::addGalleryCommands(app);
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
 

@@ -132,6 +132,11 @@ PreparedFace FacePreparer::prepare(const Image& photo) {
   return result;
 }
 
+AlignedFace FacePreparer::alignFace(const Image& photo, const FaceBox& box) const {
+  if (!m_aligner) throw Error("alignment is only for face photos");
+  return m_aligner->align(photo, box);
+}
+
 PrepareSummary prepareDataset(const Dataset& dataset, const std::string& cachePath,
                               const PrepareOptions& options, bool retryFailures,
                               const ProgressFn& progress, const StopToken* stop) {

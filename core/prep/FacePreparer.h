@@ -57,6 +57,9 @@ class FacePreparer {
   ~FacePreparer();
 
   PreparedFace prepare(const Image& photo);
+  /// Aligns one given face box of `photo` (for photos with several faces
+  /// that all matter, such as identification). requires: facePhotos().
+  AlignedFace alignFace(const Image& photo, const FaceBox& box) const;
   std::unique_ptr<FacePreparer> clone() const;
 
   const PrepareOptions& options() const { return m_options; }

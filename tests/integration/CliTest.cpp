@@ -153,3 +153,34 @@ TEST_F(CliWithDefaultModel, PlotDrawsTheTrainingHistory) {
 
 }  // namespace
 }  // namespace siamese
+
+namespace siamese {
+namespace {
+
+TEST_F(CliWithDefaultModel, GalleryEnrolsListsRenamesRemovesAndIdentifies) {
+  test::ScratchDir dir;
+  const std::string gallery = " --gallery " + dir.file("g.db");
+  const std::string added = run("gallery" + gallery + " add \"Abdullah Gul\" " + photo("Abdullah_Gul", 1) + " " +
+                                photo("Abdullah_Gul", 1));
+  EXPECT_TRUE(contains(added, "1 of 2 photos enrolled")) << added;
+  EXPECT_TRUE(contains(added, "already enrolled")) << added;
+  run("gallery" + gallery + " add \"Amanda Bynes\" " + photo("Amanda_Bynes", 1));
+  EXPECT_TRUE(contains(run("gallery" + gallery + " list"), "Amanda Bynes")) << "list";
+
+  // The enrolled photo itself is named (distance ~0).
+  const std::string named = run("identify" + gallery + " " + photo("Abdullah_Gul", 1));
+  EXPECT_TRUE(contains(named, "1 face(s)")) << named;
+  EXPECT_TRUE(contains(named, ": Abdullah Gul")) << named;
+
+  run("gallery" + gallery + " rename \"Amanda Bynes\" Amanda");
+  const std::string listed = run("gallery" + gallery + " list");
+  EXPECT_TRUE(contains(listed, "Amanda ")) << listed;
+  EXPECT_FALSE(contains(listed, "Bynes")) << listed;
+  run("gallery" + gallery + " remove Amanda");
+  EXPECT_FALSE(contains(run("gallery" + gallery + " list"), "Amanda")) << "after remove";
+  const std::string missing = run("gallery" + gallery + " remove Nobody", 1);
+  EXPECT_TRUE(contains(missing, "no person called 'Nobody'")) << missing;
+}
+
+}  // namespace
+}  // namespace siamese
