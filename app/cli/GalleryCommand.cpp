@@ -99,6 +99,18 @@ void addGalleryCommands(CLI::App& app) {
     std::printf("%d of %zu photos enrolled\n", added, dataset.samples.size());
   });
 
+  gallery->add_subcommand("reembed", "Embed every photo for the chosen model (after a model change); resumable")
+      ->callback([open, model] {
+        auto store = open();
+        auto embedder = model();
+        ProgressBar bar("reembed");
+        const ReembedSummary s = reembedGallery(*store, *embedder, [&](const Progress& p) { bar.update(p); },
+                                                &interruptToken());
+        bar.finish();
+        std::printf("%zu photos embedded for model %s, %zu without a usable face%s\n", s.embedded,
+                    embedder->metadata().modelId.c_str(), s.failed, s.stopped ? " (stopped: run again to resume)" : "");
+      });
+
   gallery->add_subcommand("list", "List people and their photo counts")->callback([open] {
     auto store = open();
     for (const GalleryPerson& p : store->people()) std::printf("%-40s %3d photo(s)\n", p.name.c_str(), p.photoCount);

@@ -63,4 +63,36 @@ EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path)
   return outcome;
 }
 
+ReembedSummary reembedGallery(GalleryStore& store, Embedder& embedder, const ProgressFn& progress,
+                              const StopToken* stop) {
+  const BundleMetadata& model = embedder.metadata();
+  PrepareOptions options = prepareOptionsForModel(model);
+  options.multiFace = MultiFacePolicy::Largest;  // as enrolment chose
+  FacePreparer preparer(options, model.input.alignedFaces);
+  const auto todo = store.photosWithoutEmbedding(model.modelId);
+  ReembedSummary summary;
+  ProgressThrottle throttle;
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    if (stop && stop->stopRequested()) {
+      summary.stopped = true;
+      break;
+    }
+    const std::string name = "gallery photo " + std::to_string(todo[i]);
+    PreparedFace face;
+    try {
+      face = preparer.prepare(decodeImage(store.originalOf(todo[i]), name));
+    } catch (const FileError&) {
+      face.ok = false;
+    }
+    if (face.ok) {
+      store.setEmbedding(todo[i], model.modelId, embedder.embed({face.face.crop}).front());
+      ++summary.embedded;
+    } else {
+      ++summary.failed;
+    }
+    if (progress && (throttle.due() || i + 1 == todo.size())) progress(Progress{i + 1, todo.size(), 0, ""});
+  }
+  return summary;
+}
+
 }  // namespace siamese

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/Progress.h"
 #include "gallery/GalleryStore.h"
 #include "nn/Embedder.h"
 #include "prep/FacePreparer.h"
@@ -49,5 +50,17 @@ class Enroller {
   Embedder& m_embedder;
   FacePreparer m_preparer;
 };
+
+struct ReembedSummary {
+  std::size_t embedded = 0;
+  std::size_t failed = 0;    ///< originals that no longer give a face with this model's settings
+  bool stopped = false;
+};
+
+/// Embeds every gallery photo that has no embedding for `embedder`'s model
+/// yet, re-preparing each from its original bytes with the model's own
+/// settings. Resumable: a stopped run continues where it ended.
+ReembedSummary reembedGallery(GalleryStore& store, Embedder& embedder, const ProgressFn& progress = {},
+                              const StopToken* stop = nullptr);
 
 }  // namespace siamese

@@ -105,5 +105,34 @@ TEST_F(Enrolment, AnEnrolledPhotoShownAgainIsNamed) {
   EXPECT_LT(match.best()->distance, 1e-3);
 }
 
+TEST_F(Enrolment, ReembeddingFillsInMissingEmbeddingsFromTheOriginalsAndResumes) {
+  // Photos stored without embeddings for this model, as after a model change.
+  const auto person = m_store->addPerson("Abdullah Gul");
+  for (int n : {1, 2, 3}) {
+    ASSERT_TRUE(m_store->addPhoto(person, "p.jpg", test::readBytes(lfw("Abdullah_Gul", n)), Image(8, 8, 1), true));
+  }
+  SIAMESE_REQUIRE_DATA("omniglot/one-shot-runs");
+  const auto drawing = test::readBytes(test::data("omniglot/one-shot-runs/run01/training/class01.png"));
+  ASSERT_TRUE(m_store->addPhoto(person, "drawing.png", drawing, Image(8, 8, 1), true));
+  const std::string model = m_embedder->metadata().modelId;
+  ASSERT_EQ(m_store->photosWithoutEmbedding(model).size(), 4u);
+
+  const ReembedSummary first = reembedGallery(*m_store, *m_embedder);
+  EXPECT_EQ(first.embedded, 3u);
+  EXPECT_EQ(first.failed, 1u);  // the drawing has no face
+  EXPECT_EQ(m_store->embeddings(model).size(), 3u);
+  // Resumable: only what is still missing is tried again.
+  const ReembedSummary again = reembedGallery(*m_store, *m_embedder);
+  EXPECT_EQ(again.embedded, 0u);
+  EXPECT_EQ(again.failed, 1u);
+  // The same photo embedded at enrolment and by re-embedding agrees.
+  Enroller enroller(*m_store, *m_embedder);
+  const auto other = m_store->addPerson("Check");
+  const EnrolOutcome enrolled = enroller.enrolFile(other, lfw("Abdullah_Gul", 1));
+  ASSERT_TRUE(enrolled.added());
+  const auto stored = m_store->embeddings(model);
+  EXPECT_NEAR(m_embedder->distance(stored.front().vector, stored.back().vector), 0.0, 1e-4);
+}
+
 }  // namespace
 }  // namespace siamese
