@@ -109,11 +109,7 @@ class CliWithDefaultModel : public ::testing::Test {
     if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
     SIAMESE_REQUIRE_DATA("lfw/images");
   }
-  static std::string photo(const std::string& person, int number) {
-    char suffix[16];
-    std::snprintf(suffix, sizeof suffix, "_%04d.jpg", number);
-    return test::data("lfw/images/" + person + "/" + person + suffix);
-  }
+  static std::string photo(const std::string& person, int number) { return test::lfwPhoto(person, number); }
 };
 
 TEST_F(CliWithDefaultModel, CompareTellsSameFromDifferent) {

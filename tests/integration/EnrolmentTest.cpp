@@ -15,11 +15,6 @@ namespace {
 
 using test::contains;
 
-std::string lfw(const std::string& person, int number) {
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "_%04d.jpg", number);
-  return test::data("lfw/images/" + person + "/" + person + suffix);
-}
 
 class Enrolment : public ::testing::Test {
  protected:
@@ -39,13 +34,13 @@ class Enrolment : public ::testing::Test {
 TEST_F(Enrolment, OneFaceIsAddedAndEmbeddedOnceAndDuplicatesAreSkipped) {
   Enroller enroller(*m_store, *m_embedder);
   const auto person = m_store->addPerson("Abdullah Gul");
-  const EnrolOutcome first = enroller.enrolFile(person, lfw("Abdullah_Gul", 1));
+  const EnrolOutcome first = enroller.enrolFile(person, test::lfwPhoto("Abdullah_Gul", 1));
   ASSERT_TRUE(first.added()) << first.message;
   EXPECT_EQ(first.facesFound, 1);
   const auto stored = m_store->embeddings(m_embedder->metadata().modelId);
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].vector.size(), std::size_t(m_embedder->metadata().network.embeddingSize));
-  const EnrolOutcome again = enroller.enrolFile(person, lfw("Abdullah_Gul", 1));
+  const EnrolOutcome again = enroller.enrolFile(person, test::lfwPhoto("Abdullah_Gul", 1));
   EXPECT_EQ(again.status, EnrolStatus::Duplicate);
   EXPECT_TRUE(contains(again.message, "already enrolled")) << again.message;
   EXPECT_EQ(m_store->photosOf(person).size(), 1u);
@@ -70,8 +65,8 @@ TEST_F(Enrolment, PhotosWithoutAFaceAndBadFilesAreRefusedNamingTheFile) {
 
 TEST_F(Enrolment, AGroupPhotoUsesTheLargestFaceOrIsRefused) {
   // Three people side by side: one face is enrolled, and the message says so.
-  const Image powell = loadImage(lfw("Colin_Powell", 1));
-  const Image group = test::sideBySide({loadImage(lfw("Jennifer_Lopez", 1)), powell, loadImage(lfw("Tony_Blair", 1))});
+  const Image powell = loadImage(test::lfwPhoto("Colin_Powell", 1));
+  const Image group = test::sideBySide({loadImage(test::lfwPhoto("Jennifer_Lopez", 1)), powell, loadImage(test::lfwPhoto("Tony_Blair", 1))});
   saveImage(m_dir.file("group.png"), group);
   const auto person = m_store->addPerson("Someone");
   {
@@ -84,7 +79,7 @@ TEST_F(Enrolment, AGroupPhotoUsesTheLargestFaceOrIsRefused) {
   EnrolOptions refuse;
   refuse.refuseSeveralFaces = true;
   Enroller strict(*m_store, *m_embedder, refuse);
-  saveImage(m_dir.file("group2.png"), test::sideBySide({powell, loadImage(lfw("Tony_Blair", 2))}));
+  saveImage(m_dir.file("group2.png"), test::sideBySide({powell, loadImage(test::lfwPhoto("Tony_Blair", 2))}));
   const EnrolOutcome refused = strict.enrolFile(person, m_dir.file("group2.png"));
   EXPECT_EQ(refused.status, EnrolStatus::SeveralFaces);
   EXPECT_TRUE(contains(refused.message, "2 faces found")) << refused.message;
@@ -94,8 +89,8 @@ TEST_F(Enrolment, AnEnrolledPhotoShownAgainIsNamed) {
   Enroller enroller(*m_store, *m_embedder);
   const auto gul = m_store->addPerson("Abdullah Gul");
   const auto bynes = m_store->addPerson("Amanda Bynes");
-  ASSERT_TRUE(enroller.enrolFile(gul, lfw("Abdullah_Gul", 13)).added());
-  ASSERT_TRUE(enroller.enrolFile(bynes, lfw("Amanda_Bynes", 1)).added());
+  ASSERT_TRUE(enroller.enrolFile(gul, test::lfwPhoto("Abdullah_Gul", 13)).added());
+  ASSERT_TRUE(enroller.enrolFile(bynes, test::lfwPhoto("Amanda_Bynes", 1)).added());
   const GalleryMatcher matcher(m_store->embeddings(m_embedder->metadata().modelId),
                                [&](const auto& a, const auto& b) { return m_embedder->distance(a, b); });
   const Image shown = m_store->cropOf(m_store->photosOf(bynes)[0].id);
@@ -109,7 +104,7 @@ TEST_F(Enrolment, ReembeddingFillsInMissingEmbeddingsFromTheOriginalsAndResumes)
   // Photos stored without embeddings for this model, as after a model change.
   const auto person = m_store->addPerson("Abdullah Gul");
   for (int n : {1, 2, 3}) {
-    ASSERT_TRUE(m_store->addPhoto(person, "p.jpg", test::readBytes(lfw("Abdullah_Gul", n)), Image(8, 8, 1), true));
+    ASSERT_TRUE(m_store->addPhoto(person, "p.jpg", test::readBytes(test::lfwPhoto("Abdullah_Gul", n)), Image(8, 8, 1), true));
   }
   SIAMESE_REQUIRE_DATA("omniglot/one-shot-runs");
   const auto drawing = test::readBytes(test::data("omniglot/one-shot-runs/run01/training/class01.png"));
@@ -128,7 +123,7 @@ TEST_F(Enrolment, ReembeddingFillsInMissingEmbeddingsFromTheOriginalsAndResumes)
   // The same photo embedded at enrolment and by re-embedding agrees.
   Enroller enroller(*m_store, *m_embedder);
   const auto other = m_store->addPerson("Check");
-  const EnrolOutcome enrolled = enroller.enrolFile(other, lfw("Abdullah_Gul", 1));
+  const EnrolOutcome enrolled = enroller.enrolFile(other, test::lfwPhoto("Abdullah_Gul", 1));
   ASSERT_TRUE(enrolled.added());
   const auto stored = m_store->embeddings(model);
   EXPECT_NEAR(m_embedder->distance(stored.front().vector, stored.back().vector), 0.0, 1e-4);

@@ -17,11 +17,6 @@ namespace siamese {
 namespace {
 namespace fs = std::filesystem;
 
-std::string lfw(const std::string& person, int number) {
-  char name[32];
-  std::snprintf(name, sizeof name, "_%04d.jpg", number);
-  return test::data("lfw/images/" + person + "/" + person + name);
-}
 
 // A small data set with good photos of two people and a folder of bad ones.
 class Prepare : public ::testing::Test {
@@ -31,19 +26,20 @@ class Prepare : public ::testing::Test {
     SIAMESE_REQUIRE_DATA("omniglot/one-shot-runs");
     const std::string root = m_dir.file("people");
     for (int i = 1; i <= 3; ++i) {
-      copy(lfw("Colin_Powell", i), root + "/Colin_Powell/" + std::to_string(i) + ".jpg");
-      copy(lfw("Jennifer_Lopez", i), root + "/Jennifer_Lopez/" + std::to_string(i) + ".jpg");
+      copy(test::lfwPhoto("Colin_Powell", i), root + "/Colin_Powell/" + std::to_string(i) + ".jpg");
+      copy(test::lfwPhoto("Jennifer_Lopez", i), root + "/Jennifer_Lopez/" + std::to_string(i) + ".jpg");
     }
     const std::string bad = root + "/Bad_Inputs/";
     test::writeBytes(bad + "empty.jpg", {});
     test::writeText(bad + "text.jpg", "just some text");
-    auto truncated = test::readBytes(lfw("Colin_Powell", 4));
+    auto truncated = test::readBytes(test::lfwPhoto("Colin_Powell", 4));
     truncated.resize(truncated.size() / 2);
     test::writeBytes(bad + "truncated.jpg", truncated);
     copy(test::data("omniglot/one-shot-runs/run01/training/class01.png"), bad + "noface.png");
     // Three faces side by side; the middle one is Colin Powell.
-    const Image group = test::sideBySide({loadImage(lfw("Jennifer_Lopez", 5)), loadImage(lfw("Colin_Powell", 5)),
-                                          loadImage(lfw("Tony_Blair", 1))});
+    const Image group = test::sideBySide({loadImage(test::lfwPhoto("Jennifer_Lopez", 5)),
+                                          loadImage(test::lfwPhoto("Colin_Powell", 5)),
+                                          loadImage(test::lfwPhoto("Tony_Blair", 1))});
     saveImage(root + "/Colin_Powell/group.png", group);
     m_dataset = openDataset(root);
     m_options.align.cropSize = 64;

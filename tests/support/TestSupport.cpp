@@ -13,6 +13,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "data/LfwPairs.h"
 #include "vision/detail/CvInterop.h"
 
 namespace siamese::test {
@@ -24,6 +25,10 @@ std::string dataDir() {
 }
 
 std::string data(const std::string& relative) { return dataDir() + "/" + relative; }
+
+std::string lfwPhoto(const std::string& person, int number) {
+  return lfwImagePath(data("lfw/images"), person, number);
+}
 
 bool haveData(const std::string& relative) { return fs::exists(data(relative)); }
 

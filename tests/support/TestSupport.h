@@ -20,6 +20,9 @@ std::string dataDir();
 /// Path under the data folder, e.g. data("lfw/images").
 std::string data(const std::string& relative);
 
+/// An LFW photo: lfw/images/<Person>/<Person>_<NNNN>.jpg under the data folder.
+std::string lfwPhoto(const std::string& person, int number);
+
 /// True when the path exists; tests call GTEST_SKIP() otherwise.
 bool haveData(const std::string& relative);
 
