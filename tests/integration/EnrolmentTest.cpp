@@ -66,7 +66,8 @@ TEST_F(Enrolment, PhotosWithoutAFaceAndBadFilesAreRefusedNamingTheFile) {
 TEST_F(Enrolment, AGroupPhotoUsesTheLargestFaceOrIsRefused) {
   // Three people side by side: one face is enrolled, and the message says so.
   const Image powell = loadImage(test::lfwPhoto("Colin_Powell", 1));
-  const Image group = test::sideBySide({loadImage(test::lfwPhoto("Jennifer_Lopez", 1)), powell, loadImage(test::lfwPhoto("Tony_Blair", 1))});
+  const Image group =
+      test::sideBySide({loadImage(test::lfwPhoto("Jennifer_Lopez", 1)), powell, loadImage(test::lfwPhoto("Tony_Blair", 1))});
   saveImage(m_dir.file("group.png"), group);
   const auto person = m_store->addPerson("Someone");
   {
@@ -104,7 +105,8 @@ TEST_F(Enrolment, ReembeddingFillsInMissingEmbeddingsFromTheOriginalsAndResumes)
   // Photos stored without embeddings for this model, as after a model change.
   const auto person = m_store->addPerson("Abdullah Gul");
   for (int n : {1, 2, 3}) {
-    ASSERT_TRUE(m_store->addPhoto(person, "p.jpg", test::readBytes(test::lfwPhoto("Abdullah_Gul", n)), Image(8, 8, 1), true));
+    const auto original = test::readBytes(test::lfwPhoto("Abdullah_Gul", n));
+    ASSERT_TRUE(m_store->addPhoto(person, "p.jpg", original, Image(8, 8, 1), true));
   }
   SIAMESE_REQUIRE_DATA("omniglot/one-shot-runs");
   const auto drawing = test::readBytes(test::data("omniglot/one-shot-runs/run01/training/class01.png"));
