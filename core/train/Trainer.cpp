@@ -158,6 +158,8 @@ class Run {
 
   std::vector<std::vector<int>> m_facesOfPeople;  // online: eligible training people's faces
   std::size_t m_stepsPerEpoch = 0;
+  std::vector<std::size_t> m_pairOrder;  // pairs mode: this epoch's order
+  int m_orderEpoch = -1;
 
   std::vector<EpochRecord> m_history;
   double m_bestLoss = INFINITY;
@@ -272,11 +274,16 @@ torch::Tensor Run::onlineStep(Rng& rng) {
 }
 
 torch::Tensor Run::pairsStep(int epoch, std::size_t step) {
-  // One permutation of the pairs per epoch, derived from the epoch alone.
-  Rng order(mix(m_config.seed, std::uint64_t(epoch), 0xFFFF));
-  std::vector<std::size_t> permutation(m_data.trainPairs.size());
-  std::iota(permutation.begin(), permutation.end(), 0);
-  order.shuffle(permutation);
+  // One permutation of the pairs per epoch, derived from the epoch alone
+  // (so a resumed run gets it back), made once per epoch.
+  if (m_orderEpoch != epoch) {
+    Rng order(mix(m_config.seed, std::uint64_t(epoch), 0xFFFF));
+    m_pairOrder.resize(m_data.trainPairs.size());
+    std::iota(m_pairOrder.begin(), m_pairOrder.end(), 0);
+    order.shuffle(m_pairOrder);
+    m_orderEpoch = epoch;
+  }
+  const std::vector<std::size_t>& permutation = m_pairOrder;
   std::vector<int> faces;
   std::vector<float> same;
   const std::size_t batch = std::size_t(m_config.pairsPerBatch);
