@@ -3,6 +3,7 @@
 // runs) and identification; refuses test people the model was trained on.
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "data/PairCsv.h"
 #include "eval/Charts.h"
 #include "eval/Protocols.h"
+#include "gallery/Enrolment.h"
 #include "prep/FacePreparer.h"
 #include "vision/ImageIO.h"
 
@@ -95,10 +97,7 @@ std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, c
 // Omniglot's 20 standard runs: 20 drawings of 20 characters as references,
 // 20 test drawings, each to be matched to its character.
 void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
-  PrepareOptions options;
-  options.align.cropSize = embedder.metadata().input.cropSize;
-  options.align.colour = embedder.metadata().input.channels == 3;
-  FacePreparer preparer(options, /*facePhotos=*/false);
+  FacePreparer preparer(prepareOptionsForModel(embedder.metadata()), /*facePhotos=*/false);
   auto embedFile = [&](const std::string& path) {
     return embedder.embed({preparer.prepare(loadImage(path)).face.crop}).front();
   };
@@ -112,20 +111,21 @@ void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
     if (!in) throw Error("cannot open " + labels);
     std::vector<std::pair<std::string, std::string>> items;
     for (std::string test, training; in >> test >> training;) items.emplace_back(test, training);
-    std::vector<std::string> classes;
-    for (const auto& item : items) classes.push_back(item.second);
-    std::vector<Embedding> references;
-    for (const auto& c : classes) references.push_back(embedFile(runsDir + "/" + c));
-    int right = 0;
-    for (const auto& [test, training] : items) {
-      const Embedding query = embedFile(runsDir + "/" + test);
-      std::size_t best = 0;
-      for (std::size_t k = 1; k < references.size(); ++k) {
-        if (embedder.distance(query, references[k]) < embedder.distance(query, references[best])) best = k;
-      }
-      right += classes[best] == training ? 1 : 0;
+    // Embeddings: the reference drawings first (one per class), then the
+    // test drawings; each test drawing is one 20-way task over the references.
+    std::vector<Embedding> embeddings;
+    std::vector<int> references;
+    for (const auto& item : items) {
+      references.push_back(int(embeddings.size()));
+      embeddings.push_back(embedFile(runsDir + "/" + item.second));
     }
-    const double accuracy = double(right) / double(items.size());
+    std::vector<OneShotTask> tasks;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      tasks.push_back(OneShotTask{references, int(embeddings.size()), int(i)});
+      embeddings.push_back(embedFile(runsDir + "/" + items[i].first));
+    }
+    const double accuracy = oneShotAccuracy(embedder, embeddings, tasks);
+    const int right = int(std::lround(accuracy * double(items.size())));
     std::printf("  %s: %2d/%zu right\n", name, right, items.size());
     total += accuracy;
     ++runs;

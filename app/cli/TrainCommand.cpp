@@ -4,11 +4,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
@@ -16,14 +15,6 @@
 
 namespace siamese::cli {
 namespace {
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void printEpoch(const EpochRecord& r, int epochs) {
   std::printf("epoch %d/%d  train loss %.4f  validation loss %.4f  accuracy %.2f%%  AUC %.4f  lr %.2e  (%.0f s)\n",
@@ -148,7 +139,7 @@ void addTrainCommand(CLI::App& app) {
 
   cmd->callback([args, cmd] {
     // A --config file is the base; options given on the command line win.
-    TrainConfig config = args->configFile.empty() ? args->config : TrainConfig::fromJson(readText(args->configFile));
+    TrainConfig config = args->configFile.empty() ? args->config : TrainConfig::fromJson(readTextFile(args->configFile));
     if (!args->configFile.empty()) {
       for (const Override& o : kOverrides) {
         if (cmd->count(o.option)) o.apply(config, args->config);

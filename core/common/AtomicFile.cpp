@@ -77,4 +77,9 @@ std::vector<std::uint8_t> readFileBytes(const std::string& path) {
   return bytes;
 }
 
+std::string readTextFile(const std::string& path) {
+  const std::vector<std::uint8_t> bytes = readFileBytes(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+
 }  // namespace siamese

@@ -20,4 +20,7 @@ void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t
 /// Reads a whole file. throws FileError when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::string& path);
 
+/// readFileBytes as text.
+std::string readTextFile(const std::string& path);
+
 }  // namespace siamese
