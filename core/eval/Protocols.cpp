@@ -27,14 +27,7 @@ std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, co
   constexpr std::size_t kChunk = 1024;
   for (std::size_t start = 0; start < cache.size(); start += kChunk) {
     const std::size_t n = std::min(kChunk, cache.size() - start);
-    std::vector<Embedding> chunk;
-    if (s.channels == spec.channels && s.cropSize == spec.size) {
-      chunk = embedder.embedPacked(cache.pixels(start), n);
-    } else {
-      std::vector<Image> crops;
-      for (std::size_t i = start; i < start + n; ++i) crops.push_back(cache.crop(i));
-      chunk = embedder.embed(crops);
-    }
+    const std::vector<Embedding> chunk = embedder.embedPacked(cache.pixels(start), n, s.cropSize, s.channels);
     embeddings.insert(embeddings.end(), chunk.begin(), chunk.end());
     if (progress) progress(Progress{embeddings.size(), cache.size(), 0, ""});
   }

@@ -92,15 +92,14 @@ std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
   return all;
 }
 
-std::vector<Embedding> Embedder::embedPacked(const std::uint8_t* pixels, std::size_t count) {
-  const InputSpec& spec = m_impl->metadata.input;
+std::vector<Embedding> Embedder::embedPacked(const std::uint8_t* pixels, std::size_t count, int cropSize,
+                                             int channels) {
   std::vector<Embedding> all;
   constexpr std::size_t kBatch = 256;
-  const std::size_t bytesPerCrop = std::size_t(spec.size) * spec.size * spec.channels;
+  const std::size_t bytesPerCrop = std::size_t(cropSize) * cropSize * channels;
   for (std::size_t start = 0; start < count; start += kBatch) {
     const std::size_t n = std::min(kBatch, count - start);
-    auto batch = m_impl->run(
-        detail::cropsToTensor(pixels + start * bytesPerCrop, n, spec.size, spec.channels, m_impl->device));
+    auto batch = m_impl->run(detail::cropsToTensor(pixels + start * bytesPerCrop, n, cropSize, channels, m_impl->device));
     all.insert(all.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
   }
   return all;

@@ -37,9 +37,10 @@ class Embedder {
   /// resized; colour/grey converted). Batched internally.
   std::vector<Embedding> embed(const std::vector<Image>& crops);
 
-  /// Embeds `count` packed crops of size×size×channels bytes each (the face
-  /// cache's layout) without copying them into Images first.
-  std::vector<Embedding> embedPacked(const std::uint8_t* pixels, std::size_t count);
+  /// Embeds `count` packed crops of cropSize×cropSize×channels bytes each
+  /// (the face cache's layout) without copying them into Images first;
+  /// they are resized and converted to the model's input like embed().
+  std::vector<Embedding> embedPacked(const std::uint8_t* pixels, std::size_t count, int cropSize, int channels);
 
   /// The model's distance: Euclidean, or 1 − P(same) for a Koch head.
   double distance(const Embedding& a, const Embedding& b) const;
