@@ -22,3 +22,8 @@ set(SIAMESE_OPENCV_DATA_DIR "/usr/share/opencv4" CACHE PATH "opencv-data folder"
 find_package(Torch REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(SQLite3 REQUIRED)
+
+# FAISS for large galleries. Debian ships only the static libfaiss.a; its
+# CMake package links BLAS/LAPACK itself but expects the OpenMP target.
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(faiss REQUIRED)

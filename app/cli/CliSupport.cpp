@@ -96,6 +96,16 @@ std::string defaultModelPath() {
   throw Error("no model given and no default model found (models/default.siamese); pass --model");
 }
 
+std::string galleryPathOrDefault(const std::string& chosen) {
+  if (!chosen.empty()) return chosen;
+  if (const char* env = std::getenv("SIAMESE_GALLERY"); env && *env) return env;
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) {
+    return std::string(data) + "/siamese-studio/gallery.db";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.local/share/siamese-studio/gallery.db";
+}
+
 void parseGrid(const std::string& text, int& columns, int& rows) {
   const auto x = text.find('x');
   try {

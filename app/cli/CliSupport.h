@@ -38,6 +38,11 @@ std::string sharedDataDir();
 /// models/default.siamese of the source tree, else the installed copy.
 std::string defaultModelPath();
 
+/// The gallery to use: `chosen` when given, else $SIAMESE_GALLERY, else
+/// siamese-studio/gallery.db in the user's data folder ($XDG_DATA_HOME or
+/// ~/.local/share).
+std::string galleryPathOrDefault(const std::string& chosen);
+
 /// Parses "7x7" into columns and rows. throws Error otherwise.
 void parseGrid(const std::string& text, int& columns, int& rows);
 

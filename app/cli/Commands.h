@@ -22,6 +22,7 @@ void addCompareCommand(CLI::App& app);
 void addPlotCommand(CLI::App& app);
 void addTuneCommand(CLI::App& app);
 void addGalleryCommands(CLI::App& app);
+void addLiveCommand(CLI::App& app);
 
 }  // namespace siamese::cli
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   siamese::cli::addPlotCommand(app);
   siamese::cli::addTuneCommand(app);
   siamese::cli::addGalleryCommands(app);
+  siamese::cli::addLiveCommand(app);
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
 

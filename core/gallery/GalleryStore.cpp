@@ -3,11 +3,13 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
 #include "common/Error.h"
 #include "common/Hash.h"
+#include "gallery/detail/Sqlite.h"
 
 namespace siamese {
 namespace {
@@ -40,109 +42,41 @@ const char* const kMigrations[] = {
         PRIMARY KEY (photo_id, model_id));
       CREATE INDEX embeddings_by_model ON embeddings(model_id);
     )sql",
+    // 1 -> 2: thresholds calibrated on the gallery's own photos, per model.
+    R"sql(
+      CREATE TABLE thresholds (
+        model_id TEXT PRIMARY KEY,
+        value REAL NOT NULL,
+        method TEXT NOT NULL,
+        set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+    )sql",
 };
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == GalleryStore::kSchemaVersion,
+              "one migration step per schema version");
 
 }  // namespace
 
-struct GalleryStore::Db {
-  sqlite3* handle = nullptr;
-  std::string path;
+using detail::Statement;
+using detail::Transaction;
 
-  ~Db() {
-    if (handle) sqlite3_close_v2(handle);
-  }
+struct GalleryStore::Db : detail::SqliteConnection {};
 
-  [[noreturn]] void fail(const std::string& what) const {
-    const int code = handle ? sqlite3_extended_errcode(handle) : SQLITE_ERROR;
-    std::string reason = handle ? sqlite3_errmsg(handle) : "cannot open";
-    if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED) {
-      reason = "the gallery is locked by another program (" + reason + "); close it and try again";
-    } else if ((code & 0xFF) == SQLITE_FULL) {
-      reason = "the disk is full (" + reason + "); nothing was changed";
-    } else if ((code & 0xFF) == SQLITE_NOTADB) {
-      reason = "not a gallery database (" + reason + ")";
-    }
-    throw Error("gallery " + path + ": " + what + ": " + reason);
-  }
-
-  void exec(const char* sql, const std::string& what) const {
-    char* message = nullptr;
-    if (sqlite3_exec(handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      sqlite3_free(message);
-      fail(what);
-    }
-  }
+struct GalleryStore::ChangeScope::Impl {
+  explicit Impl(const Db& db) : transaction(db) {}
+  Transaction transaction;
 };
 
-/// A prepared statement, finalised on scope exit.
-class Statement {
- public:
-  Statement(const GalleryStore::Db& db, const char* sql) : m_db(db) {
-    if (sqlite3_prepare_v2(db.handle, sql, -1, &m_stmt, nullptr) != SQLITE_OK) db.fail("cannot prepare a query");
-  }
-  ~Statement() { sqlite3_finalize(m_stmt); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(m_stmt, i, v)); }
-  Statement& bind(int i, const std::string& v) {
-    return check(sqlite3_bind_text(m_stmt, i, v.data(), int(v.size()), SQLITE_TRANSIENT));
-  }
-  Statement& bindBlob(int i, const void* data, std::size_t size) {
-    return check(sqlite3_bind_blob64(m_stmt, i, data, size, SQLITE_TRANSIENT));
-  }
-  /// True while rows come; throws on errors.
-  bool step(const std::string& what) {
-    const int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    m_db.fail(what);
-  }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
-  std::string text(int column) const {
-    const auto* p = sqlite3_column_text(m_stmt, column);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-  std::vector<std::uint8_t> blob(int column) const {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
-    return std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(m_stmt, column));
-  }
-
- private:
-  Statement& check(int rc) {
-    if (rc != SQLITE_OK) m_db.fail("cannot bind a value");
-    return *this;
-  }
-  const GalleryStore::Db& m_db;
-  sqlite3_stmt* m_stmt = nullptr;
-};
-
-/// BEGIN IMMEDIATE … COMMIT, rolled back when an exception leaves the scope.
-class Transaction {
- public:
-  explicit Transaction(const GalleryStore::Db& db) : m_db(db) { db.exec("BEGIN IMMEDIATE", "cannot start a change"); }
-  ~Transaction() {
-    if (!m_committed) sqlite3_exec(m_db.handle, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    m_db.exec("COMMIT", "cannot save the change");
-    m_committed = true;
-  }
-
- private:
-  const GalleryStore::Db& m_db;
-  bool m_committed = false;
-};
+GalleryStore::ChangeScope::ChangeScope(GalleryStore& store) : m_impl(std::make_unique<Impl>(*store.m_db)) {}
+GalleryStore::ChangeScope::~ChangeScope() = default;
+void GalleryStore::ChangeScope::commit() { m_impl->transaction.commit(); }
 
 GalleryStore::GalleryStore(const std::string& path) : m_path(path), m_db(std::make_unique<Db>()) {
-  m_db->path = path;
+  m_db->kind = "gallery";
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
   const bool existed = fs::exists(path, ec);
-  if (sqlite3_open_v2(path.c_str(), &m_db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    m_db->fail("cannot open");
-  }
+  m_db->open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!existed) ::chmod(path.c_str(), 0600);  // biometric data: owner only
   sqlite3_busy_timeout(m_db->handle, 3000);
   m_db->exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys");
@@ -227,11 +161,7 @@ std::optional<std::int64_t> GalleryStore::addPhoto(std::int64_t personId, const 
                                                    bool aligned) {
   if (crop.empty()) throw Error("cannot add a photo without its face crop");
   const std::string hash = fnv1aHex(originalBytes.data(), originalBytes.size());
-  {
-    Statement existing(*m_db, "SELECT id FROM photos WHERE person_id = ? AND content_hash = ?");
-    existing.bind(1, personId).bind(2, hash);
-    if (existing.step("cannot check for duplicates")) return std::nullopt;
-  }
+  if (findPhoto(personId, hash)) return std::nullopt;
   const Image packed = crop.clone();  // tightly packed rows
   Transaction t(*m_db);
   Statement s(*m_db,
@@ -256,6 +186,13 @@ std::vector<GalleryPhoto> GalleryStore::photosOf(std::int64_t personId) const {
     out.push_back(GalleryPhoto{s.integer(0), s.integer(1), s.text(2), s.text(3), s.integer(4) != 0});
   }
   return out;
+}
+
+std::optional<std::int64_t> GalleryStore::findPhoto(std::int64_t personId, const std::string& contentHash) const {
+  Statement s(*m_db, "SELECT id FROM photos WHERE person_id = ? AND content_hash = ?");
+  s.bind(1, personId).bind(2, contentHash);
+  if (!s.step("cannot check for duplicates")) return std::nullopt;
+  return s.integer(0);
 }
 
 Image GalleryStore::cropOf(std::int64_t photoId) const {
@@ -308,6 +245,53 @@ std::vector<std::int64_t> GalleryStore::photosWithoutEmbedding(const std::string
   std::vector<std::int64_t> out;
   while (s.step("cannot list photos to embed")) out.push_back(s.integer(0));
   return out;
+}
+
+bool GalleryStore::hasEmbedding(std::int64_t photoId, const std::string& modelId) const {
+  Statement s(*m_db, "SELECT 1 FROM embeddings WHERE photo_id = ? AND model_id = ?");
+  s.bind(1, photoId).bind(2, modelId);
+  return s.step("cannot look up an embedding");
+}
+
+std::vector<std::pair<std::string, std::size_t>> GalleryStore::embeddingCounts() const {
+  Statement s(*m_db, "SELECT model_id, COUNT(*) FROM embeddings GROUP BY model_id ORDER BY model_id");
+  std::vector<std::pair<std::string, std::size_t>> out;
+  while (s.step("cannot count embeddings")) out.emplace_back(s.text(0), std::size_t(s.integer(1)));
+  return out;
+}
+
+std::optional<double> GalleryStore::threshold(const std::string& modelId) const {
+  const auto record = thresholdRecord(modelId);
+  return record ? std::optional<double>(record->value) : std::nullopt;
+}
+
+std::optional<GalleryThreshold> GalleryStore::thresholdRecord(const std::string& modelId) const {
+  Statement s(*m_db, "SELECT value, method, set_at FROM thresholds WHERE model_id = ?");
+  s.bind(1, modelId);
+  if (!s.step("cannot read the threshold")) return std::nullopt;
+  return GalleryThreshold{s.real(0), s.text(1), s.text(2)};
+}
+
+void GalleryStore::setThreshold(const std::string& modelId, double value, const std::string& method) {
+  if (!std::isfinite(value)) throw Error("cannot store a threshold that is not a number for model " + modelId);
+  Transaction t(*m_db);
+  Statement s(*m_db, "INSERT OR REPLACE INTO thresholds(model_id, value, method) VALUES (?, ?, ?)");
+  s.bind(1, modelId).bind(2, value).bind(3, method).step("cannot store the threshold");
+  t.commit();
+}
+
+bool GalleryStore::clearThreshold(const std::string& modelId) {
+  Transaction t(*m_db);
+  Statement s(*m_db, "DELETE FROM thresholds WHERE model_id = ?");
+  s.bind(1, modelId).step("cannot forget the threshold");
+  const bool removed = sqlite3_changes(m_db->handle) > 0;
+  t.commit();
+  return removed;
+}
+
+void GalleryStore::snapshotTo(const std::string& newFile) const {
+  Statement s(*m_db, "VACUUM INTO ?");
+  s.bind(1, newFile).step("cannot copy the gallery to " + newFile);
 }
 
 }  // namespace siamese

@@ -5,12 +5,13 @@
 /// and embeddings kept per model. One transaction per change; WAL; foreign
 /// keys; the schema version in PRAGMA user_version with step-by-step
 /// upgrades. The file is created readable by its owner only: embeddings are
-/// biometric data.
+/// biometric data. Version 2 added the thresholds calibrated on the gallery.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/Image.h"
@@ -38,11 +39,18 @@ struct StoredEmbedding {
   std::vector<float> vector;
 };
 
+/// A threshold chosen on the gallery's own photos for one model.
+struct GalleryThreshold {
+  double value = 0;
+  std::string method;  ///< how it was chosen, e.g. "far=0.01 on 120 genuine / 7000 impostor pairs"
+  std::string setAt;   ///< UTC, ISO 8601
+};
+
 /// Not thread-safe: one store per thread (SQLite serialises writers).
 class GalleryStore {
  public:
   /// The schema version this program writes.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   /// Opens or creates the database. throws Error naming the file when it
   /// cannot be opened, is not a gallery, is locked by another program
@@ -68,6 +76,8 @@ class GalleryStore {
                                        const std::vector<std::uint8_t>& originalBytes, const Image& crop,
                                        bool aligned);
   std::vector<GalleryPhoto> photosOf(std::int64_t personId) const;
+  /// The person's photo with these original bytes' hash, if any.
+  std::optional<std::int64_t> findPhoto(std::int64_t personId, const std::string& contentHash) const;
   Image cropOf(std::int64_t photoId) const;
   std::vector<std::uint8_t> originalOf(std::int64_t photoId) const;
 
@@ -77,6 +87,38 @@ class GalleryStore {
   std::vector<StoredEmbedding> embeddings(const std::string& modelId) const;
   /// Photos that have no embedding for this model yet (re-embedding resumes here).
   std::vector<std::int64_t> photosWithoutEmbedding(const std::string& modelId) const;
+  bool hasEmbedding(std::int64_t photoId, const std::string& modelId) const;
+  /// Model ids with embeddings, and how many each.
+  std::vector<std::pair<std::string, std::size_t>> embeddingCounts() const;
+
+  /// The threshold calibrated on this gallery for a model, when one was
+  /// saved; callers fall back to the model bundle's own threshold.
+  std::optional<double> threshold(const std::string& modelId) const;
+  std::optional<GalleryThreshold> thresholdRecord(const std::string& modelId) const;
+  /// Stores (or replaces) the model's threshold. throws Error when not finite.
+  void setThreshold(const std::string& modelId, double value, const std::string& method);
+  /// Forgets the model's calibrated threshold; false when there was none.
+  bool clearThreshold(const std::string& modelId);
+
+  /// Writes a consistent copy of the whole database to `newFile`, which
+  /// must not exist or be empty (SQLite's VACUUM INTO). throws Error.
+  void snapshotTo(const std::string& newFile) const;
+
+  /// Groups the store's changes into one transaction: kept together by
+  /// commit(), all undone when the scope is left without it (an exception
+  /// part-way through an import leaves the gallery as it was).
+  class ChangeScope {
+   public:
+    explicit ChangeScope(GalleryStore& store);
+    ~ChangeScope();
+    ChangeScope(const ChangeScope&) = delete;
+    ChangeScope& operator=(const ChangeScope&) = delete;
+    void commit();
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+  };
 
   const std::string& path() const { return m_path; }
 

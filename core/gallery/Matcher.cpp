@@ -1,38 +1,49 @@
 #include "gallery/Matcher.h"
 
-#include <algorithm>
-#include <unordered_map>
-
 #include "common/Error.h"
+#include "gallery/ReferenceSearch.h"
+#include "nn/ModelBundle.h"
 
 namespace siamese {
 
+SearchOptions searchOptionsFor(const BundleMetadata& model) {
+  SearchOptions options;
+  options.euclidean = model.distance == "euclidean";
+  return options;
+}
+
 GalleryMatcher::GalleryMatcher(std::vector<StoredEmbedding> references, DistanceFn distance)
-    : m_references(std::move(references)), m_distance(std::move(distance)) {
-  if (!m_distance) throw Error("a matcher needs a distance function");
-  for (const StoredEmbedding& r : m_references) {
-    if (r.vector.size() != m_references.front().vector.size()) {
+    : GalleryMatcher(std::move(references), std::move(distance), SearchOptions{SearchBackend::BruteForce}) {}
+
+GalleryMatcher::GalleryMatcher(std::vector<StoredEmbedding> references, DistanceFn distance,
+                               const SearchOptions& options)
+    : m_references(std::make_shared<const std::vector<StoredEmbedding>>(std::move(references))) {
+  if (!distance) throw Error("a matcher needs a distance function");
+  for (const StoredEmbedding& r : *m_references) {
+    if (r.vector.size() != m_references->front().vector.size()) {
       throw Error("gallery embeddings of different sizes cannot be matched together (mixed models?)");
     }
+  }
+  if (options.backend == SearchBackend::Faiss && !options.euclidean) {
+    throw Error("FAISS search needs a model whose distance is Euclidean between embeddings; use brute force");
+  }
+  const bool faiss = options.backend == SearchBackend::Faiss ||
+                     (options.backend == SearchBackend::Auto && options.euclidean && !m_references->empty() &&
+                      m_references->size() >= options.faissFromSize);
+  if (faiss) {
+    m_search = makeFaissSearch(*m_references, std::move(distance));
+  } else {
+    m_search = makeBruteForceSearch(*m_references, std::move(distance));
   }
 }
 
 MatchResult GalleryMatcher::match(const std::vector<float>& query, double threshold, std::size_t topK) const {
-  // Nearest reference of each person.
-  std::unordered_map<std::int64_t, MatchCandidate> nearest;
-  for (const StoredEmbedding& r : m_references) {
-    const double d = m_distance(query, r.vector);
-    auto [it, inserted] = nearest.try_emplace(r.personId, MatchCandidate{r.personId, r.photoId, d});
-    if (!inserted && d < it->second.distance) it->second = MatchCandidate{r.personId, r.photoId, d};
-  }
   MatchResult result;
-  for (const auto& entry : nearest) result.ranked.push_back(entry.second);
-  std::sort(result.ranked.begin(), result.ranked.end(), [](const MatchCandidate& a, const MatchCandidate& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.personId < b.personId);
-  });
-  if (result.ranked.size() > topK) result.ranked.resize(topK);
+  result.ranked = m_search->nearestPeople(query, topK);
   result.known = !result.ranked.empty() && result.ranked.front().distance < threshold;
   return result;
 }
+
+std::string GalleryMatcher::searchName() const { return m_search->name(); }
 
 }  // namespace siamese

@@ -74,20 +74,32 @@ std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
   torch::InferenceMode guard;
   std::vector<Embedding> all;
   constexpr std::size_t kBatch = 128;
-  for (std::size_t start = 0; start < crops.size(); start += kBatch) {
-    const std::size_t end = std::min(crops.size(), start + kBatch);
-    std::vector<torch::Tensor> batch;
-    for (std::size_t i = start; i < end; ++i) {
-      const Image& c = crops[i];
-      if (c.empty()) throw Error("cannot embed an empty crop");
-      // Copy row by row: an Image may have padding between rows.
-      torch::Tensor t = torch::empty({c.height(), c.width(), c.channels()}, torch::kUInt8);
-      const std::size_t rowBytes = std::size_t(c.width()) * c.channels();
-      for (int y = 0; y < c.height(); ++y) std::memcpy(t.data_ptr<std::uint8_t>() + y * rowBytes, c.row(y), rowBytes);
-      batch.push_back(m_impl->conform(t.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32).div_(127.5).sub_(1.0)));
+  std::size_t start = 0;
+  while (start < crops.size()) {
+    // A run of crops of one shape becomes one tensor, converted and resized
+    // to the model's input in one call (per-crop calls cost more than the
+    // network itself for small batches).
+    const Image& first = crops[start];
+    std::size_t end = start;
+    while (end < crops.size() && end - start < kBatch && crops[end].width() == first.width() &&
+           crops[end].height() == first.height() && crops[end].channels() == first.channels()) {
+      if (crops[end].empty()) throw Error("cannot embed an empty crop");
+      ++end;
     }
-    auto embeddings = m_impl->run(torch::cat(batch).to(m_impl->device));
+    if (end == start) throw Error("cannot embed an empty crop");
+    const std::size_t rowBytes = std::size_t(first.width()) * first.channels();
+    torch::Tensor pixels = torch::empty({std::int64_t(end - start), first.height(), first.width(), first.channels()},
+                                        torch::kUInt8);
+    std::uint8_t* out = pixels.data_ptr<std::uint8_t>();
+    for (std::size_t i = start; i < end; ++i) {
+      // Row by row: an Image may have padding between rows.
+      for (int y = 0; y < first.height(); ++y, out += rowBytes) std::memcpy(out, crops[i].row(y), rowBytes);
+    }
+    // run() converts to the model's channels and size.
+    const torch::Tensor batch = pixels.permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
+    auto embeddings = m_impl->run(batch.to(m_impl->device));
     all.insert(all.end(), std::make_move_iterator(embeddings.begin()), std::make_move_iterator(embeddings.end()));
+    start = end;
   }
   return all;
 }

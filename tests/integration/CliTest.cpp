@@ -4,8 +4,12 @@
 
 #include <filesystem>
 
+#include "common/AtomicFile.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
+#include "live/FrameSource.h"
+#include "live/SyntheticScene.h"
+#include "live/VideoFileWriter.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
 
@@ -176,6 +180,41 @@ TEST_F(CliWithDefaultModel, GalleryEnrolsListsRenamesRemovesAndIdentifies) {
   EXPECT_FALSE(contains(run("gallery" + gallery + " list"), "Amanda")) << "after remove";
   const std::string missing = run("gallery" + gallery + " remove Nobody", 1);
   EXPECT_TRUE(contains(missing, "no person called 'Nobody'")) << missing;
+}
+
+TEST_F(CliWithDefaultModel, LiveNamesAnEnrolledPersonInAVideoAndLogsEvents) {
+  test::ScratchDir dir;
+  const std::string gallery = " --gallery " + dir.file("g.db");
+  run("gallery" + gallery + " add \"Abdullah Gul\" " + photo("Abdullah_Gul", 1));
+
+  // Two seconds of video: Abdullah Gul walks in on the left, a stranger on
+  // the right.
+  SceneActor gul{loadImage(photo("Abdullah_Gul", 1)), "Abdullah Gul", 160, 200, 200, 260, 220, 0, 59};
+  SceneActor stranger{loadImage(photo("Alicia_Keys", 1)), "unknown", 480, 220, 450, 240, 220, 10, 59};
+  const SyntheticScene scene(640, 480, {gul, stranger});
+  {
+    VideoFileWriter writer(dir.file("scene.avi"), 30);
+    for (int f = 0; f < 60; ++f) writer.write(scene.render(f));
+    writer.close();
+  }
+
+  const std::string output = run("live --source " + dir.file("scene.avi") + gallery + " --out " +
+                                 dir.file("annotated.mp4") + " --events " + dir.file("events.jsonl") + " --quiet");
+  EXPECT_TRUE(contains(output, "60 frames processed")) << output;
+  EXPECT_TRUE(contains(output, "mean ms per frame")) << output;
+  const std::string events = readTextFile(dir.file("events.jsonl"));
+  EXPECT_TRUE(contains(events, R"("event":"appeared")")) << events;
+  EXPECT_TRUE(contains(events, R"("person":"Abdullah Gul","known":true)")) << events;
+  EXPECT_TRUE(contains(events, R"("event":"left")")) << events;
+  // The annotated video has every frame.
+  auto annotated = openFrameSource(dir.file("annotated.mp4"));
+  CapturedFrame frame;
+  int frames = 0;
+  while (annotated->read(frame) == ReadStatus::Frame) ++frames;
+  EXPECT_EQ(frames, 60);
+
+  const std::string missing = run("live --source " + dir.file("nowhere.mp4") + gallery, 1);
+  EXPECT_TRUE(contains(missing, "nowhere.mp4")) << missing;
 }
 
 }  // namespace

@@ -1,12 +1,17 @@
 // Enrolment rules with the shipped model: one face is added and embedded,
 // the same photo twice is skipped, a photo without a face or an unreadable
 // file is refused naming the file, a group photo uses the largest face (or
-// is refused when asked), and an enrolled photo shown again is named.
+// is refused when asked), and an enrolled photo shown again is named. A
+// gallery moved through an archive still names its people, and a threshold
+// calibrated on enrolled photos is the one identification then uses.
 
 #include <filesystem>
 
 #include "gallery/Enrolment.h"
+#include "gallery/GalleryArchive.h"
+#include "gallery/MatchThreshold.h"
 #include "gallery/Matcher.h"
+#include "gallery/ThresholdCalibration.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
 
@@ -129,6 +134,64 @@ TEST_F(Enrolment, ReembeddingFillsInMissingEmbeddingsFromTheOriginalsAndResumes)
   ASSERT_TRUE(enrolled.added());
   const auto stored = m_store->embeddings(model);
   EXPECT_NEAR(m_embedder->distance(stored.front().vector, stored.back().vector), 0.0, 1e-4);
+}
+
+TEST_F(Enrolment, AGalleryMovedThroughAnArchiveStillNamesItsPeople) {
+  Enroller enroller(*m_store, *m_embedder);
+  const auto gul = m_store->addPerson("Abdullah Gul");
+  ASSERT_TRUE(enroller.enrolFile(gul, test::lfwPhoto("Abdullah_Gul", 13)).added());
+  ASSERT_TRUE(enroller.enrolFile(m_store->addPerson("Amanda Bynes"), test::lfwPhoto("Amanda_Bynes", 1)).added());
+  const std::string model = m_embedder->metadata().modelId;
+  exportGallery(*m_store, m_dir.file("moved.archive"), model);
+
+  GalleryStore moved(m_dir.file("elsewhere.db"));
+  const ImportSummary s = importGallery(moved, m_dir.file("moved.archive"));
+  EXPECT_EQ(s.archive.modelId, model);
+  EXPECT_EQ(s.photosAdded, 2u);
+  EXPECT_EQ(s.embeddingsImported, 2u);
+  EXPECT_TRUE(moved.photosWithoutEmbedding(model).empty());  // nothing to re-embed
+
+  const GalleryMatcher matcher(moved.embeddings(model),
+                               [&](const auto& a, const auto& b) { return m_embedder->distance(a, b); },
+                               searchOptionsFor(m_embedder->metadata()));
+  const auto bynes = moved.findPerson("Amanda Bynes")->id;
+  // Amanda Bynes's crop as stored in the moved gallery, embedded afresh.
+  const Image shown = moved.cropOf(moved.photosOf(bynes)[0].id);
+  const MatchResult match = matcher.match(m_embedder->embed({shown}).front(), m_embedder->metadata().threshold.value);
+  ASSERT_TRUE(match.known);
+  EXPECT_EQ(match.best()->personId, bynes);
+  EXPECT_LT(match.best()->distance, 1e-3);
+}
+
+TEST_F(Enrolment, AThresholdCalibratedOnEnrolledPhotosIsUsedOnceSaved) {
+  Enroller enroller(*m_store, *m_embedder);
+  for (const char* person : {"Colin_Powell", "Tony_Blair", "Donald_Rumsfeld", "Gerhard_Schroeder"}) {
+    const auto id = m_store->addPerson(person);
+    for (int n : {1, 2, 3}) ASSERT_TRUE(enroller.enrolFile(id, test::lfwPhoto(person, n)).added()) << person << n;
+  }
+  const BundleMetadata& meta = m_embedder->metadata();
+  CalibrationOptions options;
+  options.targetFar = 0.1;
+  options.bundleThreshold = meta.threshold.value;
+  const CalibrationReport report = calibrateThreshold(
+      m_store->embeddings(meta.modelId), [&](const auto& a, const auto& b) { return m_embedder->distance(a, b); },
+      options);
+  EXPECT_EQ(report.genuinePairs, 4u * 3u);
+  EXPECT_EQ(report.impostorPairs, 12u * 11u / 2u - 12u);
+  EXPECT_LE(report.chosen.falseAcceptRate, 0.1);
+  EXPECT_GT(report.chosen.threshold, 0.0);
+  EXPECT_LT(report.chosen.threshold, 2.0);  // unit-length embeddings are at most 2 apart
+  EXPECT_DOUBLE_EQ(report.bundle.threshold, meta.threshold.value);
+  EXPECT_FALSE(report.warnings.empty());    // 12 genuine pairs are too few to trust
+
+  // The bundle's threshold until one is saved; then the gallery's; a given one wins.
+  EXPECT_DOUBLE_EQ(matchThresholdFor(*m_store, meta).value, meta.threshold.value);
+  EXPECT_TRUE(contains(matchThresholdFor(*m_store, meta).source, "model bundle"));
+  m_store->setThreshold(meta.modelId, report.chosen.threshold, report.method());
+  const MatchThreshold used = matchThresholdFor(*m_store, meta);
+  EXPECT_DOUBLE_EQ(used.value, report.chosen.threshold);
+  EXPECT_TRUE(contains(used.source, "gallery calibration")) << used.source;
+  EXPECT_DOUBLE_EQ(matchThresholdFor(*m_store, meta, 0.25).value, 0.25);
 }
 
 }  // namespace

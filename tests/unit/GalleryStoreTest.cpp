@@ -50,12 +50,105 @@ TEST(GalleryStore, AnOldEmptyDatabaseIsUpgradedAndDataSurvivesReopening) {
   sql(path, "PRAGMA user_version = 0");  // a version-0 file: no tables yet
   {
     GalleryStore store(path);
-    EXPECT_EQ(store.schemaVersion(), 1);
+    EXPECT_EQ(store.schemaVersion(), GalleryStore::kSchemaVersion);
     store.addPerson("Ada");
   }
   GalleryStore reopened(path);
   ASSERT_EQ(reopened.people().size(), 1u);
   EXPECT_EQ(reopened.people()[0].name, "Ada");
+}
+
+// The schema exactly as version 1 of this program wrote it, so the upgrade
+// is tested against a real old file, not against today's code.
+const char* const kVersion1Schema = R"sql(
+  CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+  CREATE TABLE photos (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    source_name TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    original BLOB NOT NULL,
+    crop BLOB NOT NULL,
+    crop_width INTEGER NOT NULL,
+    crop_height INTEGER NOT NULL,
+    crop_channels INTEGER NOT NULL,
+    aligned INTEGER NOT NULL,
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    UNIQUE (person_id, content_hash));
+  CREATE TABLE embeddings (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (photo_id, model_id));
+  CREATE INDEX embeddings_by_model ON embeddings(model_id);
+  INSERT INTO people(id, name) VALUES (1, 'Ada');
+  INSERT INTO photos(id, person_id, source_name, content_hash, original, crop, crop_width, crop_height,
+                     crop_channels, aligned)
+    VALUES (7, 1, 'ada.jpg', 'abc', X'010203', X'00000000', 2, 2, 1, 1);
+  INSERT INTO embeddings(photo_id, model_id, vector) VALUES (7, 'model-a', X'0000803F00000040');
+  PRAGMA user_version = 1;
+)sql";
+
+TEST(GalleryStore, AVersion1GalleryIsUpgradedToVersion2KeepingItsData) {
+  test::ScratchDir dir;
+  const std::string path = dir.file("v1.db");
+  sql(path, kVersion1Schema);
+  {
+    GalleryStore store(path);
+    EXPECT_EQ(store.schemaVersion(), 2);
+    ASSERT_EQ(store.people().size(), 1u);
+    EXPECT_EQ(store.people()[0].name, "Ada");
+    ASSERT_EQ(store.photosOf(1).size(), 1u);
+    EXPECT_EQ(store.photosOf(1)[0].sourceName, "ada.jpg");
+    EXPECT_EQ(store.originalOf(7), (std::vector<std::uint8_t>{1, 2, 3}));
+    const auto embeddings = store.embeddings("model-a");
+    ASSERT_EQ(embeddings.size(), 1u);
+    EXPECT_EQ(embeddings[0].vector, (std::vector<float>{1.0f, 2.0f}));
+    // Version 2's table is there and empty: the bundle's threshold applies.
+    EXPECT_FALSE(store.threshold("model-a").has_value());
+    store.setThreshold("model-a", 0.42, "far=0.01 on the gallery");
+  }
+  GalleryStore reopened(path);
+  EXPECT_EQ(reopened.schemaVersion(), 2);
+  ASSERT_TRUE(reopened.threshold("model-a").has_value());
+  EXPECT_DOUBLE_EQ(*reopened.threshold("model-a"), 0.42);
+  EXPECT_EQ(reopened.thresholdRecord("model-a")->method, "far=0.01 on the gallery");
+  EXPECT_FALSE(reopened.threshold("model-b").has_value());  // per model
+}
+
+TEST(GalleryStore, ThresholdsAreReplacedForgottenAndMustBeNumbers) {
+  test::ScratchDir dir;
+  GalleryStore store(dir.file("g.db"));
+  store.setThreshold("m", 0.5, "first");
+  store.setThreshold("m", 0.7, "second");
+  EXPECT_DOUBLE_EQ(*store.threshold("m"), 0.7);
+  EXPECT_THROW(store.setThreshold("m", std::nan(""), "broken"), Error);
+  EXPECT_DOUBLE_EQ(*store.threshold("m"), 0.7);
+  EXPECT_TRUE(store.clearThreshold("m"));
+  EXPECT_FALSE(store.clearThreshold("m"));
+  EXPECT_FALSE(store.threshold("m").has_value());
+}
+
+TEST(GalleryStore, AChangeScopeKeepsAllOrNothing) {
+  test::ScratchDir dir;
+  GalleryStore store(dir.file("g.db"));
+  {
+    GalleryStore::ChangeScope change(store);
+    const auto ada = store.addPerson("Ada");
+    ASSERT_TRUE(store.addPhoto(ada, "a.jpg", {1}, crop(1), true).has_value());
+    // Left without commit(), as when an exception ends an import.
+  }
+  EXPECT_TRUE(store.people().empty());
+  {
+    GalleryStore::ChangeScope change(store);
+    store.addPerson("Bob");
+    store.addPerson("Cy");
+    change.commit();
+  }
+  EXPECT_EQ(store.people().size(), 2u);
 }
 
 TEST(GalleryStore, PeopleAreAddedRenamedAndRemovedWithTheirPhotos) {

@@ -1,0 +1,173 @@
+// siamese live: names the faces in a camera, video file, stream or image
+// folder, optionally writing an annotated video and a log of who appeared
+// and left.
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "gallery/GalleryStore.h"
+#include "live/FrameAnnotator.h"
+#include "live/LiveSession.h"
+#include "live/VideoFileWriter.h"
+
+namespace siamese::cli {
+namespace {
+
+struct LiveArgs {
+  std::string source, gallery, model, out, events, detector = "hog", device = "auto";
+  int minFace = 60;
+  int maxDetectSide = 0;
+  int detectEvery = 3;
+  double threshold = -1;
+  std::int64_t maxFrames = 0;
+  bool quiet = false;
+};
+
+// Running means of the stage timings, for the closing summary.
+struct TimingTotals {
+  StageTimings sum;
+  std::int64_t frames = 0;
+  std::int64_t detectionFrames = 0;
+  void add(const LiveFrameResult& r) {
+    sum.captureMs += r.timings.captureMs;
+    sum.detectMs += r.timings.detectMs;
+    sum.alignMs += r.timings.alignMs;
+    sum.embedMs += r.timings.embedMs;
+    sum.matchMs += r.timings.matchMs;
+    sum.totalMs += r.timings.totalMs;
+    ++frames;
+    detectionFrames += r.detectionFrame ? 1 : 0;
+  }
+  double mean(double total) const { return frames ? total / double(frames) : 0; }
+};
+
+void printEvent(const PresenceEvent& e) {
+  std::printf("%8.2fs  %-8s %-30s track %d  distance %.3f\n", e.time,
+              e.kind == PresenceKind::Appeared ? "appeared" : "left", e.name.c_str(), e.trackId, e.distance);
+}
+
+// The threshold: the command line's, else the one calibrated on this
+// gallery for the model, else the model's own.
+double chooseThreshold(const LiveArgs& args, const GalleryStore& store, const BundleMetadata& model) {
+  if (args.threshold >= 0) {
+    std::fprintf(stderr, "threshold %.4f (from the command line)\n", args.threshold);
+    return args.threshold;
+  }
+  if (const auto calibrated = store.threshold(model.modelId)) {
+    std::fprintf(stderr, "threshold %.4f (calibrated on this gallery)\n", *calibrated);
+    return *calibrated;
+  }
+  std::fprintf(stderr, "threshold %.4f (the model's, %s)\n", model.threshold.value, model.threshold.method.c_str());
+  return model.threshold.value;
+}
+
+void runLive(const LiveArgs& args) {
+  configureTorchThreads();
+  auto embedder = Embedder::load(args.model.empty() ? defaultModelPath() : args.model, parseDevice(args.device));
+  GalleryStore store(galleryPathOrDefault(args.gallery));
+  LiveGallery gallery = loadLiveGallery(store, *embedder);
+  if (gallery.matcher->size() == 0) {
+    std::fprintf(stderr, "note: the gallery %s has no embeddings for model %s; every face will be unknown\n",
+                 store.path().c_str(), embedder->metadata().modelId.c_str());
+  }
+
+  LiveOptions options;
+  options.detector.kind = parseDetectorKind(args.detector);
+  options.detector.minFaceSize = args.minFace;
+  options.detector.maxDetectSide = args.maxDetectSide;
+  options.detectEvery = std::max(1, args.detectEvery);
+  options.threshold = chooseThreshold(args, store, embedder->metadata());
+  LiveRecognizer recognizer(*embedder, std::move(gallery), options);
+
+  auto source = openFrameSource(args.source);
+  std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)\n", source->description().c_str(),
+               embedder->deviceName().c_str(), options.detectEvery);
+  std::optional<VideoFileWriter> video;
+  if (!args.out.empty()) video.emplace(args.out, source->framesPerSecond());
+  std::ofstream events;
+  if (!args.events.empty()) {
+    events.open(args.events, std::ios::trunc);
+    if (!events) throw Error(args.events + ": cannot write the events file");
+  }
+  auto logEvents = [&](const std::vector<PresenceEvent>& list) {
+    for (const PresenceEvent& e : list) {
+      if (!args.quiet) printEvent(e);
+      if (events.is_open()) events << toJsonLine(e) << '\n' << std::flush;
+    }
+  };
+
+  TimingTotals totals;
+  auto lastReport = std::chrono::steady_clock::now();
+  std::int64_t framesAtReport = 0;
+  LiveSessionCallbacks callbacks;
+  callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) {
+    totals.add(result);
+    logEvents(result.events);
+    const auto now = std::chrono::steady_clock::now();
+    const double sinceReport = std::chrono::duration<double>(now - lastReport).count();
+    if (video) {
+      AnnotateOptions annotate;
+      annotate.framesPerSecond = sinceReport > 0 ? double(totals.frames - framesAtReport) / sinceReport : 0;
+      annotateFrame(frame.image, result, annotate);
+      video->write(frame.image);
+    }
+    if (sinceReport >= 2.0 && !args.quiet) {
+      std::fprintf(stderr, "frame %lld: %.1f frames/s, %zu face(s)\n", static_cast<long long>(result.frameIndex),
+                   double(totals.frames - framesAtReport) / sinceReport, result.faces.size());
+      lastReport = now;
+      framesAtReport = totals.frames;
+    }
+  };
+  callbacks.onStatus = [](const std::string& status) { std::fprintf(stderr, "%s\n", status.c_str()); };
+  callbacks.onFinish = logEvents;
+
+  LiveSessionOptions sessionOptions;
+  sessionOptions.maxFrames = args.maxFrames;
+  const LiveSessionStats stats = runLiveSession(*source, recognizer, callbacks, interruptToken(), sessionOptions);
+  if (video) video->close();
+
+  const StageTimings& s = totals.sum;
+  std::printf("%lld frames processed in %.1f s (%.1f frames/s), %lld captured, %lld stale frames dropped\n",
+              static_cast<long long>(stats.processed), stats.seconds, stats.framesPerSecond(),
+              static_cast<long long>(stats.captured), static_cast<long long>(stats.dropped));
+  std::printf("mean ms per frame: capture %.2f, detect %.2f (on %lld frames), align %.2f, embed %.2f, match %.2f, "
+              "processing %.2f\n",
+              totals.mean(s.captureMs), totals.mean(s.detectMs), static_cast<long long>(totals.detectionFrames),
+              totals.mean(s.alignMs), totals.mean(s.embedMs), totals.mean(s.matchMs), totals.mean(s.totalMs));
+  for (const std::string& file : source->skipped()) std::printf("skipped (unreadable): %s\n", file.c_str());
+  if (video) std::printf("annotated video: %s\n", args.out.c_str());
+  if (events.is_open()) std::printf("events: %s\n", args.events.c_str());
+  if (stats.sourceLost) throw Error(source->description() + " was lost and did not come back");
+}
+
+}  // namespace
+
+void addLiveCommand(CLI::App& app) {
+  auto args = std::make_shared<LiveArgs>();
+  CLI::App* cmd = app.add_subcommand("live", "Name the faces in a camera, video, stream or image folder");
+  cmd->add_option("--source", args->source, "Camera index or device (0, /dev/video0), video file, rtsp/http URL, or image folder")
+      ->required();
+  cmd->add_option("--gallery", args->gallery, "Gallery database (default: ~/.local/share/siamese-studio/gallery.db)");
+  cmd->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  cmd->add_option("--out", args->out, "Write the annotated video here (.mp4 or .avi)");
+  cmd->add_option("--events", args->events, "Write one JSON line per person appearing or leaving here");
+  cmd->add_option("--detector", args->detector, "hog, haar or mmod")->capture_default_str();
+  cmd->add_option("--min-face", args->minFace, "Smallest face to find, px")->capture_default_str();
+  cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: full size)")
+      ->capture_default_str();
+  cmd->add_option("--detect-every", args->detectEvery, "Run the detector on every n-th frame, track in between")
+      ->capture_default_str();
+  cmd->add_option("--threshold", args->threshold, "Decision threshold (default: the gallery's calibrated one, else the model's)");
+  cmd->add_option("--max-frames", args->maxFrames, "Stop after this many frames (0: until the source ends)");
+  cmd->add_option("--device", args->device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
+  cmd->callback([args] { runLive(*args); });
+}
+
+}  // namespace siamese::cli

@@ -1,0 +1,214 @@
+#include "live/LiveRecognizer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "common/Error.h"
+
+namespace siamese {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+AlignOptions alignOptionsForModel(const BundleMetadata& model) {
+  if (!model.input.alignedFaces) {
+    throw Error("model " + model.modelId + " was not trained on face photos; live identification needs a face model");
+  }
+  AlignOptions options;
+  options.cropSize = model.input.cropSize;
+  options.colour = model.input.channels == 3;
+  options.padding = model.input.padding;
+  return options;
+}
+
+// Centroid and size of the five alignment points: where the face is, and
+// how big, independent of the box that seeded the landmark search.
+struct LandmarkFrame {
+  float x = 0, y = 0, scale = 0;
+};
+
+LandmarkFrame landmarkFrame(const FivePoints& points) {
+  LandmarkFrame frame;
+  for (const Point2f& p : points) {
+    frame.x += p.x / float(points.size());
+    frame.y += p.y / float(points.size());
+  }
+  for (const Point2f& p : points) frame.scale += std::hypot(p.x - frame.x, p.y - frame.y) / float(points.size());
+  return frame;
+}
+
+}  // namespace
+
+LiveGallery loadLiveGallery(const GalleryStore& store, const Embedder& embedder) {
+  LiveGallery gallery;
+  for (const GalleryPerson& person : store.people()) gallery.names[person.id] = person.name;
+  gallery.matcher = std::make_shared<const GalleryMatcher>(
+      store.embeddings(embedder.metadata().modelId),
+      [&embedder](const Embedding& a, const Embedding& b) { return embedder.distance(a, b); });
+  return gallery;
+}
+
+LiveRecognizer::LiveRecognizer(Embedder& embedder, LiveGallery gallery, LiveOptions options)
+    : m_embedder(embedder),
+      m_options(std::move(options)),
+      m_detector(createFaceDetector(m_options.detector)),
+      m_aligner(alignOptionsForModel(embedder.metadata())),
+      m_tracker(m_options.tracker),
+      m_gallery(std::move(gallery)) {
+  if (m_options.detectEvery < 1) m_options.detectEvery = 1;
+}
+
+LiveRecognizer::~LiveRecognizer() = default;
+
+void LiveRecognizer::setGallery(LiveGallery gallery) {
+  std::lock_guard<std::mutex> lock(m_galleryMutex);
+  m_gallery = std::move(gallery);
+}
+
+void LiveRecognizer::setThreshold(double threshold) {
+  std::lock_guard<std::mutex> lock(m_galleryMutex);
+  m_options.threshold = threshold;
+}
+
+std::string LiveRecognizer::nameOf(std::int64_t personId) const {
+  if (personId == kUnknownPerson) return "unknown";
+  if (personId == kUndecidedPerson) return "?";
+  std::lock_guard<std::mutex> lock(m_galleryMutex);
+  const auto it = m_gallery.names.find(personId);
+  return it != m_gallery.names.end() ? it->second : "person " + std::to_string(personId);
+}
+
+LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
+  const auto start = Clock::now();
+  LiveFrameResult result;
+  result.frameIndex = frame.index;
+  result.timestamp = frame.timestamp;
+  result.timings.captureMs = frame.captureMs;
+
+  // 1. Detect, or move the tracks to where they should be now.
+  m_tracker.predict();
+  result.detectionFrame = !m_detectedOnce || ++m_framesSinceDetection >= m_options.detectEvery;
+  if (result.detectionFrame) {
+    const auto t = Clock::now();
+    const std::vector<FaceBox> boxes = m_detector->detect(frame.image);
+    result.timings.detectMs = millisecondsSince(t);
+    const TrackUpdate update = m_tracker.update(boxes);
+    for (const Track& ended : update.ended) {
+      for (PresenceEvent& e : m_presence.end(ended.id, frame.timestamp, frame.index)) result.events.push_back(e);
+      m_trackStates.erase(ended.id);
+    }
+    for (int id : update.started) m_trackStates.emplace(id, TrackState{NameVote(m_options.vote)});
+    m_framesSinceDetection = 0;
+    m_detectedOnce = true;
+  }
+
+  // 2. Align every tracked face; on tracked frames the landmarks also
+  //    correct the box.
+  const auto alignStart = Clock::now();
+  std::vector<Image> crops;
+  std::vector<std::size_t> cropFace;  // crops[i] belongs to result.faces[cropFace[i]]
+  for (const Track& track : m_tracker.tracks()) {
+    // A track the last detection round did not confirm is coasting on its
+    // prediction: the face may have left. It is kept for a while, so a
+    // missed detection does not cut it, but neither shown nor embedded.
+    if (track.missedDetections > 0) continue;
+    TrackState& state = m_trackStates.at(track.id);
+    LiveFace face;
+    face.trackId = track.id;
+    face.box = track.box;
+    face.detected = result.detectionFrame && track.framesSinceDetection == 0;
+    const AlignedFace aligned = m_aligner.align(frame.image, track.box);
+    bool usable = aligned.aligned || face.detected;  // a fallback crop only where the detector saw a face
+    if (aligned.aligned) {
+      const LandmarkFrame lm = landmarkFrame(aligned.landmarks);
+      if (face.detected && lm.scale > 0) {
+        state.hasBoxFromLandmarks = true;
+        state.offsetX = (track.box.centerX() - lm.x) / lm.scale;
+        state.offsetY = (track.box.centerY() - lm.y) / lm.scale;
+        state.widthRatio = track.box.width / lm.scale;
+        state.heightRatio = track.box.height / lm.scale;
+      } else if (!face.detected && state.hasBoxFromLandmarks && lm.scale > 0) {
+        FaceBox box = track.box;
+        box.width = state.widthRatio * lm.scale;
+        box.height = state.heightRatio * lm.scale;
+        box.x = lm.x + state.offsetX * lm.scale - box.width / 2;
+        box.y = lm.y + state.offsetY * lm.scale - box.height / 2;
+        // Landmarks fitted where no face is left come out anywhere; a face
+        // moves and scales only a little from one frame to the next.
+        const float scaleChange = box.width / std::max(1.0f, track.box.width);
+        if (intersectionOverUnion(box, track.box) >= 0.5f && scaleChange > 0.8f && scaleChange < 1.25f) {
+          m_tracker.refine(track.id, box);
+          face.box = box;
+        } else {
+          usable = false;
+        }
+      }
+    }
+    if (usable) {
+      crops.push_back(aligned.crop);
+      cropFace.push_back(result.faces.size());
+    }
+    result.faces.push_back(face);
+  }
+  result.timings.alignMs = millisecondsSince(alignStart);
+
+  // 3. One batched embedding call for every face of the frame.
+  std::vector<Embedding> embeddings;
+  if (!crops.empty()) {
+    const auto t = Clock::now();
+    embeddings = m_embedder.embed(crops);
+    result.timings.embedMs = millisecondsSince(t);
+  }
+
+  // 4. Match, vote, and report changes of the shown names.
+  const auto matchStart = Clock::now();
+  std::shared_ptr<const GalleryMatcher> matcher;
+  double threshold = 0;
+  {
+    std::lock_guard<std::mutex> lock(m_galleryMutex);
+    matcher = m_gallery.matcher;
+    threshold = m_options.threshold;
+  }
+  for (std::size_t i = 0; i < crops.size(); ++i) {
+    LiveFace& face = result.faces[cropFace[i]];
+    face.embedded = true;
+    face.framePersonId = kUnknownPerson;
+    if (matcher && matcher->size() > 0) {
+      const MatchResult match = matcher->match(embeddings[i], threshold, 1);
+      if (!match.ranked.empty()) {
+        face.nearestPersonId = match.ranked.front().personId;
+        face.frameDistance = match.ranked.front().distance;
+      }
+      if (match.known) face.framePersonId = match.best()->personId;
+    }
+    m_trackStates.at(face.trackId).vote.add(face.framePersonId, face.frameDistance);
+  }
+  for (LiveFace& face : result.faces) {
+    const NameVote& vote = m_trackStates.at(face.trackId).vote;
+    face.shownPersonId = vote.shown();
+    face.shownName = nameOf(face.shownPersonId);
+    face.shownDistance = vote.shownDistance();
+    const PresenceLog::Shown shown{face.shownPersonId, face.shownName, face.shownDistance};
+    for (PresenceEvent& e : m_presence.update(face.trackId, shown, frame.timestamp, frame.index)) {
+      result.events.push_back(e);
+    }
+  }
+  result.timings.matchMs = millisecondsSince(matchStart);
+  result.timings.totalMs = millisecondsSince(start);
+  return result;
+}
+
+std::vector<PresenceEvent> LiveRecognizer::finish(double timestamp, std::int64_t frameIndex) {
+  std::vector<PresenceEvent> events;
+  for (const Track& track : m_tracker.endAll()) {
+    for (PresenceEvent& e : m_presence.end(track.id, timestamp, frameIndex)) events.push_back(e);
+  }
+  m_trackStates.clear();
+  return events;
+}
+
+}  // namespace siamese

@@ -1,0 +1,122 @@
+#pragma once
+/// \file LiveRecognizer.h
+/// One frame in, named faces out: detection (every n-th frame, optionally
+/// on a downscaled copy), tracking in between, landmark alignment of every
+/// tracked face, one batched embedding call for all of them, open-set
+/// matching against the gallery and a vote per track. Synchronous and
+/// deterministic; LiveSession runs it on its own thread.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gallery/Matcher.h"
+#include "live/FaceTracker.h"
+#include "live/FrameSource.h"
+#include "live/NameVote.h"
+#include "live/PresenceEvents.h"
+#include "nn/Embedder.h"
+#include "vision/FaceAligner.h"
+
+namespace siamese {
+
+struct LiveOptions {
+  DetectorOptions detector;  ///< kind, smallest face, downscaling
+  /// Run the detector on every n-th frame; track in between (1: every frame).
+  int detectEvery = 1;
+  TrackerOptions tracker;
+  VoteOptions vote;
+  /// A face whose nearest reference is this far or farther is unknown.
+  double threshold = 0.5;
+};
+
+/// Milliseconds spent per stage on one frame.
+struct StageTimings {
+  double captureMs = 0;
+  double detectMs = 0;
+  double alignMs = 0;
+  double embedMs = 0;
+  double matchMs = 0;
+  double totalMs = 0;  ///< processing (detect … match), not capture
+};
+
+struct LiveFace {
+  int trackId = 0;
+  FaceBox box;                 ///< frame coordinates
+  bool detected = false;       ///< found by the detector this frame (else tracked)
+  bool embedded = false;       ///< aligned and embedded this frame
+  std::int64_t framePersonId = kUnknownPerson;  ///< this frame's own match
+  std::int64_t nearestPersonId = kUnknownPerson;  ///< nearest enrolled person, however far
+  double frameDistance = 0;    ///< to the nearest person this frame
+  std::int64_t shownPersonId = kUndecidedPerson;  ///< after the vote
+  std::string shownName;       ///< a name, "unknown", or "?" while undecided
+  double shownDistance = 0;
+};
+
+struct LiveFrameResult {
+  std::int64_t frameIndex = 0;
+  double timestamp = 0;
+  bool detectionFrame = false;
+  std::vector<LiveFace> faces;
+  StageTimings timings;
+  std::vector<PresenceEvent> events;  ///< caused by this frame
+};
+
+/// The gallery as the recogniser sees it: references of the active model
+/// and the names of the people.
+struct LiveGallery {
+  std::shared_ptr<const GalleryMatcher> matcher;  ///< null or empty: everyone is unknown
+  std::map<std::int64_t, std::string> names;
+};
+
+/// The gallery's references for `embedder`'s model and the people's names.
+/// The matcher measures with the model's own distance, so `embedder` must
+/// outlive it.
+LiveGallery loadLiveGallery(const GalleryStore& store, const Embedder& embedder);
+
+class LiveRecognizer {
+ public:
+  /// throws Error when the model is not a face model or a detector or the
+  /// landmark model cannot be loaded.
+  LiveRecognizer(Embedder& embedder, LiveGallery gallery, LiveOptions options);
+  ~LiveRecognizer();
+
+  LiveFrameResult process(const CapturedFrame& frame);
+  /// The stream ended: every track leaves.
+  std::vector<PresenceEvent> finish(double timestamp, std::int64_t frameIndex);
+
+  /// Swaps in a changed gallery (someone was enrolled); thread-safe.
+  void setGallery(LiveGallery gallery);
+  void setThreshold(double threshold);
+  const LiveOptions& options() const { return m_options; }
+
+ private:
+  /// Per track: its vote, and where the detector's box sits relative to
+  /// the landmarks (so tracked frames can place a detector-like box from
+  /// the landmarks alone).
+  struct TrackState {
+    NameVote vote;
+    bool hasBoxFromLandmarks = false;
+    float offsetX = 0, offsetY = 0;  ///< box centre − landmark centroid, in landmark scales
+    float widthRatio = 0, heightRatio = 0;  ///< box size in landmark scales
+  };
+  std::string nameOf(std::int64_t personId) const;
+
+  Embedder& m_embedder;
+  LiveOptions m_options;
+  std::unique_ptr<FaceDetector> m_detector;
+  FaceAligner m_aligner;
+  FaceTracker m_tracker;
+  PresenceLog m_presence;
+  std::map<int, TrackState> m_trackStates;
+  std::int64_t m_framesSinceDetection = 0;
+  bool m_detectedOnce = false;
+
+  mutable std::mutex m_galleryMutex;
+  LiveGallery m_gallery;
+};
+
+}  // namespace siamese

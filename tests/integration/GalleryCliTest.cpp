@@ -1,0 +1,78 @@
+// The gallery's CLI end to end with the shipped model: add-folder with its
+// per-photo report and summary, export and import into a second gallery,
+// threshold calibration saved to the gallery, and identify saying which
+// threshold it used.
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/AtomicFile.h"
+#include "support/TestSupport.h"
+
+namespace siamese {
+namespace {
+
+using test::contains;
+
+std::string run(const std::string& arguments, int expectedExit = 0) {
+  std::string output;
+  const int code = test::runCommand(test::cliPath() + " " + arguments, output);
+  EXPECT_EQ(code, expectedExit) << arguments << "\n" << output;
+  return output;
+}
+
+// Copies LFW photos into a folder-per-person tree, plus one file that is no photo.
+void makeFolder(const std::string& root) {
+  namespace fs = std::filesystem;
+  for (const char* person : {"Colin_Powell", "Tony_Blair", "Donald_Rumsfeld"}) {
+    fs::create_directories(root + "/" + person);
+    for (int n : {1, 2}) fs::copy_file(test::lfwPhoto(person, n), root + "/" + person + "/" + std::to_string(n) + ".jpg");
+  }
+  test::writeText(root + "/Tony_Blair/notes.jpg", "not a photo");
+}
+
+TEST(GalleryCli, AddFolderExportImportThresholdAndIdentify) {
+  if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  test::ScratchDir dir;
+  makeFolder(dir.file("people"));
+  const std::string first = " --gallery " + dir.file("first.db");
+
+  const std::string added = run("gallery" + first + " add-folder " + dir.file("people") + " --report " +
+                                dir.file("report.csv"));
+  EXPECT_TRUE(contains(added, "7 photos: 6 added, 1 unreadable")) << added;
+  EXPECT_TRUE(contains(added, "[unreadable]")) << added;
+  EXPECT_TRUE(contains(added, "notes.jpg")) << added;
+  const std::string report = readTextFile(dir.file("report.csv"));
+  EXPECT_TRUE(contains(report, "file,person,status,message\n")) << report;
+  EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), 8);  // header + 7 photos
+  EXPECT_TRUE(contains(report, "Tony_Blair,unreadable,")) << report;
+
+  const std::string exported = run("gallery" + first + " export " + dir.file("all.archive"));
+  EXPECT_TRUE(contains(exported, "exported 3 people, 6 photos and 6 embeddings")) << exported;
+
+  const std::string second = " --gallery " + dir.file("second.db");
+  const std::string imported = run("gallery" + second + " import " + dir.file("all.archive"));
+  EXPECT_TRUE(contains(imported, "people: 3 added, 0 merged; photos: 6 added, 0 skipped")) << imported;
+  const std::string again = run("gallery" + second + " import " + dir.file("all.archive"));
+  EXPECT_TRUE(contains(again, "people: 0 added, 3 merged; photos: 0 added, 6 skipped")) << again;
+  test::writeText(dir.file("broken.archive"), "not an archive at all");
+  const std::string refused = run("gallery" + second + " import " + dir.file("broken.archive"), 1);
+  EXPECT_TRUE(contains(refused, "broken.archive")) << refused;
+
+  const std::string calibrated = run("gallery" + second + " threshold --far 0.2 --save");
+  EXPECT_TRUE(contains(calibrated, "3 genuine and 12 impostor pairs")) << calibrated;
+  EXPECT_TRUE(contains(calibrated, "the model bundle's threshold")) << calibrated;
+  EXPECT_TRUE(contains(calibrated, "saved")) << calibrated;
+
+  const std::string photo = test::lfwPhoto("Colin_Powell", 1);
+  const std::string named = run("identify" + second + " " + photo);
+  EXPECT_TRUE(contains(named, "(gallery calibration, far=0.2")) << named;
+  EXPECT_TRUE(contains(named, ": Colin_Powell")) << named;
+  const std::string given = run("identify" + second + " --threshold 0.0001 " + photo);
+  EXPECT_TRUE(contains(given, "threshold 0.0001 (given on the command line)")) << given;
+  EXPECT_TRUE(contains(run("identify" + first + " " + photo), "(model bundle,")) << "first gallery: bundle threshold";
+}
+
+}  // namespace
+}  // namespace siamese
