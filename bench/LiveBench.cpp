@@ -4,7 +4,7 @@
 // beforehand (a generated scene of LFW faces) so the figures are the
 // pipeline's own, not the camera's.
 //
-//   bench_live [--model bundle] [--frames 150] [--save-frame annotated.png]
+//   bench_live [--model bundle] [--frames 150] [--threads 1 (LibTorch threads; 0: all cores)] [--save-frame annotated.png]
 
 #include <chrono>
 #include <cstdio>
@@ -103,13 +103,15 @@ int main(int argc, char** argv) {
   std::string model = std::string(SIAMESE_MODELS_DIR) + "/default.siamese";
   std::string saveFrame;
   int frameCount = 150;
+  int threads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--model")) model = argv[i + 1];
     if (!std::strcmp(argv[i], "--frames")) frameCount = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--save-frame")) saveFrame = argv[i + 1];
+    if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
   }
   try {
-    configureTorchThreads();
+    configureTorchThreads(threads);
     auto embedder = Embedder::load(model);
     const fs::path galleryFile = fs::temp_directory_path() / ("bench-live-" + std::to_string(::getpid()) + ".db");
     LiveGallery gallery;
@@ -127,6 +129,23 @@ int main(int argc, char** argv) {
                 embedder->deviceName().c_str(), embedder->metadata().modelId.c_str(),
                 embedder->metadata().input.cropSize, embedder->metadata().input.channels == 3 ? "colour" : "grey",
                 gallery.matcher->size(), frameCount);
+    // The embedder alone, on crops of the model's size: the floor under
+    // the embed column below.
+    for (int torchThreads : {1, 2}) {
+      configureTorchThreads(torchThreads);
+      for (int batch : {1, 5}) {
+        const int size = embedder->metadata().input.cropSize;
+        std::vector<Image> crops(std::size_t(batch), Image(size, size, embedder->metadata().input.channels));
+        embedder->embed(crops);  // warm-up: first calls set up kernels
+        const int calls = 50;
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < calls; ++i) embedder->embed(crops);
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        std::printf("embedding alone, %d LibTorch thread(s), batch of %d: %.2f ms per call, %.2f ms per face\n",
+                    torchThreads, batch, ms / calls, ms / calls / batch);
+      }
+    }
+    configureTorchThreads(threads);
     std::printf("%5s %-22s %8s %7s %9s %8s %8s %8s %8s\n", "faces", "detection", "frames/s", "faces", "detect",
                 "align", "embed", "match", "total ms");
     for (int faces : {1, 5}) {

@@ -4,7 +4,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -24,13 +23,6 @@
 
 namespace siamese::cli {
 namespace {
-
-std::string defaultGalleryPath() {
-  if (const char* env = std::getenv("SIAMESE_GALLERY"); env && *env) return env;
-  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) return std::string(data) + "/siamese-studio/gallery.db";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.local/share/siamese-studio/gallery.db";
-}
 
 std::int64_t personId(GalleryStore& store, const std::string& name, bool create) {
   if (auto person = store.findPerson(name)) return person->id;
@@ -138,7 +130,7 @@ void addGalleryCommands(CLI::App& app) {
   gallery->require_subcommand(1);
   gallery->add_option("--gallery", args->gallery, "Gallery database (default: ~/.local/share/siamese-studio/gallery.db)");
   gallery->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
-  auto open = [args] { return std::make_unique<GalleryStore>(args->gallery.empty() ? defaultGalleryPath() : args->gallery); };
+  auto open = [args] { return std::make_unique<GalleryStore>(galleryPathOrDefault(args->gallery)); };
   auto modelPath = [args] { return args->model.empty() ? defaultModelPath() : args->model; };
   auto model = [modelPath] {
     configureTorchThreads();

@@ -12,6 +12,7 @@
 #include "Commands.h"
 #include "common/Error.h"
 #include "gallery/GalleryStore.h"
+#include "gallery/MatchThreshold.h"
 #include "live/FrameAnnotator.h"
 #include "live/LiveSession.h"
 #include "live/VideoFileWriter.h"
@@ -24,6 +25,7 @@ struct LiveArgs {
   int minFace = 60;
   int maxDetectSide = 0;
   int detectEvery = 3;
+  int threads = 1;
   double threshold = -1;
   std::int64_t maxFrames = 0;
   bool quiet = false;
@@ -52,23 +54,11 @@ void printEvent(const PresenceEvent& e) {
               e.kind == PresenceKind::Appeared ? "appeared" : "left", e.name.c_str(), e.trackId, e.distance);
 }
 
-// The threshold: the command line's, else the one calibrated on this
-// gallery for the model, else the model's own.
-double chooseThreshold(const LiveArgs& args, const GalleryStore& store, const BundleMetadata& model) {
-  if (args.threshold >= 0) {
-    std::fprintf(stderr, "threshold %.4f (from the command line)\n", args.threshold);
-    return args.threshold;
-  }
-  if (const auto calibrated = store.threshold(model.modelId)) {
-    std::fprintf(stderr, "threshold %.4f (calibrated on this gallery)\n", *calibrated);
-    return *calibrated;
-  }
-  std::fprintf(stderr, "threshold %.4f (the model's, %s)\n", model.threshold.value, model.threshold.method.c_str());
-  return model.threshold.value;
-}
-
 void runLive(const LiveArgs& args) {
-  configureTorchThreads();
+  // One LibTorch thread by default: a frame's batch is a few faces, and
+  // a second thread fighting the capture thread for a core costs more than
+  // it gives (bench_live measures both).
+  configureTorchThreads(args.threads);
   auto embedder = Embedder::load(args.model.empty() ? defaultModelPath() : args.model, parseDevice(args.device));
   GalleryStore store(galleryPathOrDefault(args.gallery));
   LiveGallery gallery = loadLiveGallery(store, *embedder);
@@ -82,7 +72,10 @@ void runLive(const LiveArgs& args) {
   options.detector.minFaceSize = args.minFace;
   options.detector.maxDetectSide = args.maxDetectSide;
   options.detectEvery = std::max(1, args.detectEvery);
-  options.threshold = chooseThreshold(args, store, embedder->metadata());
+  const MatchThreshold threshold = matchThresholdFor(
+      store, embedder->metadata(), args.threshold >= 0 ? std::optional<double>(args.threshold) : std::nullopt);
+  std::fprintf(stderr, "threshold %.4f (%s)\n", threshold.value, threshold.source.c_str());
+  options.threshold = threshold.value;
   LiveRecognizer recognizer(*embedder, std::move(gallery), options);
 
   auto source = openFrameSource(args.source);
@@ -166,6 +159,7 @@ void addLiveCommand(CLI::App& app) {
   cmd->add_option("--threshold", args->threshold, "Decision threshold (default: the gallery's calibrated one, else the model's)");
   cmd->add_option("--max-frames", args->maxFrames, "Stop after this many frames (0: until the source ends)");
   cmd->add_option("--device", args->device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "LibTorch threads for embedding (0: every core)")->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
   cmd->callback([args] { runLive(*args); });
 }

@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <mutex>
 #include <cmath>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,8 +32,10 @@ class FaissSearch final : public ReferenceSearch {
         m_dimension(references.empty() ? 1 : references.front().vector.size()),
         m_index(faiss::Index::idx_t(m_dimension + 1)) {
     // FAISS scans one query without BLAS unless told otherwise (a global that
-    // only chooses how distances are computed, never what they are).
-    faiss::distance_compute_blas_threshold = 1;
+    // only chooses how distances are computed, never what they are); set
+    // once, as matchers may be built on several threads.
+    static std::once_flag useBlas;
+    std::call_once(useBlas, [] { faiss::distance_compute_blas_threshold = 1; });
     std::vector<float> packed;
     packed.reserve(references.size() * (m_dimension + 1));
     std::unordered_set<std::int64_t> people;

@@ -1,6 +1,7 @@
 // Reading a gallery archive: validation, then a merge by person name and
 // photo content hash inside one gallery transaction.
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -144,6 +145,7 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
   std::map<std::string, std::size_t> dimensions;  // per model: one size, or the archive is damaged
   std::size_t photosDone = 0;
   ProgressThrottle throttle;
+  const auto started = std::chrono::steady_clock::now();
 
   GalleryStore::ChangeScope change(store);  // all or nothing
   while (people.step("cannot read people")) {
@@ -197,7 +199,8 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
       }
       ++photosDone;
       if (progress && (throttle.due() || photosDone == summary.archive.photos)) {
-        progress(Progress{photosDone, summary.archive.photos, 0, name});
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        progress(Progress{photosDone, summary.archive.photos, seconds > 0 ? double(photosDone) / seconds : 0, name});
       }
     }
   }

@@ -48,7 +48,8 @@ LiveGallery loadLiveGallery(const GalleryStore& store, const Embedder& embedder)
   for (const GalleryPerson& person : store.people()) gallery.names[person.id] = person.name;
   gallery.matcher = std::make_shared<const GalleryMatcher>(
       store.embeddings(embedder.metadata().modelId),
-      [&embedder](const Embedding& a, const Embedding& b) { return embedder.distance(a, b); });
+      [&embedder](const Embedding& a, const Embedding& b) { return embedder.distance(a, b); },
+      searchOptionsFor(embedder.metadata()));
   return gallery;
 }
 

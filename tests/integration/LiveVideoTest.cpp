@@ -182,7 +182,9 @@ TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
           report.observations.emplace_back(face.trackId, face.nearestPersonId, face.frameDistance);
         }
         // The shown name never contradicts the threshold.
-        if (face.shownPersonId >= 0) EXPECT_LT(face.shownDistance, threshold);
+        if (face.shownPersonId >= 0) {
+          EXPECT_LT(face.shownDistance, threshold);
+        }
         break;
       }
     }
