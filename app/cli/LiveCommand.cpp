@@ -59,6 +59,7 @@ void runLive(const LiveArgs& args) {
   // a second thread fighting the capture thread for a core costs more than
   // it gives (bench_live measures both).
   configureTorchThreads(args.threads);
+  auto source = openFrameSource(args.source);  // first: a missing camera should not wait for the model
   auto embedder = Embedder::load(args.model.empty() ? defaultModelPath() : args.model, parseDevice(args.device));
   GalleryStore store(galleryPathOrDefault(args.gallery));
   LiveGallery gallery = loadLiveGallery(store, *embedder);
@@ -78,7 +79,6 @@ void runLive(const LiveArgs& args) {
   options.threshold = threshold.value;
   LiveRecognizer recognizer(*embedder, std::move(gallery), options);
 
-  auto source = openFrameSource(args.source);
   std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)\n", source->description().c_str(),
                embedder->deviceName().c_str(), options.detectEvery);
   std::optional<VideoFileWriter> video;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -74,6 +75,9 @@ class CaptureSource : public FrameSource {
 
  private:
   bool open() {
+    // Our own message says what failed; OpenCV's console warnings would
+    // only repeat it in its terms.
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
     try {
       if (m_spec.kind == SourceKind::Camera && m_spec.cameraIndex >= 0) {
         m_capture.open(m_spec.cameraIndex, cv::CAP_V4L2);
