@@ -27,3 +27,6 @@ find_package(SQLite3 REQUIRED)
 # CMake package links BLAS/LAPACK itself but expects the OpenMP target.
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(faiss REQUIRED)
+
+# The desktop app: Qt 6 Widgets and Charts.
+find_package(Qt6 REQUIRED COMPONENTS Widgets Charts)

@@ -22,6 +22,7 @@ PACKAGES=(
   libsqlite3-dev libfaiss-dev
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
+  dpkg-dev file   # the .deb (cpack): dpkg-shlibdeps reads its library dependencies
 )
 
 missing=()

@@ -9,11 +9,6 @@
 
 #include "common/Error.h"
 
-#ifndef SIAMESE_SOURCE_MODELS_DIR
-#define SIAMESE_SOURCE_MODELS_DIR "models"
-#define SIAMESE_INSTALLED_MODELS_DIR "/usr/share/siamese-studio/models"
-#endif
-
 #ifndef SIAMESE_SHARED_DATA_DIR
 #define SIAMESE_SHARED_DATA_DIR "../shared/data"
 #endif
@@ -87,35 +82,20 @@ std::string sharedDataDir() {
   return SIAMESE_SHARED_DATA_DIR;
 }
 
-std::string defaultModelPath() {
-  if (const char* env = std::getenv("SIAMESE_MODEL"); env && *env) return env;
-  for (const char* dir : {SIAMESE_SOURCE_MODELS_DIR, SIAMESE_INSTALLED_MODELS_DIR}) {
-    const std::string path = std::string(dir) + "/default.siamese";
-    if (std::filesystem::exists(path)) return path;
-  }
-  throw Error("no model given and no default model found (models/default.siamese); pass --model");
-}
-
-std::string galleryPathOrDefault(const std::string& chosen) {
-  if (!chosen.empty()) return chosen;
-  if (const char* env = std::getenv("SIAMESE_GALLERY"); env && *env) return env;
-  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) {
-    return std::string(data) + "/siamese-studio/gallery.db";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.local/share/siamese-studio/gallery.db";
-}
-
-void parseGrid(const std::string& text, int& columns, int& rows) {
+void parseSize(const std::string& text, int& width, int& height, int maxSide, const std::string& what) {
   const auto x = text.find('x');
   try {
     if (x == std::string::npos) throw std::invalid_argument("no x");
-    columns = std::stoi(text.substr(0, x));
-    rows = std::stoi(text.substr(x + 1));
+    width = std::stoi(text.substr(0, x));
+    height = std::stoi(text.substr(x + 1));
   } catch (const std::exception&) {
-    throw Error("grid must look like 7x7, got '" + text + "'");
+    throw Error(what + " must look like 7x7, got '" + text + "'");
   }
-  if (columns < 1 || rows < 1 || columns > 100 || rows > 100) throw Error("grid must be between 1x1 and 100x100");
+  if (width < 1 || height < 1 || width > maxSide || height > maxSide) {
+    throw Error(what + " must be between 1x1 and " + std::to_string(maxSide) + "x" + std::to_string(maxSide));
+  }
 }
+
+void parseGrid(const std::string& text, int& columns, int& rows) { parseSize(text, columns, rows, 100, "grid"); }
 
 }  // namespace siamese::cli

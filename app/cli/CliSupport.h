@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "DefaultPaths.h"
 #include "common/Progress.h"
 
 namespace siamese::cli {
@@ -34,14 +35,13 @@ void installInterruptHandler();
 /// source tree (as configured at build time).
 std::string sharedDataDir();
 
-/// The model used when none is named: $SIAMESE_MODEL, else
-/// models/default.siamese of the source tree, else the installed copy.
-std::string defaultModelPath();
+// Where the default model and gallery live (shared with the desktop app).
+using app::defaultModelPath;
+using app::galleryPathOrDefault;
 
-/// The gallery to use: `chosen` when given, else $SIAMESE_GALLERY, else
-/// siamese-studio/gallery.db in the user's data folder ($XDG_DATA_HOME or
-/// ~/.local/share).
-std::string galleryPathOrDefault(const std::string& chosen);
+/// Parses "640x480" into width and height, each 1..maxSide. throws Error
+/// naming `what` otherwise.
+void parseSize(const std::string& text, int& width, int& height, int maxSide, const std::string& what);
 
 /// Parses "7x7" into columns and rows. throws Error otherwise.
 void parseGrid(const std::string& text, int& columns, int& rows);

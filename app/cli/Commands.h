@@ -23,6 +23,7 @@ void addPlotCommand(CLI::App& app);
 void addTuneCommand(CLI::App& app);
 void addGalleryCommands(CLI::App& app);
 void addLiveCommand(CLI::App& app);
+void addSceneCommand(CLI::App& app);
 
 }  // namespace siamese::cli
 

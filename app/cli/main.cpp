@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   siamese::cli::addTuneCommand(app);
   siamese::cli::addGalleryCommands(app);
   siamese::cli::addLiveCommand(app);
+  siamese::cli::addSceneCommand(app);
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
 

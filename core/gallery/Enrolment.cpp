@@ -31,11 +31,22 @@ Enroller::Enroller(GalleryStore& store, Embedder& embedder, const EnrolOptions& 
       m_preparer(enrolmentOptions(embedder.metadata(), options), embedder.metadata().input.alignedFaces) {}
 
 EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path) {
-  EnrolOutcome outcome;
   std::vector<std::uint8_t> bytes;
-  PreparedFace face;
   try {
     bytes = readFileBytes(path);
+  } catch (const FileError& e) {
+    EnrolOutcome outcome;
+    outcome.message = e.what();
+    return outcome;
+  }
+  return enrolPhoto(personId, bytes, path);
+}
+
+EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::uint8_t>& bytes,
+                                  const std::string& path) {
+  EnrolOutcome outcome;
+  PreparedFace face;
+  try {
     face = m_preparer.prepare(decodeImage(bytes, path));
   } catch (const FileError& e) {
     outcome.message = e.what();

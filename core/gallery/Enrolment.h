@@ -44,6 +44,9 @@ class Enroller {
   /// Adds the photo at `path` to the person. Never throws for a bad photo:
   /// the outcome says what happened.
   EnrolOutcome enrolFile(std::int64_t personId, const std::string& path);
+  /// The same for a photo already in memory (a camera snapshot); `name`
+  /// is what the gallery records as its source.
+  EnrolOutcome enrolPhoto(std::int64_t personId, const std::vector<std::uint8_t>& bytes, const std::string& name);
 
  private:
   GalleryStore& m_store;

@@ -21,6 +21,8 @@ void configureTorchThreads(int threads) {
   torch::set_num_threads(threads);
 }
 
+std::string autoDeviceName() { return detail::chooseDevice(true, false).str(); }
+
 struct Embedder::Impl {
   BundleMetadata metadata;
   detail::SiameseModel model;

@@ -23,6 +23,9 @@ DevicePreference parseDevice(const std::string& name);
 /// with one thread on these machines, which wastes the others.
 void configureTorchThreads(int threads = 0);
 
+/// Where Auto would run a model: "cuda:0" when LibTorch sees a GPU, else "cpu".
+std::string autoDeviceName();
+
 /// Not thread-safe: one Embedder per thread, or serialise calls.
 class Embedder {
  public:

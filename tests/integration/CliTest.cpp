@@ -18,36 +18,30 @@ namespace {
 
 using test::contains;
 
-std::string run(const std::string& arguments, int expectedExit = 0) {
-  std::string output;
-  const int code = test::runCommand(test::cliPath() + " " + arguments, output);
-  EXPECT_EQ(code, expectedExit) << arguments << "\n" << output;
-  return output;
-}
 
 
 TEST(Cli, VersionIsPrinted) {
-  EXPECT_TRUE(contains(run("--version"), "siamese 0."));
+  EXPECT_TRUE(contains(test::runCli("--version"), "siamese 0."));
 }
 
 TEST(Cli, PreparePairsAndMontageOnJohns) {
   SIAMESE_REQUIRE_DATA("johns");
   test::ScratchDir dir;
   const std::string cache = dir.file("johns.cache");
-  const std::string prepared = run("prepare " + test::data("johns") + " --out " + cache + " --crop 64");
+  const std::string prepared = test::runCli("prepare " + test::data("johns") + " --out " + cache + " --crop 64");
   EXPECT_TRUE(contains(prepared, "55 photos of 5 people")) << prepared;
   EXPECT_TRUE(contains(prepared, "photos/s")) << prepared;
   EXPECT_TRUE(contains(prepared, "aligned 55")) << prepared;
 
-  const std::string again = run("prepare " + test::data("johns") + " --out " + cache + " --crop 64");
+  const std::string again = test::runCli("prepare " + test::data("johns") + " --out " + cache + " --crop 64");
   EXPECT_TRUE(contains(again, "55 photos were already in the cache")) << again;
 
-  const std::string info = run("cache-info " + cache);
+  const std::string info = test::runCli("cache-info " + cache);
   EXPECT_TRUE(contains(info, "55 of 5 people")) << info;
 
   // Five people cannot make three splits of two or more each with 0.7/0.15/0.15;
   // use halves of train and test only.
-  const std::string pairs = run("pairs " + cache + " --out " + dir.file("pairs") +
+  const std::string pairs = test::runCli("pairs " + cache + " --out " + dir.file("pairs") +
                                 " --split 0.6,0,0.4 --pairs 40 --seed 7");
   EXPECT_TRUE(contains(pairs, "exactly 50% same in every split")) << pairs;
   EXPECT_TRUE(contains(pairs, "people in more than one split: 0")) << pairs;
@@ -55,7 +49,7 @@ TEST(Cli, PreparePairsAndMontageOnJohns) {
   EXPECT_EQ(rows.size(), 40u);
   EXPECT_FALSE(std::filesystem::exists(dir.file("pairs/validation.csv")));
 
-  run("montage " + dir.file("pairs/test.csv") + " --cache " + cache + " --out " + dir.file("m.png") +
+  test::runCli("montage " + dir.file("pairs/test.csv") + " --cache " + cache + " --out " + dir.file("m.png") +
       " --grid 4x3 --face-size 48");
   const Image montage = loadImage(dir.file("m.png"));
   EXPECT_EQ(montage.width(), 4 * (2 * 48 + 6) + 6);
@@ -65,7 +59,7 @@ TEST(Cli, PreparePairsAndMontageOnJohns) {
 TEST(Cli, LfwPairsConvertsTheProtocol) {
   SIAMESE_REQUIRE_DATA("lfw/pairs.txt");
   test::ScratchDir dir;
-  const std::string out = run("lfw-pairs " + test::data("lfw/pairs.txt") + " --fold 3 --out " + dir.file("f3.csv"));
+  const std::string out = test::runCli("lfw-pairs " + test::data("lfw/pairs.txt") + " --fold 3 --out " + dir.file("f3.csv"));
   EXPECT_TRUE(contains(out, "10 folds, 6000 pairs read; 600 written")) << out;
   const auto rows = readPairsCsv(dir.file("f3.csv"));
   ASSERT_EQ(rows.size(), 600u);
@@ -77,23 +71,23 @@ TEST(Cli, LfwPairsConvertsTheProtocol) {
 TEST(Cli, BadInputGivesAClearErrorAndExitCode) {
   test::ScratchDir dir;
   test::writeText(dir.file("broken.jpg"), "not a photo");
-  const std::string detect = run("detect " + dir.file("broken.jpg"), 1);
+  const std::string detect = test::runCli("detect " + dir.file("broken.jpg"), 1);
   EXPECT_TRUE(contains(detect, "broken.jpg")) << detect;
   EXPECT_TRUE(contains(detect, "not an image")) << detect;
 
-  const std::string missing = run("prepare " + dir.file("nowhere") + " --out " + dir.file("x.cache"), 1);
+  const std::string missing = test::runCli("prepare " + dir.file("nowhere") + " --out " + dir.file("x.cache"), 1);
   EXPECT_TRUE(contains(missing, "not found")) << missing;
 
-  const std::string notCache = run("cache-info " + dir.file("broken.jpg"), 1);
+  const std::string notCache = test::runCli("cache-info " + dir.file("broken.jpg"), 1);
   EXPECT_TRUE(contains(notCache, "not a face cache")) << notCache;
 
-  run("prepare", 106);  // CLI11: a required argument is missing
+  test::runCli("prepare", 106);  // CLI11: a required argument is missing
 }
 
 TEST(Cli, DetectReportsFacesOfAGoodPhoto) {
   SIAMESE_REQUIRE_DATA("lfw/images/Colin_Powell/Colin_Powell_0001.jpg");
   test::ScratchDir dir;
-  const std::string out = run("detect " + test::data("lfw/images/Colin_Powell/Colin_Powell_0001.jpg") +
+  const std::string out = test::runCli("detect " + test::data("lfw/images/Colin_Powell/Colin_Powell_0001.jpg") +
                               " --crop-out " + dir.file("crop.png") + " --crop 96");
   EXPECT_TRUE(contains(out, "1 face(s)")) << out;
   EXPECT_TRUE(contains(out, "landmark-aligned")) << out;
@@ -118,11 +112,11 @@ class CliWithDefaultModel : public ::testing::Test {
 
 TEST_F(CliWithDefaultModel, CompareTellsSameFromDifferent) {
   // Both people are in LFW View 1's test pairs, which the model never saw.
-  const std::string same = run("compare " + photo("Abdullah_Gul", 13) + " " + photo("Abdullah_Gul", 14));
+  const std::string same = test::runCli("compare " + photo("Abdullah_Gul", 13) + " " + photo("Abdullah_Gul", 14));
   EXPECT_TRUE(contains(same, "SAME person")) << same;
-  const std::string different = run("compare " + photo("Abdullah_Gul", 13) + " " + photo("Amanda_Bynes", 1));
+  const std::string different = test::runCli("compare " + photo("Abdullah_Gul", 13) + " " + photo("Amanda_Bynes", 1));
   EXPECT_TRUE(contains(different, "DIFFERENT people")) << different;
-  const std::string bad = run("compare " + photo("Abdullah_Gul", 13) + " " + test::data("lfw/pairs.txt"), 1);
+  const std::string bad = test::runCli("compare " + photo("Abdullah_Gul", 13) + " " + test::data("lfw/pairs.txt"), 1);
   EXPECT_TRUE(contains(bad, "not an image")) << bad;
 }
 
@@ -135,10 +129,10 @@ TEST_F(CliWithDefaultModel, EvaluationRefusesPeopleTheModelWasTrainedOn) {
     std::filesystem::copy_file(photo("George_W_Bush", i), dir.file("set/George_W_Bush/" + std::to_string(i) + ".jpg"));
     std::filesystem::copy_file(photo("Colin_Powell", i), dir.file("set/Colin_Powell/" + std::to_string(i) + ".jpg"));
   }
-  run("prepare " + dir.file("set") + " --out " + dir.file("c.cache"));
-  const std::string refused = run("eval --cache " + dir.file("c.cache") + " --n-way 2 --tasks 10", 1);
+  test::runCli("prepare " + dir.file("set") + " --out " + dir.file("c.cache"));
+  const std::string refused = test::runCli("eval --cache " + dir.file("c.cache") + " --n-way 2 --tasks 10", 1);
   EXPECT_TRUE(contains(refused, "trained on")) << refused;
-  const std::string flagged = run("eval --cache " + dir.file("c.cache") + " --n-way 2 --tasks 10 --allow-seen");
+  const std::string flagged = test::runCli("eval --cache " + dir.file("c.cache") + " --n-way 2 --tasks 10 --allow-seen");
   EXPECT_TRUE(contains(flagged, "NOT a fair test")) << flagged;
 }
 
@@ -146,7 +140,7 @@ TEST_F(CliWithDefaultModel, PlotDrawsTheTrainingHistory) {
   const std::string history = test::defaultModel() + ".history.csv";
   if (!std::filesystem::exists(history)) GTEST_SKIP() << "no " << history;
   test::ScratchDir dir;
-  run("plot " + history + " --out-dir " + dir.path());
+  test::runCli("plot " + history + " --out-dir " + dir.path());
   EXPECT_EQ(loadImage(dir.file("loss.png")).width(), 800);
   EXPECT_EQ(loadImage(dir.file("accuracy.png")).height(), 500);
 }
@@ -160,32 +154,32 @@ namespace {
 TEST_F(CliWithDefaultModel, GalleryEnrolsListsRenamesRemovesAndIdentifies) {
   test::ScratchDir dir;
   const std::string gallery = " --gallery " + dir.file("g.db");
-  const std::string added = run("gallery" + gallery + " add \"Abdullah Gul\" " + photo("Abdullah_Gul", 1) + " " +
+  const std::string added = test::runCli("gallery" + gallery + " add \"Abdullah Gul\" " + photo("Abdullah_Gul", 1) + " " +
                                 photo("Abdullah_Gul", 1));
   EXPECT_TRUE(contains(added, "1 of 2 photos enrolled")) << added;
   EXPECT_TRUE(contains(added, "already enrolled")) << added;
-  run("gallery" + gallery + " add \"Amanda Bynes\" " + photo("Amanda_Bynes", 1));
-  EXPECT_TRUE(contains(run("gallery" + gallery + " list"), "Amanda Bynes")) << "list";
+  test::runCli("gallery" + gallery + " add \"Amanda Bynes\" " + photo("Amanda_Bynes", 1));
+  EXPECT_TRUE(contains(test::runCli("gallery" + gallery + " list"), "Amanda Bynes")) << "list";
 
   // The enrolled photo itself is named (distance ~0).
-  const std::string named = run("identify" + gallery + " " + photo("Abdullah_Gul", 1));
+  const std::string named = test::runCli("identify" + gallery + " " + photo("Abdullah_Gul", 1));
   EXPECT_TRUE(contains(named, "1 face(s)")) << named;
   EXPECT_TRUE(contains(named, ": Abdullah Gul")) << named;
 
-  run("gallery" + gallery + " rename \"Amanda Bynes\" Amanda");
-  const std::string listed = run("gallery" + gallery + " list");
+  test::runCli("gallery" + gallery + " rename \"Amanda Bynes\" Amanda");
+  const std::string listed = test::runCli("gallery" + gallery + " list");
   EXPECT_TRUE(contains(listed, "Amanda ")) << listed;
   EXPECT_FALSE(contains(listed, "Bynes")) << listed;
-  run("gallery" + gallery + " remove Amanda");
-  EXPECT_FALSE(contains(run("gallery" + gallery + " list"), "Amanda")) << "after remove";
-  const std::string missing = run("gallery" + gallery + " remove Nobody", 1);
+  test::runCli("gallery" + gallery + " remove Amanda");
+  EXPECT_FALSE(contains(test::runCli("gallery" + gallery + " list"), "Amanda")) << "after remove";
+  const std::string missing = test::runCli("gallery" + gallery + " remove Nobody", 1);
   EXPECT_TRUE(contains(missing, "no person called 'Nobody'")) << missing;
 }
 
 TEST_F(CliWithDefaultModel, LiveNamesAnEnrolledPersonInAVideoAndLogsEvents) {
   test::ScratchDir dir;
   const std::string gallery = " --gallery " + dir.file("g.db");
-  run("gallery" + gallery + " add \"Abdullah Gul\" " + photo("Abdullah_Gul", 1));
+  test::runCli("gallery" + gallery + " add \"Abdullah Gul\" " + photo("Abdullah_Gul", 1));
 
   // Two seconds of video: Abdullah Gul walks in on the left, a stranger on
   // the right.
@@ -198,7 +192,7 @@ TEST_F(CliWithDefaultModel, LiveNamesAnEnrolledPersonInAVideoAndLogsEvents) {
     writer.close();
   }
 
-  const std::string output = run("live --source " + dir.file("scene.avi") + gallery + " --out " +
+  const std::string output = test::runCli("live --source " + dir.file("scene.avi") + gallery + " --out " +
                                  dir.file("annotated.mp4") + " --events " + dir.file("events.jsonl") + " --quiet");
   EXPECT_TRUE(contains(output, "60 frames processed")) << output;
   EXPECT_TRUE(contains(output, "mean ms per frame")) << output;
@@ -213,7 +207,7 @@ TEST_F(CliWithDefaultModel, LiveNamesAnEnrolledPersonInAVideoAndLogsEvents) {
   while (annotated->read(frame) == ReadStatus::Frame) ++frames;
   EXPECT_EQ(frames, 60);
 
-  const std::string missing = run("live --source " + dir.file("nowhere.mp4") + gallery, 1);
+  const std::string missing = test::runCli("live --source " + dir.file("nowhere.mp4") + gallery, 1);
   EXPECT_TRUE(contains(missing, "nowhere.mp4")) << missing;
 }
 

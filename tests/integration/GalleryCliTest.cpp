@@ -14,12 +14,6 @@ namespace {
 
 using test::contains;
 
-std::string run(const std::string& arguments, int expectedExit = 0) {
-  std::string output;
-  const int code = test::runCommand(test::cliPath() + " " + arguments, output);
-  EXPECT_EQ(code, expectedExit) << arguments << "\n" << output;
-  return output;
-}
 
 // Copies LFW photos into a folder-per-person tree, plus one file that is no photo.
 void makeFolder(const std::string& root) {
@@ -38,7 +32,7 @@ TEST(GalleryCli, AddFolderExportImportThresholdAndIdentify) {
   makeFolder(dir.file("people"));
   const std::string first = " --gallery " + dir.file("first.db");
 
-  const std::string added = run("gallery" + first + " add-folder " + dir.file("people") + " --report " +
+  const std::string added = test::runCli("gallery" + first + " add-folder " + dir.file("people") + " --report " +
                                 dir.file("report.csv"));
   EXPECT_TRUE(contains(added, "7 photos: 6 added, 1 unreadable")) << added;
   EXPECT_TRUE(contains(added, "[unreadable]")) << added;
@@ -48,30 +42,30 @@ TEST(GalleryCli, AddFolderExportImportThresholdAndIdentify) {
   EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), 8);  // header + 7 photos
   EXPECT_TRUE(contains(report, "Tony_Blair,unreadable,")) << report;
 
-  const std::string exported = run("gallery" + first + " export " + dir.file("all.archive"));
+  const std::string exported = test::runCli("gallery" + first + " export " + dir.file("all.archive"));
   EXPECT_TRUE(contains(exported, "exported 3 people, 6 photos and 6 embeddings")) << exported;
 
   const std::string second = " --gallery " + dir.file("second.db");
-  const std::string imported = run("gallery" + second + " import " + dir.file("all.archive"));
+  const std::string imported = test::runCli("gallery" + second + " import " + dir.file("all.archive"));
   EXPECT_TRUE(contains(imported, "people: 3 added, 0 merged; photos: 6 added, 0 skipped")) << imported;
-  const std::string again = run("gallery" + second + " import " + dir.file("all.archive"));
+  const std::string again = test::runCli("gallery" + second + " import " + dir.file("all.archive"));
   EXPECT_TRUE(contains(again, "people: 0 added, 3 merged; photos: 0 added, 6 skipped")) << again;
   test::writeText(dir.file("broken.archive"), "not an archive at all");
-  const std::string refused = run("gallery" + second + " import " + dir.file("broken.archive"), 1);
+  const std::string refused = test::runCli("gallery" + second + " import " + dir.file("broken.archive"), 1);
   EXPECT_TRUE(contains(refused, "broken.archive")) << refused;
 
-  const std::string calibrated = run("gallery" + second + " threshold --far 0.2 --save");
+  const std::string calibrated = test::runCli("gallery" + second + " threshold --far 0.2 --save");
   EXPECT_TRUE(contains(calibrated, "3 genuine and 12 impostor pairs")) << calibrated;
   EXPECT_TRUE(contains(calibrated, "the model bundle's threshold")) << calibrated;
   EXPECT_TRUE(contains(calibrated, "saved")) << calibrated;
 
   const std::string photo = test::lfwPhoto("Colin_Powell", 1);
-  const std::string named = run("identify" + second + " " + photo);
+  const std::string named = test::runCli("identify" + second + " " + photo);
   EXPECT_TRUE(contains(named, "(gallery calibration, far=0.2")) << named;
   EXPECT_TRUE(contains(named, ": Colin_Powell")) << named;
-  const std::string given = run("identify" + second + " --threshold 0.0001 " + photo);
+  const std::string given = test::runCli("identify" + second + " --threshold 0.0001 " + photo);
   EXPECT_TRUE(contains(given, "threshold 0.0001 (given on the command line)")) << given;
-  EXPECT_TRUE(contains(run("identify" + first + " " + photo), "(model bundle,")) << "first gallery: bundle threshold";
+  EXPECT_TRUE(contains(test::runCli("identify" + first + " " + photo), "(model bundle,")) << "first gallery: bundle threshold";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -132,6 +133,19 @@ int runCommand(const std::string& command, std::string& output) {
 }
 
 std::string cliPath() { return SIAMESE_CLI_PATH; }
+
+std::string runCli(const std::string& arguments, int expectedExit) {
+  std::string output;
+  const int code = runCommand(cliPath() + " " + arguments, output);
+  EXPECT_EQ(code, expectedExit) << arguments << "\n" << output;
+  return output;
+}
+
+double euclideanDistance(const std::vector<float>& a, const std::vector<float>& b) {
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
+  return std::sqrt(sum);
+}
 
 std::string defaultModel() { return std::string(SIAMESE_MODELS_DIR) + "/default.siamese"; }
 

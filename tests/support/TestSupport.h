@@ -94,6 +94,13 @@ int runCommand(const std::string& command, std::string& output);
 /// The built `siamese` CLI.
 std::string cliPath();
 
+/// Runs the CLI with `arguments`; records a test failure when its exit code
+/// is not `expectedExit`. Returns stdout+stderr.
+std::string runCli(const std::string& arguments, int expectedExit = 0);
+
+/// Euclidean distance between two vectors of one size.
+double euclideanDistance(const std::vector<float>& a, const std::vector<float>& b);
+
 /// The shipped default model bundle (models/default.siamese).
 std::string defaultModel();
 

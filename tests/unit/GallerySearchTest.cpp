@@ -13,11 +13,6 @@
 namespace siamese {
 namespace {
 
-double euclidean(const std::vector<float>& a, const std::vector<float>& b) {
-  double sum = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
-  return std::sqrt(sum);
-}
 
 std::vector<float> randomUnitVector(std::mt19937& rng, int dimension) {
   std::normal_distribution<float> normal;
@@ -57,8 +52,8 @@ TEST(GallerySearch, FaissAndBruteForceRankTheSamePeopleOnRandomEmbeddings) {
     const int n = photosPerPerson(rng);
     for (int k = 0; k < n; ++k) references.push_back({++photo, person, randomUnitVector(rng, 32)});
   }
-  const GalleryMatcher brute(references, euclidean, forced(SearchBackend::BruteForce));
-  const GalleryMatcher faiss(references, euclidean, forced(SearchBackend::Faiss));
+  const GalleryMatcher brute(references, test::euclideanDistance, forced(SearchBackend::BruteForce));
+  const GalleryMatcher faiss(references, test::euclideanDistance, forced(SearchBackend::Faiss));
   EXPECT_EQ(brute.searchName(), "brute force");
   EXPECT_EQ(faiss.searchName(), "faiss (exact flat index)");
   for (int q = 0; q < 100; ++q) {
@@ -93,8 +88,8 @@ TEST(GallerySearch, FaissFindsEveryoneWhenOnePersonCrowdsTheNeighbours) {
     references.push_back({++photo, person, v});
   }
   const std::vector<float> query(8, 0.0f);
-  const MatchResult brute = GalleryMatcher(references, euclidean, forced(SearchBackend::BruteForce)).match(query, 1, 10);
-  const MatchResult faiss = GalleryMatcher(references, euclidean, forced(SearchBackend::Faiss)).match(query, 1, 10);
+  const MatchResult brute = GalleryMatcher(references, test::euclideanDistance, forced(SearchBackend::BruteForce)).match(query, 1, 10);
+  const MatchResult faiss = GalleryMatcher(references, test::euclideanDistance, forced(SearchBackend::Faiss)).match(query, 1, 10);
   ASSERT_EQ(faiss.ranked.size(), 10u);
   EXPECT_EQ(faiss.ranked[0].personId, 1);
   EXPECT_EQ(faiss.ranked[1].personId, 2);  // the nearest of the others, behind 500 photos of person 1
@@ -108,18 +103,18 @@ TEST(GallerySearch, AutoUsesFaissOnlyForLargeGalleriesOfEuclideanModels) {
   SearchOptions euclideanModel;
   euclideanModel.euclidean = true;
   euclideanModel.faissFromSize = 50;
-  EXPECT_EQ(GalleryMatcher(references, euclidean, euclideanModel).searchName(), "faiss (exact flat index)");
+  EXPECT_EQ(GalleryMatcher(references, test::euclideanDistance, euclideanModel).searchName(), "faiss (exact flat index)");
   euclideanModel.faissFromSize = 51;
-  EXPECT_EQ(GalleryMatcher(references, euclidean, euclideanModel).searchName(), "brute force");
+  EXPECT_EQ(GalleryMatcher(references, test::euclideanDistance, euclideanModel).searchName(), "brute force");
   // A Koch head's 1 - P(same) is no metric FAISS can index: brute force always.
   SearchOptions kochModel;
   kochModel.faissFromSize = 1;
-  EXPECT_EQ(GalleryMatcher(references, euclidean, kochModel).searchName(), "brute force");
+  EXPECT_EQ(GalleryMatcher(references, test::euclideanDistance, kochModel).searchName(), "brute force");
   kochModel.backend = SearchBackend::Faiss;
-  EXPECT_THROW(GalleryMatcher(references, euclidean, kochModel), Error);
+  EXPECT_THROW(GalleryMatcher(references, test::euclideanDistance, kochModel), Error);
   // The original constructor stays brute force.
-  EXPECT_EQ(GalleryMatcher(references, euclidean).searchName(), "brute force");
-  EXPECT_TRUE(GalleryMatcher({}, euclidean, forced(SearchBackend::Faiss)).match({0, 0, 0, 0}, 1).ranked.empty());
+  EXPECT_EQ(GalleryMatcher(references, test::euclideanDistance).searchName(), "brute force");
+  EXPECT_TRUE(GalleryMatcher({}, test::euclideanDistance, forced(SearchBackend::Faiss)).match({0, 0, 0, 0}, 1).ranked.empty());
 }
 
 }  // namespace

@@ -234,11 +234,6 @@ TEST(GalleryStore, ForeignNewerAndLockedDatabasesGiveClearErrors) {
 namespace siamese {
 namespace {
 
-double euclidean(const std::vector<float>& a, const std::vector<float>& b) {
-  double sum = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
-  return std::sqrt(sum);
-}
 
 // Person 1 has references at (0,0) and (1,0); person 2 at (5,5); person 3 at (0,3).
 std::vector<StoredEmbedding> references() {
@@ -246,7 +241,7 @@ std::vector<StoredEmbedding> references() {
 }
 
 TEST(GalleryMatcher, NamesTheNearestPersonByTheirNearestReference) {
-  const GalleryMatcher matcher(references(), euclidean);
+  const GalleryMatcher matcher(references(), test::euclideanDistance);
   const MatchResult r = matcher.match({1.2f, 0.0f}, 0.5);
   ASSERT_TRUE(r.known);
   EXPECT_EQ(r.best()->personId, 1);
@@ -258,7 +253,7 @@ TEST(GalleryMatcher, NamesTheNearestPersonByTheirNearestReference) {
 }
 
 TEST(GalleryMatcher, AFaceFarFromEveryoneIsUnknown) {
-  const GalleryMatcher matcher(references(), euclidean);
+  const GalleryMatcher matcher(references(), test::euclideanDistance);
   const MatchResult r = matcher.match({10.0f, -10.0f}, 1.0);
   EXPECT_FALSE(r.known);
   EXPECT_EQ(r.best(), nullptr);
@@ -267,12 +262,12 @@ TEST(GalleryMatcher, AFaceFarFromEveryoneIsUnknown) {
 }
 
 TEST(GalleryMatcher, TopKLimitsTheCandidatesAndMixedSizesAreRefused) {
-  const GalleryMatcher matcher(references(), euclidean);
+  const GalleryMatcher matcher(references(), test::euclideanDistance);
   EXPECT_EQ(matcher.match({0, 0}, 1.0, 1).ranked.size(), 1u);
-  EXPECT_FALSE(GalleryMatcher({}, euclidean).match({0, 0}, 1.0).known);
+  EXPECT_FALSE(GalleryMatcher({}, test::euclideanDistance).match({0, 0}, 1.0).known);
   std::vector<StoredEmbedding> mixed = references();
   mixed.push_back({40, 4, {1, 2, 3}});
-  EXPECT_THROW(GalleryMatcher(mixed, euclidean), Error);
+  EXPECT_THROW(GalleryMatcher(mixed, test::euclideanDistance), Error);
 }
 
 }  // namespace

@@ -1,0 +1,22 @@
+#pragma once
+// Where the programs look for their model and gallery when none is named.
+// Shared by the CLI and the desktop app so both find the same files.
+
+#include <string>
+
+namespace siamese::app {
+
+/// The model used when none is named: $SIAMESE_MODEL, else
+/// share/siamese-studio/models/default.siamese beside the program's own
+/// prefix (an installed package, wherever it was unpacked), else
+/// models/default.siamese of the source tree (a developer build), else the
+/// configured install prefix's copy. throws Error listing the folders
+/// searched when none exists.
+std::string defaultModelPath();
+
+/// The gallery to use: `chosen` when given, else $SIAMESE_GALLERY, else
+/// siamese-studio/gallery.db in the user's data folder ($XDG_DATA_HOME or
+/// ~/.local/share).
+std::string galleryPathOrDefault(const std::string& chosen = {});
+
+}  // namespace siamese::app

@@ -1,0 +1,18 @@
+#pragma once
+// `siamese-studio --screenshots <folder>`: shows each tab in a realistic
+// state and saves it as PNG (works under the offscreen platform or Xvfb).
+
+#include <QString>
+
+namespace siamese::ui {
+class MainWindow;
+}
+
+namespace siamese::studio {
+
+/// Grabs live.png (after playing `liveSource` for a few seconds, when
+/// given), gallery.png and inspect.png into `folder`. Returns the number
+/// of files written.
+int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource);
+
+}  // namespace siamese::studio

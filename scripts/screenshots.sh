@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Screenshots of every tab of siamese-studio in a realistic state, for the
+# README: a gallery of six LFW people whom the default model never saw in
+# training (three photos each), and a generated video in which other photos
+# of them walk through a room. Runs under Qt's offscreen platform.
+#
+#   scripts/screenshots.sh [output folder (default: resources/screenshots)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-resources/screenshots}
+data=${SIAMESE_DATA:-../shared/data}
+bin=build/release/bin
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+people=(Jacques_Chirac Jennifer_Capriati Winona_Ryder Abdullah_Gul Gray_Davis Vicente_Fox)
+photo() { printf '%s/lfw/images/%s/%s_%04d.jpg' "$data" "$1" "$1" "$2"; }
+for p in "${people[@]}"; do
+  "$bin/siamese" gallery --gallery "$work/gallery.db" add "${p//_/ }" "$(photo "$p" 1)" "$(photo "$p" 2)" "$(photo "$p" 3)" >/dev/null
+done
+clip=()
+for p in "${people[@]}"; do clip+=("$(photo "$p" 5)"); done
+"$bin/siamese" scene "${clip[@]}" --out "$work/clip.avi" --frames-per-face 90
+mkdir -p "$out"
+XDG_CONFIG_HOME="$work/config" QT_QPA_PLATFORM=offscreen \
+  "$bin/siamese-studio" --screenshots "$out" --gallery "$work/gallery.db" --live-source "$work/clip.avi"

@@ -1,0 +1,361 @@
+#include "GalleryTab.h"
+
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "ImageConversion.h"
+#include "JobRunner.h"
+#include "common/Error.h"
+#include "gallery/GalleryArchive.h"
+
+namespace siamese::ui {
+namespace {
+
+QPushButton* button(const QString& text, QWidget* parent) { return new QPushButton(text, parent); }
+
+QIcon iconOf(const Image& crop) { return QIcon(QPixmap::fromImage(toQImage(crop))); }
+
+}  // namespace
+
+GalleryTab::GalleryTab(StudioSettings& settings, QWidget* parent)
+    : QWidget(parent), m_settings(settings), m_jobs(new JobRunner(this)) {
+  setAcceptDrops(true);
+  m_search = new QLineEdit;
+  m_search->setPlaceholderText(tr("Search people"));
+  m_search->setClearButtonEnabled(true);
+  m_people = new QListWidget;
+  m_people->setIconSize(QSize(48, 48));
+  auto* add = button(tr("Add person…"), this);
+  auto* rename = button(tr("Rename…"), this);
+  auto* remove = button(tr("Delete…"), this);
+  auto* addPhotos = button(tr("Add photos…"), this);
+  auto* reembedButton = button(tr("Re-embed for the model"), this);
+  auto* exportButton = button(tr("Export…"), this);
+  auto* importButton = button(tr("Import…"), this);
+  m_personButtons = {rename, remove, addPhotos};
+  m_photosTitle = new QLabel(tr("Select a person to see their photos"));
+  m_photos = new QListWidget;
+  m_photos->setViewMode(QListView::IconMode);
+  m_photos->setIconSize(QSize(112, 112));
+  m_photos->setResizeMode(QListView::Adjust);
+  m_photos->setMovement(QListView::Static);
+  m_report = new QListWidget;
+  m_report->setMaximumHeight(150);
+  m_summary = new QLabel(tr("Drop photo files here to add them to the selected person."));
+  m_summary->setWordWrap(true);
+
+  auto* peopleButtons = new QHBoxLayout;
+  peopleButtons->addWidget(add);
+  peopleButtons->addWidget(rename);
+  peopleButtons->addWidget(remove);
+  auto* left = new QVBoxLayout;
+  left->addWidget(m_search);
+  left->addWidget(m_people, 1);
+  left->addLayout(peopleButtons);
+  auto* photoButtons = new QHBoxLayout;
+  photoButtons->addWidget(addPhotos);
+  photoButtons->addStretch(1);
+  photoButtons->addWidget(reembedButton);
+  photoButtons->addWidget(exportButton);
+  photoButtons->addWidget(importButton);
+  auto* right = new QVBoxLayout;
+  right->addWidget(m_photosTitle);
+  right->addWidget(m_photos, 1);
+  right->addLayout(photoButtons);
+  right->addWidget(new QLabel(tr("Last enrolment")));
+  right->addWidget(m_report);
+  right->addWidget(m_summary);
+  auto* layout = new QHBoxLayout(this);
+  layout->addLayout(left, 1);
+  layout->addLayout(right, 2);
+
+  connect(m_search, &QLineEdit::textChanged, this, &GalleryTab::refresh);
+  connect(m_people, &QListWidget::currentRowChanged, this, [this] {
+    showPhotosOf(selectedName());
+    for (QPushButton* b : m_personButtons) b->setEnabled(!selectedName().isEmpty());
+  });
+  connect(add, &QPushButton::clicked, this, &GalleryTab::addPerson);
+  connect(rename, &QPushButton::clicked, this, &GalleryTab::renamePerson);
+  connect(remove, &QPushButton::clicked, this, &GalleryTab::deletePerson);
+  connect(addPhotos, &QPushButton::clicked, this, &GalleryTab::addPhotosByDialog);
+  connect(reembedButton, &QPushButton::clicked, this, &GalleryTab::reembed);
+  connect(exportButton, &QPushButton::clicked, this, &GalleryTab::exportArchive);
+  connect(importButton, &QPushButton::clicked, this, &GalleryTab::importArchive);
+  connect(m_jobs, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
+    showReport();
+    refresh();
+    emit galleryChanged();
+    if (!ok) {
+      m_summary->setText(error);
+      QMessageBox::warning(this, tr("Gallery"), error);
+    } else {
+      m_summary->setText(m_jobMessage + (cancelled ? tr(" (stopped; what was done is kept)") : QString()));
+    }
+    emit status(m_summary->text());
+  });
+  for (QPushButton* b : m_personButtons) b->setEnabled(false);
+  refresh();
+}
+
+QString GalleryTab::selectedName() const {
+  const QListWidgetItem* item = m_people->currentItem();
+  return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+void GalleryTab::refresh() {
+  const QString keep = selectedName();
+  m_people->clear();
+  try {
+    GalleryStore store(m_settings.resolvedGalleryPath());
+    for (const GalleryPerson& person : store.people()) {
+      const QString name = QString::fromStdString(person.name);
+      if (!m_search->text().isEmpty() && !name.contains(m_search->text(), Qt::CaseInsensitive)) continue;
+      const QString count = person.photoCount == 1 ? tr("1 photo") : tr("%1 photos").arg(person.photoCount);
+      auto* item = new QListWidgetItem(tr("%1 (%2)").arg(name, count));
+      item->setData(Qt::UserRole, name);
+      const auto photos = store.photosOf(person.id);
+      if (!photos.empty()) item->setIcon(iconOf(store.cropOf(photos.front().id)));
+      m_people->addItem(item);
+      if (name == keep) m_people->setCurrentItem(item);
+    }
+  } catch (const Error& e) {
+    m_summary->setText(QString::fromUtf8(e.what()));
+  }
+  showPhotosOf(selectedName());
+}
+
+void GalleryTab::showPhotosOf(const QString& name) {
+  m_photos->clear();
+  if (name.isEmpty()) {
+    m_photosTitle->setText(tr("Select a person to see their photos"));
+    return;
+  }
+  try {
+    GalleryStore store(m_settings.resolvedGalleryPath());
+    const auto person = store.findPerson(name.toStdString());
+    if (!person) return;
+    m_photosTitle->setText(tr("Photos of %1 (aligned crops)").arg(name));
+    for (const GalleryPhoto& photo : store.photosOf(person->id)) {
+      auto* item = new QListWidgetItem(iconOf(store.cropOf(photo.id)), QFileInfo(QString::fromStdString(photo.sourceName)).fileName());
+      item->setToolTip(QString::fromStdString(photo.sourceName) +
+                       (photo.aligned ? tr("\naligned by landmarks") : tr("\nbox crop (landmarks failed)")));
+      m_photos->addItem(item);
+    }
+  } catch (const Error& e) {
+    m_summary->setText(QString::fromUtf8(e.what()));
+  }
+}
+
+QStringList GalleryTab::peopleShown() const {
+  QStringList lines;
+  for (int i = 0; i < m_people->count(); ++i) lines << m_people->item(i)->text();
+  return lines;
+}
+
+QStringList GalleryTab::reportLines() const {
+  QStringList lines;
+  for (int i = 0; i < m_report->count(); ++i) lines << m_report->item(i)->text();
+  return lines;
+}
+
+void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
+  std::string modelPath, galleryPath;
+  try {
+    modelPath = m_settings.resolvedModelPath();
+    galleryPath = m_settings.resolvedGalleryPath();
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Gallery"), QString::fromUtf8(e.what()));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(m_outcomesMutex);
+    m_outcomes.clear();
+  }
+  std::vector<std::string> paths;
+  for (const QString& f : files) paths.push_back(f.toStdString());
+  const std::string person = name.toStdString();
+  m_jobMessage.clear();
+  const bool started = m_jobs->start(tr("Enrolling photos of %1").arg(name), [=](const ProgressFn& progress, const StopToken& stop) {
+    GalleryStore store(galleryPath);
+    auto embedder = Embedder::load(modelPath);
+    Enroller enroller(store, *embedder);
+    const auto existing = store.findPerson(person);
+    const std::int64_t id = existing ? existing->id : store.addPerson(person);
+    std::size_t added = 0;
+    for (std::size_t i = 0; i < paths.size() && !stop.stopRequested(); ++i) {
+      const EnrolOutcome outcome = enroller.enrolFile(id, paths[i]);
+      added += outcome.added() ? 1 : 0;
+      {
+        std::lock_guard<std::mutex> lock(m_outcomesMutex);
+        m_outcomes.push_back(outcome);
+      }
+      progress(Progress{i + 1, paths.size(), 0, outcome.message});
+    }
+    QMetaObject::invokeMethod(this, [this, added, n = paths.size(), name] {
+      m_jobMessage = tr("%1 of %2 photos enrolled for %3").arg(added).arg(n).arg(name);
+    }, Qt::QueuedConnection);
+  });
+  if (!started) QMessageBox::information(this, tr("Gallery"), tr("Another gallery job is still running."));
+}
+
+void GalleryTab::showReport() {
+  std::lock_guard<std::mutex> lock(m_outcomesMutex);
+  if (m_outcomes.empty()) return;
+  m_report->clear();
+  for (const EnrolOutcome& o : m_outcomes) {
+    auto* item = new QListWidgetItem(QString::fromUtf8(o.added() ? "✓ " : "✗ ") + QString::fromStdString(o.message));
+    item->setForeground(o.added() ? QColor(30, 120, 30) : QColor(170, 30, 30));
+    m_report->addItem(item);
+  }
+  m_outcomes.clear();
+}
+
+void GalleryTab::addPerson() {
+  bool ok = false;
+  const QString name = QInputDialog::getText(this, tr("Add person"), tr("Name:"), QLineEdit::Normal, {}, &ok).trimmed();
+  if (!ok || name.isEmpty()) return;
+  const QStringList files = QFileDialog::getOpenFileNames(this, tr("Photos of %1").arg(name), {},
+                                                          tr("Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff)"));
+  if (files.isEmpty()) {
+    try {
+      GalleryStore store(m_settings.resolvedGalleryPath());
+      store.addPerson(name.toStdString());
+    } catch (const Error& e) {
+      QMessageBox::warning(this, tr("Add person"), QString::fromUtf8(e.what()));
+    }
+    refresh();
+    return;
+  }
+  enrolPhotos(name, files);
+}
+
+void GalleryTab::renamePerson() {
+  const QString name = selectedName();
+  if (name.isEmpty()) return;
+  bool ok = false;
+  const QString newName = QInputDialog::getText(this, tr("Rename"), tr("New name:"), QLineEdit::Normal, name, &ok).trimmed();
+  if (!ok || newName.isEmpty() || newName == name) return;
+  try {
+    GalleryStore store(m_settings.resolvedGalleryPath());
+    store.renamePerson(store.findPerson(name.toStdString())->id, newName.toStdString());
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Rename"), QString::fromUtf8(e.what()));
+  }
+  refresh();
+  emit galleryChanged();
+}
+
+void GalleryTab::deletePerson() {
+  const QString name = selectedName();
+  if (name.isEmpty()) return;
+  if (QMessageBox::question(this, tr("Delete"), tr("Delete %1 with all their photos and embeddings?").arg(name)) !=
+      QMessageBox::Yes) {
+    return;
+  }
+  try {
+    GalleryStore store(m_settings.resolvedGalleryPath());
+    store.removePerson(store.findPerson(name.toStdString())->id);
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Delete"), QString::fromUtf8(e.what()));
+  }
+  refresh();
+  emit galleryChanged();
+}
+
+void GalleryTab::addPhotosByDialog() {
+  const QString name = selectedName();
+  if (name.isEmpty()) return;
+  const QStringList files = QFileDialog::getOpenFileNames(this, tr("Photos of %1").arg(name), {},
+                                                          tr("Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff)"));
+  if (!files.isEmpty()) enrolPhotos(name, files);
+}
+
+void GalleryTab::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void GalleryTab::dropEvent(QDropEvent* event) {
+  QStringList files;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile()) files << url.toLocalFile();
+  }
+  if (files.isEmpty()) return;
+  QString name = selectedName();
+  if (name.isEmpty()) {
+    bool ok = false;
+    name = QInputDialog::getText(this, tr("Add photos"), tr("Whose photos are these?"), QLineEdit::Normal, {}, &ok).trimmed();
+    if (!ok || name.isEmpty()) return;
+  }
+  enrolPhotos(name, files);
+}
+
+void GalleryTab::reembed() {
+  std::string modelPath, galleryPath;
+  try {
+    modelPath = m_settings.resolvedModelPath();
+    galleryPath = m_settings.resolvedGalleryPath();
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Re-embed"), QString::fromUtf8(e.what()));
+    return;
+  }
+  m_jobs->start(tr("Re-embedding the gallery"), [=](const ProgressFn& progress, const StopToken& stop) {
+    GalleryStore store(galleryPath);
+    auto embedder = Embedder::load(modelPath);
+    const ReembedSummary s = reembedGallery(store, *embedder, progress, &stop);
+    QMetaObject::invokeMethod(this, [this, s] {
+      m_jobMessage = tr("%1 photos embedded, %2 without a usable face").arg(s.embedded).arg(s.failed);
+    }, Qt::QueuedConnection);
+  });
+}
+
+void GalleryTab::exportArchive() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export gallery"), "gallery.archive", tr("Gallery archives (*.archive)"));
+  if (path.isEmpty()) return;
+  std::string modelPath, galleryPath;
+  try {
+    modelPath = m_settings.resolvedModelPath();
+    galleryPath = m_settings.resolvedGalleryPath();
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Export"), QString::fromUtf8(e.what()));
+    return;
+  }
+  m_jobs->start(tr("Exporting the gallery"), [=](const ProgressFn&, const StopToken&) {
+    GalleryStore store(galleryPath);
+    const ArchiveInfo info = exportGallery(store, path.toStdString(), readBundle(modelPath).metadata.modelId);
+    QMetaObject::invokeMethod(this, [this, info, path] {
+      m_jobMessage = tr("%1 people, %2 photos exported to %3").arg(info.people).arg(info.photos).arg(path);
+    }, Qt::QueuedConnection);
+  });
+}
+
+void GalleryTab::importArchive() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Import gallery"), {}, tr("Gallery archives (*.archive);;All files (*)"));
+  if (path.isEmpty()) return;
+  std::string galleryPath;
+  try {
+    galleryPath = m_settings.resolvedGalleryPath();
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Import"), QString::fromUtf8(e.what()));
+    return;
+  }
+  m_jobs->start(tr("Importing %1").arg(path), [=](const ProgressFn& progress, const StopToken&) {
+    GalleryStore store(galleryPath);
+    const ImportSummary s = importGallery(store, path.toStdString(), progress);
+    QMetaObject::invokeMethod(this, [this, s] {
+      m_jobMessage = tr("%1 people added, %2 merged; %3 photos added, %4 already there")
+                         .arg(s.peopleAdded).arg(s.peopleMerged).arg(s.photosAdded).arg(s.photosSkipped);
+    }, Qt::QueuedConnection);
+  });
+}
+
+}  // namespace siamese::ui

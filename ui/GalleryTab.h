@@ -1,0 +1,79 @@
+#pragma once
+// The Gallery tab: enrolled people with thumbnails and photo counts; add,
+// rename and delete people; add photos by file dialog or drag and drop;
+// each photo's aligned crop; why refused photos were refused; re-embed
+// after a model change; search; export and import archives. Every long
+// job runs on a worker thread with progress and Cancel.
+
+#include <QStringList>
+#include <QWidget>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "StudioSettings.h"
+#include "gallery/Enrolment.h"
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+
+namespace siamese::ui {
+
+class JobRunner;
+
+class GalleryTab : public QWidget {
+  Q_OBJECT
+
+ public:
+  GalleryTab(StudioSettings& settings, QWidget* parent = nullptr);
+
+  /// Enrols `files` for `name` (created when new) on a worker thread;
+  /// the report lists each photo's outcome.
+  void enrolPhotos(const QString& name, const QStringList& files);
+  /// Re-reads the gallery into the lists.
+  void refresh();
+
+  /// "Name (n photos)" for each person listed.
+  QStringList peopleShown() const;
+  /// The last enrolment report, one line per photo.
+  QStringList reportLines() const;
+  JobRunner* jobs() const { return m_jobs; }
+
+ signals:
+  void galleryChanged();
+  void status(const QString& message);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  QString selectedName() const;
+  void showPhotosOf(const QString& name);
+  void addPerson();
+  void renamePerson();
+  void deletePerson();
+  void addPhotosByDialog();
+  void reembed();
+  void exportArchive();
+  void importArchive();
+  void showReport();
+
+  StudioSettings& m_settings;
+  JobRunner* m_jobs;
+  QLineEdit* m_search;
+  QListWidget* m_people;
+  QLabel* m_photosTitle;
+  QListWidget* m_photos;
+  QListWidget* m_report;
+  QLabel* m_summary;
+  std::vector<QPushButton*> m_personButtons;
+
+  std::mutex m_outcomesMutex;  // filled by the worker, read when it ends
+  std::vector<EnrolOutcome> m_outcomes;
+  QString m_jobMessage;
+};
+
+}  // namespace siamese::ui

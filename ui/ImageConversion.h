@@ -1,0 +1,16 @@
+#pragma once
+// Between the engine's Image (BGR or grey, 8 bit) and Qt's QImage.
+
+#include <QImage>
+
+#include "common/Image.h"
+
+namespace siamese::ui {
+
+/// A deep copy as QImage (RGB888 or Grayscale8): safe to hand to another thread.
+QImage toQImage(const Image& image);
+
+/// A deep copy as a BGR Image.
+Image fromQImage(const QImage& image);
+
+}  // namespace siamese::ui

@@ -1,0 +1,37 @@
+#pragma once
+// The Inspect tab: open a model bundle (and the training history saved
+// beside it) or a training history on its own; show the bundle's metadata
+// and the loss and accuracy curves; export any chart as PNG.
+
+#include <QString>
+#include <QWidget>
+
+class QChartView;
+class QTextBrowser;
+
+namespace siamese::ui {
+
+class InspectTab : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit InspectTab(QWidget* parent = nullptr);
+
+  /// Shows a bundle's metadata, and its history when `<bundle>.history.csv`
+  /// exists. Returns false (and says why) when it cannot be read.
+  bool openBundle(const QString& path);
+  /// Shows the curves of a training history CSV.
+  bool openHistory(const QString& path);
+
+  QString metadataText() const;
+  /// Points of the first series of each chart (loss, accuracy).
+  int lossPoints() const;
+  bool exportCharts(const QString& folder) const;
+
+ private:
+  QChartView* m_loss;
+  QChartView* m_accuracy;
+  QTextBrowser* m_metadata;
+};
+
+}  // namespace siamese::ui

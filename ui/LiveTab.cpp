@@ -1,0 +1,258 @@
+#include "LiveTab.h"
+
+#include <QBuffer>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "JobRunner.h"
+#include "LiveView.h"
+#include "common/Error.h"
+#include "gallery/Enrolment.h"
+#include "live/FrameSource.h"
+
+namespace siamese::ui {
+namespace {
+
+const char* const kPickFile = "pick:file";
+const char* const kPickFolder = "pick:folder";
+const char* const kPickUrl = "pick:url";
+
+}  // namespace
+
+LiveTab::LiveTab(StudioSettings& settings, QWidget* parent)
+    : QWidget(parent), m_settings(settings), m_runner(new LiveRunner(this)), m_jobs(new JobRunner(this)) {
+  m_source = new QComboBox;
+  m_source->setMinimumWidth(260);
+  m_start = new QPushButton(tr("Start"));
+  m_start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  m_stop = new QPushButton(tr("Stop"));
+  m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  m_snapshot = new QPushButton(tr("Snapshot…"));
+  m_cameraNote = new QLabel;
+  m_cameraNote->setWordWrap(true);
+  m_view = new LiveView;
+  m_view->setPlaceholder(tr("Choose a source and press Start.\nClick a face to enrol it."));
+  m_timings = new QLabel;
+  m_timings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  m_faces = new QListWidget;
+  m_faces->setMaximumWidth(280);
+
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Source:")));
+  controls->addWidget(m_source, 1);
+  controls->addWidget(m_start);
+  controls->addWidget(m_stop);
+  controls->addWidget(m_snapshot);
+  auto* side = new QVBoxLayout;
+  side->addWidget(new QLabel(tr("Faces in view")));
+  side->addWidget(m_faces, 1);
+  side->addWidget(m_timings);
+  auto* body = new QHBoxLayout;
+  body->addWidget(m_view, 1);
+  body->addLayout(side);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(controls);
+  layout->addWidget(m_cameraNote);
+  layout->addLayout(body, 1);
+
+  fillSources();
+  connect(m_start, &QPushButton::clicked, this, [this] {
+    const QString source = chosenSource();
+    if (!source.isEmpty()) startSource(source);
+  });
+  connect(m_stop, &QPushButton::clicked, this, &LiveTab::stopLive);
+  connect(m_snapshot, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save snapshot"), "snapshot.png", tr("Images (*.png *.jpg)"));
+    if (!path.isEmpty() && !saveSnapshot(path)) {
+      QMessageBox::warning(this, tr("Snapshot"), tr("Could not write %1.").arg(path));
+    }
+  });
+  connect(m_view, &LiveView::clicked, this, &LiveTab::onClicked);
+  connect(m_runner, &LiveRunner::frameReady, this, &LiveTab::showFrame);
+  connect(m_runner, &LiveRunner::statusChanged, this, &LiveTab::status);
+  connect(m_runner, &LiveRunner::modelLoaded, this, &LiveTab::modelDescribed);
+  connect(m_runner, &LiveRunner::stopped, this, [this](const QString& error) {
+    updateButtons();
+    emit framesPerSecondChanged(0);
+    if (!error.isEmpty()) {
+      emit status(error);
+      QMessageBox::warning(this, tr("Live"), error);
+    } else {
+      emit status(tr("Live stopped"));
+    }
+  });
+  connect(m_jobs, &JobRunner::finished, this, [this](bool ok, bool, const QString& error) {
+    if (!ok) {
+      QMessageBox::warning(this, tr("Enrol"), error);
+      return;
+    }
+    m_runner->reloadGallery();
+    emit galleryChanged();
+  });
+  updateButtons();
+}
+
+LiveTab::~LiveTab() { m_runner->stop(); }
+
+void LiveTab::fillSources() {
+  m_source->clear();
+  const auto cameras = listCameraDevices();
+  for (const std::string& device : cameras) {
+    m_source->addItem(tr("Camera %1").arg(QString::fromStdString(device)), QString::fromStdString(device));
+  }
+  m_cameraNote->setText(tr("No camera found on this machine: choose a video file, a stream URL or an image folder."));
+  m_cameraNote->setVisible(cameras.empty());
+  if (!m_settings.liveSource.isEmpty() && m_source->findData(m_settings.liveSource) < 0) {
+    m_source->addItem(m_settings.liveSource, m_settings.liveSource);
+  }
+  m_source->addItem(tr("Video file…"), kPickFile);
+  m_source->addItem(tr("Image folder…"), kPickFolder);
+  m_source->addItem(tr("Stream URL (RTSP/HTTP)…"), kPickUrl);
+  const int last = m_source->findData(m_settings.liveSource);
+  if (last >= 0) m_source->setCurrentIndex(last);
+}
+
+QString LiveTab::chosenSource() {
+  const QString data = m_source->currentData().toString();
+  if (data == kPickFile) {
+    return QFileDialog::getOpenFileName(this, tr("Video file"), {}, tr("Videos (*.mp4 *.avi *.mkv *.mov *.webm);;All files (*)"));
+  }
+  if (data == kPickFolder) return QFileDialog::getExistingDirectory(this, tr("Folder of images"));
+  if (data == kPickUrl) {
+    return QInputDialog::getText(this, tr("Stream"), tr("RTSP or HTTP address:"), QLineEdit::Normal, "rtsp://");
+  }
+  return data;
+}
+
+void LiveTab::startSource(const QString& source) {
+  LiveConfig config;
+  try {
+    config.source = source.toStdString();
+    config.modelPath = m_settings.resolvedModelPath();
+    config.galleryPath = m_settings.resolvedGalleryPath();
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Live"), QString::fromUtf8(e.what()));
+    return;
+  }
+  config.detector = m_settings.detector.toStdString();
+  config.detectEvery = m_settings.detectEvery;
+  config.threshold = m_settings.threshold;
+  if (!m_runner->start(config)) return;
+  m_settings.liveSource = source;
+  m_settings.save();
+  if (m_source->findData(source) < 0) m_source->insertItem(0, source, source);
+  m_source->setCurrentIndex(m_source->findData(source));
+  m_view->setPlaceholder(tr("Opening %1…").arg(source));
+  updateButtons();
+}
+
+void LiveTab::stopLive() { m_runner->stop(); }
+
+bool LiveTab::isRunning() const { return m_runner->running(); }
+
+void LiveTab::updateButtons() {
+  const bool running = m_runner->running();
+  m_start->setEnabled(!running);
+  m_stop->setEnabled(running);
+  m_source->setEnabled(!running);
+}
+
+void LiveTab::showFrame(const LiveFrame& frame) {
+  m_last = frame;
+  m_view->setImage(frame.annotated);
+  const StageTimings& t = frame.result.timings;
+  m_timings->setText(tr("%1 frames/s\ncapture %2 ms\ndetect %3 ms%4\nalign %5 ms\nembed %6 ms\nmatch %7 ms")
+                         .arg(frame.framesPerSecond, 0, 'f', 1)
+                         .arg(t.captureMs, 0, 'f', 1)
+                         .arg(t.detectMs, 0, 'f', 1)
+                         .arg(frame.result.detectionFrame ? QString() : tr(" (tracked)"))
+                         .arg(t.alignMs, 0, 'f', 1)
+                         .arg(t.embedMs, 0, 'f', 1)
+                         .arg(t.matchMs, 0, 'f', 2));
+  m_faces->clear();
+  for (const LiveFace& face : frame.result.faces) {
+    QString line = tr("#%1  %2").arg(face.trackId).arg(QString::fromStdString(face.shownName));
+    if (face.shownPersonId != kUndecidedPerson) line += tr("  %1").arg(face.shownDistance, 0, 'f', 2);
+    m_faces->addItem(line);
+  }
+  emit framesPerSecondChanged(frame.framesPerSecond);
+  m_runner->frameShown();
+}
+
+QStringList LiveTab::shownNames() const {
+  QStringList names;
+  for (const LiveFace& face : m_last.result.faces) names << QString::fromStdString(face.shownName);
+  return names;
+}
+
+bool LiveTab::saveSnapshot(const QString& path) const {
+  return !m_last.annotated.isNull() && m_last.annotated.save(path);
+}
+
+void LiveTab::onClicked(QPointF position) {
+  for (const LiveFace& face : m_last.result.faces) {
+    const QRectF box(face.box.x, face.box.y, face.box.width, face.box.height);
+    if (!box.contains(position)) continue;
+    bool ok = false;
+    QStringList people;
+    try {
+      GalleryStore store(m_settings.resolvedGalleryPath());
+      for (const GalleryPerson& p : store.people()) people << QString::fromStdString(p.name);
+    } catch (const Error&) {
+      // An unreadable gallery shows up when enrolling; offer an empty list.
+    }
+    const QString suggestion = face.shownPersonId >= 0 ? QString::fromStdString(face.shownName) : QString();
+    const QString name = QInputDialog::getItem(this, tr("Enrol this face"),
+                                               tr("Person (a new name creates a new person):"), people,
+                                               std::max(0, int(people.indexOf(suggestion))), true, &ok);
+    if (ok && !name.trimmed().isEmpty()) enrolFace(face.trackId, name.trimmed());
+    return;
+  }
+}
+
+void LiveTab::enrolFace(int trackId, const QString& personName) {
+  const LiveFace* face = nullptr;
+  for (const LiveFace& f : m_last.result.faces) {
+    if (f.trackId == trackId) face = &f;
+  }
+  if (!face || m_last.raw.isNull()) return;
+  // The face with room around it, so the detector and the landmarks see it
+  // as they would in a photo.
+  const QRectF box(face->box.x, face->box.y, face->box.width, face->box.height);
+  const QRect region = box.adjusted(-box.width() * 0.6, -box.height() * 0.6, box.width() * 0.6, box.height() * 0.6)
+                           .toAlignedRect()
+                           .intersected(m_last.raw.rect());
+  QByteArray png;
+  QBuffer buffer(&png);
+  buffer.open(QIODevice::WriteOnly);
+  m_last.raw.copy(region).save(&buffer, "PNG");
+  std::vector<std::uint8_t> bytes(png.begin(), png.end());
+  const std::string name = personName.toStdString();
+  const std::string source = "live frame " + std::to_string(m_last.result.frameIndex) + ", track " + std::to_string(trackId);
+  std::string modelPath, galleryPath;
+  try {
+    modelPath = m_settings.resolvedModelPath();
+    galleryPath = m_settings.resolvedGalleryPath();
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Enrol"), QString::fromUtf8(e.what()));
+    return;
+  }
+  m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
+    GalleryStore store(galleryPath);
+    auto embedder = Embedder::load(modelPath);
+    Enroller enroller(store, *embedder);
+    const auto existing = store.findPerson(name);
+    const std::int64_t id = existing ? existing->id : store.addPerson(name);
+    const EnrolOutcome outcome = enroller.enrolPhoto(id, bytes, source);
+    if (!outcome.added()) throw Error(outcome.message);
+  });
+}
+
+}  // namespace siamese::ui

@@ -1,0 +1,68 @@
+#pragma once
+// The Live tab: pick a source (a camera found on this machine, a video
+// file, a stream URL or an image folder), start and stop, watch named
+// boxes with frames/s and per-stage timings, click an unknown face to
+// enrol it, and save a snapshot.
+
+#include <QWidget>
+
+#include "LiveRunner.h"
+#include "StudioSettings.h"
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+
+namespace siamese::ui {
+
+class JobRunner;
+class LiveView;
+
+class LiveTab : public QWidget {
+  Q_OBJECT
+
+ public:
+  LiveTab(StudioSettings& settings, QWidget* parent = nullptr);
+  ~LiveTab() override;
+
+  /// Starts on `source` (a camera index/device, file, URL or folder).
+  void startSource(const QString& source);
+  void stopLive();
+  bool isRunning() const;
+  /// The names shown in the last displayed frame ("unknown", "?" included).
+  QStringList shownNames() const;
+  /// Saves the annotated picture; false when there is none.
+  bool saveSnapshot(const QString& path) const;
+  /// Enrols the face of the last frame at `trackId` for `personName`
+  /// (created when new), on a worker thread.
+  void enrolFace(int trackId, const QString& personName);
+
+ signals:
+  void framesPerSecondChanged(double fps);
+  void modelDescribed(const QString& description);
+  void galleryChanged();
+  void status(const QString& message);
+
+ private:
+  void fillSources();
+  QString chosenSource();
+  void showFrame(const LiveFrame& frame);
+  void onClicked(QPointF position);
+  void updateButtons();
+
+  StudioSettings& m_settings;
+  LiveRunner* m_runner;
+  JobRunner* m_jobs;
+  QComboBox* m_source;
+  QPushButton* m_start;
+  QPushButton* m_stop;
+  QPushButton* m_snapshot;
+  LiveView* m_view;
+  QLabel* m_timings;
+  QLabel* m_cameraNote;
+  QListWidget* m_faces;
+  LiveFrame m_last;
+};
+
+}  // namespace siamese::ui

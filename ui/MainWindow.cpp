@@ -1,0 +1,121 @@
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <torch/version.h>
+
+#include "GalleryTab.h"
+#include "InspectTab.h"
+#include "LiveTab.h"
+#include "common/Error.h"
+#include "common/Version.h"
+#include "nn/Embedder.h"
+#include "nn/ModelBundle.h"
+
+namespace siamese::ui {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_settings(StudioSettings::load()) {
+  setWindowTitle(tr("Siamese Studio"));
+  m_tabs = new QTabWidget;
+  m_live = new LiveTab(m_settings);
+  m_gallery = new GalleryTab(m_settings);
+  m_inspect = new InspectTab;
+  m_tabs->addTab(m_live, tr("&Live"));
+  m_tabs->addTab(m_gallery, tr("&Gallery"));
+  m_tabs->addTab(m_inspect, tr("&Inspect"));
+  setCentralWidget(m_tabs);
+
+  m_modelLabel = new QLabel;
+  m_fpsLabel = new QLabel;
+  statusBar()->addPermanentWidget(m_modelLabel);
+  statusBar()->addPermanentWidget(m_fpsLabel);
+  buildMenu();
+  describeModel();
+
+  connect(m_live, &LiveTab::framesPerSecondChanged, this, [this](double fps) {
+    m_fpsLabel->setText(fps > 0 ? tr("%1 frames/s").arg(fps, 0, 'f', 1) : QString());
+  });
+  connect(m_live, &LiveTab::modelDescribed, this, [this](const QString& d) { m_modelLabel->setText(tr("Model: %1").arg(d)); });
+  connect(m_live, &LiveTab::status, this, [this](const QString& s) { statusBar()->showMessage(s, 8000); });
+  connect(m_gallery, &GalleryTab::status, this, [this](const QString& s) { statusBar()->showMessage(s, 8000); });
+  connect(m_live, &LiveTab::galleryChanged, m_gallery, &GalleryTab::refresh);
+  resize(1200, 760);
+}
+
+MainWindow::~MainWindow() { m_settings.save(); }
+
+void MainWindow::buildMenu() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("Choose &model…"), QKeySequence::Open, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Model bundle"), {}, tr("Model bundles (*.siamese)"));
+    if (!path.isEmpty()) useModel(path);
+  });
+  file->addAction(tr("Choose &gallery…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Gallery database"), {}, tr("Galleries (*.db)"), nullptr,
+                                                      QFileDialog::DontConfirmOverwrite);
+    if (!path.isEmpty()) useGallery(path);
+  });
+  file->addAction(tr("Use the &default model"), this, [this] { useModel({}); });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (int i = 0; i < m_tabs->count(); ++i) {
+    view->addAction(m_tabs->tabText(i).remove('&'), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), this,
+                    [this, i] { m_tabs->setCurrentIndex(i); });
+  }
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Siamese Studio"), this, &MainWindow::showAbout);
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::describeModel() {
+  try {
+    const std::string path = m_settings.resolvedModelPath();
+    const BundleMetadata meta = readBundle(path).metadata;
+    const QString name = QString::fromStdString(meta.name.empty() ? meta.modelId : meta.name + " (" + meta.modelId + ")");
+    m_modelLabel->setText(tr("Model: %1 · %2").arg(name).arg(QString::fromStdString(autoDeviceName()).toUpper()));
+    m_inspect->openBundle(QString::fromStdString(path));
+  } catch (const Error& e) {
+    m_modelLabel->setText(tr("No model: %1").arg(QString::fromUtf8(e.what())));
+  }
+}
+
+QString MainWindow::statusText() const { return m_modelLabel->text() + " " + m_fpsLabel->text(); }
+
+void MainWindow::useModel(const QString& path) {
+  m_settings.modelPath = path;
+  m_settings.save();
+  describeModel();
+  statusBar()->showMessage(tr("Model changed: re-embed the gallery (Gallery tab) so it can be matched"), 10000);
+}
+
+void MainWindow::useGallery(const QString& path) {
+  m_settings.galleryPath = path;
+  m_settings.save();
+  m_gallery->refresh();
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(
+      this, tr("About Siamese Studio"),
+      tr("<h3>Siamese Studio %1</h3>"
+         "<p>Face identification with siamese networks: detection and landmark alignment (dlib, OpenCV), "
+         "siamese CNNs (LibTorch), an SQLite gallery and live video.</p>"
+         "<p>Qt %2 · LibTorch %3 · built with the libraries of Debian 12.</p>"
+         "<p><b>Licences of the models and data in use</b></p><ul>"
+         "<li>dlib's 68-point landmark model was trained on iBUG 300-W, whose licence <b>excludes commercial "
+         "use</b>.</li>"
+         "<li>dlib's HOG face detector: Boost licence; OpenCV's Haar cascades: BSD-style licence.</li>"
+         "<li>The default model was trained by this program on Labeled Faces in the Wild (LFW), a research "
+         "data set; see models/MODEL_CARD.md for its data, figures and limits.</li></ul>")
+          .arg(QString::fromLatin1(kVersion))
+          .arg(QString::fromLatin1(qVersion()))
+          .arg(QString::fromLatin1(TORCH_VERSION)));
+}
+
+}  // namespace siamese::ui

@@ -1,0 +1,51 @@
+#pragma once
+// The main window: Live, Gallery and Inspect tabs, a menu, and a status
+// bar with the active model, the device and frames/s. Settings persist
+// between runs (QSettings).
+
+#include <QMainWindow>
+
+#include "StudioSettings.h"
+
+class QLabel;
+class QTabWidget;
+
+namespace siamese::ui {
+
+class GalleryTab;
+class InspectTab;
+class LiveTab;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  LiveTab* liveTab() const { return m_live; }
+  GalleryTab* galleryTab() const { return m_gallery; }
+  InspectTab* inspectTab() const { return m_inspect; }
+  QTabWidget* tabs() const { return m_tabs; }
+  StudioSettings& settings() { return m_settings; }
+  QString statusText() const;
+
+  /// Uses another model / gallery from now on (remembered).
+  void useModel(const QString& path);
+  void useGallery(const QString& path);
+
+ private:
+  void buildMenu();
+  void describeModel();
+  void showAbout();
+
+  StudioSettings m_settings;
+  QTabWidget* m_tabs;
+  LiveTab* m_live;
+  GalleryTab* m_gallery;
+  InspectTab* m_inspect;
+  QLabel* m_modelLabel;
+  QLabel* m_fpsLabel;
+};
+
+}  // namespace siamese::ui

@@ -1,0 +1,44 @@
+#include "StudioSettings.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+
+#include "DefaultPaths.h"
+
+namespace siamese::ui {
+
+StudioSettings StudioSettings::load() {
+  QSettings stored;
+  StudioSettings s;
+  s.modelPath = stored.value("model").toString();
+  s.galleryPath = stored.value("gallery").toString();
+  s.liveSource = stored.value("live/source").toString();
+  s.detector = stored.value("live/detector", s.detector).toString();
+  s.detectEvery = stored.value("live/detectEvery", s.detectEvery).toInt();
+  const QVariant threshold = stored.value("threshold");
+  if (threshold.isValid() && !threshold.toString().isEmpty()) s.threshold = threshold.toDouble();
+  return s;
+}
+
+void StudioSettings::save() const {
+  QSettings stored;
+  stored.setValue("model", modelPath);
+  stored.setValue("gallery", galleryPath);
+  stored.setValue("live/source", liveSource);
+  stored.setValue("live/detector", detector);
+  stored.setValue("live/detectEvery", detectEvery);
+  stored.setValue("threshold", threshold ? QVariant(*threshold) : QVariant(QString()));
+}
+
+std::string StudioSettings::resolvedModelPath() const {
+  return modelPath.isEmpty() ? app::defaultModelPath() : modelPath.toStdString();
+}
+
+std::string StudioSettings::resolvedGalleryPath() const {
+  const std::string path = app::galleryPathOrDefault(galleryPath.toStdString());
+  QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());  // first start: the folder may not exist
+  return path;
+}
+
+}  // namespace siamese::ui
