@@ -42,17 +42,18 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   if (!liveSource.isEmpty()) {
     window.tabs()->setCurrentIndex(0);
     window.liveTab()->startSource(liveSource);
-    // Long enough for names to win their votes.
+    // Until a moment when two faces are in view and both names have won
+    // their votes; then stop, so the picture stays on that frame.
     QElapsedTimer timer;
     timer.start();
-    pump(20000, [&] {
+    pump(30000, [&] {
       const QStringList names = window.liveTab()->shownNames();
-      return timer.elapsed() > 4000 && !names.isEmpty() && !names.contains("?");
+      return timer.elapsed() > 2000 && names.size() >= 2 && !names.contains("?");
     });
+    window.liveTab()->stopLive();
+    pump(5000, [&] { return !window.liveTab()->isRunning(); });
   }
   written += grabTab(window, 0, folder + "/live.png");
-  window.liveTab()->stopLive();
-  pump(5000, [&] { return !window.liveTab()->isRunning(); });
 
   auto* people = window.galleryTab()->findChild<QListWidget*>();
   if (people && people->count() > 0) people->setCurrentRow(0);
