@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Screenshots of every tab of siamese-studio in a realistic state, for the
 # README: a gallery of six LFW people whom the default model never saw in
-# training (three photos each), and a generated video in which other photos
-# of them walk through a room. Runs under Qt's offscreen platform.
+# training (three photos each), a generated video in which other photos of
+# them walk through a room, and the training wizard on ten AT&T people.
+# Runs under Qt's offscreen platform.
 #
 #   scripts/screenshots.sh [output folder (default: resources/screenshots)]
 set -euo pipefail
@@ -21,6 +22,10 @@ done
 clip=()
 for p in "${people[@]}"; do clip+=("$(photo "$p" 5)"); done
 "$bin/siamese" scene "${clip[@]}" --out "$work/clip.avi" --frames-per-face 90
+# Ten AT&T people for the training wizard's pages.
+mkdir -p "$work/att"
+for i in $(seq 1 10); do ln -s "$(realpath "$data/att_faces/s$i")" "$work/att/s$i"; done
 mkdir -p "$out"
-XDG_CONFIG_HOME="$work/config" QT_QPA_PLATFORM=offscreen \
-  "$bin/siamese-studio" --screenshots "$out" --gallery "$work/gallery.db" --live-source "$work/clip.avi"
+XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" QT_QPA_PLATFORM=offscreen \
+  "$bin/siamese-studio" --screenshots "$out" --gallery "$work/gallery.db" --live-source "$work/clip.avi" \
+  --train-data "$work/att"

@@ -34,6 +34,8 @@ class GalleryTab : public QWidget {
   void enrolPhotos(const QString& name, const QStringList& files);
   /// Re-reads the gallery into the lists.
   void refresh();
+  /// Embeds every photo for the active model (after a model change), on a worker.
+  void reembed();
 
   /// "Name (n photos)" for each person listed.
   QStringList peopleShown() const;
@@ -56,7 +58,6 @@ class GalleryTab : public QWidget {
   void renamePerson();
   void deletePerson();
   void addPhotosByDialog();
-  void reembed();
   void exportArchive();
   void importArchive();
   void showReport();

@@ -13,6 +13,7 @@
 #include <QTextStream>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <cmath>
 #include <map>
 
 #include "common/Error.h"
@@ -62,6 +63,10 @@ void plot(QChartView* view, const std::map<QString, std::vector<double>>& histor
   }
   if (low <= high) y->setRange(low - 0.05 * (high - low + 1e-9), high + 0.05 * (high - low + 1e-9));
   x->setRange(epochs->second.empty() ? 0 : epochs->second.front(), epochs->second.empty() ? 1 : epochs->second.back());
+  // Whole epochs only: ticks at 1, 2, 3 … (or every n-th on long runs).
+  x->setTickType(QValueAxis::TicksDynamic);
+  x->setTickAnchor(epochs->second.empty() ? 1 : epochs->second.front());
+  x->setTickInterval(std::max(1.0, std::ceil(double(epochs->second.size()) / 10)));
 }
 
 QString row(const QString& key, const QString& value) {

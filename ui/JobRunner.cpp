@@ -6,7 +6,13 @@
 
 namespace siamese::ui {
 
-JobRunner::JobRunner(QWidget* parent) : QObject(parent), m_parent(parent) {}
+JobRunner::JobRunner(QWidget* parent, bool showDialog) : QObject(parent), m_parent(parent), m_showDialog(showDialog) {
+  qRegisterMetaType<siamese::Progress>();
+}
+
+void JobRunner::cancel() {
+  if (m_busy && m_stop) m_stop->requestStop();
+}
 
 JobRunner::~JobRunner() {
   if (m_thread.joinable()) {
@@ -20,7 +26,7 @@ bool JobRunner::start(const QString& title, Job job) {
   if (m_thread.joinable()) m_thread.join();
   m_busy = true;
   m_stop = std::make_unique<StopToken>();
-  if (!m_dialog) {
+  if (m_showDialog && !m_dialog) {
     m_dialog = new QProgressDialog(m_parent);
     m_dialog->setWindowModality(Qt::WindowModal);
     m_dialog->setAutoClose(false);
@@ -31,16 +37,20 @@ bool JobRunner::start(const QString& title, Job job) {
       m_dialog->setLabelText(tr("Stopping at the next safe point…"));
     });
   }
-  m_dialog->setWindowTitle(title);
-  m_dialog->setLabelText(title);
-  m_dialog->setRange(0, 0);
-  m_dialog->setValue(0);
+  if (m_dialog) {
+    m_dialog->setWindowTitle(title);
+    m_dialog->setLabelText(title);
+    m_dialog->setRange(0, 0);
+    m_dialog->setValue(0);
+  }
 
   StopToken* stop = m_stop.get();
   m_thread = std::thread([this, job = std::move(job), stop] {
     const ProgressFn progress = [this](const Progress& p) {
       QMetaObject::invokeMethod(this, [this, p] {
-        if (!m_dialog || !m_busy) return;
+        if (!m_busy) return;
+        emit progressed(p);
+        if (!m_dialog) return;
         if (p.total > 0) {
           m_dialog->setRange(0, int(p.total));
           m_dialog->setValue(int(p.done));

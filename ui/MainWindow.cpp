@@ -3,6 +3,8 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -12,6 +14,7 @@
 #include "GalleryTab.h"
 #include "InspectTab.h"
 #include "LiveTab.h"
+#include "wizard/TrainingWizard.h"
 #include "common/Error.h"
 #include "common/Version.h"
 #include "nn/Embedder.h"
@@ -27,6 +30,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_settings(Studio
   m_inspect = new InspectTab;
   m_tabs->addTab(m_live, tr("&Live"));
   m_tabs->addTab(m_gallery, tr("&Gallery"));
+  m_tabs->addTab(makeTrainingTab(), tr("&Training"));
   m_tabs->addTab(m_inspect, tr("&Inspect"));
   setCentralWidget(m_tabs);
 
@@ -83,6 +87,38 @@ void MainWindow::describeModel() {
   } catch (const Error& e) {
     m_modelLabel->setText(tr("No model: %1").arg(QString::fromUtf8(e.what())));
   }
+}
+
+QWidget* MainWindow::makeTrainingTab() {
+  auto* tab = new QWidget;
+  auto* text = new QLabel(tr(
+      "<h3>Train your own siamese network</h3>"
+      "<p>The wizard takes you through the whole job with the same engine as <tt>siamese train</tt>: choose a data "
+      "set of face photos, detect and align them into a face cache, build balanced same/different pairs from "
+      "people split between training, validation and test, pick the network and the loss (contrastive, triplet "
+      "or Koch et al.'s) or let a search tune them, train with live curves, evaluate on the test people with ROC "
+      "and distance histograms, choose the decision threshold, and deploy the model to the gallery.</p>"));
+  text->setWordWrap(true);
+  auto* start = new QPushButton(tr("Start the training wizard…"));
+  start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  connect(start, &QPushButton::clicked, this, &MainWindow::openTrainingWizard);
+  auto* layout = new QVBoxLayout(tab);
+  layout->addWidget(text);
+  layout->addWidget(start, 0, Qt::AlignLeft);
+  layout->addStretch(1);
+  return tab;
+}
+
+TrainingWizard* MainWindow::openTrainingWizard() {
+  auto* wizard = new TrainingWizard(this);
+  wizard->setAttribute(Qt::WA_DeleteOnClose);
+  connect(wizard, &TrainingWizard::deployed, this, [this](const QString& path) {
+    useModel(path);
+    m_inspect->openBundle(path);
+    m_gallery->reembed();
+  });
+  wizard->show();
+  return wizard;
 }
 
 QString MainWindow::statusText() const { return m_modelLabel->text() + " " + m_fpsLabel->text(); }

@@ -15,6 +15,7 @@ namespace siamese::ui {
 class GalleryTab;
 class InspectTab;
 class LiveTab;
+class TrainingWizard;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -29,6 +30,8 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs() const { return m_tabs; }
   StudioSettings& settings() { return m_settings; }
   QString statusText() const;
+  /// Opens the training wizard (non-modal); its deployed model becomes active.
+  TrainingWizard* openTrainingWizard();
 
   /// Uses another model / gallery from now on (remembered).
   void useModel(const QString& path);
@@ -38,6 +41,7 @@ class MainWindow : public QMainWindow {
   void buildMenu();
   void describeModel();
   void showAbout();
+  QWidget* makeTrainingTab();
 
   StudioSettings m_settings;
   QTabWidget* m_tabs;

@@ -4,12 +4,16 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QListWidget>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTabWidget>
 #include <QThread>
 
 #include "GalleryTab.h"
 #include "LiveTab.h"
 #include "MainWindow.h"
+#include "wizard/TrainingWizard.h"
 
 namespace siamese::studio {
 namespace {
@@ -32,9 +36,38 @@ bool grabTab(ui::MainWindow& window, int tab, const QString& file) {
   return window.grab().save(file);
 }
 
+// The wizard on a small data set: its training page with the curves of a
+// few short epochs, and its evaluation page.
+int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QString& trainData) {
+  QTemporaryDir work;
+  ui::TrainingWizard* wizard = window.openTrainingWizard();
+  wizard->dataPage()->workFolderEdit()->setText(work.path());
+  int written = 0;
+  if (wizard->dataPage()->scan(trainData)) {
+    wizard->next();
+    wizard->preparePage()->startPreparing();
+    pump(300000, [&] { return wizard->preparePage()->isComplete(); });
+    wizard->next();
+    wizard->next();
+    wizard->modelPage()->epochs()->setValue(6);
+    wizard->modelPage()->stepsPerEpoch()->setValue(40);
+    wizard->modelPage()->peoplePerBatch()->setValue(6);
+    wizard->next();
+    wizard->trainPage()->startTraining();
+    pump(600000, [&] { return wizard->trainPage()->isComplete(); });
+    pump(300, [] { return false; });
+    written += wizard->grab().save(folder + "/wizard-training.png");
+    wizard->next();
+    pump(300, [] { return false; });
+    written += wizard->grab().save(folder + "/wizard-evaluation.png");
+  }
+  static_cast<QDialog*>(wizard)->done(QDialog::Rejected);  // not reject(): no question about the undeployed model
+  return written;
+}
+
 }  // namespace
 
-int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource) {
+int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource, const QString& trainData) {
   QDir().mkpath(folder);
   window.resize(1280, 800);
   window.show();
@@ -42,13 +75,16 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   if (!liveSource.isEmpty()) {
     window.tabs()->setCurrentIndex(0);
     window.liveTab()->startSource(liveSource);
-    // Until a moment when two faces are in view and both names have won
-    // their votes; then stop, so the picture stays on that frame.
+    // Until a moment when two faces (or, after a while, one) are in view
+    // and their names have won their votes; then stop, so the picture stays
+    // on that frame.
     QElapsedTimer timer;
     timer.start();
     pump(30000, [&] {
       const QStringList names = window.liveTab()->shownNames();
-      return timer.elapsed() > 2000 && names.size() >= 2 && !names.contains("?");
+      const bool decided = !names.isEmpty() && !names.contains("?");
+      return !window.liveTab()->isRunning() ||
+             (decided && timer.elapsed() > 2000 && (names.size() >= 2 || timer.elapsed() > 6000));
     });
     window.liveTab()->stopLive();
     pump(5000, [&] { return !window.liveTab()->isRunning(); });
@@ -58,7 +94,9 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   auto* people = window.galleryTab()->findChild<QListWidget*>();
   if (people && people->count() > 0) people->setCurrentRow(0);
   written += grabTab(window, 1, folder + "/gallery.png");
-  written += grabTab(window, 2, folder + "/inspect.png");
+  written += grabTab(window, 2, folder + "/training.png");
+  written += grabTab(window, 3, folder + "/inspect.png");
+  if (!trainData.isEmpty()) written += wizardScreenshots(window, folder, trainData);
   return written;
 }
 

@@ -11,8 +11,9 @@ class MainWindow;
 namespace siamese::studio {
 
 /// Grabs live.png (after playing `liveSource` for a few seconds, when
-/// given), gallery.png and inspect.png into `folder`. Returns the number
-/// of files written.
-int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource);
+/// given), gallery.png, training.png and inspect.png into `folder`, and
+/// with `trainData` (a small data-set folder) the training wizard's
+/// training and evaluation pages. Returns the number of files written.
+int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource, const QString& trainData);
 
 }  // namespace siamese::studio

@@ -1,6 +1,6 @@
 // siamese-studio: the desktop app. `--version` prints the version;
-// `--screenshots <folder> [--live-source <video>]` saves a picture of each
-// tab and exits (for the README and for checking the GUI by eye).
+// `--screenshots <folder> [--live-source <video>] [--train-data <folder>]`
+// saves a picture of each tab (and of the training wizard) and exits (for the README and for checking the GUI by eye).
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   parser.addOption({"version", "Print the version and exit."});
   parser.addOption({"screenshots", "Save a screenshot of each tab into <folder> and exit.", "folder"});
   parser.addOption({"live-source", "With --screenshots: play this source in the Live tab first.", "source"});
+  parser.addOption({"train-data", "With --screenshots: run the training wizard on this small data set too.", "folder"});
   parser.addOption({"gallery", "Use this gallery database.", "file"});
   parser.addOption({"model", "Use this model bundle.", "file"});
   parser.process(app);
@@ -38,9 +39,10 @@ int main(int argc, char** argv) {
   if (parser.isSet("model")) window.useModel(parser.value("model"));
   if (parser.isSet("gallery")) window.useGallery(parser.value("gallery"));
   if (parser.isSet("screenshots")) {
-    const int written = siamese::studio::takeScreenshots(window, parser.value("screenshots"), parser.value("live-source"));
+    const int written = siamese::studio::takeScreenshots(window, parser.value("screenshots"), parser.value("live-source"),
+                                                         parser.value("train-data"));
     std::printf("%d screenshots written to %s\n", written, qPrintable(parser.value("screenshots")));
-    return written == 3 ? 0 : 1;
+    return written == (parser.isSet("train-data") ? 6 : 4) ? 0 : 1;
   }
   window.show();
   return app.exec();

@@ -4,7 +4,10 @@
 // shows named boxes; the Inspect tab shows a bundle and its curves; the
 // screenshot command writes a picture of every tab.
 
+#include <QAbstractButton>
 #include <QApplication>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QElapsedTimer>
 #include <QTabWidget>
 #include <QThread>
@@ -15,6 +18,7 @@
 #include "JobRunner.h"
 #include "LiveTab.h"
 #include "MainWindow.h"
+#include "wizard/TrainingWizard.h"
 #include "common/AtomicFile.h"
 #include "gallery/Enrolment.h"
 #include "live/SyntheticScene.h"
@@ -66,10 +70,11 @@ class Gui : public ::testing::Test {
 
 TEST_F(Gui, MainWindowOpensWithItsTabsAndTheModel) {
   m_window->show();
-  ASSERT_EQ(m_window->tabs()->count(), 3);
+  ASSERT_EQ(m_window->tabs()->count(), 4);
   EXPECT_EQ(m_window->tabs()->tabText(0), "&Live");
   EXPECT_EQ(m_window->tabs()->tabText(1), "&Gallery");
-  EXPECT_EQ(m_window->tabs()->tabText(2), "&Inspect");
+  EXPECT_EQ(m_window->tabs()->tabText(2), "&Training");
+  EXPECT_EQ(m_window->tabs()->tabText(3), "&Inspect");
   const std::string modelId = readBundle(test::defaultModel()).metadata.modelId;
   EXPECT_TRUE(m_window->statusText().contains(QString::fromStdString(modelId))) << m_window->statusText().toStdString();
 }
@@ -123,6 +128,69 @@ TEST_F(Gui, InspectTabShowsTheBundleAndItsCurves) {
   EXPECT_TRUE(inspect->metadataText().contains("Cannot open this model"));
 }
 
+TEST_F(Gui, TrainingWizardRunsEndToEndAndLiveUsesItsModel) {
+  SIAMESE_REQUIRE_DATA("att_faces");
+  // Ten AT&T people, linked into a folder-per-person tree.
+  const std::string photos = m_dir.file("att");
+  std::filesystem::create_directories(photos);
+  for (int person = 1; person <= 10; ++person) {
+    const std::string name = "s" + std::to_string(person);
+    std::filesystem::create_directory_symlink(test::data("att_faces/" + name), photos + "/" + name);
+  }
+  ui::TrainingWizard* wizard = m_window->openTrainingWizard();
+  wizard->dataPage()->workFolderEdit()->setText(QString::fromStdString(m_dir.file("work")));
+  ASSERT_TRUE(wizard->dataPage()->scan(QString::fromStdString(photos)));
+  ASSERT_TRUE(wizard->dataPage()->isComplete());
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->preparePage());
+  wizard->preparePage()->startPreparing();
+  ASSERT_TRUE(waitFor([&] { return wizard->preparePage()->isComplete(); }, 120000));
+  EXPECT_GE(wizard->state().cache->size(), 90u) << "AT&T faces found by HOG";
+
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->pairsPage());
+  // Ten people: 6 for training, 2 each for validation and test.
+  wizard->pairsPage()->trainShare()->setValue(0.6);
+  wizard->pairsPage()->validationShare()->setValue(0.2);
+  ASSERT_TRUE(wizard->pairsPage()->build()) << wizard->pairsPage()->reportText().toStdString();
+  ASSERT_TRUE(wizard->pairsPage()->isComplete()) << wizard->pairsPage()->reportText().toStdString();
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->modelPage());
+  wizard->modelPage()->epochs()->setValue(1);  // one short epoch
+  wizard->modelPage()->stepsPerEpoch()->setValue(15);
+  wizard->modelPage()->peoplePerBatch()->setValue(4);
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->trainPage());
+  wizard->trainPage()->startTraining();
+  ASSERT_TRUE(waitFor([&] { return wizard->trainPage()->isComplete(); }, 300000));
+  ASSERT_EQ(wizard->state().result->history.size(), 1u);
+
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->evaluatePage());
+  ASSERT_TRUE(wizard->evaluatePage()->isComplete());
+  EXPECT_GT(wizard->state().testAccuracy, 0.0);
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->deployPage());
+  const std::string bundlePath = m_dir.file("deployed.siamese");
+  wizard->deployPage()->pathEdit()->setText(QString::fromStdString(bundlePath));
+  wizard->button(QWizard::FinishButton)->click();
+
+  // The bundle is written, and is now the app's model.
+  const BundleMetadata deployed = readBundle(bundlePath).metadata;
+  EXPECT_EQ(deployed.threshold.method, wizard->state().thresholdMethod);
+  EXPECT_NEAR(deployed.threshold.value, wizard->state().threshold, 1e-9);
+  EXPECT_EQ(m_window->settings().modelPath.toStdString(), bundlePath);
+  EXPECT_TRUE(m_window->statusText().contains(QString::fromStdString(deployed.modelId))) << m_window->statusText().toStdString();
+
+  // The Live tab runs the new model.
+  const std::string video = writeGulVideo(m_dir);
+  m_window->liveTab()->startSource(QString::fromStdString(video));
+  EXPECT_TRUE(waitFor([&] { return !m_window->liveTab()->shownNames().isEmpty(); }, 60000));
+  EXPECT_TRUE(m_window->statusText().contains(QString::fromStdString(deployed.modelId)));
+  m_window->liveTab()->stopLive();
+  waitFor([&] { return !m_window->liveTab()->isRunning(); }, 10000);
+}
+
 TEST(StudioCommand, ScreenshotsOfEveryTab) {
   if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
   SIAMESE_REQUIRE_DATA("lfw/images");
@@ -134,7 +202,7 @@ TEST(StudioCommand, ScreenshotsOfEveryTab) {
                                         " --model " + test::defaultModel() + " --live-source " + video,
                                     output);
   ASSERT_EQ(code, 0) << output;
-  for (const char* name : {"live.png", "gallery.png", "inspect.png"}) {
+  for (const char* name : {"live.png", "gallery.png", "training.png", "inspect.png"}) {
     EXPECT_GE(loadImage(dir.file(std::string("shots/") + name)).width(), 1000) << name;
   }
   std::string version;
