@@ -6,6 +6,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QLabel>
+#include <QTabWidget>
 #include <QLineSeries>
 #include <QMessageBox>
 #include <QPushButton>
@@ -16,20 +18,16 @@
 #include <cmath>
 #include <map>
 
+#include "ChartHelpers.h"
+#include "ImageConversion.h"
 #include "common/Error.h"
+#include "data/FaceCache.h"
+#include "data/PairCsv.h"
+#include "eval/Montage.h"
 #include "nn/ModelBundle.h"
 
 namespace siamese::ui {
 namespace {
-
-QChartView* makeChartView(const QString& title) {
-  auto* chart = new QChart;
-  chart->setTitle(title);
-  auto* view = new QChartView(chart);
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumHeight(220);
-  return view;
-}
 
 // Replaces the chart's series with `columns` of the history against epochs.
 void plot(QChartView* view, const std::map<QString, std::vector<double>>& history, const QStringList& columns,
@@ -78,22 +76,43 @@ QString row(const QString& key, const QString& value) {
 InspectTab::InspectTab(QWidget* parent) : QWidget(parent) {
   m_loss = makeChartView(tr("Loss"));
   m_accuracy = makeChartView(tr("Validation accuracy and AUC"));
+  m_roc = makeChartView(tr("ROC"));
+  m_histogram = makeChartView(tr("Distances"));
+  m_verification = new QLabel(tr("Open scored pairs (siamese eval --distances out.csv) to see the ROC, the distance "
+                                 "histograms and a montage of the verdicts."));
+  m_verification->setWordWrap(true);
+  m_montage = new QLabel;
+  m_montage->setAlignment(Qt::AlignCenter);
   m_metadata = new QTextBrowser;
   m_metadata->setHtml(tr("<p>Open a model bundle (<tt>.siamese</tt>) or a training history (<tt>.history.csv</tt>).</p>"));
   auto* openModel = new QPushButton(tr("Open model…"));
   auto* openHistoryButton = new QPushButton(tr("Open history…"));
+  auto* openPairsButton = new QPushButton(tr("Open scored pairs…"));
   auto* exportButton = new QPushButton(tr("Export charts as PNG…"));
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(openModel);
   buttons->addWidget(openHistoryButton);
+  buttons->addWidget(openPairsButton);
   buttons->addStretch(1);
   buttons->addWidget(exportButton);
-  auto* charts = new QVBoxLayout;
+  auto* training = new QWidget;
+  auto* charts = new QVBoxLayout(training);
   charts->addWidget(m_loss);
   charts->addWidget(m_accuracy);
+  auto* verification = new QWidget;
+  auto* verificationLayout = new QVBoxLayout(verification);
+  auto* verificationCharts = new QHBoxLayout;
+  verificationCharts->addWidget(m_roc);
+  verificationCharts->addWidget(m_histogram);
+  verificationLayout->addWidget(m_verification);
+  verificationLayout->addLayout(verificationCharts, 1);
+  verificationLayout->addWidget(m_montage);
+  m_views = new QTabWidget;
+  m_views->addTab(training, tr("Training curves"));
+  m_views->addTab(verification, tr("Verification"));
   auto* body = new QHBoxLayout;
   body->addWidget(m_metadata, 2);
-  body->addLayout(charts, 3);
+  body->addWidget(m_views, 3);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(buttons);
   layout->addLayout(body, 1);
@@ -105,6 +124,13 @@ InspectTab::InspectTab(QWidget* parent) : QWidget(parent) {
   connect(openHistoryButton, &QPushButton::clicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open history"), {}, tr("Training histories (*.csv)"));
     if (!path.isEmpty()) openHistory(path);
+  });
+  connect(openPairsButton, &QPushButton::clicked, this, [this] {
+    const QString csv = QFileDialog::getOpenFileName(this, tr("Scored pairs"), {}, tr("Pair lists (*.csv)"));
+    if (csv.isEmpty()) return;
+    const QString cache = QFileDialog::getOpenFileName(this, tr("Face cache of these photos (for the montage; optional)"),
+                                                       {}, tr("Face caches (*.cache)"));
+    openScoredPairs(csv, cache);
   });
   connect(exportButton, &QPushButton::clicked, this, [this] {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Export charts to"));
@@ -146,6 +172,7 @@ bool InspectTab::openBundle(const QString& path) {
   for (const auto& [name, value] : meta.metrics) html += row(QString::fromStdString(name), QString::number(value, 'g', 5));
   html += "</table>";
   m_metadata->setHtml(html);
+  m_bundleThreshold = meta.threshold.value;
   const QString history = path + ".history.csv";
   if (QFileInfo::exists(history)) openHistory(history);
   return true;
@@ -176,8 +203,57 @@ int InspectTab::lossPoints() const {
   return int(static_cast<QLineSeries*>(series.front())->count());
 }
 
+bool InspectTab::openScoredPairs(const QString& csvPath, const QString& cachePath) {
+  try {
+    const std::vector<PairRow> rows = readPairsCsv(csvPath.toStdString());
+    ScoredPairs scored;
+    for (const PairRow& row : rows) {
+      if (row.distance) scored.add(*row.distance, row.same);
+    }
+    if (scored.size() == 0) throw Error(csvPath.toStdString() + ": no distances in this pair list (write one with siamese eval --distances)");
+    showVerification(scored, m_roc, m_histogram);
+    const bool ownThreshold = m_bundleThreshold >= 0;
+    const double threshold = ownThreshold ? m_bundleThreshold : siamese::chooseThreshold(scored, ThresholdMethod::BestAccuracy);
+    m_verification->setText(tr("%1: %2 pairs, accuracy %3% at threshold %4 (%5)")
+                                .arg(QFileInfo(csvPath).fileName())
+                                .arg(scored.size())
+                                .arg(100 * accuracyAt(scored, threshold), 0, 'f', 2)
+                                .arg(threshold, 0, 'f', 4)
+                                .arg(ownThreshold ? tr("the open model's") : tr("best accuracy on these pairs")));
+    m_montage->clear();
+    if (!cachePath.isEmpty()) {
+      const FaceCache cache = FaceCache::load(cachePath.toStdString());
+      const std::vector<Pair> pairs = resolvePairs(rows, cache, true);
+      std::vector<MontagePair> shown;
+      for (std::size_t i = 0; i < pairs.size() && shown.size() < 14; ++i) {
+        if (pairs[i].a < 0 || pairs[i].b < 0 || !rows[i].distance) continue;  // a photo without a face
+        shown.push_back(MontagePair{cache.crop(std::size_t(pairs[i].a)), cache.crop(std::size_t(pairs[i].b)),
+                                    pairs[i].same, {}, rows[i].distance});
+      }
+      MontageOptions options;
+      options.columns = 7;
+      options.rows = 2;
+      options.faceSize = 64;
+      options.threshold = threshold;
+      QPixmap montage = QPixmap::fromImage(toQImage(renderMontage(shown, options)));
+      m_montage->setPixmap(montage.width() > 900 ? montage.scaledToWidth(900, Qt::SmoothTransformation) : montage);
+    }
+    m_views->setCurrentIndex(1);
+    return true;
+  } catch (const Error& e) {
+    m_verification->setText(QString::fromUtf8(e.what()));
+    return false;
+  }
+}
+
+QString InspectTab::verificationText() const { return m_verification->text(); }
+
 bool InspectTab::exportCharts(const QString& folder) const {
-  return m_loss->grab().save(folder + "/loss.png") && m_accuracy->grab().save(folder + "/accuracy.png");
+  bool ok = true;
+  for (const auto& [view, name] : {std::pair{m_loss, "loss"}, {m_accuracy, "accuracy"}, {m_roc, "roc"}, {m_histogram, "distances"}}) {
+    ok = view->grab().save(folder + "/" + name + ".png") && ok;
+  }
+  return ok;
 }
 
 }  // namespace siamese::ui

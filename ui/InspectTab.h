@@ -7,6 +7,8 @@
 #include <QWidget>
 
 class QChartView;
+class QLabel;
+class QTabWidget;
 class QTextBrowser;
 
 namespace siamese::ui {
@@ -22,6 +24,12 @@ class InspectTab : public QWidget {
   bool openBundle(const QString& path);
   /// Shows the curves of a training history CSV.
   bool openHistory(const QString& path);
+  /// Shows ROC and distance histograms of a scored pair list (`siamese eval
+  /// --distances`), and with the face cache of its photos a montage
+  /// coloured by the verdicts at `threshold` (the open model's, else the
+  /// best-accuracy threshold on these pairs).
+  bool openScoredPairs(const QString& csvPath, const QString& cachePath = {});
+  QString verificationText() const;
 
   QString metadataText() const;
   /// Points of the first series of each chart (loss, accuracy).
@@ -31,7 +39,13 @@ class InspectTab : public QWidget {
  private:
   QChartView* m_loss;
   QChartView* m_accuracy;
+  QChartView* m_roc;
+  QChartView* m_histogram;
+  QLabel* m_verification;
+  QLabel* m_montage;
+  QTabWidget* m_views;
   QTextBrowser* m_metadata;
+  double m_bundleThreshold = -1;  ///< of the open bundle; < 0: none
 };
 
 }  // namespace siamese::ui

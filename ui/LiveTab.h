@@ -32,6 +32,9 @@ class LiveTab : public QWidget {
   bool isRunning() const;
   /// The names shown in the last displayed frame ("unknown", "?" included).
   QStringList shownNames() const;
+  /// The last frame shown (its faces carry the track ids enrolFace takes).
+  const LiveFrame& lastFrame() const { return m_last; }
+  JobRunner* jobs() const { return m_jobs; }
   /// Saves the annotated picture; false when there is none.
   bool saveSnapshot(const QString& path) const;
   /// Enrols the face of the last frame at `trackId` for `personName`

@@ -14,6 +14,7 @@
 #include "GalleryTab.h"
 #include "InspectTab.h"
 #include "LiveTab.h"
+#include "PreferencesDialog.h"
 #include "wizard/TrainingWizard.h"
 #include "common/Error.h"
 #include "common/Version.h"
@@ -67,6 +68,13 @@ void MainWindow::buildMenu() {
   file->addAction(tr("Use the &default model"), this, [this] { useModel({}); });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->addAction(tr("&Preferences…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, [this] {
+    PreferencesDialog dialog(m_settings, this);
+    if (dialog.exec() == QDialog::Accepted && m_live->isRunning()) {
+      statusBar()->showMessage(tr("The new preferences apply when the live view starts again"), 8000);
+    }
+  });
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (int i = 0; i < m_tabs->count(); ++i) {
     view->addAction(m_tabs->tabText(i).remove('&'), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), this,

@@ -58,6 +58,7 @@ int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QStri
     pump(300, [] { return false; });
     written += wizard->grab().save(folder + "/wizard-training.png");
     wizard->next();
+    pump(120000, [&] { return wizard->evaluatePage()->isComplete(); });
     pump(300, [] { return false; });
     written += wizard->grab().save(folder + "/wizard-evaluation.png");
   }

@@ -6,6 +6,9 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QElapsedTimer>
@@ -18,6 +21,8 @@
 #include "JobRunner.h"
 #include "LiveTab.h"
 #include "MainWindow.h"
+#include "PreferencesDialog.h"
+#include "data/PairCsv.h"
 #include "wizard/TrainingWizard.h"
 #include "common/AtomicFile.h"
 #include "gallery/Enrolment.h"
@@ -43,13 +48,13 @@ bool waitFor(Done done, int ms) {
   return done();
 }
 
-// A two-second video of Abdullah Gul walking across a background.
-std::string writeGulVideo(const test::ScratchDir& dir) {
-  SceneActor gul{loadImage(test::lfwPhoto("Abdullah_Gul", 1)), "Abdullah Gul", 200, 220, 420, 260, 220, 0, 59};
+// A video of Abdullah Gul walking across a background (two seconds by default).
+std::string writeGulVideo(const test::ScratchDir& dir, int frames = 60) {
+  SceneActor gul{loadImage(test::lfwPhoto("Abdullah_Gul", 1)), "Abdullah Gul", 200, 220, 420, 260, 220, 0, frames - 1};
   const SyntheticScene scene(640, 480, {gul});
   const std::string path = dir.file("gul.avi");
   VideoFileWriter writer(path, 30);
-  for (int f = 0; f < 60; ++f) writer.write(scene.render(f));
+  for (int f = 0; f < frames; ++f) writer.write(scene.render(f));
   writer.close();
   return path;
 }
@@ -111,6 +116,66 @@ TEST_F(Gui, LiveTabNamesAnEnrolledPersonInAVideoFile) {
   EXPECT_TRUE(waitFor([&] { return !live->isRunning(); }, 60000)) << "the video should end by itself";
 }
 
+TEST_F(Gui, ClickingAFaceInTheLiveViewEnrolsIt) {
+  const std::string video = writeGulVideo(m_dir, 240);
+  ui::LiveTab* live = m_window->liveTab();
+  live->startSource(QString::fromStdString(video));
+  // Nobody is enrolled: the face comes out unknown.
+  ASSERT_TRUE(waitFor([&] { return live->shownNames().contains("unknown"); }, 60000)) << live->shownNames().join(",").toStdString();
+  live->enrolFace(live->lastFrame().result.faces.front().trackId, "Abdullah Gul");
+  ASSERT_TRUE(waitFor([&] { return !live->jobs()->busy(); }, 60000));
+  EXPECT_TRUE(m_window->galleryTab()->peopleShown().contains("Abdullah Gul (1 photo)"))
+      << m_window->galleryTab()->peopleShown().join("; ").toStdString();
+  // The running view picks up the new gallery and names him.
+  EXPECT_TRUE(waitFor([&] { return live->shownNames().contains("Abdullah Gul"); }, 60000))
+      << live->shownNames().join(",").toStdString();
+  live->stopLive();
+  waitFor([&] { return !live->isRunning(); }, 10000);
+}
+
+TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
+  ui::PreferencesDialog dialog(m_window->settings());
+  dialog.detector()->setCurrentIndex(dialog.detector()->findData("haar"));
+  dialog.detectEvery()->setValue(5);
+  dialog.overrideThreshold()->setChecked(true);
+  dialog.threshold()->setValue(0.42);
+  dialog.accept();
+  const ui::StudioSettings stored = ui::StudioSettings::load();
+  EXPECT_EQ(stored.detector, "haar");
+  EXPECT_EQ(stored.detectEvery, 5);
+  ASSERT_TRUE(stored.threshold.has_value());
+  EXPECT_NEAR(*stored.threshold, 0.42, 1e-9);
+  EXPECT_EQ(stored.galleryPath.toStdString(), m_dir.file("gallery.db"));
+
+  ui::PreferencesDialog back(m_window->settings());
+  back.overrideThreshold()->setChecked(false);
+  back.detector()->setCurrentIndex(back.detector()->findData("hog"));
+  back.detectEvery()->setValue(3);
+  back.accept();
+  EXPECT_FALSE(ui::StudioSettings::load().threshold.has_value());
+}
+
+TEST_F(Gui, InspectTabShowsScoredPairs) {
+  // Same-person pairs at 0.1 … 0.4, different-person pairs at 0.7 … 1.0:
+  // the open model's threshold (0.597) separates them all.
+  std::vector<PairRow> rows;
+  for (int i = 0; i < 40; ++i) {
+    const bool same = i % 2 == 0;
+    rows.push_back(PairRow{"a" + std::to_string(i), "b" + std::to_string(i), same, "A", same ? "A" : "B",
+                           (same ? 0.1 : 0.7) + 0.3 * (i / 2) / 19.0});
+  }
+  writePairRows(m_dir.file("scored.csv"), rows);
+  ui::InspectTab* inspect = m_window->inspectTab();
+  ASSERT_TRUE(inspect->openScoredPairs(QString::fromStdString(m_dir.file("scored.csv"))));
+  EXPECT_TRUE(inspect->verificationText().contains("40 pairs, accuracy 100.00%")) << inspect->verificationText().toStdString();
+  ASSERT_TRUE(inspect->exportCharts(QString::fromStdString(m_dir.path())));
+  EXPECT_GT(loadImage(m_dir.file("roc.png")).width(), 100);
+
+  writePairRows(m_dir.file("unscored.csv"), {PairRow{"a", "b", true, "A", "A", std::nullopt}});
+  EXPECT_FALSE(inspect->openScoredPairs(QString::fromStdString(m_dir.file("unscored.csv"))));
+  EXPECT_TRUE(inspect->verificationText().contains("no distances")) << inspect->verificationText().toStdString();
+}
+
 TEST_F(Gui, InspectTabShowsTheBundleAndItsCurves) {
   ui::InspectTab* inspect = m_window->inspectTab();
   ASSERT_TRUE(inspect->openBundle(QString::fromStdString(test::defaultModel())));
@@ -167,7 +232,7 @@ TEST_F(Gui, TrainingWizardRunsEndToEndAndLiveUsesItsModel) {
 
   wizard->next();
   ASSERT_EQ(wizard->currentPage(), wizard->evaluatePage());
-  ASSERT_TRUE(wizard->evaluatePage()->isComplete());
+  ASSERT_TRUE(waitFor([&] { return wizard->evaluatePage()->isComplete(); }, 120000));
   EXPECT_GT(wizard->state().testAccuracy, 0.0);
   wizard->next();
   ASSERT_EQ(wizard->currentPage(), wizard->deployPage());

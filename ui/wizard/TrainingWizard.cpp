@@ -23,7 +23,7 @@ TrainingWizard::TrainingWizard(QWidget* parent) : QWizard(parent), m_state(std::
 }
 
 void TrainingWizard::reject() {
-  if (m_prepare->busy() || m_train->busy()) {
+  if (m_prepare->busy() || m_train->busy() || m_evaluate->busy()) {
     QMessageBox::information(this, windowTitle(), tr("Stop the running job first."));
     return;
   }

@@ -147,10 +147,12 @@ class EvaluatePage : public QWizardPage {
   explicit EvaluatePage(SharedState state);
   void initializePage() override;
   bool isComplete() const override;
+  bool busy() const;
   QComboBox* thresholdMethod() const { return m_method; }
  private:
   void chooseThreshold();
   SharedState m_state;
+  JobRunner* m_job;
   QComboBox* m_method;
   QLabel* m_figures;
   QChartView* m_roc;
