@@ -20,8 +20,9 @@ namespace siamese::ui {
 
 DataPage::DataPage(SharedState state) : m_state(std::move(state)) {
   setTitle(tr("1. Data set"));
-  setSubTitle(tr("A folder with one sub-folder of photos per person (LFW, AT&T, celeb13 …), another layout the "
-                 "engine recognises, or a face cache prepared earlier."));
+  setSubTitle(tr("A folder with one sub-folder of photos per person (LFW, AT&T, celeb13 …) or another layout "
+                 "the engine recognises, an identity list (\"<image> <identity>\" per line, images beside it), "
+                 "or a face cache prepared earlier."));
   m_source = new QLineEdit;
   m_work = new QLineEdit;
   m_minPhotos = new QSpinBox;
@@ -29,7 +30,7 @@ DataPage::DataPage(SharedState state) : m_state(std::move(state)) {
   m_minPhotos->setValue(2);
   m_minPhotos->setToolTip(tr("People with fewer photos are left out (a person needs two for a 'same' pair)"));
   auto* browseFolder = new QPushButton(tr("Folder…"));
-  auto* browseCache = new QPushButton(tr("Face cache…"));
+  auto* browseCache = new QPushButton(tr("Face cache or list…"));
   auto* browseWork = new QPushButton(tr("…"));
   m_summary = new QLabel;
   m_summary->setWordWrap(true);
@@ -59,7 +60,8 @@ DataPage::DataPage(SharedState state) : m_state(std::move(state)) {
     if (!dir.isEmpty()) m_source->setText(dir);
   });
   connect(browseCache, &QPushButton::clicked, this, [this] {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Face cache"), {}, tr("Face caches (*.cache)"));
+    const QString file = QFileDialog::getOpenFileName(this, tr("Face cache or identity list"), {},
+                                                      tr("Face caches (*.cache);;Identity lists (*.txt)"));
     if (!file.isEmpty()) m_source->setText(file);
   });
   connect(browseWork, &QPushButton::clicked, this, [this] {
@@ -93,7 +95,15 @@ bool DataPage::scan(const QString& source) {
     } else {
       DatasetOptions options;
       options.minPhotosPerPerson = m_minPhotos->value();
-      Dataset dataset = openDataset(source.toStdString(), options);
+      std::string root = source.toStdString();
+      if (info.isFile() && info.suffix() == "txt") {
+        // An identity list ("<image> <identity>" per line; CelebA's layout)
+        // naming images in its own folder.
+        options.format = DatasetFormat::IdentityList;
+        options.identityList = root;
+        root = info.absolutePath().toStdString();
+      }
+      Dataset dataset = openDataset(root, options);
       const auto perPerson = dataset.countsPerPerson();
       for (std::size_t p = 0; p < dataset.people.size(); ++p) counts.emplace_back(dataset.people[p], perPerson[p]);
       m_summary->setText(tr("%1 people with %2 photos (%3 format)")

@@ -25,7 +25,8 @@ QLineSeries* seriesOf(QChartView* view, int index) {
 TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new JobRunner(this, false)) {
   setTitle(tr("5. Training"));
   setSubTitle(tr("The network learns from the training pairs and is scored on the validation pairs after every "
-                 "epoch; the best epoch's weights are kept. Stop keeps a checkpoint."));
+                 "epoch; the best epoch's weights are kept. Stop pauses: a checkpoint is kept and Resume goes on "
+                 "from it."));
   m_start = new QPushButton(tr("Start training"));
   m_stop = new QPushButton(tr("Stop"));
   m_stop->setEnabled(false);
@@ -72,6 +73,9 @@ TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new J
   connect(m_job, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
     m_start->setEnabled(true);
     m_stop->setEnabled(false);
+    // A stopped run left a checkpoint: Start continues from it.
+    m_resumable = cancelled;
+    m_start->setText(m_resumable ? tr("Resume training") : tr("Start training"));
     if (!ok) {
       m_status->setText(error);
     } else if (m_state->result) {
@@ -112,7 +116,10 @@ void TrainPage::addEpoch(const EpochRecord& r) {
 
 void TrainPage::startTraining() {
   if (m_job->busy() || !m_state->cache || !m_state->pairs) return;
-  for (int s = 0; s < 3; ++s) seriesOf(m_chart, s)->clear();
+  const bool resume = m_resumable;
+  if (!resume) {
+    for (int s = 0; s < 3; ++s) seriesOf(m_chart, s)->clear();
+  }
   m_state->result.reset();
   m_start->setEnabled(false);
   m_stop->setEnabled(true);
@@ -120,14 +127,17 @@ void TrainPage::startTraining() {
 
   const SharedState state = m_state;
   const std::string folder = m_state->workFolder.toStdString();
-  m_job->start(tr("Training"), [this, state, folder](const ProgressFn&, const StopToken& stop) {
+  // A resumed run must continue with the settings its checkpoint was made with.
+  if (!resume) m_lastConfig = m_state->config;
+  const TrainConfig startConfig = m_lastConfig;
+  m_job->start(tr("Training"), [this, state, folder, resume, startConfig](const ProgressFn&, const StopToken& stop) {
     const PairSet& pairs = *state->pairs;
     TrainData data;
     data.trainFaces = pairs.photosOf[std::size_t(Split::Train)];
     data.trainPairs = pairs[Split::Train];
     data.validationPairs = pairs[Split::Validation];
-    TrainConfig config = state->config;
-    if (state->tune) {
+    TrainConfig config = startConfig;
+    if (state->tune && !resume) {
       TuneOptions tune;
       tune.trials = state->tuneTrials;
       const TuneResult tuned = tuneHyperparameters(*state->cache, data, config, tune, [this](const TuneTrial& t, int n) {
@@ -139,9 +149,11 @@ void TrainPage::startTraining() {
       const int epochs = config.epochs;
       config = tuned.trials[tuned.best].config;
       config.epochs = epochs;  // the search ran short trials; train the chosen settings fully
+      QMetaObject::invokeMethod(this, [this, config] { m_lastConfig = config; }, Qt::QueuedConnection);
     }
     TrainOptions options;
     options.checkpointPath = folder + "/model.ckpt";
+    options.resume = resume;
     options.stop = &stop;
     options.progress = [this](const TrainProgress& p) {
       const std::optional<EpochRecord> finished = p.finishedEpoch ? std::optional<EpochRecord>(*p.finishedEpoch) : std::nullopt;

@@ -138,6 +138,8 @@ class TrainPage : public QWizardPage {
   QProgressBar* m_progress;
   QLabel* m_status;
   QChartView* m_chart;
+  bool m_resumable = false;  ///< the last run was stopped and left a checkpoint
+  TrainConfig m_lastConfig;   ///< what the last run trained with (tuned settings included)
 };
 
 /// 6. ROC, distance histograms, threshold choice, test accuracy, montage.
