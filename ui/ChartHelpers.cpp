@@ -20,7 +20,10 @@ QChartView* makeChartView(const QString& title) {
 void fillChart(QChartView* view, const std::vector<QLineSeries*>& series, const QString& xTitle, const QString& yTitle) {
   QChart* chart = view->chart();
   chart->removeAllSeries();
-  for (QAbstractAxis* axis : chart->axes()) chart->removeAxis(axis);
+  for (QAbstractAxis* axis : chart->axes()) {
+    chart->removeAxis(axis);
+    delete axis;  // removeAxis hands the axis back to us
+  }
   auto* x = new QValueAxis;
   x->setTitleText(xTitle);
   auto* y = new QValueAxis;

@@ -107,6 +107,24 @@ GalleryTab::GalleryTab(StudioSettings& settings, QWidget* parent)
   refresh();
 }
 
+GalleryTab::~GalleryTab() {
+  // Stop and join a running job before the members it writes to go away.
+  delete m_jobs;
+}
+
+bool GalleryTab::startJob(const QString& title, const std::function<void(const ProgressFn&, const StopToken&)>& job) {
+  if (m_jobs->start(title, job)) return true;
+  QMessageBox::information(this, tr("Gallery"), tr("Another gallery job is still running; try again when it ends."));
+  return false;
+}
+
+// The person of that name, or an error when someone else removed them.
+static std::int64_t existingPerson(const GalleryStore& store, const QString& name) {
+  const auto person = store.findPerson(name.toStdString());
+  if (!person) throw Error(name.toStdString() + " is no longer in the gallery");
+  return person->id;
+}
+
 QString GalleryTab::selectedName() const {
   const QListWidgetItem* item = m_people->currentItem();
   return item ? item->data(Qt::UserRole).toString() : QString();
@@ -185,7 +203,7 @@ void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
   for (const QString& f : files) paths.push_back(f.toStdString());
   const std::string person = name.toStdString();
   m_jobMessage.clear();
-  const bool started = m_jobs->start(tr("Enrolling photos of %1").arg(name), [=](const ProgressFn& progress, const StopToken& stop) {
+  startJob(tr("Enrolling photos of %1").arg(name), [=](const ProgressFn& progress, const StopToken& stop) {
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);
     Enroller enroller(store, *embedder);
@@ -205,7 +223,6 @@ void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
       m_jobMessage = tr("%1 of %2 photos enrolled for %3").arg(added).arg(n).arg(name);
     }, Qt::QueuedConnection);
   });
-  if (!started) QMessageBox::information(this, tr("Gallery"), tr("Another gallery job is still running."));
 }
 
 void GalleryTab::showReport() {
@@ -247,7 +264,7 @@ void GalleryTab::renamePerson() {
   if (!ok || newName.isEmpty() || newName == name) return;
   try {
     GalleryStore store(m_settings.resolvedGalleryPath());
-    store.renamePerson(store.findPerson(name.toStdString())->id, newName.toStdString());
+    store.renamePerson(existingPerson(store, name), newName.toStdString());
   } catch (const Error& e) {
     QMessageBox::warning(this, tr("Rename"), QString::fromUtf8(e.what()));
   }
@@ -264,7 +281,7 @@ void GalleryTab::deletePerson() {
   }
   try {
     GalleryStore store(m_settings.resolvedGalleryPath());
-    store.removePerson(store.findPerson(name.toStdString())->id);
+    store.removePerson(existingPerson(store, name));
   } catch (const Error& e) {
     QMessageBox::warning(this, tr("Delete"), QString::fromUtf8(e.what()));
   }
@@ -308,7 +325,7 @@ void GalleryTab::reembed() {
     QMessageBox::warning(this, tr("Re-embed"), QString::fromUtf8(e.what()));
     return;
   }
-  m_jobs->start(tr("Re-embedding the gallery"), [=](const ProgressFn& progress, const StopToken& stop) {
+  startJob(tr("Re-embedding the gallery"), [=](const ProgressFn& progress, const StopToken& stop) {
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);
     const ReembedSummary s = reembedGallery(store, *embedder, progress, &stop);
@@ -329,7 +346,7 @@ void GalleryTab::exportArchive() {
     QMessageBox::warning(this, tr("Export"), QString::fromUtf8(e.what()));
     return;
   }
-  m_jobs->start(tr("Exporting the gallery"), [=](const ProgressFn&, const StopToken&) {
+  startJob(tr("Exporting the gallery"), [=](const ProgressFn&, const StopToken&) {
     GalleryStore store(galleryPath);
     const ArchiveInfo info = exportGallery(store, path.toStdString(), readBundle(modelPath).metadata.modelId);
     QMetaObject::invokeMethod(this, [this, info, path] {
@@ -348,7 +365,7 @@ void GalleryTab::importArchive() {
     QMessageBox::warning(this, tr("Import"), QString::fromUtf8(e.what()));
     return;
   }
-  m_jobs->start(tr("Importing %1").arg(path), [=](const ProgressFn& progress, const StopToken&) {
+  startJob(tr("Importing %1").arg(path), [=](const ProgressFn& progress, const StopToken&) {
     GalleryStore store(galleryPath);
     const ImportSummary s = importGallery(store, path.toStdString(), progress);
     QMetaObject::invokeMethod(this, [this, s] {

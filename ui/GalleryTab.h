@@ -7,6 +7,7 @@
 
 #include <QStringList>
 #include <QWidget>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -28,6 +29,7 @@ class GalleryTab : public QWidget {
 
  public:
   GalleryTab(StudioSettings& settings, QWidget* parent = nullptr);
+  ~GalleryTab() override;
 
   /// Enrols `files` for `name` (created when new) on a worker thread;
   /// the report lists each photo's outcome.
@@ -61,6 +63,8 @@ class GalleryTab : public QWidget {
   void exportArchive();
   void importArchive();
   void showReport();
+  /// Starts a job, or says that another one is still running.
+  bool startJob(const QString& title, const std::function<void(const ProgressFn&, const StopToken&)>& job);
 
   StudioSettings& m_settings;
   JobRunner* m_jobs;

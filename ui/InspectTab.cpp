@@ -34,7 +34,10 @@ void plot(QChartView* view, const std::map<QString, std::vector<double>>& histor
           const QString& yTitle) {
   QChart* chart = view->chart();
   chart->removeAllSeries();
-  for (QAbstractAxis* axis : chart->axes()) chart->removeAxis(axis);
+  for (QAbstractAxis* axis : chart->axes()) {
+    chart->removeAxis(axis);
+    delete axis;  // removeAxis hands the axis back to us
+  }
   const auto epochs = history.find("epoch");
   if (epochs == history.end()) return;
   auto* x = new QValueAxis;

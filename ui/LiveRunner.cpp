@@ -61,6 +61,16 @@ void LiveRunner::run(LiveConfig config) {
       m_recognizer = &recognizer;
       m_embedder = embedder.get();
     }
+    // Clears the pointers before the recogniser and the model go away, on
+    // every way out of this block (reloadGallery() may run meanwhile).
+    struct ClearOnExit {
+      LiveRunner& runner;
+      ~ClearOnExit() {
+        std::lock_guard<std::mutex> lock(runner.m_mutex);
+        runner.m_recognizer = nullptr;
+        runner.m_embedder = nullptr;
+      }
+    } clearOnExit{*this};
     const BundleMetadata& meta = embedder->metadata();
     QString device = QString::fromStdString(embedder->deviceName()).toUpper();
     emit modelLoaded(QString::fromStdString(meta.name.empty() ? meta.modelId : meta.name + " (" + meta.modelId + ")") +
@@ -99,11 +109,6 @@ void LiveRunner::run(LiveConfig config) {
     if (stats.sourceLost) error = QString::fromStdString(source->description() + " was lost and did not come back");
   } catch (const std::exception& e) {
     error = QString::fromUtf8(e.what());
-  }
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_recognizer = nullptr;
-    m_embedder = nullptr;
   }
   m_running = false;
   emit stopped(error);

@@ -196,8 +196,12 @@ bool LiveTab::saveSnapshot(const QString& path) const {
   return !m_last.annotated.isNull() && m_last.annotated.save(path);
 }
 
+void LiveTab::reloadGallery() { m_runner->reloadGallery(); }
+
 void LiveTab::onClicked(QPointF position) {
-  for (const LiveFace& face : m_last.result.faces) {
+  // The frame as clicked: new frames keep arriving while the dialog is open.
+  const LiveFrame clicked = m_last;
+  for (const LiveFace& face : clicked.result.faces) {
     const QRectF box(face.box.x, face.box.y, face.box.width, face.box.height);
     if (!box.contains(position)) continue;
     bool ok = false;
@@ -212,30 +216,32 @@ void LiveTab::onClicked(QPointF position) {
     const QString name = QInputDialog::getItem(this, tr("Enrol this face"),
                                                tr("Person (a new name creates a new person):"), people,
                                                std::max(0, int(people.indexOf(suggestion))), true, &ok);
-    if (ok && !name.trimmed().isEmpty()) enrolFace(face.trackId, name.trimmed());
+    if (ok && !name.trimmed().isEmpty()) enrolFaceFrom(clicked, face.trackId, name.trimmed());
     return;
   }
 }
 
-void LiveTab::enrolFace(int trackId, const QString& personName) {
+void LiveTab::enrolFace(int trackId, const QString& personName) { enrolFaceFrom(m_last, trackId, personName); }
+
+void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName) {
   const LiveFace* face = nullptr;
-  for (const LiveFace& f : m_last.result.faces) {
+  for (const LiveFace& f : frame.result.faces) {
     if (f.trackId == trackId) face = &f;
   }
-  if (!face || m_last.raw.isNull()) return;
+  if (!face || frame.raw.isNull()) return;
   // The face with room around it, so the detector and the landmarks see it
   // as they would in a photo.
   const QRectF box(face->box.x, face->box.y, face->box.width, face->box.height);
   const QRect region = box.adjusted(-box.width() * 0.6, -box.height() * 0.6, box.width() * 0.6, box.height() * 0.6)
                            .toAlignedRect()
-                           .intersected(m_last.raw.rect());
+                           .intersected(frame.raw.rect());
   QByteArray png;
   QBuffer buffer(&png);
   buffer.open(QIODevice::WriteOnly);
-  m_last.raw.copy(region).save(&buffer, "PNG");
+  frame.raw.copy(region).save(&buffer, "PNG");
   std::vector<std::uint8_t> bytes(png.begin(), png.end());
   const std::string name = personName.toStdString();
-  const std::string source = "live frame " + std::to_string(m_last.result.frameIndex) + ", track " + std::to_string(trackId);
+  const std::string source = "live frame " + std::to_string(frame.result.frameIndex) + ", track " + std::to_string(trackId);
   std::string modelPath, galleryPath;
   try {
     modelPath = m_settings.resolvedModelPath();
@@ -244,7 +250,7 @@ void LiveTab::enrolFace(int trackId, const QString& personName) {
     QMessageBox::warning(this, tr("Enrol"), QString::fromUtf8(e.what()));
     return;
   }
-  m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
+  const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);
     Enroller enroller(store, *embedder);
@@ -253,6 +259,7 @@ void LiveTab::enrolFace(int trackId, const QString& personName) {
     const EnrolOutcome outcome = enroller.enrolPhoto(id, bytes, source);
     if (!outcome.added()) throw Error(outcome.message);
   });
+  if (!started) QMessageBox::information(this, tr("Enrol"), tr("The previous enrolment is still running."));
 }
 
 }  // namespace siamese::ui

@@ -40,6 +40,8 @@ class LiveTab : public QWidget {
   /// Enrols the face of the last frame at `trackId` for `personName`
   /// (created when new), on a worker thread.
   void enrolFace(int trackId, const QString& personName);
+  /// A running view re-reads the gallery (people enrolled, renamed, removed).
+  void reloadGallery();
 
  signals:
   void framesPerSecondChanged(double fps);
@@ -52,6 +54,7 @@ class LiveTab : public QWidget {
   QString chosenSource();
   void showFrame(const LiveFrame& frame);
   void onClicked(QPointF position);
+  void enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName);
   void updateButtons();
 
   StudioSettings& m_settings;

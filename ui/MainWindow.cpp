@@ -49,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_settings(Studio
   connect(m_live, &LiveTab::status, this, [this](const QString& s) { statusBar()->showMessage(s, 8000); });
   connect(m_gallery, &GalleryTab::status, this, [this](const QString& s) { statusBar()->showMessage(s, 8000); });
   connect(m_live, &LiveTab::galleryChanged, m_gallery, &GalleryTab::refresh);
+  connect(m_gallery, &GalleryTab::galleryChanged, m_live, &LiveTab::reloadGallery);
   resize(1200, 760);
 }
 

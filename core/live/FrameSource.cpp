@@ -84,12 +84,17 @@ class CaptureSource : public FrameSource {
       } else if (m_spec.kind == SourceKind::Camera) {
         m_capture.open(m_spec.location, cv::CAP_V4L2);
       } else {
-        m_capture.open(m_spec.location, cv::CAP_FFMPEG);
+        // A stalled network stream must not block a stop request for long.
+        m_capture.open(m_spec.location, cv::CAP_FFMPEG,
+                       {cv::CAP_PROP_OPEN_TIMEOUT_MSEC, 10000, cv::CAP_PROP_READ_TIMEOUT_MSEC, 5000});
       }
     } catch (const cv::Exception&) {
       return false;
     }
-    m_opened = Clock::now();
+    // Live timestamps count from the first opening, so they keep rising
+    // across a reconnect.
+    if (!m_everOpened) m_opened = Clock::now();
+    m_everOpened = m_everOpened || m_capture.isOpened();
     return m_capture.isOpened();
   }
 
@@ -116,6 +121,7 @@ class CaptureSource : public FrameSource {
   double m_fps = 0;
   std::int64_t m_next = 0;
   Clock::time_point m_opened;
+  bool m_everOpened = false;
 };
 
 // A folder of images, in name order, at a nominal 1 frame per image.

@@ -51,6 +51,11 @@ EvaluatePage::EvaluatePage(SharedState state) : m_state(std::move(state)), m_job
     m_figures->setText(tr("Embedding the faces: %1 of %2").arg(p.done).arg(p.total));
   });
   connect(m_job, &JobRunner::finished, this, [this](bool ok, bool, const QString& error) {
+    if (m_rescore) {  // these results belong to an older model
+      m_rescore = false;
+      initializePage();
+      return;
+    }
     if (!ok) {
       m_figures->setText(error);
       return;
@@ -64,16 +69,26 @@ EvaluatePage::EvaluatePage(SharedState state) : m_state(std::move(state)), m_job
   });
 }
 
+EvaluatePage::~EvaluatePage() { delete m_job; }  // stop and join before the page goes
+
 void EvaluatePage::initializePage() {
   m_ready = false;
+  if (m_job->busy()) {  // an older model is still being scored: score again when it ends
+    m_rescore = true;
+    emit completeChanged();
+    return;
+  }
   m_figures->setText(tr("Scoring the validation and test pairs…"));
   emit completeChanged();
-  const SharedState state = m_state;
-  m_job->start(tr("Scoring"), [this, state](const ProgressFn& progress, const StopToken&) {
-    auto embedder = Embedder::load(state->evaluationBundlePath);
-    const std::vector<Embedding> embeddings = embedCache(*embedder, *state->cache, progress);
-    const ScoredPairs validation = scorePairs(*embedder, embeddings, (*state->pairs)[Split::Validation]);
-    const ScoredPairs test = scorePairs(*embedder, embeddings, (*state->pairs)[Split::Test]);
+  const std::string bundlePath = m_state->evaluationBundlePath;
+  const std::shared_ptr<const FaceCache> cache = m_state->cache;
+  const std::vector<Pair> validationPairs = (*m_state->pairs)[Split::Validation];
+  const std::vector<Pair> testPairs = (*m_state->pairs)[Split::Test];
+  m_job->start(tr("Scoring"), [this, bundlePath, cache, validationPairs, testPairs](const ProgressFn& progress, const StopToken&) {
+    auto embedder = Embedder::load(bundlePath);
+    const std::vector<Embedding> embeddings = embedCache(*embedder, *cache, progress);
+    const ScoredPairs validation = scorePairs(*embedder, embeddings, validationPairs);
+    const ScoredPairs test = scorePairs(*embedder, embeddings, testPairs);
     QMetaObject::invokeMethod(this, [this, validation, test] {
       m_validationDistances = validation.distances;
       m_validationSame = validation.same;

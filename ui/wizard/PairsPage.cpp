@@ -1,4 +1,6 @@
+#include <QAbstractButton>
 #include <QDoubleSpinBox>
+#include <QWizard>
 #include <QFormLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -16,6 +18,15 @@ void showImage(QLabel* label, const Image& image, int maxWidth) {
   QPixmap pixmap = QPixmap::fromImage(toQImage(image));
   if (pixmap.width() > maxWidth) pixmap = pixmap.scaledToWidth(maxWidth, Qt::SmoothTransformation);
   label->setPixmap(pixmap);
+}
+
+void holdBackButton(QWizardPage* page, bool hold) {
+  for (QWidget* w = page->parentWidget(); w; w = w->parentWidget()) {
+    if (auto* wizard = qobject_cast<QWizard*>(w)) {
+      if (QAbstractButton* back = wizard->button(QWizard::BackButton)) back->setEnabled(!hold);
+      return;
+    }
+  }
 }
 
 PairsPage::PairsPage(SharedState state) : m_state(std::move(state)) {
@@ -72,6 +83,7 @@ void PairsPage::initializePage() {
 
 bool PairsPage::build() {
   m_state->pairs.reset();
+  m_state->result.reset();  // a model trained on other pairs must be trained again
   m_montage->clear();
   const auto& cache = m_state->cache;
   if (!cache) return false;

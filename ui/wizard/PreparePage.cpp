@@ -67,6 +67,7 @@ PreparePage::PreparePage(SharedState state) : m_state(std::move(state)), m_job(n
     m_summary->setText(tr("%1 of %2 photos, %3 photos/s").arg(p.done).arg(p.total).arg(p.unitsPerSecond, 0, 'f', 1));
   });
   connect(m_job, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
+    holdBackButton(this, false);
     m_start->setEnabled(true);
     m_cancel->setEnabled(false);
     if (!ok) m_summary->setText(error);
@@ -75,6 +76,8 @@ PreparePage::PreparePage(SharedState state) : m_state(std::move(state)), m_job(n
     emit completeChanged();
   });
 }
+
+PreparePage::~PreparePage() { delete m_job; }  // stop and join before the page goes
 
 void PreparePage::initializePage() {
   const bool prepared = m_state->sourceIsCache;
@@ -99,10 +102,15 @@ void PreparePage::startPreparing() {
   const std::string cachePath = m_state->cachePath;
   m_start->setEnabled(false);
   m_cancel->setEnabled(true);
+  holdBackButton(this, true);
   m_job->start(tr("Preparing"), [this, dataset, cachePath, options](const ProgressFn& progress, const StopToken& stop) {
     prepareDataset(dataset, cachePath, options, false, progress, &stop);
     auto cache = std::make_shared<const FaceCache>(FaceCache::load(cachePath));
-    QMetaObject::invokeMethod(this, [this, cache] { m_state->cache = cache; }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this, cache] {
+      m_state->cache = cache;
+      m_state->pairs.reset();  // pairs and models of an older cache no longer apply
+      m_state->result.reset();
+    }, Qt::QueuedConnection);
   });
 }
 

@@ -1,5 +1,6 @@
 #include <QChart>
 #include <QChartView>
+#include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
@@ -73,8 +74,9 @@ TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new J
   connect(m_job, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
     m_start->setEnabled(true);
     m_stop->setEnabled(false);
-    // A stopped run left a checkpoint: Start continues from it.
-    m_resumable = cancelled;
+    holdBackButton(this, false);
+    // A run stopped after its first epoch left a checkpoint: Start continues from it.
+    m_resumable = cancelled && QFile::exists(m_state->workFolder + "/model.ckpt");
     m_start->setText(m_resumable ? tr("Resume training") : tr("Start training"));
     if (!ok) {
       m_status->setText(error);
@@ -91,6 +93,8 @@ TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new J
     emit completeChanged();
   });
 }
+
+TrainPage::~TrainPage() { delete m_job; }  // stop and join before the page goes
 
 void TrainPage::initializePage() {
   m_status->setText(tr("Will train on %1. Press Start.").arg(QString::fromStdString(autoDeviceName()).toUpper()));
@@ -127,11 +131,15 @@ void TrainPage::startTraining() {
 
   const SharedState state = m_state;
   const std::string folder = m_state->workFolder.toStdString();
+  // The job keeps its own references: pages behind may replace the state's.
+  const std::shared_ptr<const FaceCache> cache = m_state->cache;
+  const PairSet pairs = *m_state->pairs;
+  if (!resume) QFile::remove(m_state->workFolder + "/model.ckpt");  // an older run's checkpoint is not this run's
+  holdBackButton(this, true);
   // A resumed run must continue with the settings its checkpoint was made with.
   if (!resume) m_lastConfig = m_state->config;
   const TrainConfig startConfig = m_lastConfig;
-  m_job->start(tr("Training"), [this, state, folder, resume, startConfig](const ProgressFn&, const StopToken& stop) {
-    const PairSet& pairs = *state->pairs;
+  m_job->start(tr("Training"), [this, state, folder, resume, startConfig, cache, pairs](const ProgressFn&, const StopToken& stop) {
     TrainData data;
     data.trainFaces = pairs.photosOf[std::size_t(Split::Train)];
     data.trainPairs = pairs[Split::Train];
@@ -140,7 +148,7 @@ void TrainPage::startTraining() {
     if (state->tune && !resume) {
       TuneOptions tune;
       tune.trials = state->tuneTrials;
-      const TuneResult tuned = tuneHyperparameters(*state->cache, data, config, tune, [this](const TuneTrial& t, int n) {
+      const TuneResult tuned = tuneHyperparameters(*cache, data, config, tune, [this](const TuneTrial& t, int n) {
         QMetaObject::invokeMethod(this, [this, t, n] {
           m_status->setText(tr("Tuning: trial %1 of %2, validation AUC %3").arg(t.number).arg(n).arg(t.validationAuc, 0, 'f', 3));
         }, Qt::QueuedConnection);
@@ -169,7 +177,7 @@ void TrainPage::startTraining() {
                               .arg(p.etaSeconds / 60, 0, 'f', 1));
       }, Qt::QueuedConnection);
     };
-    TrainResult result = trainSiamese(*state->cache, data, config, options);
+    TrainResult result = trainSiamese(*cache, data, config, options);
     writeHistoryCsv(folder + "/model.siamese.history.csv", result.history);
     if (result.bundle.weights.empty()) return;  // stopped before the first epoch ended
     const std::string bundlePath = folder + "/model.siamese";

@@ -29,6 +29,10 @@ using SharedState = std::shared_ptr<WizardState>;
 /// A picture that keeps its aspect ratio inside a label.
 void showImage(QLabel* label, const Image& image, int maxWidth);
 
+/// While a page's job runs, Back stays disabled: going back would change
+/// the data the job is working on.
+void holdBackButton(QWizardPage* page, bool hold);
+
 /// 1. Which photos: a folder (folder per person, identity list, …) or an
 /// existing face cache, with counts per person.
 class DataPage : public QWizardPage {
@@ -55,6 +59,7 @@ class PreparePage : public QWizardPage {
   Q_OBJECT
  public:
   explicit PreparePage(SharedState state);
+  ~PreparePage() override;
   void initializePage() override;
   bool isComplete() const override;
   void startPreparing();
@@ -125,6 +130,7 @@ class TrainPage : public QWizardPage {
   Q_OBJECT
  public:
   explicit TrainPage(SharedState state);
+  ~TrainPage() override;
   void initializePage() override;
   bool isComplete() const override;
   void startTraining();
@@ -147,6 +153,7 @@ class EvaluatePage : public QWizardPage {
   Q_OBJECT
  public:
   explicit EvaluatePage(SharedState state);
+  ~EvaluatePage() override;
   void initializePage() override;
   bool isComplete() const override;
   bool busy() const;
@@ -163,6 +170,7 @@ class EvaluatePage : public QWizardPage {
   std::vector<double> m_validationDistances, m_testDistances;
   std::vector<bool> m_validationSame, m_testSame;
   bool m_ready = false;
+  bool m_rescore = false;  ///< the page was re-entered while an older scoring ran
 };
 
 /// 7. Save the bundle and make it the active model; the gallery re-embeds.
