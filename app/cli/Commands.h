@@ -31,6 +31,7 @@ void addSceneCommand(CLI::App& app);
 #include <array>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace siamese {
 struct Dataset;
@@ -40,6 +41,9 @@ struct PairOptions;
 struct PairSet;
 class FaceCache;
 struct TrainData;
+struct BundleMetadata;
+struct LfwPairsFile;
+struct Pair;
 }  // namespace siamese
 
 namespace siamese::cli {
@@ -59,8 +63,27 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
 TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
                            const std::string& writePairsTo, const std::set<std::string>& heldOut);
 
-/// Names of the people in a pair list: an LFW pairs file or a pair CSV.
-std::set<std::string> peopleNamedIn(const std::string& pairsFile);
+/// Names of the people in a pair list: an LFW pairs file (only the folds
+/// in `folds`, numbered from 1, when given) or a pair CSV.
+std::set<std::string> peopleNamedIn(const std::string& pairsFile, const std::set<int>& folds = {});
+
+/// Refuses (or with `allowSeen` flags) an evaluation of people the model
+/// was trained on.
+void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen);
+
+/// One fold of an LFW pairs file as cache pairs (a = -1 / b = -1 where a
+/// photo had no face).
+std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache);
+
+/// LFW's k-fold protocol with a model per group of folds ("a.siamese:1-5,
+/// b.siamese:6-10"): each model scores only its folds, each fold's
+/// threshold is chosen on the model's other folds; prints every fold and
+/// the mean ± standard deviation over all.
+void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs, const std::string& spec,
+                           bool allowSeen);
+
+/// Parses "1-5" or "1,3,6-8" into fold numbers. throws Error otherwise.
+std::set<int> parseFoldList(const std::string& text);
 
 /// Parses "0.7,0.15,0.15" (train, validation, test fractions of people).
 std::array<double, 3> parseSplitFractions(const std::string& text);

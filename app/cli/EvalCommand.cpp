@@ -24,20 +24,6 @@
 namespace siamese::cli {
 namespace {
 
-void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen) {
-  const auto seen = peopleSeenInTraining(model, people);
-  if (seen.empty()) {
-    std::printf("Leakage check: none of the %zu people evaluated was seen in training\n", people.size());
-    return;
-  }
-  std::string examples;
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, seen.size()); ++i) examples += (i ? ", " : "") + seen[i];
-  const std::string message = "the model was trained on " + std::to_string(seen.size()) + " of the " +
-                              std::to_string(people.size()) + " people evaluated (" + examples +
-                              (seen.size() > 3 ? ", ..." : "") + "); their scores would be inflated";
-  if (!allowSeen) throw Error(message + ". Evaluate on other people, or pass --allow-seen to score anyway");
-  std::printf("WARNING: %s. Scores below are NOT a fair test.\n", message.c_str());
-}
 
 void printReport(const VerificationReport& r, const std::string& what, const std::string& thresholdSource,
                  const ScoredPairs& scored, double far) {
@@ -85,14 +71,6 @@ void writeCharts(const ScoredPairs& scored, double threshold, const std::string&
   }
 }
 
-std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache) {
-  std::vector<PairRow> rows;
-  for (const LfwPair& p : file.folds[fold]) {
-    rows.push_back(PairRow{lfwImagePath("", p.nameA, p.numberA), lfwImagePath("", p.nameB, p.numberB), p.same,
-                           p.nameA, p.nameB, std::nullopt});
-  }
-  return resolvePairs(rows, cache, /*allowMissing=*/true);
-}
 
 // Omniglot's 20 standard runs: 20 drawings of 20 characters as references,
 // 20 test drawings, each to be matched to its character.
@@ -135,9 +113,33 @@ void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
 
 }  // namespace
 
+void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen) {
+  const auto seen = peopleSeenInTraining(model, people);
+  if (seen.empty()) {
+    std::printf("Leakage check: none of the %zu people evaluated was seen in training\n", people.size());
+    return;
+  }
+  std::string examples;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, seen.size()); ++i) examples += (i ? ", " : "") + seen[i];
+  const std::string message = "the model was trained on " + std::to_string(seen.size()) + " of the " +
+                              std::to_string(people.size()) + " people evaluated (" + examples +
+                              (seen.size() > 3 ? ", ..." : "") + "); their scores would be inflated";
+  if (!allowSeen) throw Error(message + ". Evaluate on other people, or pass --allow-seen to score anyway");
+  std::printf("WARNING: %s. Scores below are NOT a fair test.\n", message.c_str());
+}
+
+std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache) {
+  std::vector<PairRow> rows;
+  for (const LfwPair& p : file.folds[fold]) {
+    rows.push_back(PairRow{lfwImagePath("", p.nameA, p.numberA), lfwImagePath("", p.nameB, p.numberB), p.same,
+                           p.nameA, p.nameB, std::nullopt});
+  }
+  return resolvePairs(rows, cache, /*allowMissing=*/true);
+}
+
 void addEvalCommand(CLI::App& app) {
   struct Args {
-    std::string model, cache, pairs, lfwPairs, omniglotRuns, roc, histogram, distances;
+    std::string model, cache, pairs, lfwPairs, omniglotRuns, roc, histogram, distances, foldModels;
     std::string thresholdPairs, thresholdMethod = "best-accuracy";
     double far = 0;
     int nWay = 0, tasks = 400, references = 0;
@@ -153,6 +155,8 @@ void addEvalCommand(CLI::App& app) {
   cmd->add_option("--n-way", args->nWay, "Sampled N-way one-shot tasks from the cache's people");
   cmd->add_option("--tasks", args->tasks, "Number of N-way tasks")->capture_default_str();
   cmd->add_option("--identify", args->references, "Identification with this many reference photos per person");
+  cmd->add_option("--fold-models", args->foldModels,
+                  "With --lfw-pairs: a model per group of folds it never saw, e.g. a.siamese:1-5,b.siamese:6-10");
   cmd->add_option("--omniglot-runs", args->omniglotRuns, "Omniglot one-shot-runs folder (run01..run20)");
   cmd->add_flag("--allow-seen", args->allowSeen, "Score people the model was trained on (flagged as unfair)");
   cmd->add_option("--roc", args->roc, "Write the ROC curve to this PNG");
@@ -167,6 +171,11 @@ void addEvalCommand(CLI::App& app) {
 
   cmd->callback([args] {
     configureTorchThreads();
+    if (!args->foldModels.empty()) {
+      if (args->lfwPairs.empty() || args->cache.empty()) throw Error("--fold-models needs --lfw-pairs and --cache");
+      evaluateLfwFoldModels(args->cache, args->lfwPairs, args->foldModels, args->allowSeen);
+      return;
+    }
     auto embedder = Embedder::load(args->model.empty() ? defaultModelPath() : args->model);
     const BundleMetadata& model = embedder->metadata();
     std::printf("Model %s (id %s, %s loss, threshold %.4f by %s) on %s\n",

@@ -82,7 +82,7 @@ TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, 
 void addTrainCommand(CLI::App& app) {
   struct Args {
     std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
-    std::string name, holdOut;
+    std::string name, holdOut, holdOutFolds;
     bool resume = false, noAugment = false, noFlip = false, splitByPhoto = false;
     int minPhotos = 2;
     TrainConfig config;
@@ -101,6 +101,8 @@ void addTrainCommand(CLI::App& app) {
                 "Without --pairs-dir: split each class's photos, not the classes (MNIST's protocol)");
   cmd->add_option("--hold-out", args->holdOut,
                   "Without --pairs-dir: leave out every person named in this pair list (LFW pairs file or CSV)");
+  cmd->add_option("--hold-out-folds", args->holdOutFolds,
+                  "With an LFW pairs file in --hold-out: only the people of these folds, e.g. 6-10");
   cmd->add_option("--config", args->configFile, "Training configuration JSON (options below override it)");
   cmd->add_option("--history", args->history, "History CSV (default: <out>.history.csv)");
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <out>.ckpt)");
@@ -158,7 +160,10 @@ void addTrainCommand(CLI::App& app) {
     const std::string stem = std::filesystem::path(args->out).stem().string();
     const TrainData data = splitForTraining(cache, args->pairsDir, pairOptions,
                                             (outDir.empty() ? "." : outDir) + "/" + stem + "-pairs",
-                                            args->holdOut.empty() ? std::set<std::string>{} : peopleNamedIn(args->holdOut));
+                                            args->holdOut.empty() ? std::set<std::string>{}
+                                                                  : peopleNamedIn(args->holdOut, args->holdOutFolds.empty()
+                                                                                                     ? std::set<int>{}
+                                                                                                     : parseFoldList(args->holdOutFolds)));
 
     TrainOptions options;
     options.checkpointPath = args->checkpoint.empty() ? args->out + ".ckpt" : args->checkpoint;

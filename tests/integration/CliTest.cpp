@@ -176,6 +176,19 @@ TEST_F(CliWithDefaultModel, GalleryEnrolsListsRenamesRemovesAndIdentifies) {
   EXPECT_TRUE(contains(missing, "no person called 'Nobody'")) << missing;
 }
 
+TEST_F(CliWithDefaultModel, FoldModelsMustSplitTheFoldsBetweenThem) {
+  const std::string pairs = test::data("lfw/pairs.txt");
+  const std::string model = test::defaultModel();
+  const std::string twice = test::runCli("eval --cache nowhere.cache --lfw-pairs " + pairs + " --fold-models " + model +
+                                             ":1-5," + model + ":5-10",
+                                         1);
+  EXPECT_TRUE(contains(twice, "fold 5 is given to two models")) << twice;
+  const std::string beyond = test::runCli("eval --cache nowhere.cache --lfw-pairs " + pairs + " --fold-models " + model + ":1-11", 1);
+  EXPECT_TRUE(contains(beyond, "has no fold 11")) << beyond;
+  const std::string malformed = test::runCli("eval --cache nowhere.cache --lfw-pairs " + pairs + " --fold-models " + model + ":five", 1);
+  EXPECT_TRUE(contains(malformed, "folds must look like 1-5")) << malformed;
+}
+
 TEST_F(CliWithDefaultModel, LiveNamesAnEnrolledPersonInAVideoAndLogsEvents) {
   test::ScratchDir dir;
   const std::string gallery = " --gallery " + dir.file("g.db");
