@@ -187,14 +187,9 @@ QStringList GalleryTab::reportLines() const {
 }
 
 void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
-  std::string modelPath, galleryPath;
-  try {
-    modelPath = m_settings.resolvedModelPath();
-    galleryPath = m_settings.resolvedGalleryPath();
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Gallery"), QString::fromUtf8(e.what()));
-    return;
-  }
+  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Gallery"));
+  if (!resolved) return;
+  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
   {
     std::lock_guard<std::mutex> lock(m_outcomesMutex);
     m_outcomes.clear();
@@ -317,14 +312,9 @@ void GalleryTab::dropEvent(QDropEvent* event) {
 }
 
 void GalleryTab::reembed() {
-  std::string modelPath, galleryPath;
-  try {
-    modelPath = m_settings.resolvedModelPath();
-    galleryPath = m_settings.resolvedGalleryPath();
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Re-embed"), QString::fromUtf8(e.what()));
-    return;
-  }
+  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Re-embed"));
+  if (!resolved) return;
+  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
   startJob(tr("Re-embedding the gallery"), [=](const ProgressFn& progress, const StopToken& stop) {
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);
@@ -338,14 +328,9 @@ void GalleryTab::reembed() {
 void GalleryTab::exportArchive() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export gallery"), "gallery.archive", tr("Gallery archives (*.archive)"));
   if (path.isEmpty()) return;
-  std::string modelPath, galleryPath;
-  try {
-    modelPath = m_settings.resolvedModelPath();
-    galleryPath = m_settings.resolvedGalleryPath();
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Export"), QString::fromUtf8(e.what()));
-    return;
-  }
+  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Export"));
+  if (!resolved) return;
+  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
   startJob(tr("Exporting the gallery"), [=](const ProgressFn&, const StopToken&) {
     GalleryStore store(galleryPath);
     const ArchiveInfo info = exportGallery(store, path.toStdString(), readBundle(modelPath).metadata.modelId);

@@ -242,14 +242,9 @@ void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& 
   std::vector<std::uint8_t> bytes(png.begin(), png.end());
   const std::string name = personName.toStdString();
   const std::string source = "live frame " + std::to_string(frame.result.frameIndex) + ", track " + std::to_string(trackId);
-  std::string modelPath, galleryPath;
-  try {
-    modelPath = m_settings.resolvedModelPath();
-    galleryPath = m_settings.resolvedGalleryPath();
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Enrol"), QString::fromUtf8(e.what()));
-    return;
-  }
+  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Enrol"));
+  if (!resolved) return;
+  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
   const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);

@@ -2,9 +2,11 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QSettings>
 
 #include "DefaultPaths.h"
+#include "common/Error.h"
 
 namespace siamese::ui {
 
@@ -39,6 +41,15 @@ std::string StudioSettings::resolvedGalleryPath() const {
   const std::string path = app::galleryPathOrDefault(galleryPath.toStdString());
   QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());  // first start: the folder may not exist
   return path;
+}
+
+std::optional<StudioSettings::Paths> StudioSettings::resolvedPathsOrWarn(QWidget* parent, const QString& title) const {
+  try {
+    return Paths{resolvedModelPath(), resolvedGalleryPath()};
+  } catch (const Error& e) {
+    QMessageBox::warning(parent, title, QString::fromUtf8(e.what()));
+    return std::nullopt;
+  }
 }
 
 }  // namespace siamese::ui

@@ -5,6 +5,9 @@
 
 #include <QString>
 #include <optional>
+#include <string>
+
+class QWidget;
 
 namespace siamese::ui {
 
@@ -23,6 +26,14 @@ struct StudioSettings {
   /// is no default model.
   std::string resolvedModelPath() const;
   std::string resolvedGalleryPath() const;
+
+  struct Paths {
+    std::string model;
+    std::string gallery;
+  };
+  /// Both resolved paths, or nullopt after telling the user why (a warning
+  /// titled `title` over `parent`).
+  std::optional<Paths> resolvedPathsOrWarn(QWidget* parent, const QString& title) const;
 };
 
 }  // namespace siamese::ui
