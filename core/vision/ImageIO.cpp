@@ -142,25 +142,21 @@ Image loadImage(const std::string& path, const ImageLimits& limits) {
   return decodeImage(readFileBytes(path), path, limits);
 }
 
-std::vector<std::uint8_t> encodeImage(const Image& image, const std::string& extension, const std::string& name) {
-  if (image.empty()) throw FileError(name, "cannot save an empty image");
-  std::string lower = extension;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
+void saveImage(const std::string& path, const Image& image) {
+  if (image.empty()) throw FileError(path, "cannot save an empty image");
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const bool jpeg = lower == ".jpg" || lower == ".jpeg";
+  const bool jpeg = extension == ".jpg" || extension == ".jpeg";
   std::vector<std::uint8_t> encoded;
   try {
     if (!cv::imencode(jpeg ? ".jpg" : ".png", detail::asMat(image), encoded)) {
-      throw FileError(name, "the image could not be encoded");
+      throw FileError(path, "the image could not be encoded");
     }
   } catch (const cv::Exception& e) {
-    throw FileError(name, std::string("the image could not be encoded: ") + e.err);
+    throw FileError(path, std::string("the image could not be encoded: ") + e.err);
   }
-  return encoded;
-}
-
-void saveImage(const std::string& path, const Image& image) {
-  writeFileAtomically(path, encodeImage(image, std::filesystem::path(path).extension().string(), path));
+  writeFileAtomically(path, encoded);
 }
 
 Image toGrey(const Image& image) {

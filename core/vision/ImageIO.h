@@ -54,10 +54,6 @@ Image decodeImage(const std::vector<std::uint8_t>& bytes, const std::string& nam
 /// file is missing, unreadable or larger than limits.maxFileBytes.
 Image loadImage(const std::string& path, const ImageLimits& limits = {});
 
-/// Encodes `image` as JPEG for ".jpg"/".jpeg", else PNG. throws FileError
-/// naming `name` on failure.
-std::vector<std::uint8_t> encodeImage(const Image& image, const std::string& extension, const std::string& name);
-
 /// Encodes `image` as PNG (or JPEG when the path ends in .jpg/.jpeg) and
 /// writes it atomically. throws FileError on failure.
 void saveImage(const std::string& path, const Image& image);
