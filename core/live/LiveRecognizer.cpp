@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/Error.h"
+#include "gallery/Enrolment.h"
 
 namespace siamese {
 namespace {
@@ -14,15 +15,12 @@ double millisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// Crops made as the model's training crops were (the enrolment settings).
 AlignOptions alignOptionsForModel(const BundleMetadata& model) {
   if (!model.input.alignedFaces) {
     throw Error("model " + model.modelId + " was not trained on face photos; live identification needs a face model");
   }
-  AlignOptions options;
-  options.cropSize = model.input.cropSize;
-  options.colour = model.input.channels == 3;
-  options.padding = model.input.padding;
-  return options;
+  return prepareOptionsForModel(model).align;
 }
 
 // Centroid and size of the five alignment points: where the face is, and
