@@ -4,10 +4,8 @@
 // Each model scores only its folds, and each fold's threshold is chosen on
 // the model's other folds (never across two models' distances).
 
-#include <cmath>
 #include <cstdio>
 #include <map>
-#include <numeric>
 #include <sstream>
 
 #include "CliSupport.h"
@@ -99,13 +97,10 @@ void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwP
   }
   std::vector<double> all;
   for (const auto& [fold, a] : accuracy) all.push_back(a);
-  const double mean = std::accumulate(all.begin(), all.end(), 0.0) / double(all.size());
-  double squares = 0;
-  for (double a : all) squares += (a - mean) * (a - mean);
-  const double deviation = all.size() > 1 ? std::sqrt(squares / double(all.size() - 1)) : 0;
+  const MeanDeviation spread = meanAndDeviation(all);
   if (skipped) std::printf("  %zu pairs skipped: a photo had no detectable face\n", skipped);
   std::printf("LFW %zu-fold protocol, each fold scored by a model that never saw its people: %.2f%% +- %.2f%%\n",
-              all.size(), 100 * mean, 100 * deviation);
+              all.size(), 100 * spread.mean, 100 * spread.standardDeviation);
 }
 
 }  // namespace siamese::cli

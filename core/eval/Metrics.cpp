@@ -163,11 +163,19 @@ FoldResult crossValidatedAccuracy(const std::vector<ScoredPairs>& folds) {
     result.thresholds.push_back(threshold);
     result.accuracies.push_back(accuracyAt(folds[f], threshold));
   }
-  const double n = double(result.accuracies.size());
-  result.mean = std::accumulate(result.accuracies.begin(), result.accuracies.end(), 0.0) / n;
+  const MeanDeviation spread = meanAndDeviation(result.accuracies);
+  result.mean = spread.mean;
+  result.standardDeviation = spread.standardDeviation;
+  return result;
+}
+
+MeanDeviation meanAndDeviation(const std::vector<double>& values) {
+  const double n = double(values.size());
+  MeanDeviation result;
+  result.mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
   double squares = 0;
-  for (double a : result.accuracies) squares += (a - result.mean) * (a - result.mean);
-  result.standardDeviation = std::sqrt(squares / (n - 1));
+  for (double v : values) squares += (v - result.mean) * (v - result.mean);
+  result.standardDeviation = values.size() > 1 ? std::sqrt(squares / (n - 1)) : 0;
   return result;
 }
 

@@ -74,4 +74,12 @@ struct FoldResult {
 };
 FoldResult crossValidatedAccuracy(const std::vector<ScoredPairs>& folds);
 
+/// Mean and sample standard deviation (0 for fewer than two values) of
+/// per-fold figures. requires: values not empty.
+struct MeanDeviation {
+  double mean = 0;
+  double standardDeviation = 0;
+};
+MeanDeviation meanAndDeviation(const std::vector<double>& values);
+
 }  // namespace siamese
