@@ -69,16 +69,13 @@ Row runOnce(Embedder& embedder, const LiveGallery& gallery, const std::vector<Im
   options.threshold = embedder.metadata().threshold.value;
   LiveRecognizer recognizer(embedder, gallery, options);
   Row row;
+  StageTimingMeans timings;
   std::size_t faces = 0;
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < frames.size(); ++i) {
     CapturedFrame frame{frames[i], std::int64_t(i), double(i) / 30.0, 0};
     const LiveFrameResult r = recognizer.process(frame);
-    row.mean.detectMs += r.timings.detectMs;
-    row.mean.alignMs += r.timings.alignMs;
-    row.mean.embedMs += r.timings.embedMs;
-    row.mean.matchMs += r.timings.matchMs;
-    row.mean.totalMs += r.timings.totalMs;
+    timings.add(r.timings);
     faces += r.faces.size();
     if (annotated && i + 1 == frames.size()) {
       *annotated = frames[i].clone();
@@ -87,11 +84,7 @@ Row runOnce(Embedder& embedder, const LiveGallery& gallery, const std::vector<Im
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double n = double(frames.size());
-  row.mean.detectMs /= n;
-  row.mean.alignMs /= n;
-  row.mean.embedMs /= n;
-  row.mean.matchMs /= n;
-  row.mean.totalMs /= n;
+  row.mean = timings.mean();
   row.fps = n / seconds;
   row.facesPerFrame = double(faces) / n;
   return row;

@@ -31,23 +31,6 @@ struct LiveArgs {
   bool quiet = false;
 };
 
-// Running means of the stage timings, for the closing summary.
-struct TimingTotals {
-  StageTimings sum;
-  std::int64_t frames = 0;
-  std::int64_t detectionFrames = 0;
-  void add(const LiveFrameResult& r) {
-    sum.captureMs += r.timings.captureMs;
-    sum.detectMs += r.timings.detectMs;
-    sum.alignMs += r.timings.alignMs;
-    sum.embedMs += r.timings.embedMs;
-    sum.matchMs += r.timings.matchMs;
-    sum.totalMs += r.timings.totalMs;
-    ++frames;
-    detectionFrames += r.detectionFrame ? 1 : 0;
-  }
-  double mean(double total) const { return frames ? total / double(frames) : 0; }
-};
 
 void printEvent(const PresenceEvent& e) {
   std::printf("%8.2fs  %-8s %-30s track %d  distance %.3f\n", e.time,
@@ -95,26 +78,28 @@ void runLive(const LiveArgs& args) {
     }
   };
 
-  TimingTotals totals;
+  StageTimingMeans timings;
+  std::int64_t detectionFrames = 0;
   auto lastReport = std::chrono::steady_clock::now();
   std::int64_t framesAtReport = 0;
   LiveSessionCallbacks callbacks;
   callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) {
-    totals.add(result);
+    timings.add(result.timings);
+    detectionFrames += result.detectionFrame ? 1 : 0;
     logEvents(result.events);
     const auto now = std::chrono::steady_clock::now();
     const double sinceReport = std::chrono::duration<double>(now - lastReport).count();
     if (video) {
       AnnotateOptions annotate;
-      annotate.framesPerSecond = sinceReport > 0 ? double(totals.frames - framesAtReport) / sinceReport : 0;
+      annotate.framesPerSecond = sinceReport > 0 ? double(timings.frames() - framesAtReport) / sinceReport : 0;
       annotateFrame(frame.image, result, annotate);
       video->write(frame.image);
     }
     if (sinceReport >= 2.0 && !args.quiet) {
       std::fprintf(stderr, "frame %lld: %.1f frames/s, %zu face(s)\n", static_cast<long long>(result.frameIndex),
-                   double(totals.frames - framesAtReport) / sinceReport, result.faces.size());
+                   double(timings.frames() - framesAtReport) / sinceReport, result.faces.size());
       lastReport = now;
-      framesAtReport = totals.frames;
+      framesAtReport = timings.frames();
     }
   };
   callbacks.onStatus = [](const std::string& status) { std::fprintf(stderr, "%s\n", status.c_str()); };
@@ -125,14 +110,14 @@ void runLive(const LiveArgs& args) {
   const LiveSessionStats stats = runLiveSession(*source, recognizer, callbacks, interruptToken(), sessionOptions);
   if (video) video->close();
 
-  const StageTimings& s = totals.sum;
+  const StageTimings s = timings.mean();
   std::printf("%lld frames processed in %.1f s (%.1f frames/s), %lld captured, %lld stale frames dropped\n",
               static_cast<long long>(stats.processed), stats.seconds, stats.framesPerSecond(),
               static_cast<long long>(stats.captured), static_cast<long long>(stats.dropped));
   std::printf("mean ms per frame: capture %.2f, detect %.2f (on %lld frames), align %.2f, embed %.2f, match %.2f, "
               "processing %.2f\n",
-              totals.mean(s.captureMs), totals.mean(s.detectMs), static_cast<long long>(totals.detectionFrames),
-              totals.mean(s.alignMs), totals.mean(s.embedMs), totals.mean(s.matchMs), totals.mean(s.totalMs));
+              s.captureMs, s.detectMs, static_cast<long long>(detectionFrames), s.alignMs, s.embedMs, s.matchMs,
+              s.totalMs);
   for (const std::string& file : source->skipped()) std::printf("skipped (unreadable): %s\n", file.c_str());
   if (video) std::printf("annotated video: %s\n", args.out.c_str());
   if (events.is_open()) std::printf("events: %s\n", args.events.c_str());

@@ -41,6 +41,23 @@ LandmarkFrame landmarkFrame(const FivePoints& points) {
 
 }  // namespace
 
+void StageTimingMeans::add(const StageTimings& t) {
+  m_sum.captureMs += t.captureMs;
+  m_sum.detectMs += t.detectMs;
+  m_sum.alignMs += t.alignMs;
+  m_sum.embedMs += t.embedMs;
+  m_sum.matchMs += t.matchMs;
+  m_sum.totalMs += t.totalMs;
+  ++m_frames;
+}
+
+StageTimings StageTimingMeans::mean() const {
+  if (m_frames == 0) return {};
+  const double n = double(m_frames);
+  return StageTimings{m_sum.captureMs / n, m_sum.detectMs / n, m_sum.alignMs / n,
+                      m_sum.embedMs / n,   m_sum.matchMs / n,  m_sum.totalMs / n};
+}
+
 LiveGallery loadLiveGallery(const GalleryStore& store, const Embedder& embedder) {
   LiveGallery gallery;
   for (const GalleryPerson& person : store.people()) gallery.names[person.id] = person.name;

@@ -43,6 +43,18 @@ struct StageTimings {
   double totalMs = 0;  ///< processing (detect … match), not capture
 };
 
+/// Mean stage timings over the frames added (summaries and benchmarks).
+class StageTimingMeans {
+ public:
+  void add(const StageTimings& timings);
+  StageTimings mean() const;
+  std::int64_t frames() const { return m_frames; }
+
+ private:
+  StageTimings m_sum;
+  std::int64_t m_frames = 0;
+};
+
 struct LiveFace {
   int trackId = 0;
   FaceBox box;                 ///< frame coordinates
