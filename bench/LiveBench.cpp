@@ -61,7 +61,7 @@ struct Row {
   double facesPerFrame = 0;
 };
 
-Row runOnce(Embedder& embedder, const LiveGallery& gallery, const std::vector<Image>& frames, int detectEvery,
+Row runOnce(Embedder& embedder, const GalleryIndex& gallery, const std::vector<Image>& frames, int detectEvery,
             int minFace, Image* annotated) {
   LiveOptions options;
   options.detector.minFaceSize = minFace;
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     configureTorchThreads(threads);
     auto embedder = Embedder::load(model);
     const fs::path galleryFile = fs::temp_directory_path() / ("bench-live-" + std::to_string(::getpid()) + ".db");
-    LiveGallery gallery;
+    GalleryIndex gallery;
     {
       GalleryStore store(galleryFile.string());
       Enroller enroller(store, *embedder);
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
         const auto id = store.addPerson(person);
         for (int photo = 1; photo <= 3; ++photo) enroller.enrolFile(id, lfwPhoto(person, photo));
       }
-      gallery = loadLiveGallery(store, *embedder);
+      gallery = loadGalleryIndex(store, *embedder);
     }
     fs::remove(galleryFile);
     std::printf("live pipeline on %s, model %s (%d px %s crops), %zu gallery references, %d frames of 640x480\n",

@@ -118,13 +118,6 @@ bool GalleryTab::startJob(const QString& title, const std::function<void(const P
   return false;
 }
 
-// The person of that name, or an error when someone else removed them.
-static std::int64_t existingPerson(const GalleryStore& store, const QString& name) {
-  const auto person = store.findPerson(name.toStdString());
-  if (!person) throw Error(name.toStdString() + " is no longer in the gallery");
-  return person->id;
-}
-
 QString GalleryTab::selectedName() const {
   const QListWidgetItem* item = m_people->currentItem();
   return item ? item->data(Qt::UserRole).toString() : QString();
@@ -202,8 +195,7 @@ void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);
     Enroller enroller(store, *embedder);
-    const auto existing = store.findPerson(person);
-    const std::int64_t id = existing ? existing->id : store.addPerson(person);
+    const std::int64_t id = store.findOrAddPerson(person);
     std::size_t added = 0;
     for (std::size_t i = 0; i < paths.size() && !stop.stopRequested(); ++i) {
       const EnrolOutcome outcome = enroller.enrolFile(id, paths[i]);
@@ -259,7 +251,7 @@ void GalleryTab::renamePerson() {
   if (!ok || newName.isEmpty() || newName == name) return;
   try {
     GalleryStore store(m_settings.resolvedGalleryPath());
-    store.renamePerson(existingPerson(store, name), newName.toStdString());
+    store.renamePerson(store.personIdOf(name.toStdString()), newName.toStdString());
   } catch (const Error& e) {
     QMessageBox::warning(this, tr("Rename"), QString::fromUtf8(e.what()));
   }
@@ -276,7 +268,7 @@ void GalleryTab::deletePerson() {
   }
   try {
     GalleryStore store(m_settings.resolvedGalleryPath());
-    store.removePerson(existingPerson(store, name));
+    store.removePerson(store.personIdOf(name.toStdString()));
   } catch (const Error& e) {
     QMessageBox::warning(this, tr("Delete"), QString::fromUtf8(e.what()));
   }

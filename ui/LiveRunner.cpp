@@ -39,7 +39,7 @@ void LiveRunner::reloadGallery() {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!m_recognizer || !m_embedder) return;
   GalleryStore store(m_galleryPath);  // this thread's own connection
-  m_recognizer->setGallery(loadLiveGallery(store, *m_embedder));
+  m_recognizer->setGallery(loadGalleryIndex(store, *m_embedder));
 }
 
 void LiveRunner::run(LiveConfig config) {
@@ -55,7 +55,7 @@ void LiveRunner::run(LiveConfig config) {
     options.detectEvery = std::max(1, config.detectEvery);
     const MatchThreshold threshold = matchThresholdFor(store, embedder->metadata(), config.threshold);
     options.threshold = threshold.value;
-    LiveRecognizer recognizer(*embedder, loadLiveGallery(store, *embedder), options);
+    LiveRecognizer recognizer(*embedder, loadGalleryIndex(store, *embedder), options);
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       m_recognizer = &recognizer;

@@ -249,8 +249,7 @@ void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& 
     GalleryStore store(galleryPath);
     auto embedder = Embedder::load(modelPath);
     Enroller enroller(store, *embedder);
-    const auto existing = store.findPerson(name);
-    const std::int64_t id = existing ? existing->id : store.addPerson(name);
+    const std::int64_t id = store.findOrAddPerson(name);
     const EnrolOutcome outcome = enroller.enrolPhoto(id, bytes, source);
     if (!outcome.added()) throw Error(outcome.message);
   });

@@ -24,17 +24,12 @@
 namespace siamese::cli {
 namespace {
 
-std::int64_t personId(GalleryStore& store, const std::string& name, bool create) {
-  if (auto person = store.findPerson(name)) return person->id;
-  if (!create) throw Error("no person called '" + name + "' in the gallery " + store.path());
-  return store.addPerson(name);
-}
 
 // Enrols photos for one person and prints one line per photo.
 int enrolPhotos(GalleryStore& store, Embedder& embedder, const std::string& name,
                 const std::vector<std::string>& photos, const EnrolOptions& options) {
   Enroller enroller(store, embedder, options);
-  const std::int64_t id = personId(store, name, true);
+  const std::int64_t id = store.findOrAddPerson(name);
   int added = 0;
   for (const std::string& photo : photos) {
     const EnrolOutcome outcome = enroller.enrolFile(id, photo);
@@ -61,7 +56,7 @@ bool enrolFolder(GalleryStore& store, Embedder& embedder, const Dataset& dataset
         bar.finish();
         return false;
       }
-      if (!id) id = personId(store, name, true);
+      if (!id) id = store.findOrAddPerson(name);
       report.add(sample.source, name, enroller.enrolFile(*id, sample.source));
       ++done;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -200,7 +195,7 @@ void addGalleryCommands(CLI::App& app) {
   remove->add_option("name", args->name)->required();
   remove->callback([args, open] {
     auto store = open();
-    store->removePerson(personId(*store, args->name, false));
+    store->removePerson(store->personIdOf(args->name));
     std::printf("removed %s\n", args->name.c_str());
   });
 
@@ -209,7 +204,7 @@ void addGalleryCommands(CLI::App& app) {
   rename->add_option("new-name", args->newName)->required();
   rename->callback([args, open] {
     auto store = open();
-    store->renamePerson(personId(*store, args->name, false), args->newName);
+    store->renamePerson(store->personIdOf(args->name), args->newName);
     std::printf("renamed %s to %s\n", args->name.c_str(), args->newName.c_str());
   });
 
@@ -286,14 +281,12 @@ void addGalleryCommands(CLI::App& app) {
     auto store = open();
     auto embedder = model();
     const BundleMetadata& meta = embedder->metadata();
-    const auto references = store->embeddings(meta.modelId);
-    if (references.empty()) {
+    const GalleryIndex index = loadGalleryIndex(*store, *embedder);
+    if (index.matcher->size() == 0) {
       throw Error("the gallery has no embeddings for model " + meta.modelId + "; enrol people with this model first");
     }
-    std::map<std::int64_t, std::string> names;
-    for (const GalleryPerson& p : store->people()) names[p.id] = p.name;
-    const GalleryMatcher matcher(references, [&](const auto& a, const auto& b) { return embedder->distance(a, b); },
-                                 searchOptionsFor(meta));
+    const GalleryMatcher& matcher = *index.matcher;
+    const auto& names = index.names;
     const MatchThreshold threshold = matchThresholdFor(
         *store, meta, thresholdOption->count() ? std::optional<double>(args->threshold) : std::nullopt);
     FacePreparer preparer(prepareOptionsForModel(meta), meta.input.alignedFaces);
@@ -306,10 +299,10 @@ void addGalleryCommands(CLI::App& app) {
       const auto embedding = embedder->embed({preparer.alignFace(photo, box).crop}).front();
       const MatchResult match = matcher.match(embedding, threshold.value, std::size_t(std::max(1, args->top)));
       std::printf("  face at x=%.0f y=%.0f w=%.0f: %s", box.x, box.y, box.width,
-                  match.known ? names[match.best()->personId].c_str() : "unknown");
+                  match.known ? names.at(match.best()->personId).c_str() : "unknown");
       std::printf("  (");
       for (std::size_t i = 0; i < match.ranked.size(); ++i) {
-        std::printf("%s%s %.3f", i ? ", " : "", names[match.ranked[i].personId].c_str(), match.ranked[i].distance);
+        std::printf("%s%s %.3f", i ? ", " : "", names.at(match.ranked[i].personId).c_str(), match.ranked[i].distance);
       }
       std::printf(")\n");
     }

@@ -45,7 +45,7 @@ void runLive(const LiveArgs& args) {
   auto source = openFrameSource(args.source);  // first: a missing camera should not wait for the model
   auto embedder = Embedder::load(args.model.empty() ? defaultModelPath() : args.model, parseDevice(args.device));
   GalleryStore store(galleryPathOrDefault(args.gallery));
-  LiveGallery gallery = loadLiveGallery(store, *embedder);
+  GalleryIndex gallery = loadGalleryIndex(store, *embedder);
   if (gallery.matcher->size() == 0) {
     std::fprintf(stderr, "note: the gallery %s has no embeddings for model %s; every face will be unknown\n",
                  store.path().c_str(), embedder->metadata().modelId.c_str());

@@ -147,6 +147,16 @@ std::vector<GalleryPerson> GalleryStore::people() const {
   return out;
 }
 
+std::int64_t GalleryStore::personIdOf(const std::string& name) const {
+  if (const auto person = findPerson(name)) return person->id;
+  throw Error("no person called '" + name + "' in the gallery " + m_path);
+}
+
+std::int64_t GalleryStore::findOrAddPerson(const std::string& name) {
+  if (const auto person = findPerson(name)) return person->id;
+  return addPerson(name);
+}
+
 std::optional<GalleryPerson> GalleryStore::findPerson(const std::string& name) const {
   Statement s(*m_db,
               "SELECT p.id, p.name, (SELECT COUNT(*) FROM photos f WHERE f.person_id = p.id) FROM people p "

@@ -69,6 +69,11 @@ class GalleryStore {
   void removePerson(std::int64_t id);
   std::vector<GalleryPerson> people() const;
   std::optional<GalleryPerson> findPerson(const std::string& name) const;
+  /// The id of the person of that name. throws Error naming the gallery
+  /// when there is none.
+  std::int64_t personIdOf(const std::string& name) const;
+  /// The id of the person of that name, added first when new.
+  std::int64_t findOrAddPerson(const std::string& name);
 
   /// Adds a reference photo; returns nullopt (and stores nothing) when the
   /// person already has a photo with these bytes.

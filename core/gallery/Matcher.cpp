@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "gallery/ReferenceSearch.h"
+#include "nn/Embedder.h"
 #include "nn/ModelBundle.h"
 
 namespace siamese {
@@ -45,5 +46,15 @@ MatchResult GalleryMatcher::match(const std::vector<float>& query, double thresh
 }
 
 std::string GalleryMatcher::searchName() const { return m_search->name(); }
+
+GalleryIndex loadGalleryIndex(const GalleryStore& store, const Embedder& embedder) {
+  GalleryIndex index;
+  for (const GalleryPerson& person : store.people()) index.names[person.id] = person.name;
+  index.matcher = std::make_shared<const GalleryMatcher>(
+      store.embeddings(embedder.metadata().modelId),
+      [&embedder](const Embedding& a, const Embedding& b) { return embedder.distance(a, b); },
+      searchOptionsFor(embedder.metadata()));
+  return index;
+}
 
 }  // namespace siamese

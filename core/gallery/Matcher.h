@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct MatchResult {
 };
 
 struct BundleMetadata;
+class Embedder;
 class ReferenceSearch;
 
 enum class SearchBackend { Auto, BruteForce, Faiss };
@@ -77,5 +79,17 @@ class GalleryMatcher {
   std::shared_ptr<const std::vector<StoredEmbedding>> m_references;
   std::shared_ptr<const ReferenceSearch> m_search;
 };
+
+/// What matching needs from a gallery for one model: a matcher over its
+/// references and the people's names (identify and the live view).
+struct GalleryIndex {
+  std::shared_ptr<const GalleryMatcher> matcher;  ///< null or empty: everyone is unknown
+  std::map<std::int64_t, std::string> names;
+};
+
+/// The gallery's references for `embedder`'s model and the people's names.
+/// The matcher measures with the model's own distance (FAISS where it
+/// wins), so `embedder` must outlive it.
+GalleryIndex loadGalleryIndex(const GalleryStore& store, const Embedder& embedder);
 
 }  // namespace siamese

@@ -58,17 +58,7 @@ StageTimings StageTimingMeans::mean() const {
                       m_sum.embedMs / n,   m_sum.matchMs / n,  m_sum.totalMs / n};
 }
 
-LiveGallery loadLiveGallery(const GalleryStore& store, const Embedder& embedder) {
-  LiveGallery gallery;
-  for (const GalleryPerson& person : store.people()) gallery.names[person.id] = person.name;
-  gallery.matcher = std::make_shared<const GalleryMatcher>(
-      store.embeddings(embedder.metadata().modelId),
-      [&embedder](const Embedding& a, const Embedding& b) { return embedder.distance(a, b); },
-      searchOptionsFor(embedder.metadata()));
-  return gallery;
-}
-
-LiveRecognizer::LiveRecognizer(Embedder& embedder, LiveGallery gallery, LiveOptions options)
+LiveRecognizer::LiveRecognizer(Embedder& embedder, GalleryIndex gallery, LiveOptions options)
     : m_embedder(embedder),
       m_options(std::move(options)),
       m_detector(createFaceDetector(m_options.detector)),
@@ -80,7 +70,7 @@ LiveRecognizer::LiveRecognizer(Embedder& embedder, LiveGallery gallery, LiveOpti
 
 LiveRecognizer::~LiveRecognizer() = default;
 
-void LiveRecognizer::setGallery(LiveGallery gallery) {
+void LiveRecognizer::setGallery(GalleryIndex gallery) {
   std::lock_guard<std::mutex> lock(m_galleryMutex);
   m_gallery = std::move(gallery);
 }

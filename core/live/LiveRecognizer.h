@@ -77,23 +77,11 @@ struct LiveFrameResult {
   std::vector<PresenceEvent> events;  ///< caused by this frame
 };
 
-/// The gallery as the recogniser sees it: references of the active model
-/// and the names of the people.
-struct LiveGallery {
-  std::shared_ptr<const GalleryMatcher> matcher;  ///< null or empty: everyone is unknown
-  std::map<std::int64_t, std::string> names;
-};
-
-/// The gallery's references for `embedder`'s model and the people's names.
-/// The matcher measures with the model's own distance, so `embedder` must
-/// outlive it.
-LiveGallery loadLiveGallery(const GalleryStore& store, const Embedder& embedder);
-
 class LiveRecognizer {
  public:
   /// throws Error when the model is not a face model or a detector or the
   /// landmark model cannot be loaded.
-  LiveRecognizer(Embedder& embedder, LiveGallery gallery, LiveOptions options);
+  LiveRecognizer(Embedder& embedder, GalleryIndex gallery, LiveOptions options);
   ~LiveRecognizer();
 
   LiveFrameResult process(const CapturedFrame& frame);
@@ -101,7 +89,7 @@ class LiveRecognizer {
   std::vector<PresenceEvent> finish(double timestamp, std::int64_t frameIndex);
 
   /// Swaps in a changed gallery (someone was enrolled); thread-safe.
-  void setGallery(LiveGallery gallery);
+  void setGallery(GalleryIndex gallery);
   void setThreshold(double threshold);
   const LiveOptions& options() const { return m_options; }
 
@@ -128,7 +116,7 @@ class LiveRecognizer {
   bool m_detectedOnce = false;
 
   mutable std::mutex m_galleryMutex;
-  LiveGallery m_gallery;
+  GalleryIndex m_gallery;
 };
 
 }  // namespace siamese

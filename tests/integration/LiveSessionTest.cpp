@@ -58,7 +58,7 @@ class LiveSessionTest : public ::testing::Test {
   void SetUp() override {
     if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
     m_embedder = Embedder::load(test::defaultModel(), DevicePreference::Cpu);
-    m_recognizer = std::make_unique<LiveRecognizer>(*m_embedder, LiveGallery{}, LiveOptions{});
+    m_recognizer = std::make_unique<LiveRecognizer>(*m_embedder, GalleryIndex{}, LiveOptions{});
     m_options.reconnectDelaySeconds = 0.01;
     m_options.reconnectAttempts = 3;
     m_callbacks.onStatus = [this](const std::string& s) {

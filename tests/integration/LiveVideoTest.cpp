@@ -152,7 +152,7 @@ TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
   options.detector.minFaceSize = 80;
   options.detectEvery = 3;
   options.threshold = threshold;
-  LiveRecognizer recognizer(*m_embedder, loadLiveGallery(*m_store, *m_embedder), options);
+  LiveRecognizer recognizer(*m_embedder, loadGalleryIndex(*m_store, *m_embedder), options);
   auto source = openFrameSource(video);
 
   std::vector<ActorReport> reports(appearances.size());
@@ -199,7 +199,7 @@ TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
   // What the face alone says when prepared like an enrolment photo: a
   // stranger this far from everyone enrolled must come out unknown live.
   FacePreparer preparer(prepareOptionsForModel(m_embedder->metadata()), true);
-  const LiveGallery gallery = loadLiveGallery(*m_store, *m_embedder);
+  const GalleryIndex gallery = loadGalleryIndex(*m_store, *m_embedder);
 
   int otherRight = 0, strangersRejected = 0;
   std::set<int> allTracks;
