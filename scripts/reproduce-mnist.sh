@@ -13,7 +13,7 @@ mkdir -p "$WORK"
 "$SIAMESE" prepare "$DATA/mnist" --out "$WORK/mnist.cache" --crop 28
 "$SIAMESE" train "$WORK/mnist.cache" --split-by-photo --split 0.5,0.1,0.4 --out "$WORK/mnist.siamese" \
   --input-size 28 --blocks 2 --filters 32 --embedding 64 --people-per-batch 10 --photos-per-person 12 \
-  --no-flip --epochs 30 --patience 0 --seed 11 --name "MNIST pairs (split by image)"
+  --no-flip --epochs 30 --patience 0 --seed 11 --name "MNIST pairs (split by image)" ${TRAIN_ARGS:-}
 # Every digit is in every split by design (split by image), so the identity
 # check is waived; no test image was seen in training.
 "$SIAMESE" eval --model "$WORK/mnist.siamese" --cache "$WORK/mnist.cache" \

@@ -17,5 +17,5 @@ done
 "$SIAMESE" prepare "$WORK/background" --format omniglot --out "$WORK/omniglot.cache" --crop 56
 "$SIAMESE" train "$WORK/omniglot.cache" --split 0.9,0.1,0 --out "$WORK/omniglot.siamese" \
   --input-size 56 --blocks 4 --filters 32 --embedding 128 --people-per-batch 32 --photos-per-person 4 \
-  --no-flip --epochs 25 --patience 6 --seed 13 --name "Omniglot background (small1 + small2)"
+  --no-flip --epochs 25 --patience 6 --seed 13 --name "Omniglot background (small1 + small2)" ${TRAIN_ARGS:-}
 "$SIAMESE" eval --model "$WORK/omniglot.siamese" --omniglot-runs "$DATA/omniglot/one-shot-runs"

@@ -24,6 +24,8 @@ void addTuneCommand(CLI::App& app);
 void addGalleryCommands(CLI::App& app);
 void addLiveCommand(CLI::App& app);
 void addSceneCommand(CLI::App& app);
+void addModelCommand(CLI::App& app);
+void addBenchCommand(CLI::App& app);
 
 }  // namespace siamese::cli
 
@@ -33,7 +35,10 @@ void addSceneCommand(CLI::App& app);
 #include <string>
 #include <vector>
 
+#include "eval/Metrics.h"
+
 namespace siamese {
+class Embedder;
 struct Dataset;
 struct PrepareOptions;
 struct PrepareSummary;
@@ -78,9 +83,20 @@ std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, c
 /// LFW's k-fold protocol with a model per group of folds ("a.siamese:1-5,
 /// b.siamese:6-10"): each model scores only its folds, each fold's
 /// threshold is chosen on the model's other folds; prints every fold and
-/// the mean ± standard deviation over all.
-void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs, const std::string& spec,
-                           bool allowSeen);
+/// the mean ± standard deviation over all, and returns them.
+struct LfwFoldModelsResult {
+  MeanDeviation spread;               ///< over folds
+  std::size_t folds = 0;
+  std::size_t pairsScored = 0;
+  std::size_t pairsSkipped = 0;       ///< a photo had no detectable face
+  std::vector<std::string> modelIds;  ///< in the order given
+};
+LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,
+                                          const std::string& spec, bool allowSeen);
+
+/// Omniglot's 20 standard 20-way one-shot runs (run01..run20 with
+/// class_labels.txt): prints each run and returns the mean accuracy.
+double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir);
 
 /// Parses "1-5" or "1,3,6-8" into fold numbers. throws Error otherwise.
 std::set<int> parseFoldList(const std::string& text);

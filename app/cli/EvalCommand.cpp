@@ -72,9 +72,11 @@ void writeCharts(const ScoredPairs& scored, double threshold, const std::string&
 }
 
 
+}  // namespace
+
 // Omniglot's 20 standard runs: 20 drawings of 20 characters as references,
 // 20 test drawings, each to be matched to its character.
-void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
+double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir) {
   FacePreparer preparer(prepareOptionsForModel(embedder.metadata()), /*facePhotos=*/false);
   auto embedFile = [&](const std::string& path) {
     return embedder.embed({preparer.prepare(loadImage(path)).face.crop}).front();
@@ -109,9 +111,8 @@ void omniglotRuns(Embedder& embedder, const std::string& runsDir) {
     ++runs;
   }
   std::printf("Omniglot 20-way one-shot over %d runs: %.2f%%\n", runs, 100 * total / runs);
+  return total / runs;
 }
-
-}  // namespace
 
 void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen) {
   const auto seen = peopleSeenInTraining(model, people);
@@ -184,7 +185,7 @@ void addEvalCommand(CLI::App& app) {
                 embedder->deviceName().c_str());
     if (!args->omniglotRuns.empty()) {
       // The runs' characters come from the evaluation alphabets, never the background sets.
-      omniglotRuns(*embedder, args->omniglotRuns);
+      omniglotOneShotAccuracy(*embedder, args->omniglotRuns);
       return;
     }
     if (args->cache.empty()) throw Error("--cache is needed (or --omniglot-runs)");

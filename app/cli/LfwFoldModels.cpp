@@ -49,8 +49,8 @@ std::vector<FoldModel> parseFoldModels(const std::string& spec) {
 
 }  // namespace
 
-void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs, const std::string& spec,
-                           bool allowSeen) {
+LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,
+                                          const std::string& spec, bool allowSeen) {
   const std::vector<FoldModel> models = parseFoldModels(spec);
   const LfwPairsFile file = readLfwPairs(lfwPairs);
   std::map<int, std::string> owner;
@@ -62,9 +62,11 @@ void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwP
   }
   const FaceCache cache = FaceCache::load(cachePath);
   std::map<int, double> accuracy;  // by fold
-  std::size_t skipped = 0;
+  LfwFoldModelsResult result;
+  std::size_t& skipped = result.pairsSkipped;
   for (const FoldModel& m : models) {
     auto embedder = Embedder::load(m.path);
+    result.modelIds.push_back(embedder->metadata().modelId);
     std::printf("Model %s (id %s) on folds", m.path.c_str(), embedder->metadata().modelId.c_str());
     for (int f : m.folds) std::printf(" %d", f);
     std::printf("\n");
@@ -84,6 +86,7 @@ void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwP
       const auto pairs = lfwProtocolPairs(file, std::size_t(f - 1), cache);
       folds.push_back(scorePairs(*embedder, embeddings, pairs));
       skipped += pairs.size() - folds.back().size();
+      result.pairsScored += folds.back().size();
     }
     if (folds.size() < 2) throw Error(m.path + ": a model needs at least two folds (thresholds come from its other folds)");
     const FoldResult r = crossValidatedAccuracy(folds);
@@ -98,9 +101,12 @@ void evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwP
   std::vector<double> all;
   for (const auto& [fold, a] : accuracy) all.push_back(a);
   const MeanDeviation spread = meanAndDeviation(all);
+  result.folds = all.size();
+  result.spread = spread;
   if (skipped) std::printf("  %zu pairs skipped: a photo had no detectable face\n", skipped);
   std::printf("LFW %zu-fold protocol, each fold scored by a model that never saw its people: %.2f%% +- %.2f%%\n",
               all.size(), 100 * spread.mean, 100 * spread.standardDeviation);
+  return result;
 }
 
 }  // namespace siamese::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   siamese::cli::addTrainCommand(app);
   siamese::cli::addEvalCommand(app);
   siamese::cli::addCompareCommand(app);
+  siamese::cli::addModelCommand(app);
+  siamese::cli::addBenchCommand(app);
   siamese::cli::addPlotCommand(app);
   siamese::cli::addTuneCommand(app);
   siamese::cli::addGalleryCommands(app);

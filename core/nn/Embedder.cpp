@@ -38,7 +38,8 @@ struct Embedder::Impl {
 
   std::vector<Embedding> run(const torch::Tensor& input) {
     torch::InferenceMode guard;
-    const torch::Tensor out = model.net->forward(conform(input)).to(torch::kCPU).contiguous();
+    const torch::Tensor out =
+        detail::embedImages(model.net, conform(input), metadata.input.mirrorAverage).to(torch::kCPU).contiguous();
     std::vector<Embedding> embeddings(std::size_t(out.size(0)));
     const float* data = out.data_ptr<float>();
     const std::size_t dim = std::size_t(out.size(1));

@@ -28,6 +28,13 @@ std::uint64_t getLe(const std::uint8_t* p, int bytes) {
 
 std::string modelIdOf(const std::string& weights) { return fnv1aHex(weights.data(), weights.size()); }
 
+std::string modelIdOf(const std::string& weights, const InputSpec& input) {
+  // Bundles without mirror averaging keep the id of their weights alone,
+  // which is what every bundle had before the setting existed.
+  if (!input.mirrorAverage) return modelIdOf(weights);
+  return modelIdOf(weights + "\nmirror-average");
+}
+
 std::string BundleMetadata::toJson() const {
   nlohmann::json j;
   j["model_id"] = modelId;
@@ -35,7 +42,7 @@ std::string BundleMetadata::toJson() const {
   j["network"] = nlohmann::json::parse(network.toJson());
   j["distance"] = distance;
   j["input"] = {{"crop_size", input.cropSize}, {"size", input.size}, {"channels", input.channels}, {"aligned_faces", input.alignedFaces},
-                {"padding", input.padding}, {"normalisation", "pixel / 127.5 - 1"}};
+                {"padding", input.padding}, {"mirror_average", input.mirrorAverage}, {"normalisation", "pixel / 127.5 - 1"}};
   j["threshold"] = {{"value", threshold.value}, {"method", threshold.method}, {"chosen_on", threshold.chosenOn}};
   j["training"] = {{"dataset", training.dataset}, {"people", training.people}, {"photos", training.photos},
                    {"identities", training.identities}, {"loss", training.loss}, {"epochs", training.epochs},
@@ -59,6 +66,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
     m.input.channels = in.at("channels");
     m.input.alignedFaces = in.value("aligned_faces", true);
     m.input.padding = in.value("padding", 0.1f);
+    m.input.mirrorAverage = in.value("mirror_average", false);
     const auto& t = j.at("threshold");
     m.threshold.value = t.at("value");
     m.threshold.method = t.value("method", "");
@@ -82,7 +90,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
 }
 
 void writeBundle(const std::string& path, BundleFile& bundle) {
-  bundle.metadata.modelId = modelIdOf(bundle.weights);
+  bundle.metadata.modelId = modelIdOf(bundle.weights, bundle.metadata.input);
   const std::string json = bundle.metadata.toJson();
   std::string out(kMagic, sizeof kMagic);
   putLe(out, kVersion, 4);

@@ -31,6 +31,10 @@ struct InputSpec {
   int channels = 1;
   bool alignedFaces = true;   ///< false: whole images (digits, characters)
   float padding = 0.1f;       ///< alignment template padding of the crops
+  /// Embed each crop and its mirror image and use their (re-normalised)
+  /// mean: faces are roughly symmetric, so this steadies the embedding
+  /// against pose and lighting at twice the network cost.
+  bool mirrorAverage = false;
 };
 
 /// How the decision cut-off was derived.
@@ -85,5 +89,9 @@ BundleFile readBundle(const std::string& path);
 
 /// A stable id for a set of weights (16 hex digits of a 64-bit FNV-1a hash).
 std::string modelIdOf(const std::string& weights);
+/// The id of a bundle: of its weights, and of the input settings that
+/// change its embeddings (mirror averaging), so galleries embedded one way
+/// are never matched against embeddings made the other way.
+std::string modelIdOf(const std::string& weights, const InputSpec& input);
 
 }  // namespace siamese

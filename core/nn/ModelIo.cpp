@@ -127,4 +127,15 @@ torch::Device chooseDevice(bool preferCuda, bool requireCuda) {
   return (preferCuda && cuda) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
 }
 
+torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool mirrorAverage) {
+  if (!mirrorAverage) return net->forward(images);
+  const std::int64_t n = images.size(0);
+  const torch::Tensor both = net->forward(torch::cat({images, images.flip({3})}));
+  torch::Tensor mean = (both.slice(0, 0, n) + both.slice(0, n, 2 * n)) * 0.5;
+  if (net->config().l2Normalize) {
+    mean = torch::nn::functional::normalize(mean, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  }
+  return mean;
+}
+
 }  // namespace siamese::detail

@@ -56,6 +56,11 @@ struct TrainConfig {
   int threads = 0;                  ///< LibTorch threads; 0: every core
   std::string device = "auto";      ///< auto, cpu, cuda
 
+  /// Whether the trained model embeds each crop with its mirror image
+  /// (InputSpec::mirrorAverage): only when it learned that a mirrored face
+  /// is the same face; digits and characters train without flips.
+  bool mirrorAverage() const { return augment.enabled && augment.flip; }
+
   /// throws Error naming the first invalid field (network included).
   void validate() const;
   std::string toJson() const;

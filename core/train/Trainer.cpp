@@ -322,7 +322,7 @@ ValidationResult Run::validate() {
   for (std::size_t start = 0; start < faces.size(); start += 256) {
     const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start),
                                  faces.begin() + std::ptrdiff_t(std::min(faces.size(), start + 256)));
-    chunks.push_back(m_model.net->forward(loadBatch(chunk)));
+    chunks.push_back(detail::embedImages(m_model.net, loadBatch(chunk), m_config.mirrorAverage()));
   }
   const torch::Tensor embeddings = torch::cat(chunks);
   std::vector<std::int64_t> ia, ib;
@@ -546,6 +546,7 @@ TrainResult Run::run() {
   meta.input.channels = m_config.network.channels;
   meta.input.alignedFaces = m_cache.settings().alignedFaces;
   meta.input.padding = m_cache.settings().padding;
+  meta.input.mirrorAverage = m_config.mirrorAverage();  // as validated, so the threshold fits
   meta.threshold.value = chooseThreshold(best.scored, method, targetFar);
   meta.threshold.method = thresholdMethodName(method, targetFar);
   meta.threshold.chosenOn = std::to_string(best.scored.size()) + " validation pairs";

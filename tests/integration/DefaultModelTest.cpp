@@ -9,6 +9,7 @@
 
 #include "gallery/Enrolment.h"
 #include "nn/Embedder.h"
+#include "nn/ModelBundle.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
 
@@ -85,6 +86,33 @@ TEST_F(DefaultModel, PreparedPhotosGiveTheRecordedEmbeddingsAndDistances) {
   std::printf("same %.5f different %.5f\n", same, different);
   EXPECT_NEAR(same, 0.23605, 2e-3);
   EXPECT_NEAR(different, 1.14635, 2e-3);
+}
+
+TEST_F(DefaultModel, MirrorAveragingMakesTheEmbeddingBlindToMirroring) {
+  // The default bundle with mirror averaging switched on (as `siamese model
+  // --mirror-average on` does): a crop and its mirror image must then give
+  // one embedding, still of unit length, and the bundle a new id.
+  test::ScratchDir dir;
+  BundleFile bundle = readBundle(test::defaultModel());
+  bundle.metadata.input.mirrorAverage = true;
+  writeBundle(dir.file("mirror.siamese"), bundle);
+  auto mirrored = Embedder::load(dir.file("mirror.siamese"), DevicePreference::Cpu);
+  EXPECT_NE(mirrored->metadata().modelId, m_embedder->metadata().modelId);
+
+  const Image crop = patternCrop();
+  Image flipped(crop.width(), crop.height(), 1);
+  for (int y = 0; y < crop.height(); ++y) {
+    for (int x = 0; x < crop.width(); ++x) flipped.row(y)[x] = crop.row(y)[crop.width() - 1 - x];
+  }
+  const auto e = mirrored->embed({crop, flipped});
+  double norm = 0;
+  for (float v : e[0]) norm += double(v) * v;
+  EXPECT_NEAR(std::sqrt(norm), 1.0, 1e-4);
+  EXPECT_LT(test::euclideanDistance(e[0], e[1]), 1e-4);
+  // Without averaging the two differ: the pattern is not symmetric.
+  const auto plain = m_embedder->embed({crop, flipped});
+  EXPECT_GT(test::euclideanDistance(plain[0], plain[1]), 0.05);
+  EXPECT_GT(test::euclideanDistance(e[0], plain[0]), 1e-3);
 }
 
 }  // namespace

@@ -36,4 +36,9 @@ torch::Tensor conformBatch(torch::Tensor batch, int size, int channels);
 
 torch::Device chooseDevice(bool preferCuda, bool requireCuda);
 
+/// Embeddings of a conformed batch [N, C, H, W]; with `mirrorAverage`, the
+/// mean of each image's and its left-right mirror's embeddings (one forward
+/// pass over both), re-normalised when the network normalises.
+torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool mirrorAverage);
+
 }  // namespace siamese::detail

@@ -1,0 +1,101 @@
+// siamese bench accuracy: measures every accuracy benchmark with the
+// shipped models and rewrites BENCHMARKS.md (the table beside the field's
+// reference figures). Speed benchmarks are separate programs (bench/).
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+
+#include "AccuracyBenchmarks.h"
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "nn/Embedder.h"
+
+namespace fs = std::filesystem;
+
+namespace siamese::cli {
+namespace {
+
+std::string machineDescription() {
+  const std::time_t now = std::time(nullptr);
+  char date[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+  return std::string(date) + ", " + std::to_string(std::thread::hardware_concurrency()) + " CPU cores, models on " +
+         autoDeviceName();
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+}  // namespace
+
+void addBenchCommand(CLI::App& app) {
+  struct Args {
+    BenchmarkInputs inputs;
+    std::string out = "BENCHMARKS.md", only;
+    int threads = 0;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* bench = app.add_subcommand("bench", "Benchmarks");
+  bench->require_subcommand(1);
+  CLI::App* cmd = bench->add_subcommand("accuracy", "Measure every accuracy benchmark and rewrite BENCHMARKS.md");
+  cmd->add_option("--data", args->inputs.data, "Data sets folder (default: $SIAMESE_DATA or ../shared/data)");
+  cmd->add_option("--work", args->inputs.work, "Where prepared face caches are kept (resumable)")
+      ->default_str("build/bench");
+  cmd->add_option("-m,--model", args->inputs.faceModel, "Face model for View 1, celeb13 and AT&T (default: the default model)");
+  cmd->add_option("--fold-models", args->inputs.foldModels,
+                  "LFW 10-fold models, a.siamese:1-5,b.siamese:6-10 (default: models/benchmark/lfw-heldout-*)");
+  cmd->add_option("--mnist-model", args->inputs.mnistModel, "MNIST model (default: models/benchmark/mnist.siamese)");
+  cmd->add_option("--omniglot-model", args->inputs.omniglotModel,
+                  "Omniglot model (default: models/benchmark/omniglot.siamese)");
+  cmd->add_option("--only", args->only, "Comma-separated benchmarks: lfw-10fold, lfw-view1, mnist, omniglot, celeb13, att");
+  cmd->add_option("-o,--out", args->out, "Markdown file to write")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "LibTorch threads (0: all cores)")->capture_default_str();
+  cmd->callback([args] {
+    configureTorchThreads(args->threads);
+    BenchmarkInputs in = args->inputs;
+    if (in.data.empty()) in.data = sharedDataDir();
+    if (in.work.empty()) in.work = "build/bench";
+    if (in.faceModel.empty()) in.faceModel = defaultModelPath();
+    // The benchmark models live beside the default model: models/benchmark
+    // in a source tree, share/siamese-studio/models/benchmark when installed.
+    const std::string shipped = fs::proximate(fs::path(defaultModelPath()).parent_path() / "benchmark").string();
+    if (in.foldModels.empty()) {
+      in.foldModels = shipped + "/lfw-heldout-1-5.siamese:1-5," + shipped + "/lfw-heldout-6-10.siamese:6-10";
+    }
+    if (in.mnistModel.empty()) in.mnistModel = shipped + "/mnist.siamese";
+    if (in.omniglotModel.empty()) in.omniglotModel = shipped + "/omniglot.siamese";
+
+    // Relative paths where possible: they end up in BENCHMARKS.md's notes.
+    for (std::string* path : {&in.data, &in.work, &in.faceModel, &in.mnistModel, &in.omniglotModel}) {
+      *path = fs::proximate(*path).string();
+    }
+    const std::vector<std::string> keys = args->only.empty() ? benchmarkKeys() : splitList(args->only);
+    std::vector<BenchmarkRow> rows;
+    for (const std::string& key : keys) {
+      rows.push_back(measureBenchmark(key, in));
+      const BenchmarkRow& r = rows.back();
+      std::printf("%s: %s%s%s\n", r.benchmark.c_str(), r.result.c_str(), r.measured ? "" : " — ",
+                  r.measured ? "" : r.notes.c_str());
+      std::fflush(stdout);
+    }
+    std::string command = "siamese bench accuracy";
+    if (!args->only.empty()) command += " --only " + args->only;
+    writeFileAtomically(args->out, benchmarksMarkdown(rows, command, machineDescription()));
+    std::printf("wrote %s\n", args->out.c_str());
+  });
+}
+
+}  // namespace siamese::cli

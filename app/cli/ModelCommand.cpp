@@ -1,0 +1,103 @@
+// siamese model: show a bundle's description, or change the settings that
+// are not weights (name, mirror averaging, threshold) without retraining.
+// A changed embedding setting gives the bundle a new id, so galleries made
+// with the old one are re-embedded rather than mismatched.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "data/FaceCache.h"
+#include "data/PairCsv.h"
+#include "eval/Protocols.h"
+#include "nn/Embedder.h"
+#include "nn/ModelBundle.h"
+
+namespace siamese::cli {
+namespace {
+
+void printDescription(const BundleMetadata& m) {
+  std::printf("name            %s\n", m.name.empty() ? "(unnamed)" : m.name.c_str());
+  std::printf("model id        %s\n", m.modelId.c_str());
+  std::printf("architecture    %s, %d blocks, %d filters, embedding %d\n", m.network.architecture.c_str(),
+              m.network.blocks, m.network.filters, m.network.embeddingSize);
+  std::printf("input           %d px (crops of %d px), %d channel(s), %s, mirror averaging %s\n", m.input.size,
+              m.input.cropSize, m.input.channels, m.input.alignedFaces ? "aligned faces" : "whole images",
+              m.input.mirrorAverage ? "on" : "off");
+  std::printf("distance        %s, threshold %.4f (%s on %s)\n", m.distance.c_str(), m.threshold.value,
+              m.threshold.method.c_str(), m.threshold.chosenOn.c_str());
+  std::printf("trained on      %d people, %d photos (%s), %s loss, %d epochs\n", m.training.people,
+              m.training.photos, m.training.dataset.c_str(), m.training.loss.c_str(), m.training.epochs);
+  for (const auto& [key, value] : m.metrics) std::printf("metric          %s = %.4f\n", key.c_str(), value);
+}
+
+bool parseOnOff(const std::string& text) {
+  if (text == "on") return true;
+  if (text == "off") return false;
+  throw Error("--mirror-average takes on or off, not '" + text + "'");
+}
+
+}  // namespace
+
+void addModelCommand(CLI::App& app) {
+  struct Args {
+    std::string model, out, name, mirror, cache, thresholdPairs, thresholdMethod = "best-accuracy";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("model", "Show a model bundle, or change its name, mirror averaging or threshold");
+  cmd->add_option("model", args->model, "Model bundle")->required();
+  cmd->add_option("-o,--out", args->out, "Write the changed bundle here (default: replace the bundle)");
+  cmd->add_option("--name", args->name, "New name");
+  cmd->add_option("--mirror-average", args->mirror, "on: embed each crop with its mirror image and average; off");
+  cmd->add_option("--threshold-pairs", args->thresholdPairs,
+                  "Choose the threshold anew on these validation pairs (needs --cache), with the bundle's settings");
+  cmd->add_option("-c,--cache", args->cache, "Face cache holding the photos of --threshold-pairs");
+  cmd->add_option("--threshold-method", args->thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
+      ->capture_default_str();
+  cmd->callback([args] {
+    BundleFile bundle = readBundle(args->model);
+    const bool change = !args->name.empty() || !args->mirror.empty() || !args->thresholdPairs.empty();
+    if (!change) {
+      printDescription(bundle.metadata);
+      return;
+    }
+    if (!args->thresholdPairs.empty() && args->cache.empty()) throw Error("--threshold-pairs needs --cache");
+    const std::string out = args->out.empty() ? args->model : args->out;
+    const std::string oldId = bundle.metadata.modelId;
+    const bool oldMirror = bundle.metadata.input.mirrorAverage;
+    if (!args->name.empty()) bundle.metadata.name = args->name;
+    if (!args->mirror.empty()) bundle.metadata.input.mirrorAverage = parseOnOff(args->mirror);
+    if (!args->thresholdPairs.empty()) {
+      // Score the pairs with the changed settings: a threshold chosen on
+      // embeddings made one way does not fit embeddings made another way.
+      writeBundle(out, bundle);
+      configureTorchThreads();
+      auto embedder = Embedder::load(out);
+      const FaceCache cache = FaceCache::load(args->cache);
+      const auto pairs = resolvePairs(readPairsCsv(args->thresholdPairs), cache, true);
+      refuseLeakage(bundle.metadata, peopleOfPairs(cache, pairs), /*allowSeen=*/false);
+      const ScoredPairs scored = scorePairs(*embedder, embedCache(*embedder, cache), pairs);
+      double targetFar = 1e-3;
+      const ThresholdMethod method = parseThresholdMethod(args->thresholdMethod, &targetFar);
+      bundle.metadata.threshold.value = chooseThreshold(scored, method, targetFar);
+      bundle.metadata.threshold.method = thresholdMethodName(method, targetFar);
+      bundle.metadata.threshold.chosenOn = std::to_string(scored.size()) + " pairs of " + args->thresholdPairs;
+      bundle.metadata.metrics["validation_accuracy"] = accuracyAt(scored, bundle.metadata.threshold.value);
+      bundle.metadata.metrics["validation_auc"] = areaUnderCurve(scored);
+      bundle.metadata.metrics["validation_eer"] = equalErrorRate(scored).rate;
+    }
+    writeBundle(out, bundle);
+    const std::string idNote = bundle.metadata.modelId == oldId ? "unchanged" : "was " + oldId;
+    std::printf("wrote %s (model id %s, %s)\n", out.c_str(), bundle.metadata.modelId.c_str(), idNote.c_str());
+    printDescription(bundle.metadata);
+    if (bundle.metadata.input.mirrorAverage != oldMirror && args->thresholdPairs.empty()) {
+      std::printf("note: the threshold %.4f was chosen on embeddings made %s mirror averaging; pass "
+                  "--threshold-pairs and --cache to choose it anew\n",
+                  bundle.metadata.threshold.value, oldMirror ? "with" : "without");
+    }
+  });
+}
+
+}  // namespace siamese::cli

@@ -1,0 +1,98 @@
+// `siamese model` (show a bundle, change its name, mirror averaging or
+// threshold) and `siamese bench accuracy` (BENCHMARKS.md), through the CLI.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "support/TestSupport.h"
+
+namespace siamese {
+namespace {
+
+using test::contains;
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The first capture of `pattern` in `text`, or "" when it does not match.
+std::string firstMatch(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
+}
+
+class ModelAndBenchCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
+  }
+};
+
+TEST_F(ModelAndBenchCli, ModelShowsAndChangesTheBundleSettings) {
+  test::ScratchDir dir;
+  const std::string model = dir.file("m.siamese");
+  std::filesystem::copy_file(test::defaultModel(), model);
+  const std::string shown = test::runCli("model " + model);
+  const std::string id = firstMatch(shown, "model id +([0-9a-f]{16})");
+  ASSERT_EQ(id.size(), 16u) << shown;
+  EXPECT_TRUE(contains(shown, "mirror averaging off")) << shown;
+
+  // A new name keeps the id: the embeddings are unchanged.
+  const std::string renamed = test::runCli("model " + model + " --name 'Renamed model' --out " + dir.file("n.siamese"));
+  EXPECT_TRUE(contains(renamed, "model id " + id + ", unchanged")) << renamed;
+  EXPECT_TRUE(contains(test::runCli("model " + dir.file("n.siamese")), "Renamed model"));
+
+  // Mirror averaging changes the embeddings, so the id, and warns that the
+  // threshold was chosen the other way.
+  const std::string mirrored = test::runCli("model " + model + " --mirror-average on --out " + dir.file("mirror.siamese"));
+  EXPECT_TRUE(contains(mirrored, "was " + id)) << mirrored;
+  EXPECT_TRUE(contains(mirrored, "mirror averaging on")) << mirrored;
+  EXPECT_TRUE(contains(mirrored, "choose it anew")) << mirrored;
+  EXPECT_TRUE(contains(test::runCli("model " + model), "model id        " + id)) << "the original was changed";
+
+  const std::string badValue = test::runCli("model " + model + " --mirror-average maybe", 1);
+  EXPECT_TRUE(contains(badValue, "takes on or off")) << badValue;
+  const std::string noCache = test::runCli("model " + model + " --threshold-pairs x.csv", 1);
+  EXPECT_TRUE(contains(noCache, "--threshold-pairs needs --cache")) << noCache;
+  test::writeText(dir.file("broken.siamese"), "not a model");
+  const std::string broken = test::runCli("model " + dir.file("broken.siamese"), 1);
+  EXPECT_TRUE(contains(broken, "not a Siamese Studio model bundle")) << broken;
+}
+
+TEST_F(ModelAndBenchCli, BenchAccuracyWritesTheTableEvalAgreesWith) {
+  SIAMESE_REQUIRE_DATA("att_faces");
+  test::ScratchDir dir;
+  const std::string out = dir.file("BENCHMARKS.md");
+  const std::string run = test::runCli("bench accuracy --only att,mnist --data " + test::dataDir() + " --work " +
+                                       dir.file("work") + " --mnist-model " + dir.file("none.siamese") + " --out " + out);
+  const std::string table = readText(out);
+  ASSERT_FALSE(table.empty()) << run;
+
+  // The AT&T row holds the figure `siamese eval` gives on the cache the
+  // benchmark prepared.
+  const std::string row = firstMatch(table, "(\\| AT&T identification \\|[^\\n]*)");
+  const std::string benchFigure = firstMatch(row, "\\*\\*([0-9.]+)%\\*\\*");
+  ASSERT_FALSE(benchFigure.empty()) << table;
+  const std::string eval = test::runCli("eval --cache " + dir.file("work/att_faces-112.cache") + " --identify 1");
+  EXPECT_EQ(firstMatch(eval, "rank-1 ([0-9.]+)%"), benchFigure) << eval;
+  EXPECT_GT(std::stod(benchFigure), 2.5) << "no better than chance (40 people)";
+
+  // A missing model is a row that says what to run, not a failure.
+  const std::string mnist = firstMatch(table, "(\\| MNIST pairs \\|[^\\n]*)");
+  EXPECT_TRUE(contains(mnist, "not measured")) << table;
+  EXPECT_TRUE(contains(table, "scripts/reproduce-mnist.sh")) << table;
+  EXPECT_TRUE(contains(table, "the MNIST seed project 88%")) << table;
+
+  const std::string unknown = test::runCli("bench accuracy --only imagenet --out " + dir.file("x.md"), 1);
+  EXPECT_TRUE(contains(unknown, "unknown benchmark 'imagenet'")) << unknown;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x.md")));
+}
+
+}  // namespace
+}  // namespace siamese
