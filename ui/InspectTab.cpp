@@ -154,11 +154,12 @@ bool InspectTab::openBundle(const QString& path) {
   if (!meta.name.empty()) html += row(tr("name"), QString::fromStdString(meta.name));
   html += row(tr("network"), QString::fromStdString(meta.network.architecture));
   html += row(tr("embedding size"), QString::number(meta.network.embeddingSize));
-  html += row(tr("input"), tr("%1 px %2 crops (prepared at %3 px, padding %4)")
+  html += row(tr("input"), tr("%1 px %2 crops (prepared at %3 px, padding %4)%5")
                                 .arg(meta.input.size)
                                 .arg(meta.input.channels == 3 ? tr("colour") : tr("grey"))
                                 .arg(meta.input.cropSize)
-                                .arg(meta.input.padding));
+                                .arg(meta.input.padding)
+                                .arg(meta.input.mirrorAverage ? tr(", averaged with their mirror images") : QString()));
   html += row(tr("distance"), QString::fromStdString(meta.distance));
   html += row(tr("threshold"), tr("%1 (%2, chosen on %3)")
                                     .arg(meta.threshold.value, 0, 'f', 4)

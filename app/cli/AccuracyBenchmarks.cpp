@@ -40,6 +40,15 @@ BenchmarkRow notMeasured(BenchmarkRow row, const std::string& why) {
   return row;
 }
 
+/// A measured row: the headline fraction and the model that earned it.
+BenchmarkRow measured(BenchmarkRow row, double fraction, const BundleMetadata& model) {
+  row.measured = true;
+  row.value = fraction;
+  row.result = percent(fraction);
+  row.model = describeModel(model);
+  return row;
+}
+
 bool missing(const std::string& path) { return path.empty() || !fs::exists(path); }
 
 /// The face cache of a data set, prepared (or resumed) in the work folder.
@@ -108,10 +117,7 @@ BenchmarkRow lfwViewOne(const BenchmarkInputs& in, BenchmarkRow row) {
   refuseLeakage(model, peopleOfPairs(cache, pairs), /*allowSeen=*/false);
   const ScoredPairs scored = scorePairs(*embedder, embedWithProgress(*embedder, cache), pairs);
   const VerificationReport report = verificationReport(scored, model.threshold.value);
-  row.measured = true;
-  row.value = report.accuracy;
-  row.result = percent(report.accuracy);
-  row.model = describeModel(model);
+  row = measured(std::move(row), report.accuracy, model);
   char notes[200];
   std::snprintf(notes, sizeof notes, "AUC %.3f, EER %.1f%%; %zu of %zu pairs scored (the rest have a photo "
                 "without a detected face); the model's own threshold %.4f",
@@ -148,10 +154,7 @@ BenchmarkRow mnistPairs(const BenchmarkInputs& in, BenchmarkRow row) {
   }
   const ScoredPairs scored = scorePairs(*embedder, embedWithProgress(*embedder, cache), set[Split::Test]);
   const VerificationReport report = verificationReport(scored, model.threshold.value);
-  row.measured = true;
-  row.value = report.accuracy;
-  row.result = percent(report.accuracy);
-  row.model = describeModel(model);
+  row = measured(std::move(row), report.accuracy, model);
   char notes[200];
   std::snprintf(notes, sizeof notes, "%zu test pairs of images never trained on (AUC %.4f); MNIST's 10,000 test "
                 "digits only, split by image as the seed project did", scored.size(), report.auc);
@@ -167,11 +170,7 @@ BenchmarkRow omniglotOneShot(const BenchmarkInputs& in, BenchmarkRow row) {
   }
   if (missing(runs)) return notMeasured(row, "no Omniglot one-shot runs in " + runs);
   auto embedder = Embedder::load(in.omniglotModel);
-  const double accuracy = omniglotOneShotAccuracy(*embedder, runs);
-  row.measured = true;
-  row.value = accuracy;
-  row.result = percent(accuracy);
-  row.model = describeModel(embedder->metadata());
+  row = measured(std::move(row), omniglotOneShotAccuracy(*embedder, runs), embedder->metadata());
   row.notes = "20 runs × 20 queries (chance 5%); trained on the two small background sets (" +
               std::to_string(embedder->metadata().training.people) +
               " characters), where Koch et al. had the full background set (964)";
@@ -193,10 +192,7 @@ BenchmarkRow identification(const BenchmarkInputs& in, BenchmarkRow row, const s
   refuseLeakage(model, people, /*allowSeen=*/false);
   const IdentificationReport r =
       identificationAccuracy(*embedder, cache, embedWithProgress(*embedder, cache), 1, /*seed=*/1);
-  row.measured = true;
-  row.value = r.rank1;
-  row.result = percent(r.rank1);
-  row.model = describeModel(model);
+  row = measured(std::move(row), r.rank1, model);
   row.notes = std::to_string(r.people) + " people, " + std::to_string(r.probes) + " probes (chance " +
               percent(r.people ? 1.0 / double(r.people) : 0) + "); one reference photo per person, chosen with seed 1; " +
               detectorNote;
