@@ -385,10 +385,14 @@ bool Run::loadCheckpoint(int& nextEpoch, std::size_t& nextStep, double& lossSum,
     archive.load_from(path, m_device);
     c10::IValue value;
     archive.read("config", value);
-    // Threads and device may differ between runs; everything else must match.
+    // Threads, device and patience may differ between runs (none changes
+    // what an epoch computes; patience only decides when to stop, so a run
+    // stopped early can be resumed to the schedule's end with --patience 0);
+    // everything else must match.
     TrainConfig saved = TrainConfig::fromJson(value.toStringRef());
     saved.threads = m_config.threads;
     saved.device = m_config.device;
+    saved.patience = m_config.patience;
     if (saved.toJson() != m_config.toJson()) {
       throw Error("the checkpoint " + path + " was made with another training configuration; "
                   "resume with the same settings or remove the checkpoint");
