@@ -214,6 +214,37 @@ TEST_F(Training, EarlyStoppingKeepsTheBestEpoch) {
   EXPECT_NEAR(r.bundle.metadata.metrics.at("validation_loss"), best, 1e-4);
 }
 
+TEST_F(Training, ARunCanBeResumedWithAnotherPatience) {
+  // Patience only decides when to stop, so it is the one training setting a
+  // resume may change: a run stopped (early, or here by hand after two
+  // epochs) goes on from where it stopped through the rest of its schedule.
+  TrainConfig config = smallConfig();
+  config.epochs = 4;
+  config.stepsPerEpoch = 2;
+  config.patience = 1;
+  StopToken stop;
+  TrainOptions options;
+  options.checkpointPath = s_dir->file("patience.ckpt");
+  options.stop = &stop;
+  options.progress = [&](const TrainProgress& p) {
+    if (p.finishedEpoch && p.finishedEpoch->epoch == 2) stop.requestStop();
+  };
+  const TrainResult stopped = trainSiamese(*s_cache, data(), config, options);
+  ASSERT_EQ(stopped.history.size(), 2u);
+
+  config.patience = 0;
+  options.stop = nullptr;
+  options.progress = nullptr;
+  options.resume = true;
+  const TrainResult finished = trainSiamese(*s_cache, data(), config, options);
+  ASSERT_EQ(finished.history.size(), 4u);
+  for (std::size_t e = 0; e < 2; ++e) {
+    EXPECT_NEAR(finished.history[e].trainLoss, stopped.history[e].trainLoss, 1e-6) << "epoch " << e + 1;
+  }
+  // Faces were augmented with mirror images, so the bundle embeds with them.
+  EXPECT_TRUE(finished.bundle.metadata.input.mirrorAverage);
+}
+
 TEST_F(Training, TheModelsEvaluationToolsWork) {
   TrainConfig config = smallConfig();
   config.epochs = 1;
