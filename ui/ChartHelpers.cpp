@@ -17,13 +17,18 @@ QChartView* makeChartView(const QString& title) {
   return view;
 }
 
-void fillChart(QChartView* view, const std::vector<QLineSeries*>& series, const QString& xTitle, const QString& yTitle) {
+void clearChart(QChartView* view) {
   QChart* chart = view->chart();
   chart->removeAllSeries();
   for (QAbstractAxis* axis : chart->axes()) {
     chart->removeAxis(axis);
     delete axis;  // removeAxis hands the axis back to us
   }
+}
+
+void fillChart(QChartView* view, const std::vector<QLineSeries*>& series, const QString& xTitle, const QString& yTitle) {
+  clearChart(view);
+  QChart* chart = view->chart();
   auto* x = new QValueAxis;
   x->setTitleText(xTitle);
   auto* y = new QValueAxis;

@@ -16,6 +16,9 @@ namespace siamese::ui {
 /// A chart view with a title and no data yet.
 QChartView* makeChartView(const QString& title);
 
+/// Removes the chart's series and axes (freeing them), ready for new ones.
+void clearChart(QChartView* view);
+
 /// Replaces the chart's content with `series` on fresh axes from 0 to the
 /// largest x and y.
 void fillChart(QChartView* view, const std::vector<QLineSeries*>& series, const QString& xTitle, const QString& yTitle);

@@ -32,12 +32,8 @@ namespace {
 // Replaces the chart's series with `columns` of the history against epochs.
 void plot(QChartView* view, const std::map<QString, std::vector<double>>& history, const QStringList& columns,
           const QString& yTitle) {
+  clearChart(view);
   QChart* chart = view->chart();
-  chart->removeAllSeries();
-  for (QAbstractAxis* axis : chart->axes()) {
-    chart->removeAxis(axis);
-    delete axis;  // removeAxis hands the axis back to us
-  }
   const auto epochs = history.find("epoch");
   if (epochs == history.end()) return;
   auto* x = new QValueAxis;

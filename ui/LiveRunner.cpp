@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "ImageConversion.h"
+#include "ModelLabel.h"
 #include "gallery/GalleryStore.h"
 #include "gallery/MatchThreshold.h"
 #include "live/FrameAnnotator.h"
@@ -72,9 +73,7 @@ void LiveRunner::run(LiveConfig config) {
       }
     } clearOnExit{*this};
     const BundleMetadata& meta = embedder->metadata();
-    QString device = QString::fromStdString(embedder->deviceName()).toUpper();
-    emit modelLoaded(QString::fromStdString(meta.name.empty() ? meta.modelId : meta.name + " (" + meta.modelId + ")") +
-                     " · " + device);
+    emit modelLoaded(modelLabel(meta, embedder->deviceName()));
     emit statusChanged(QString::fromStdString("reading " + source->description() + "; threshold " +
                                               std::to_string(threshold.value).substr(0, 6) + " (" +
                                               threshold.source + ")"));

@@ -14,6 +14,7 @@
 #include "GalleryTab.h"
 #include "InspectTab.h"
 #include "LiveTab.h"
+#include "ModelLabel.h"
 #include "PreferencesDialog.h"
 #include "wizard/TrainingWizard.h"
 #include "common/Error.h"
@@ -90,8 +91,7 @@ void MainWindow::describeModel() {
   try {
     const std::string path = m_settings.resolvedModelPath();
     const BundleMetadata meta = readBundle(path).metadata;
-    const QString name = QString::fromStdString(meta.name.empty() ? meta.modelId : meta.name + " (" + meta.modelId + ")");
-    m_modelLabel->setText(tr("Model: %1 · %2").arg(name).arg(QString::fromStdString(autoDeviceName()).toUpper()));
+    m_modelLabel->setText(tr("Model: %1").arg(modelLabel(meta, autoDeviceName())));
     m_inspect->openBundle(QString::fromStdString(path));
   } catch (const Error& e) {
     m_modelLabel->setText(tr("No model: %1").arg(QString::fromUtf8(e.what())));
