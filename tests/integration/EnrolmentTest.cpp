@@ -12,6 +12,7 @@
 #include "gallery/MatchThreshold.h"
 #include "gallery/Matcher.h"
 #include "gallery/ThresholdCalibration.h"
+#include "support/DefaultModelGallery.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
 
@@ -20,21 +21,7 @@ namespace {
 
 using test::contains;
 
-
-class Enrolment : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
-    SIAMESE_REQUIRE_DATA("lfw/images");
-    configureTorchThreads();
-    m_embedder = Embedder::load(test::defaultModel(), DevicePreference::Cpu);
-    m_store = std::make_unique<GalleryStore>(m_dir.file("gallery.db"));
-  }
-
-  test::ScratchDir m_dir;
-  std::unique_ptr<Embedder> m_embedder;
-  std::unique_ptr<GalleryStore> m_store;
-};
+class Enrolment : public test::DefaultModelGallery {};
 
 TEST_F(Enrolment, OneFaceIsAddedAndEmbeddedOnceAndDuplicatesAreSkipped) {
   Enroller enroller(*m_store, *m_embedder);

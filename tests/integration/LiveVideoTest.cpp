@@ -18,6 +18,7 @@
 #include "live/LiveSession.h"
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
+#include "support/DefaultModelGallery.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
 
@@ -81,16 +82,8 @@ std::string replayVerdict(const ActorReport& report, double threshold, const std
   return best;
 }
 
-class LiveVideo : public ::testing::Test {
+class LiveVideo : public test::DefaultModelGallery {
  protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
-    SIAMESE_REQUIRE_DATA("lfw/images");
-    configureTorchThreads();
-    m_embedder = Embedder::load(test::defaultModel(), DevicePreference::Cpu);
-    m_store = std::make_unique<GalleryStore>(m_dir.file("gallery.db"));
-  }
-
   void enrol() {
     Enroller enroller(*m_store, *m_embedder);
     for (const char* person : kEnrolled) {
@@ -121,10 +114,6 @@ class LiveVideo : public ::testing::Test {
     }
     return SyntheticScene(640, 480, std::move(actors), 7);
   }
-
-  test::ScratchDir m_dir;
-  std::unique_ptr<Embedder> m_embedder;
-  std::unique_ptr<GalleryStore> m_store;
 };
 
 TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
