@@ -51,47 +51,32 @@ BenchmarkRow measured(BenchmarkRow row, double fraction, const BundleMetadata& m
 
 bool missing(const std::string& path) { return path.empty() || !fs::exists(path); }
 
-/// The face cache of a data set, prepared (or resumed) in the work folder.
-FaceCache preparedCache(const std::string& datasetDir, const DatasetOptions& datasetOptions,
-                        const PrepareOptions& options, const std::string& cachePath) {
-  fs::create_directories(fs::path(cachePath).parent_path());
-  prepareWithProgress(openDataset(datasetDir, datasetOptions), cachePath, options, /*retryFailures=*/false);
-  return FaceCache::load(cachePath);
-}
-
-std::vector<Embedding> embedWithProgress(Embedder& embedder, const FaceCache& cache) {
-  ProgressBar bar("embed", "faces");
-  auto embeddings = embedCache(embedder, cache, [&](const Progress& p) { bar.update(p); });
-  bar.finish();
-  return embeddings;
+/// Prepares (or resumes) the face cache of a data set in the work folder,
+/// named by the data set and crop size; returns the cache's path.
+std::string prepareCache(const BenchmarkInputs& in, const std::string& dataset, const std::string& name,
+                         const PrepareOptions& options) {
+  const std::string path = in.work + "/" + name + "-" + std::to_string(options.align.cropSize) + ".cache";
+  fs::create_directories(in.work);
+  prepareWithProgress(openDataset(in.data + "/" + dataset), path, options, /*retryFailures=*/false);
+  return path;
 }
 
 /// LFW prepared for a face model: every photo, detected and aligned as the
 /// model's own crops were (one cache serves View 1 and the fold models).
-/// Returns the cache's path.
 std::string preparedLfwCache(const BenchmarkInputs& in, const BundleMetadata& model) {
-  const PrepareOptions options = prepareOptionsForModel(model);
-  const std::string path = in.work + "/lfw-" + std::to_string(options.align.cropSize) + ".cache";
-  fs::create_directories(in.work);
-  prepareWithProgress(openDataset(in.data + "/lfw/images"), path, options, /*retryFailures=*/false);
-  return path;
+  return prepareCache(in, "lfw/images", "lfw", prepareOptionsForModel(model));
 }
 
 BenchmarkRow lfwTenFold(const BenchmarkInputs& in, BenchmarkRow row) {
-  std::vector<std::string> paths;
-  std::stringstream spec(in.foldModels);
-  for (std::string entry; std::getline(spec, entry, ',');) {
-    const auto colon = entry.rfind(':');
-    if (colon != std::string::npos) paths.push_back(entry.substr(0, colon));
+  const std::vector<FoldModel> foldModels = parseFoldModels(in.foldModels);
+  for (const FoldModel& m : foldModels) {
+    if (missing(m.path)) return notMeasured(row, "no fold model " + m.path + ": train them with `models/train-lfw-folds.sh`");
   }
-  for (const std::string& path : paths) {
-    if (missing(path)) return notMeasured(row, "no fold model " + path + ": train them with `models/train-lfw-folds.sh`");
-  }
-  if (paths.empty()) return notMeasured(row, "no fold models given");
+  if (foldModels.empty()) return notMeasured(row, "no fold models given");
   const std::string pairs = in.data + "/lfw/pairs.txt";
   if (missing(pairs)) return notMeasured(row, "no LFW pairs.txt in " + in.data + "/lfw");
   std::vector<BundleMetadata> models;
-  for (const std::string& path : paths) models.push_back(readBundle(path).metadata);
+  for (const FoldModel& m : foldModels) models.push_back(readBundle(m.path).metadata);
   const LfwFoldModelsResult r =
       evaluateLfwFoldModels(preparedLfwCache(in, models.front()), pairs, in.foldModels, /*allowSeen=*/false);
   row.measured = true;
@@ -132,8 +117,7 @@ BenchmarkRow mnistPairs(const BenchmarkInputs& in, BenchmarkRow row) {
   }
   auto embedder = Embedder::load(in.mnistModel);
   const BundleMetadata& model = embedder->metadata();
-  const FaceCache cache = preparedCache(in.data + "/mnist", {}, prepareOptionsForModel(model),
-                                        in.work + "/mnist-" + std::to_string(model.input.cropSize) + ".cache");
+  const FaceCache cache = FaceCache::load(prepareCache(in, "mnist", "mnist", prepareOptionsForModel(model)));
   // The split of scripts/reproduce-mnist.sh, rebuilt from the model's own
   // seed: half of each digit's images train, a tenth validate, the rest test.
   PairOptions options;
@@ -186,8 +170,7 @@ BenchmarkRow identification(const BenchmarkInputs& in, BenchmarkRow row, const s
   const BundleMetadata& model = embedder->metadata();
   PrepareOptions options = prepareOptionsForModel(model);
   options.detector.kind = detector;
-  const FaceCache cache = preparedCache(in.data + "/" + dataset, {}, options,
-                                        in.work + "/" + dataset + "-" + std::to_string(options.align.cropSize) + ".cache");
+  const FaceCache cache = FaceCache::load(prepareCache(in, dataset, dataset, options));
   const std::set<std::string> people(cache.people().begin(), cache.people().end());
   refuseLeakage(model, people, /*allowSeen=*/false);
   const IdentificationReport r =

@@ -72,6 +72,9 @@ TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, 
 /// in `folds`, numbered from 1, when given) or a pair CSV.
 std::set<std::string> peopleNamedIn(const std::string& pairsFile, const std::set<int>& folds = {});
 
+/// Embeddings of every face of `cache` (embedCache) with a progress bar.
+std::vector<std::vector<float>> embedWithProgress(Embedder& embedder, const FaceCache& cache);
+
 /// Refuses (or with `allowSeen` flags) an evaluation of people the model
 /// was trained on.
 void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen);
@@ -79,6 +82,15 @@ void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& peo
 /// One fold of an LFW pairs file as cache pairs (a = -1 / b = -1 where a
 /// photo had no face).
 std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache);
+
+/// One entry of --fold-models: a model and the folds (1-based) it scores.
+struct FoldModel {
+  std::string path;
+  std::set<int> folds;
+};
+/// Parses "a.siamese:1-5,b.siamese:6-10" (fold lists may hold commas:
+/// "a:1,3,5"). throws Error naming a malformed entry.
+std::vector<FoldModel> parseFoldModels(const std::string& spec);
 
 /// LFW's k-fold protocol with a model per group of folds ("a.siamese:1-5,
 /// b.siamese:6-10"): each model scores only its folds, each fold's

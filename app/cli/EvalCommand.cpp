@@ -114,6 +114,13 @@ double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir) {
   return total / runs;
 }
 
+std::vector<Embedding> embedWithProgress(Embedder& embedder, const FaceCache& cache) {
+  ProgressBar bar("embed", "faces");
+  auto embeddings = embedCache(embedder, cache, [&](const Progress& p) { bar.update(p); });
+  bar.finish();
+  return embeddings;
+}
+
 void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen) {
   const auto seen = peopleSeenInTraining(model, people);
   if (seen.empty()) {
@@ -190,9 +197,7 @@ void addEvalCommand(CLI::App& app) {
     }
     if (args->cache.empty()) throw Error("--cache is needed (or --omniglot-runs)");
     const FaceCache cache = FaceCache::load(args->cache);
-    ProgressBar bar("embed", "faces");
-    const auto embeddings = embedCache(*embedder, cache, [&](const Progress& p) { bar.update(p); });
-    bar.finish();
+    const auto embeddings = embedWithProgress(*embedder, cache);
 
     double threshold = model.threshold.value;
     std::string thresholdSource = "the model's threshold";

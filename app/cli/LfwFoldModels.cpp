@@ -18,12 +18,6 @@
 #include "nn/Embedder.h"
 
 namespace siamese::cli {
-namespace {
-
-struct FoldModel {
-  std::string path;
-  std::set<int> folds;  ///< 1-based
-};
 
 std::vector<FoldModel> parseFoldModels(const std::string& spec) {
   std::vector<FoldModel> models;
@@ -47,7 +41,6 @@ std::vector<FoldModel> parseFoldModels(const std::string& spec) {
   return models;
 }
 
-}  // namespace
 
 LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,
                                           const std::string& spec, bool allowSeen) {
@@ -78,9 +71,7 @@ LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const st
       }
     }
     refuseLeakage(embedder->metadata(), people, allowSeen);
-    ProgressBar bar("embed", "faces");
-    const auto embeddings = embedCache(*embedder, cache, [&](const Progress& p) { bar.update(p); });
-    bar.finish();
+    const auto embeddings = embedWithProgress(*embedder, cache);
     std::vector<ScoredPairs> folds;
     for (int f : m.folds) {
       const auto pairs = lfwProtocolPairs(file, std::size_t(f - 1), cache);
