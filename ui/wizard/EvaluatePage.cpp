@@ -60,9 +60,7 @@ EvaluatePage::EvaluatePage(SharedState state) : m_state(std::move(state)), m_job
       m_figures->setText(error);
       return;
     }
-    ScoredPairs test;
-    for (std::size_t i = 0; i < m_testDistances.size(); ++i) test.add(m_testDistances[i], m_testSame[i]);
-    showVerification(test, m_roc, m_histogram);
+    showVerification(m_test, m_roc, m_histogram);
     m_ready = true;
     chooseThreshold();
     emit completeChanged();
@@ -90,10 +88,8 @@ void EvaluatePage::initializePage() {
     const ScoredPairs validation = scorePairs(*embedder, embeddings, validationPairs);
     const ScoredPairs test = scorePairs(*embedder, embeddings, testPairs);
     QMetaObject::invokeMethod(this, [this, validation, test] {
-      m_validationDistances = validation.distances;
-      m_validationSame = validation.same;
-      m_testDistances = test.distances;
-      m_testSame = test.same;
+      m_validation = validation;
+      m_test = test;
     }, Qt::QueuedConnection);
   });
 }
@@ -102,22 +98,19 @@ bool EvaluatePage::busy() const { return m_job->busy(); }
 
 void EvaluatePage::chooseThreshold() {
   if (!m_ready) return;
-  ScoredPairs validation, test;
-  for (std::size_t i = 0; i < m_validationDistances.size(); ++i) validation.add(m_validationDistances[i], m_validationSame[i]);
-  for (std::size_t i = 0; i < m_testDistances.size(); ++i) test.add(m_testDistances[i], m_testSame[i]);
   double far = 1e-3;
   const std::string method = m_method->currentData().toString().toStdString();
   const ThresholdMethod parsed = parseThresholdMethod(method, &far);
-  m_state->threshold = siamese::chooseThreshold(validation, parsed, far);
+  m_state->threshold = siamese::chooseThreshold(m_validation, parsed, far);
   m_state->thresholdMethod = method;
-  m_state->testAccuracy = accuracyAt(test, m_state->threshold);
-  const VerificationReport report = verificationReport(test, m_state->threshold);
+  const VerificationReport report = verificationReport(m_test, m_state->threshold);
+  m_state->testAccuracy = report.accuracy;
   m_figures->setText(tr("Threshold %1 (%2 on %3 validation pairs). Test pairs (%4): accuracy %5%, AUC %6, "
                         "EER %7%.")
                          .arg(m_state->threshold, 0, 'f', 4)
                          .arg(QString::fromStdString(method))
-                         .arg(validation.size())
-                         .arg(test.size())
+                         .arg(m_validation.size())
+                         .arg(m_test.size())
                          .arg(100 * m_state->testAccuracy, 0, 'f', 1)
                          .arg(report.auc, 0, 'f', 3)
                          .arg(100 * report.eer.rate, 0, 'f', 1));
@@ -127,7 +120,7 @@ void EvaluatePage::chooseThreshold() {
   std::vector<MontagePair> shown;
   for (std::size_t i = 0; i < pairs.size() && shown.size() < 14; ++i) {
     shown.push_back(MontagePair{cache.crop(std::size_t(pairs[i].a)), cache.crop(std::size_t(pairs[i].b)), pairs[i].same,
-                                {}, m_testDistances[i]});
+                                {}, m_test.distances[i]});
   }
   MontageOptions options;
   options.columns = 7;

@@ -8,6 +8,7 @@
 
 #include "WizardState.h"
 #include "common/Image.h"
+#include "eval/Metrics.h"
 
 class QCheckBox;
 class QChartView;
@@ -167,8 +168,7 @@ class EvaluatePage : public QWizardPage {
   QChartView* m_roc;
   QChartView* m_histogram;
   QLabel* m_montage;
-  std::vector<double> m_validationDistances, m_testDistances;
-  std::vector<bool> m_validationSame, m_testSame;
+  ScoredPairs m_validation, m_test;  ///< of the last scoring, in pair order
   bool m_ready = false;
   bool m_rescore = false;  ///< the page was re-entered while an older scoring ran
 };
