@@ -69,11 +69,7 @@ TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, 
     std::printf("Pairs from %s: %zu train, %zu validation\n", pairsDir.c_str(), data.trainPairs.size(),
                 data.validationPairs.size());
   } else {
-    const PairSet set = buildAndWritePairs(cache, pairOptions, writePairsTo, heldOut);
-    data.trainPairs = set[Split::Train];
-    data.validationPairs = set[Split::Validation];
-    data.trainFaces = set.photosOf[std::size_t(Split::Train)];
-    return data;
+    return trainDataFrom(buildAndWritePairs(cache, pairOptions, writePairsTo, heldOut));
   }
   data.trainFaces = facesInPairs(data.trainPairs);
   return data;

@@ -23,6 +23,16 @@ struct TrainData {
   std::vector<Pair> validationPairs; ///< scored after every epoch
 };
 
+/// Training data from built splits: the train split's photos and pairs,
+/// and the validation split's pairs.
+inline TrainData trainDataFrom(const PairSet& set) {
+  TrainData data;
+  data.trainFaces = set.photosOf[std::size_t(Split::Train)];
+  data.trainPairs = set[Split::Train];
+  data.validationPairs = set[Split::Validation];
+  return data;
+}
+
 /// One line of the training history.
 struct EpochRecord {
   int epoch = 0;                 ///< 1-based

@@ -45,13 +45,7 @@ class Training : public ::testing::Test {
     if (!s_cache) GTEST_SKIP() << "shared data not found: " << test::data("att_faces");
   }
 
-  static TrainData data() {
-    TrainData d;
-    d.trainPairs = s_pairs[Split::Train];
-    d.validationPairs = s_pairs[Split::Validation];
-    d.trainFaces = s_pairs.photosOf[std::size_t(Split::Train)];
-    return d;
-  }
+  static TrainData data() { return trainDataFrom(s_pairs); }
 
   static TrainConfig smallConfig() {
     TrainConfig c;

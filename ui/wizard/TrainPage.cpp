@@ -140,10 +140,7 @@ void TrainPage::startTraining() {
   if (!resume) m_lastConfig = m_state->config;
   const TrainConfig startConfig = m_lastConfig;
   m_job->start(tr("Training"), [this, state, folder, resume, startConfig, cache, pairs](const ProgressFn&, const StopToken& stop) {
-    TrainData data;
-    data.trainFaces = pairs.photosOf[std::size_t(Split::Train)];
-    data.trainPairs = pairs[Split::Train];
-    data.validationPairs = pairs[Split::Validation];
+    const TrainData data = trainDataFrom(pairs);
     TrainConfig config = startConfig;
     if (state->tune && !resume) {
       TuneOptions tune;
