@@ -1,5 +1,6 @@
 # Third-party packages, all from Debian (see scripts/setup.sh for the list).
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs objdetect videoio)
 find_package(dlib REQUIRED)
 find_package(CLI11 REQUIRED)

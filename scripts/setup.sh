@@ -19,7 +19,7 @@ PACKAGES=(
   libdlib-dev libdlib-data libgif-dev
   libtorch-dev libopenblas0-pthread
   qt6-base-dev libqt6opengl6-dev qt6-multimedia-dev qt6-charts-dev
-  libsqlite3-dev libfaiss-dev
+  libsqlite3-dev libfaiss-dev libssl-dev
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
   dpkg-dev file   # the .deb (cpack): dpkg-shlibdeps reads its library dependencies
@@ -45,3 +45,10 @@ fi
 # Use both cores (or more) for the build.
 cmake --preset "$PRESET"
 cmake --build --preset "$PRESET" --parallel "$(nproc)"
+
+# The pretrained face tower: dlib's face ResNet from the npm package
+# @vladmandic/face-api, fetched with `npm pack` (never `npm install`), its
+# checksum checked, unpacked outside the repository, and converted into the
+# default model. Without it everything still works on our own model.
+scripts/fetch-face-tower.sh "build/$PRESET/bin/siamese" || \
+  echo "setup: the face tower could not be fetched; the app uses our own model (rerun scripts/setup.sh to retry)"

@@ -55,7 +55,9 @@ bool missing(const std::string& path) { return path.empty() || !fs::exists(path)
 /// named by the data set and crop size; returns the cache's path.
 std::string prepareCache(const BenchmarkInputs& in, const std::string& dataset, const std::string& name,
                          const PrepareOptions& options) {
-  const std::string path = in.work + "/" + name + "-" + std::to_string(options.align.cropSize) + ".cache";
+  // dlib chips are another crop than the template's, even at the same size.
+  const std::string chip = options.align.method == AlignMethod::DlibChip ? "-chip" : "";
+  const std::string path = in.work + "/" + name + "-" + std::to_string(options.align.cropSize) + chip + ".cache";
   fs::create_directories(in.work);
   prepareWithProgress(openDataset(in.data + "/" + dataset), path, options, /*retryFailures=*/false);
   return path;

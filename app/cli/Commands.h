@@ -26,6 +26,7 @@ void addLiveCommand(CLI::App& app);
 void addSceneCommand(CLI::App& app);
 void addModelCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
+void addImportCommand(CLI::App& app);
 
 }  // namespace siamese::cli
 

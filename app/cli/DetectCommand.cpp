@@ -6,6 +6,8 @@
 
 #include "Commands.h"
 #include "common/Error.h"
+#include "gallery/Enrolment.h"
+#include "nn/ModelBundle.h"
 #include "prep/FacePreparer.h"
 #include "vision/ImageIO.h"
 
@@ -14,7 +16,7 @@ namespace siamese::cli {
 void addDetectCommand(CLI::App& app) {
   struct Args {
     std::vector<std::string> photos;
-    std::string detector = "hog", mmodModel, cropOut;
+    std::string detector = "hog", mmodModel, cropOut, model;
     int minFace = 40, crop = 112;
   };
   auto args = std::make_shared<Args>();
@@ -24,14 +26,19 @@ void addDetectCommand(CLI::App& app) {
   cmd->add_option("--mmod-model", args->mmodModel, "dlib MMOD model file for --detector mmod");
   cmd->add_option("--min-face", args->minFace, "Smallest face, px")->capture_default_str();
   cmd->add_option("--crop", args->crop, "Crop size, px")->capture_default_str();
-  cmd->add_option("--crop-out", args->cropOut, "Write the chosen face's aligned crop to this PNG (one photo only)");
+  cmd->add_option("--crop-out", args->cropOut,
+                  "Write the chosen face's aligned crop to this PNG (or .ppm: raw pixels; one photo only)");
+  cmd->add_option("-m,--model", args->model, "Crop as this model bundle expects (its size, alignment, colour)");
   cmd->callback([args] {
     PrepareOptions options;
+    if (!args->model.empty()) options = prepareOptionsForModel(readBundle(args->model).metadata);
     options.detector.kind = parseDetectorKind(args->detector);
     options.detector.modelPath = args->mmodModel;
     options.detector.minFaceSize = args->minFace;
-    options.align.cropSize = args->crop;
-    options.align.colour = true;
+    if (args->model.empty()) {
+      options.align.cropSize = args->crop;
+      options.align.colour = true;
+    }
     FacePreparer preparer(options, true);
     int failures = 0;
     for (const std::string& path : args->photos) {

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   siamese::cli::addCompareCommand(app);
   siamese::cli::addModelCommand(app);
   siamese::cli::addBenchCommand(app);
+  siamese::cli::addImportCommand(app);
   siamese::cli::addPlotCommand(app);
   siamese::cli::addTuneCommand(app);
   siamese::cli::addGalleryCommands(app);

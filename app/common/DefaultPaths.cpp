@@ -6,13 +6,44 @@
 #include <vector>
 
 #include "common/Error.h"
+#include "nn/FaceTowerImport.h"
 
 namespace fs = std::filesystem;
 
 namespace siamese::app {
 
+namespace {
+
+std::string baseDir(const char* variable, const char* fallbackUnderHome) {
+  if (const char* dir = std::getenv(variable); dir && *dir) return dir;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/" + fallbackUnderHome;
+}
+
+}  // namespace
+
+std::string userDataDir() { return baseDir("XDG_DATA_HOME", ".local/share") + "/siamese-studio"; }
+
+std::string faceTowerPath() { return userDataDir() + "/models/face-tower.siamese"; }
+
+std::string faceApiPackageDir() {
+  return baseDir("XDG_CACHE_HOME", ".cache") + "/siamese-studio/face-api-" + FaceApiPackage::kVersion + "/package";
+}
+
+std::string howToGetFaceTower() {
+  return "run scripts/setup.sh (it fetches " + std::string(FaceApiPackage::kName) + " " + FaceApiPackage::kVersion +
+         " with npm pack), or unpack that package yourself and run `siamese import --manifest "
+         "<package>/model/face_recognition_model-weights_manifest.json`";
+}
+
 std::string defaultModelPath() {
   if (const char* env = std::getenv("SIAMESE_MODEL"); env && *env) return env;
+  std::error_code error;
+  if (const std::string tower = faceTowerPath(); fs::exists(tower, error)) return tower;
+  return ownModelPath();
+}
+
+std::string ownModelPath() {
   // The copy installed beside the program comes first: <prefix>/bin/siamese
   // finds <prefix>/share/siamese-studio/models whatever the prefix was (the
   // .deb's /usr, `cmake --install` to /usr/local, a package unpacked into a
@@ -36,11 +67,7 @@ std::string defaultModelPath() {
 std::string galleryPathOrDefault(const std::string& chosen) {
   if (!chosen.empty()) return chosen;
   if (const char* env = std::getenv("SIAMESE_GALLERY"); env && *env) return env;
-  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) {
-    return std::string(data) + "/siamese-studio/gallery.db";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.local/share/siamese-studio/gallery.db";
+  return userDataDir() + "/gallery.db";
 }
 
 }  // namespace siamese::app

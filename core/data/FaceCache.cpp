@@ -91,6 +91,7 @@ std::string encodeSettings(const CacheSettings& s) {
   putString(out, s.detector);
   putF32(out, s.padding);
   putString(out, s.datasetRoot);
+  putString(out, s.alignment);  // appended last: older readers stop before it
   return out;
 }
 
@@ -141,6 +142,7 @@ ScanResult scan(const std::string& path, const std::vector<std::uint8_t>& bytes,
   result.settings.detector = h.str();
   result.settings.padding = h.f32();
   result.settings.datasetRoot = h.str();
+  if (h.pos < headerLength) result.settings.alignment = h.str();
   r.pos = headerStart + headerLength;
   if (!h.ok || r.u32() != crc32(bytes.data() + headerStart, headerLength) ||
       result.settings.cropSize <= 0 || result.settings.cropSize > 4096 ||
@@ -182,6 +184,7 @@ std::string CacheSettings::incompatibility(const CacheSettings& other) const {
   if (alignedFaces != other.alignedFaces) return "aligned faces vs whole images";
   if (detector != other.detector) return "detector " + detector + " vs " + other.detector;
   if (std::abs(padding - other.padding) > 1e-6f) return "alignment padding differs";
+  if (alignedFaces && alignment != other.alignment) return "alignment " + alignment + " vs " + other.alignment;
   return {};
 }
 

@@ -36,6 +36,9 @@ struct CacheSettings {
   std::string detector;       ///< "hog", "haar", "mmod", "none"
   float padding = 0.1f;       ///< alignment template padding
   std::string datasetRoot;    ///< informational
+  /// "template" or "dlib-chip" (see AlignMethod); "none" for whole images.
+  /// Caches made before dlib chips existed read as "template".
+  std::string alignment = "template";
 
   /// Empty when `other` may extend a cache made with these settings,
   /// otherwise what differs.

@@ -11,6 +11,7 @@ PrepareOptions prepareOptionsForModel(const BundleMetadata& model) {
   options.align.cropSize = model.input.cropSize;
   options.align.colour = model.input.channels == 3;
   options.align.padding = model.input.padding;
+  options.align.method = parseAlignMethod(model.input.alignment);
   return options;
 }
 

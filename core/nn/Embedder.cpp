@@ -32,14 +32,12 @@ struct Embedder::Impl {
   std::vector<float> headWeights;
   float headBias = 0;
 
-  torch::Tensor conform(const torch::Tensor& input) const {
-    return detail::conformBatch(input, metadata.input.size, metadata.input.channels);
-  }
-
-  std::vector<Embedding> run(const torch::Tensor& input) {
+  /// `pixels`: [N, C, H, W] floats in 0..255 on the model's device.
+  std::vector<Embedding> run(const torch::Tensor& pixels) {
     torch::InferenceMode guard;
-    const torch::Tensor out =
-        detail::embedImages(model.net, conform(input), metadata.input.mirrorAverage).to(torch::kCPU).contiguous();
+    const InputSpec& in = metadata.input;
+    const torch::Tensor input = detail::toNetworkInput(pixels, in.size, in.channels, in.normalization);
+    const torch::Tensor out = detail::embedImages(model.net, input, in.mirrorAverage).to(torch::kCPU).contiguous();
     std::vector<Embedding> embeddings(std::size_t(out.size(0)));
     const float* data = out.data_ptr<float>();
     const std::size_t dim = std::size_t(out.size(1));
@@ -98,8 +96,8 @@ std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
       // Row by row: an Image may have padding between rows.
       for (int y = 0; y < first.height(); ++y, out += rowBytes) std::memcpy(out, crops[i].row(y), rowBytes);
     }
-    // run() converts to the model's channels and size.
-    const torch::Tensor batch = pixels.permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
+    // run() converts to the model's channels, size and scaling.
+    const torch::Tensor batch = pixels.permute({0, 3, 1, 2}).to(torch::kFloat32);
     auto embeddings = m_impl->run(batch.to(m_impl->device));
     all.insert(all.end(), std::make_move_iterator(embeddings.begin()), std::make_move_iterator(embeddings.end()));
     start = end;
@@ -114,7 +112,7 @@ std::vector<Embedding> Embedder::embedPacked(const std::uint8_t* pixels, std::si
   const std::size_t bytesPerCrop = std::size_t(cropSize) * cropSize * channels;
   for (std::size_t start = 0; start < count; start += kBatch) {
     const std::size_t n = std::min(kBatch, count - start);
-    auto batch = m_impl->run(detail::cropsToTensor(pixels + start * bytesPerCrop, n, cropSize, channels, m_impl->device));
+    auto batch = m_impl->run(detail::packedCropsToFloat(pixels + start * bytesPerCrop, n, cropSize, channels, m_impl->device));
     all.insert(all.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
   }
   return all;

@@ -42,12 +42,18 @@ std::string BundleMetadata::toJson() const {
   j["network"] = nlohmann::json::parse(network.toJson());
   j["distance"] = distance;
   j["input"] = {{"crop_size", input.cropSize}, {"size", input.size}, {"channels", input.channels}, {"aligned_faces", input.alignedFaces},
-                {"padding", input.padding}, {"mirror_average", input.mirrorAverage}, {"normalisation", "pixel / 127.5 - 1"}};
+                {"padding", input.padding}, {"mirror_average", input.mirrorAverage}, {"alignment", input.alignment},
+                {"normalisation", input.normalization}};
   j["threshold"] = {{"value", threshold.value}, {"method", threshold.method}, {"chosen_on", threshold.chosenOn}};
   j["training"] = {{"dataset", training.dataset}, {"people", training.people}, {"photos", training.photos},
                    {"identities", training.identities}, {"loss", training.loss}, {"epochs", training.epochs},
                    {"seconds", training.seconds}, {"config", training.configJson},
                    {"finished_at", training.finishedAt}};
+  if (!source.empty()) {
+    j["source"] = {{"origin", source.origin}, {"version", source.version}, {"sha256", source.sha256},
+                   {"licence", source.licence}, {"training_data", source.trainingData},
+                   {"reference", source.reference}};
+  }
   j["metrics"] = metrics;
   return j.dump(2);
 }
@@ -67,6 +73,21 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
     m.input.alignedFaces = in.value("aligned_faces", true);
     m.input.padding = in.value("padding", 0.1f);
     m.input.mirrorAverage = in.value("mirror_average", false);
+    m.input.alignment = in.value("alignment", "template");
+    // Bundles before the dlib tower wrote a description of the one scaling there was.
+    const std::string normalisation = in.value("normalisation", "unit-range");
+    m.input.normalization = normalisation == "dlib-rgb" ? "dlib-rgb" : "unit-range";
+    if (m.input.alignment != "template" && m.input.alignment != "dlib-chip") {
+      throw Error("unknown face alignment '" + m.input.alignment + "'");
+    }
+    if (const auto s = j.find("source"); s != j.end()) {
+      m.source.origin = s->value("origin", "");
+      m.source.version = s->value("version", "");
+      m.source.sha256 = s->value("sha256", "");
+      m.source.licence = s->value("licence", "");
+      m.source.trainingData = s->value("training_data", "");
+      m.source.reference = s->value("reference", "");
+    }
     const auto& t = j.at("threshold");
     m.threshold.value = t.at("value");
     m.threshold.method = t.value("method", "");

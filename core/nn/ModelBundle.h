@@ -24,7 +24,7 @@
 namespace siamese {
 
 /// What the network expects: crops made by `siamese prepare` with these
-/// settings, scaled to [-1, 1] as (pixel / 127.5 − 1).
+/// settings, turned into numbers as `normalization` says.
 struct InputSpec {
   int cropSize = 112;         ///< crops are prepared at this size, then resized to `size`
   int size = 64;
@@ -35,6 +35,27 @@ struct InputSpec {
   /// mean: faces are roughly symmetric, so this steadies the embedding
   /// against pose and lighting at twice the network cost.
   bool mirrorAverage = false;
+  /// How a face is cut out: "template" (five landmarks onto a fixed template
+  /// by a similarity transform, FaceAligner's own) or "dlib-chip" (dlib's
+  /// get_face_chip_details + extract_image_chip on the 68 landmarks: the
+  /// crop dlib's face-recognition ResNet was trained on).
+  std::string alignment = "template";
+  /// How pixels become network input: "unit-range" (BGR or grey,
+  /// pixel / 127.5 − 1) or "dlib-rgb" (RGB order, minus dlib's channel means
+  /// 122.782, 117.001, 104.298, divided by 256).
+  std::string normalization = "unit-range";
+};
+
+/// Where weights made elsewhere came from; empty for models trained here.
+struct ModelSource {
+  std::string origin;        ///< package and file the weights were read from
+  std::string version;       ///< of that package
+  std::string sha256;        ///< of the weight file as read
+  std::string licence;       ///< of the weights, and of the package
+  std::string trainingData;  ///< what the weights were trained on, per their author
+  std::string reference;     ///< the accuracy their author reports, and where
+
+  bool empty() const { return origin.empty(); }
 };
 
 /// How the decision cut-off was derived.
@@ -68,6 +89,7 @@ struct BundleMetadata {
   InputSpec input;
   ThresholdInfo threshold;
   TrainingSummary training;
+  ModelSource source;
   std::map<std::string, double> metrics;
 
   std::string toJson() const;

@@ -97,11 +97,28 @@ void deserializeModel(const std::string& bytes, SiameseModel& model) {
   }
 }
 
-torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int size, int channels,
-                            const torch::Device& device) {
+torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, int size, int channels,
+                                 const torch::Device& device) {
   const torch::Tensor bytes =
       torch::from_blob(const_cast<std::uint8_t*>(pixels), {std::int64_t(count), size, size, channels}, torch::kUInt8);
-  return bytes.to(device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0).contiguous();
+  return bytes.to(device).permute({0, 3, 1, 2}).to(torch::kFloat32);
+}
+
+torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int size, int channels,
+                            const torch::Device& device) {
+  return packedCropsToFloat(pixels, count, size, channels, device).div_(127.5).sub_(1.0).contiguous();
+}
+
+torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const std::string& normalization) {
+  torch::Tensor x = conformBatch(std::move(pixels), size, channels);
+  if (normalization == "dlib-rgb") {
+    // dlib's input_rgb_image: RGB order, minus its channel means, over 256.
+    // Crops are BGR, so the means are listed blue first.
+    const torch::Tensor bgrMeans =
+        torch::tensor({104.298f, 117.001f, 122.782f}, x.options()).view({1, 3, 1, 1});
+    return ((x - bgrMeans) / 256.0f).flip({1}).contiguous();
+  }
+  return x.div(127.5).sub_(1.0).contiguous();
 }
 
 torch::Tensor conformBatch(torch::Tensor batch, int size, int channels) {

@@ -8,7 +8,17 @@ namespace siamese {
 
 void NetworkConfig::validate() const {
   auto fail = [](const std::string& what) { throw Error("invalid network: " + what); };
-  if (architecture != "convnet" && architecture != "resnet") fail("architecture must be convnet or resnet");
+  if (isDlibResNet()) {
+    // Its topology is fixed: only the values it was imported with fit its weights.
+    const NetworkConfig fixed = dlibResNet();
+    if (inputSize != fixed.inputSize || channels != fixed.channels || embeddingSize != fixed.embeddingSize) {
+      fail("dlib-resnet takes 150x150 colour input and gives 128 values");
+    }
+    return;
+  }
+  if (architecture != "convnet" && architecture != "resnet") {
+    fail("architecture must be convnet, resnet or dlib-resnet");
+  }
   if (inputSize < 16 || inputSize > 512) fail("input size must be 16..512");
   if (channels != 1 && channels != 3) fail("channels must be 1 or 3");
   if (blocks < 1 || blocks > 6) fail("blocks must be 1..6");
@@ -20,6 +30,20 @@ void NetworkConfig::validate() const {
   if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
   if (activation != "relu" && activation != "tanh") fail("activation must be relu or tanh");
   if (embeddingSize < 2 || embeddingSize > 4096) fail("embedding size must be 2..4096");
+}
+
+NetworkConfig NetworkConfig::dlibResNet() {
+  NetworkConfig c;
+  c.architecture = "dlib-resnet";
+  c.inputSize = 150;
+  c.channels = 3;
+  c.blocks = 5;        // informational: the stem and four stages of residual blocks
+  c.filters = 32;
+  c.batchNorm = false; // dlib's affine layers are folded into the convolutions
+  c.dropout = 0;
+  c.embeddingSize = 128;
+  c.l2Normalize = false;  // dlib's descriptors are compared unnormalised (threshold 0.6)
+  return c;
 }
 
 std::string NetworkConfig::toJson() const {

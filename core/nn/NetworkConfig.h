@@ -11,7 +11,9 @@ namespace siamese {
 /// construction: the same module embeds both faces of a pair).
 struct NetworkConfig {
   /// "convnet": a tower of conv blocks (the CelebA project's search space);
-  /// "resnet": a small residual network.
+  /// "resnet": a small residual network; "dlib-resnet": dlib's 29-layer
+  /// face-recognition ResNet (fixed topology: 150×150 RGB in, 128 out,
+  /// imported by `siamese import`, see FaceTowerImport.h).
   std::string architecture = "convnet";
   int inputSize = 64;        ///< square input, px
   int channels = 1;          ///< 1 grey, 3 colour
@@ -25,6 +27,10 @@ struct NetworkConfig {
   std::string activation = "relu";    ///< "relu" or "tanh"
   int embeddingSize = 128;
   bool l2Normalize = true;   ///< unit-length embeddings
+
+  /// The fixed configuration of dlib's face-recognition ResNet.
+  static NetworkConfig dlibResNet();
+  bool isDlibResNet() const { return architecture == "dlib-resnet"; }
 
   /// Throws Error naming the first invalid field.
   void validate() const;

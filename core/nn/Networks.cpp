@@ -54,6 +54,10 @@ TORCH_MODULE(ResidualBlock);
 
 EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(config) {
   m_config.validate();
+  if (config.isDlibResNet()) {
+    m_tower = register_module("tower", DlibResNet());
+    return;
+  }
   torch::nn::Sequential features;
   int in = config.channels;
   int size = config.inputSize;
@@ -94,7 +98,7 @@ EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(confi
 }
 
 torch::Tensor EmbeddingNetImpl::forward(torch::Tensor images) {
-  torch::Tensor x = m_embedding(m_dropout(m_features->forward(images)));
+  torch::Tensor x = m_tower ? m_tower(images) : m_embedding(m_dropout(m_features->forward(images)));
   if (m_config.l2Normalize) x = torch::nn::functional::normalize(x, torch::nn::functional::NormalizeFuncOptions().dim(1));
   return x;
 }

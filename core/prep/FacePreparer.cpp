@@ -147,6 +147,7 @@ PrepareSummary prepareDataset(const Dataset& dataset, const std::string& cachePa
   settings.detector = dataset.facePhotos ? detectorKindName(options.detector.kind) : "none";
   settings.padding = dataset.facePhotos ? options.align.padding : 0.0f;
   settings.datasetRoot = dataset.root;
+  settings.alignment = dataset.facePhotos ? alignMethodName(options.align.method) : "none";
 
   FaceCacheWriter writer(cachePath, settings, /*resume=*/true);
   const auto done = writer.existingSources(!retryFailures);

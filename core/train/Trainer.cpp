@@ -550,6 +550,7 @@ TrainResult Run::run() {
   meta.input.channels = m_config.network.channels;
   meta.input.alignedFaces = m_cache.settings().alignedFaces;
   meta.input.padding = m_cache.settings().padding;
+  if (meta.input.alignedFaces) meta.input.alignment = m_cache.settings().alignment;
   meta.input.mirrorAverage = m_config.mirrorAverage();  // as validated, so the threshold fits
   meta.threshold.value = chooseThreshold(best.scored, method, targetFar);
   meta.threshold.method = thresholdMethodName(method, targetFar);

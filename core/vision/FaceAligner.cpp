@@ -1,7 +1,9 @@
 #include "vision/FaceAligner.h"
 
 #include <dlib/image_processing/shape_predictor.h>
+#include <dlib/image_transforms/interpolation.h>
 #include <dlib/opencv/cv_image.h>
+#include <dlib/opencv/to_open_cv.h>
 
 #include <cmath>
 #include <filesystem>
@@ -56,6 +58,16 @@ cv::Mat finishCrop(const cv::Mat& warped, bool colour) {
 }
 
 }  // namespace
+
+AlignMethod parseAlignMethod(const std::string& name) {
+  if (name == "template") return AlignMethod::Template;
+  if (name == "dlib-chip") return AlignMethod::DlibChip;
+  throw Error("unknown alignment '" + name + "' (choose template or dlib-chip)");
+}
+
+std::string alignMethodName(AlignMethod method) {
+  return method == AlignMethod::DlibChip ? "dlib-chip" : "template";
+}
 
 struct FaceAligner::Model {
   dlib::shape_predictor predictor;
@@ -132,6 +144,7 @@ AlignedFace FaceAligner::align(const Image& image, const FaceBox& box) const {
       source.channels() == 1 ? m_model->predictor(dlib::cv_image<unsigned char>(source), rect)
                              : m_model->predictor(dlib::cv_image<dlib::bgr_pixel>(source), rect);
   const FivePoints points = fivePointsFrom(shape);
+  if (m_options.method == AlignMethod::DlibChip) return dlibChip(source, shape, points);
   const FivePoints target = templatePoints();
   const auto m = estimateSimilarity(points, target);
 
@@ -157,6 +170,29 @@ AlignedFace FaceAligner::align(const Image& image, const FaceBox& box) const {
                  cv::INTER_LINEAR, cv::BORDER_REPLICATE);
   AlignedFace face;
   face.crop = detail::fromMat(finishCrop(warped, m_options.colour));
+  face.aligned = true;
+  face.landmarks = points;
+  return face;
+}
+
+AlignedFace FaceAligner::dlibChip(const cv::Mat& source, const dlib::full_object_detection& shape,
+                                  const FivePoints& points) const {
+  // Exactly dlib's recipe (dnn_face_recognition_ex): the chip is defined by
+  // all 68 landmarks, so it is dlib's to compute, not a template's.
+  const dlib::chip_details details =
+      dlib::get_face_chip_details(shape, unsigned(m_options.cropSize), double(m_options.padding));
+  cv::Mat chip;
+  if (source.channels() == 1) {
+    dlib::matrix<unsigned char> grey;
+    dlib::extract_image_chip(dlib::cv_image<unsigned char>(source), details, grey);
+    chip = dlib::toMat(grey).clone();
+  } else {
+    dlib::matrix<dlib::bgr_pixel> colour;
+    dlib::extract_image_chip(dlib::cv_image<dlib::bgr_pixel>(source), details, colour);
+    chip = dlib::toMat(colour).clone();
+  }
+  AlignedFace face;
+  face.crop = detail::fromMat(finishCrop(chip, m_options.colour));
   face.aligned = true;
   face.landmarks = points;
   return face;

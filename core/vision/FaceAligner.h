@@ -13,6 +13,9 @@
 #include "common/Image.h"
 #include "vision/FaceDetector.h"
 
+namespace cv { class Mat; }
+namespace dlib { class full_object_detection; }
+
 namespace siamese {
 
 struct Point2f {
@@ -24,11 +27,23 @@ struct Point2f {
 /// tip, left and right mouth corners.
 using FivePoints = std::array<Point2f, 5>;
 
+/// How a face is cut out of the photo.
+enum class AlignMethod {
+  Template,  ///< five points onto a fixed template (similarity transform), this project's own
+  DlibChip,  ///< dlib's get_face_chip_details + extract_image_chip: what dlib's face ResNet expects
+};
+
+/// Parses "template" or "dlib-chip". throws Error otherwise.
+AlignMethod parseAlignMethod(const std::string& name);
+std::string alignMethodName(AlignMethod method);
+
 struct AlignOptions {
+  AlignMethod method = AlignMethod::Template;
   int cropSize = 112;    ///< side of the square crop, px
   bool colour = false;   ///< BGR crop when true, grey otherwise
   /// Extra context around the template, as a fraction of the crop: 0 gives
   /// the tight template (eyes to mouth), 0.2 shows more forehead and chin.
+  /// For a dlib chip, dlib's own padding (0.25 for its face ResNet).
   float padding = 0.1f;
   /// dlib's shape_predictor_68_face_landmarks.dat (from libdlib-data).
   std::string landmarkModelPath;
@@ -69,6 +84,8 @@ class FaceAligner {
 
  private:
   struct Model;
+  AlignedFace dlibChip(const cv::Mat& source, const dlib::full_object_detection& shape,
+                       const FivePoints& points) const;
   AlignOptions m_options;
   std::shared_ptr<const Model> m_model;
 };

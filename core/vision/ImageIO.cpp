@@ -148,9 +148,12 @@ void saveImage(const std::string& path, const Image& image) {
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const bool jpeg = extension == ".jpg" || extension == ".jpeg";
+  // PPM/PGM: raw pixels any program reads (the face-api reference script does).
+  const bool netpbm = extension == ".ppm" || extension == ".pgm";
+  const std::string format = jpeg ? ".jpg" : netpbm ? (image.channels() == 1 ? ".pgm" : ".ppm") : ".png";
   std::vector<std::uint8_t> encoded;
   try {
-    if (!cv::imencode(jpeg ? ".jpg" : ".png", detail::asMat(image), encoded)) {
+    if (!cv::imencode(format, detail::asMat(image), encoded)) {
       throw FileError(path, "the image could not be encoded");
     }
   } catch (const cv::Exception& e) {

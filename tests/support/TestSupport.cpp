@@ -149,4 +149,13 @@ double euclideanDistance(const std::vector<float>& a, const std::vector<float>& 
 
 std::string defaultModel() { return std::string(SIAMESE_MODELS_DIR) + "/default.siamese"; }
 
+std::string faceTower() { return SIAMESE_FACE_TOWER; }
+
+std::string faceApiPackageDir() {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::string base = cache && *cache ? cache : std::string(home ? home : ".") + "/.cache";
+  return base + "/siamese-studio/face-api-1.7.15/package";
+}
+
 }  // namespace siamese::test

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ bool haveData(const std::string& relative);
   do {                                                                                \
     if (!::siamese::test::haveData(relative)) {                                       \
       GTEST_SKIP() << "shared data not found: " << ::siamese::test::data(relative);   \
+    }                                                                                 \
+  } while (0)
+
+/// Skips the current test when the face tower was not imported (no face-api
+/// package: scripts/setup.sh fetches it with npm).
+#define SIAMESE_REQUIRE_FACE_TOWER()                                                  \
+  do {                                                                                \
+    if (!std::filesystem::exists(::siamese::test::faceTower())) {                     \
+      GTEST_SKIP() << "no face tower at " << ::siamese::test::faceTower()             \
+                   << " (scripts/setup.sh fetches the face-api package)";            \
     }                                                                                 \
   } while (0)
 
@@ -103,5 +114,11 @@ double euclideanDistance(const std::vector<float>& a, const std::vector<float>& 
 
 /// The shipped default model bundle (models/default.siamese).
 std::string defaultModel();
+
+/// The face tower bundle that the ctest fixture `import_face_tower` makes
+/// (in the build folder) from the face-api package scripts/setup.sh fetched.
+std::string faceTower();
+/// The unpacked face-api package (as scripts/fetch-face-tower.sh leaves it).
+std::string faceApiPackageDir();
 
 }  // namespace siamese::test

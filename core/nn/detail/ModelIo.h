@@ -34,6 +34,15 @@ torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int s
 /// grey repeated) and size×size (bilinear, antialiased when shrinking).
 torch::Tensor conformBatch(torch::Tensor batch, int size, int channels);
 
+/// Pixels [N, C, H, W] as floats in 0..255 (BGR or grey, as crops are
+/// stored) → the network's input: brought to size×size and `channels`, then
+/// scaled as `normalization` says ("unit-range" or "dlib-rgb", see InputSpec).
+torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const std::string& normalization);
+
+/// uint8 crops [N, H, W, C] packed → float [N, C, H, W] in 0..255 on `device`.
+torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, int size, int channels,
+                                 const torch::Device& device);
+
 torch::Device chooseDevice(bool preferCuda, bool requireCuda);
 
 /// Embeddings of a conformed batch [N, C, H, W]; with `mirrorAverage`, the

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "nn/NetworkConfig.h"
+#include "nn/detail/DlibResNet.h"
 
 namespace siamese::detail {
 
@@ -21,6 +22,7 @@ class EmbeddingNetImpl : public torch::nn::Module {
   torch::nn::Sequential m_features{nullptr};
   torch::nn::Dropout m_dropout{nullptr};
   torch::nn::Linear m_embedding{nullptr};
+  DlibResNet m_tower{nullptr};  ///< set instead of the above for "dlib-resnet"
 };
 TORCH_MODULE(EmbeddingNet);
 

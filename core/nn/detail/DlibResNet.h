@@ -1,0 +1,51 @@
+#pragma once
+// Private to core: dlib's face-recognition ResNet (dlib_face_recognition_resnet_model_v1)
+// as a LibTorch module. Its weights come from `siamese import` (FaceTowerImport.cpp);
+// dlib's per-channel affine layers are folded into the convolutions there.
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace siamese::detail {
+
+/// One residual block of the tower, named as face-api's weight manifest names it.
+struct TowerBlockSpec {
+  std::string name;  ///< "conv32_1", "conv64_down", …
+  int in = 0;        ///< input channels
+  int out = 0;       ///< output channels
+  bool down = false; ///< first convolution has stride 2; the shortcut is a 2×2 average pool
+};
+
+/// The blocks in forward order, after the 7×7 stem `conv32_down`.
+const std::vector<TowerBlockSpec>& dlibResNetBlocks();
+
+/// conv–ReLU–conv plus the shortcut, then ReLU. A down block pools the
+/// shortcut and, like dlib's add_prev, counts channels or rows missing from
+/// either branch as zeros.
+class TowerBlockImpl : public torch::nn::Module {
+ public:
+  explicit TowerBlockImpl(const TowerBlockSpec& spec);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  bool m_down;
+  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
+};
+TORCH_MODULE(TowerBlock);
+
+/// Normalised RGB [N, 3, 150, 150] → 128-value descriptors (unnormalised).
+class DlibResNetImpl : public torch::nn::Module {
+ public:
+  DlibResNetImpl();
+  torch::Tensor forward(const torch::Tensor& images);
+
+ private:
+  torch::nn::Conv2d m_stem{nullptr};
+  std::vector<TowerBlock> m_blocks;
+  torch::nn::Linear m_fc{nullptr};
+};
+TORCH_MODULE(DlibResNet);
+
+}  // namespace siamese::detail
