@@ -54,7 +54,8 @@ void LiveRunner::run(LiveConfig config) {
     options.detector.kind = parseDetectorKind(config.detector);
     options.detector.minFaceSize = 60;
     options.detectEvery = std::max(1, config.detectEvery);
-    const MatchThreshold threshold = matchThresholdFor(store, embedder->metadata(), config.threshold);
+    const MatchThreshold threshold =
+        matchThresholdFor(store, embedder->metadata(), config.threshold, distanceOf(*embedder));
     options.threshold = threshold.value;
     LiveRecognizer recognizer(*embedder, loadGalleryIndex(store, *embedder), options);
     {

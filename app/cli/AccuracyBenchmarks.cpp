@@ -33,20 +33,22 @@ std::string describeModel(const BundleMetadata& m) {
   return "`" + (m.name.empty() ? std::string("unnamed") : m.name) + "` (id `" + m.modelId + "`)";
 }
 
-/// A row that could not be measured, saying why and what to do.
-BenchmarkRow notMeasured(BenchmarkRow row, const std::string& why) {
-  row.result = "not measured";
-  row.notes = why;
-  return row;
+/// A result that could not be measured, saying why and what to do.
+BenchmarkResult notMeasured(const std::string& why) {
+  BenchmarkResult r;
+  r.notes = why;
+  return r;
 }
 
-/// A measured row: the headline fraction and the model that earned it.
-BenchmarkRow measured(BenchmarkRow row, double fraction, const BundleMetadata& model) {
-  row.measured = true;
-  row.value = fraction;
-  row.result = percent(fraction);
-  row.model = describeModel(model);
-  return row;
+/// A measured result: the headline fraction and the model that earned it.
+BenchmarkResult measured(double fraction, const BundleMetadata& model, std::string notes) {
+  BenchmarkResult r;
+  r.measured = true;
+  r.value = fraction;
+  r.result = percent(fraction);
+  r.model = describeModel(model);
+  r.notes = std::move(notes);
+  return r;
 }
 
 bool missing(const std::string& path) { return path.empty() || !fs::exists(path); }
@@ -69,34 +71,88 @@ std::string preparedLfwCache(const BenchmarkInputs& in, const BundleMetadata& mo
   return prepareCache(in, "lfw/images", "lfw", prepareOptionsForModel(model));
 }
 
-BenchmarkRow lfwTenFold(const BenchmarkInputs& in, BenchmarkRow row) {
-  const std::vector<FoldModel> foldModels = parseFoldModels(in.foldModels);
-  for (const FoldModel& m : foldModels) {
-    if (missing(m.path)) return notMeasured(row, "no fold model " + m.path + ": train them with `models/train-lfw-folds.sh`");
-  }
-  if (foldModels.empty()) return notMeasured(row, "no fold models given");
-  const std::string pairs = in.data + "/lfw/pairs.txt";
-  if (missing(pairs)) return notMeasured(row, "no LFW pairs.txt in " + in.data + "/lfw");
+/// LFW's View 2 under the fold-model protocol (`spec` as --fold-models),
+/// run once per spec and kept for the rows that report other figures of it.
+struct LfwFoldRun {
+  LfwFoldModelsResult result;
   std::vector<BundleMetadata> models;
-  for (const FoldModel& m : foldModels) models.push_back(readBundle(m.path).metadata);
-  const LfwFoldModelsResult r =
-      evaluateLfwFoldModels(preparedLfwCache(in, models.front()), pairs, in.foldModels, /*allowSeen=*/false);
-  row.measured = true;
-  row.value = r.spread.mean;
-  row.result = percent(r.spread.mean) + " ± " + percent(r.spread.standardDeviation);
-  for (std::size_t i = 0; i < models.size(); ++i) row.model += (i ? "; " : "") + describeModel(models[i]);
-  row.notes = std::to_string(r.folds) + " folds, " + std::to_string(r.pairsScored) + " pairs scored (" +
-              std::to_string(r.pairsSkipped) +
-              " skipped: a photo without a detected face). Each fold is scored by the model that never saw its "
-              "people, at a threshold chosen on that model's other folds.";
-  return row;
+};
+
+const LfwFoldRun& lfwFoldRun(const BenchmarkInputs& in, const std::string& spec) {
+  static std::map<std::string, LfwFoldRun> runs;
+  if (const auto found = runs.find(spec); found != runs.end()) return found->second;
+  LfwFoldRun run;
+  for (const FoldModel& m : parseFoldModels(spec)) run.models.push_back(readBundle(m.path).metadata);
+  run.result = evaluateLfwFoldModels(preparedLfwCache(in, run.models.front()), in.data + "/lfw/pairs.txt", spec,
+                                     /*allowSeen=*/false);
+  return runs.emplace(spec, std::move(run)).first->second;
 }
 
-BenchmarkRow lfwViewOne(const BenchmarkInputs& in, BenchmarkRow row) {
+/// Why LFW View 2 cannot be run with `spec`, or "" when it can.
+std::string lfwFoldsMissing(const BenchmarkInputs& in, const std::string& spec, const std::string& how) {
+  const std::vector<FoldModel> foldModels = parseFoldModels(spec);
+  if (foldModels.empty()) return "no fold models given";
+  for (const FoldModel& m : foldModels) {
+    if (missing(m.path)) return "no model " + m.path + ": " + how;
+  }
+  if (missing(in.data + "/lfw/pairs.txt")) return "no LFW pairs.txt in " + in.data + "/lfw";
+  return {};
+}
+
+const char* kTrainFolds = "train them with `models/train-lfw-folds.sh`";
+
+std::string towerFolds(const BenchmarkInputs& in) { return in.towerModel + ":1-10"; }
+
+std::string describeModels(const std::vector<BundleMetadata>& models) {
+  std::string text;
+  for (std::size_t i = 0; i < models.size(); ++i) text += (i ? "; " : "") + describeModel(models[i]);
+  return text;
+}
+
+BenchmarkResult lfwTenFold(const BenchmarkInputs& in, const std::string& spec, const std::string& how,
+                           const std::string& protocolNote) {
+  if (const std::string why = lfwFoldsMissing(in, spec, how); !why.empty()) return notMeasured(why);
+  const LfwFoldRun& run = lfwFoldRun(in, spec);
+  const LfwFoldModelsResult& r = run.result;
+  BenchmarkResult out;
+  out.measured = true;
+  out.value = r.spread.mean;
+  out.result = percent(r.spread.mean) + " ± " + percent(r.spread.standardDeviation);
+  out.model = describeModels(run.models);
+  out.notes = std::to_string(r.folds) + " folds, " + std::to_string(r.pairsScored) + " pairs scored (" +
+              std::to_string(r.pairsSkipped) + " skipped: a photo without a detected face). " + protocolNote;
+  return out;
+}
+
+BenchmarkResult lfwTar(const BenchmarkInputs& in, const std::string& spec, const std::string& how,
+                       const std::string& protocolNote) {
+  if (const std::string why = lfwFoldsMissing(in, spec, how); !why.empty()) return notMeasured(why);
+  const LfwFoldRun& run = lfwFoldRun(in, spec);
+  // TAR at a FAR needs one ranking: each model's own pairs are ranked
+  // apart (two models' distances are not on one scale), then averaged.
+  double tar1 = 0, tar01 = 0, auc = 0;
+  for (const VerificationReport& v : run.result.pooled) {
+    tar1 += v.atFar1e2.trueAcceptRate;
+    tar01 += v.atFar1e3.trueAcceptRate;
+    auc += v.auc;
+  }
+  const double n = double(run.result.pooled.size());
+  BenchmarkResult out;
+  out.measured = true;
+  out.value = tar1 / n;
+  out.result = percent(tar1 / n) + " / " + percent(tar01 / n);
+  out.model = describeModels(run.models);
+  char notes[160];
+  std::snprintf(notes, sizeof notes, "ROC AUC %.4f. ", auc / n);
+  out.notes = notes + protocolNote;
+  return out;
+}
+
+BenchmarkResult lfwViewOne(const BenchmarkInputs& in, const std::string& modelPath) {
   const std::string pairsPath = in.data + "/lfw/pairsDevTest.txt";
-  if (missing(in.faceModel)) return notMeasured(row, "no face model at " + in.faceModel);
-  if (missing(pairsPath)) return notMeasured(row, "no LFW pairsDevTest.txt in " + in.data + "/lfw");
-  auto embedder = Embedder::load(in.faceModel);
+  if (missing(modelPath)) return notMeasured("no face model at " + modelPath);
+  if (missing(pairsPath)) return notMeasured("no LFW pairsDevTest.txt in " + in.data + "/lfw");
+  auto embedder = Embedder::load(modelPath);
   const BundleMetadata& model = embedder->metadata();
   const FaceCache cache = FaceCache::load(preparedLfwCache(in, model));
   const LfwPairsFile file = readLfwPairs(pairsPath);
@@ -104,18 +160,17 @@ BenchmarkRow lfwViewOne(const BenchmarkInputs& in, BenchmarkRow row) {
   refuseLeakage(model, peopleOfPairs(cache, pairs), /*allowSeen=*/false);
   const ScoredPairs scored = scorePairs(*embedder, embedWithProgress(*embedder, cache), pairs);
   const VerificationReport report = verificationReport(scored, model.threshold.value);
-  row = measured(std::move(row), report.accuracy, model);
-  char notes[200];
-  std::snprintf(notes, sizeof notes, "AUC %.3f, EER %.1f%%; %zu of %zu pairs scored (the rest have a photo "
-                "without a detected face); the model's own threshold %.4f",
-                report.auc, 100 * report.eer.rate, scored.size(), file.pairCount(), model.threshold.value);
-  row.notes = notes;
-  return row;
+  char notes[240];
+  std::snprintf(notes, sizeof notes, "AUC %.4f, EER %.1f%%, TAR %.1f%% at FAR 1%%; %zu of %zu pairs scored (the rest "
+                "have a photo without a detected face); the model's own threshold %.4f",
+                report.auc, 100 * report.eer.rate, 100 * report.atFar1e2.trueAcceptRate, scored.size(),
+                file.pairCount(), model.threshold.value);
+  return measured(report.accuracy, model, notes);
 }
 
-BenchmarkRow mnistPairs(const BenchmarkInputs& in, BenchmarkRow row) {
+BenchmarkResult mnistPairs(const BenchmarkInputs& in) {
   if (missing(in.mnistModel)) {
-    return notMeasured(row, "no MNIST model at " + in.mnistModel + ": train one with `scripts/reproduce-mnist.sh`");
+    return notMeasured("no MNIST model at " + in.mnistModel + ": train one with `scripts/reproduce-mnist.sh`");
   }
   auto embedder = Embedder::load(in.mnistModel);
   const BundleMetadata& model = embedder->metadata();
@@ -140,35 +195,31 @@ BenchmarkRow mnistPairs(const BenchmarkInputs& in, BenchmarkRow row) {
   }
   const ScoredPairs scored = scorePairs(*embedder, embedWithProgress(*embedder, cache), set[Split::Test]);
   const VerificationReport report = verificationReport(scored, model.threshold.value);
-  row = measured(std::move(row), report.accuracy, model);
   char notes[200];
   std::snprintf(notes, sizeof notes, "%zu test pairs of images never trained on (AUC %.4f); MNIST's 10,000 test "
                 "digits only, split by image as the seed project did", scored.size(), report.auc);
-  row.notes = notes;
-  return row;
+  return measured(report.accuracy, model, notes);
 }
 
-BenchmarkRow omniglotOneShot(const BenchmarkInputs& in, BenchmarkRow row) {
+BenchmarkResult omniglotOneShot(const BenchmarkInputs& in) {
   const std::string runs = in.data + "/omniglot/one-shot-runs";
   if (missing(in.omniglotModel)) {
-    return notMeasured(row, "no Omniglot model at " + in.omniglotModel +
-                                ": train one with `scripts/reproduce-omniglot.sh`");
+    return notMeasured("no Omniglot model at " + in.omniglotModel + ": train one with `scripts/reproduce-omniglot.sh`");
   }
-  if (missing(runs)) return notMeasured(row, "no Omniglot one-shot runs in " + runs);
+  if (missing(runs)) return notMeasured("no Omniglot one-shot runs in " + runs);
   auto embedder = Embedder::load(in.omniglotModel);
-  row = measured(std::move(row), omniglotOneShotAccuracy(*embedder, runs), embedder->metadata());
-  row.notes = "20 runs × 20 queries (chance 5%); trained on the two small background sets (" +
-              std::to_string(embedder->metadata().training.people) +
-              " characters), where Koch et al. had the full background set (964)";
-  return row;
+  return measured(omniglotOneShotAccuracy(*embedder, runs), embedder->metadata(),
+                  "20 runs × 20 queries (chance 5%); trained on the two small background sets (" +
+                      std::to_string(embedder->metadata().training.people) +
+                      " characters), where Koch et al. had the full background set (964)");
 }
 
 /// Closed-set identification with one reference photo per person.
-BenchmarkRow identification(const BenchmarkInputs& in, BenchmarkRow row, const std::string& dataset,
-                            DetectorKind detector, const std::string& detectorNote) {
-  if (missing(in.faceModel)) return notMeasured(row, "no face model at " + in.faceModel);
-  if (missing(in.data + "/" + dataset)) return notMeasured(row, "no " + dataset + " in " + in.data);
-  auto embedder = Embedder::load(in.faceModel);
+BenchmarkResult identification(const BenchmarkInputs& in, const std::string& modelPath, const std::string& dataset,
+                               DetectorKind detector, const std::string& detectorNote) {
+  if (missing(modelPath)) return notMeasured("no face model at " + modelPath);
+  if (missing(in.data + "/" + dataset)) return notMeasured("no " + dataset + " in " + in.data);
+  auto embedder = Embedder::load(modelPath);
   const BundleMetadata& model = embedder->metadata();
   PrepareOptions options = prepareOptionsForModel(model);
   options.detector.kind = detector;
@@ -177,45 +228,76 @@ BenchmarkRow identification(const BenchmarkInputs& in, BenchmarkRow row, const s
   refuseLeakage(model, people, /*allowSeen=*/false);
   const IdentificationReport r =
       identificationAccuracy(*embedder, cache, embedWithProgress(*embedder, cache), 1, /*seed=*/1);
-  row = measured(std::move(row), r.rank1, model);
-  row.notes = std::to_string(r.people) + " people, " + std::to_string(r.probes) + " probes (chance " +
-              percent(r.people ? 1.0 / double(r.people) : 0) + "); one reference photo per person, chosen with seed 1; " +
-              detectorNote;
-  return row;
+  return measured(r.rank1, model,
+                  std::to_string(r.people) + " people, " + std::to_string(r.probes) + " probes (chance " +
+                      percent(r.people ? 1.0 / double(r.people) : 0) +
+                      "); one reference photo per person, chosen with seed 1; " + detectorNote);
 }
+
+using Measure = std::function<BenchmarkResult(const BenchmarkInputs&)>;
 
 struct BenchmarkDefinition {
   std::string benchmark, protocol, references;
-  std::function<BenchmarkRow(const BenchmarkInputs&, BenchmarkRow)> measure;
+  Measure own;
+  Measure tower;  ///< empty: the tower does not apply (not faces)
 };
+
+const char* kOwnFoldNote =
+    "Each fold is scored by the one of our two fold models that never saw its people, at a threshold chosen on that "
+    "model's other folds.";
+const char* kTowerFoldNote =
+    "The tower never saw LFW's people (dlib-models README), so it scores all ten folds, each at a threshold chosen "
+    "on the other nine.";
+const char* kTowerHow = "import it with `siamese import` (scripts/setup.sh does)";
 
 const std::map<std::string, BenchmarkDefinition>& definitions() {
   static const std::map<std::string, BenchmarkDefinition> table{
       {"lfw-10fold",
-       {"LFW 10-fold (View 2)", "6,000 pairs of `pairs.txt`, mean ± std over the 10 folds; two models, each trained without "
-        "the people of the five folds it scores",
-        "human 97.53% (Kumar et al. 2009); dlib's ResNet 99.38%; the CelebA seed project ~70% (its own CelebA pairs)",
-        lfwTenFold}},
+       {"LFW 10-fold (View 2)", "6,000 pairs of `pairs.txt`, mean ± std over the 10 folds, each fold's threshold "
+        "chosen on other folds",
+        "human 97.53% (Kumar et al. 2009); dlib's ResNet 99.38% (float weights); the CelebA seed project ~70% (its own "
+        "CelebA pairs)",
+        [](const BenchmarkInputs& in) { return lfwTenFold(in, in.foldModels, kTrainFolds, kOwnFoldNote); },
+        [](const BenchmarkInputs& in) { return lfwTenFold(in, towerFolds(in), kTowerHow, kTowerFoldNote); }}},
+      {"lfw-tar",
+       {"LFW TAR at FAR 1% / 0.1% (View 2)", "true accepts at the distance where 1% (0.1%) of different pairs pass, "
+        "over the same 6,000 pairs",
+        "—",
+        [](const BenchmarkInputs& in) {
+          return lfwTar(in, in.foldModels, kTrainFolds,
+                        "Each fold model ranks its own 3,000 pairs; the two rates are averaged.");
+        },
+        [](const BenchmarkInputs& in) { return lfwTar(in, towerFolds(in), kTowerHow, "All 6,000 pairs ranked at once."); }}},
       {"lfw-view1",
        {"LFW View 1 test pairs", "1,000 pairs of `pairsDevTest.txt` (people never trained on), the model's own threshold",
-        "no published figure (View 1 is LFW's development view)", lfwViewOne}},
+        "no published figure (View 1 is LFW's development view)",
+        [](const BenchmarkInputs& in) { return lfwViewOne(in, in.faceModel); },
+        [](const BenchmarkInputs& in) { return lfwViewOne(in, in.towerModel); }}},
       {"mnist",
        {"MNIST pairs", "balanced pairs of the test images held out of training (split by image)",
-        "the MNIST seed project 88%", mnistPairs}},
+        "the MNIST seed project 88%", mnistPairs, {}}},
       {"omniglot",
        {"Omniglot 20-way one-shot", "the 20 standard runs of Lake et al.: nearest of 20 references",
-        "Koch et al. 92.0% (full background set)", omniglotOneShot}},
+        "Koch et al. 92.0% (full background set)", omniglotOneShot, {}}},
       {"celeb13",
        {"celeb13 identification", "rank-1, one reference photo per person, every other photo a probe",
         "the Koch/Keras seed project trained on celeb13 itself; no held-out figure to compare",
-        [](const BenchmarkInputs& in, BenchmarkRow row) {
-          return identification(in, std::move(row), "celeb13", DetectorKind::None,
+        [](const BenchmarkInputs& in) {
+          return identification(in, in.faceModel, "celeb13", DetectorKind::None,
                                 "celeb13's photos are ready-made face crops (no detection)");
+        },
+        [](const BenchmarkInputs& in) {
+          return identification(in, in.towerModel, "celeb13", DetectorKind::None,
+                                "celeb13's photos are ready-made grey face crops (no detection)");
         }}},
       {"att",
        {"AT&T identification", "rank-1, one reference photo per person, every other photo a probe", "—",
-        [](const BenchmarkInputs& in, BenchmarkRow row) {
-          return identification(in, std::move(row), "att_faces", DetectorKind::Hog,
+        [](const BenchmarkInputs& in) {
+          return identification(in, in.faceModel, "att_faces", DetectorKind::Hog,
+                                "faces found by dlib's HOG detector; photos without one are not probes");
+        },
+        [](const BenchmarkInputs& in) {
+          return identification(in, in.towerModel, "att_faces", DetectorKind::Hog,
                                 "faces found by dlib's HOG detector; photos without one are not probes");
         }}},
   };
@@ -230,7 +312,8 @@ std::string escapeCell(std::string text) {
 }  // namespace
 
 const std::vector<std::string>& benchmarkKeys() {
-  static const std::vector<std::string> keys{"lfw-10fold", "lfw-view1", "mnist", "omniglot", "celeb13", "att"};
+  static const std::vector<std::string> keys{"lfw-10fold", "lfw-tar", "lfw-view1", "mnist", "omniglot", "celeb13",
+                                             "att"};
   return keys;
 }
 
@@ -247,10 +330,32 @@ BenchmarkRow measureBenchmark(const std::string& key, const BenchmarkInputs& inp
   row.benchmark = d.benchmark;
   row.protocol = d.protocol;
   row.references = d.references;
-  std::printf("== %s\n", d.benchmark.c_str());
+  std::printf("== %s: our model\n", d.benchmark.c_str());
   std::fflush(stdout);
-  return d.measure(inputs, std::move(row));
+  row.own = d.own(inputs);
+  if (d.tower) {
+    std::printf("== %s: face tower\n", d.benchmark.c_str());
+    std::fflush(stdout);
+    row.tower = d.tower(inputs);
+  } else {
+    row.tower.result = "n/a";
+    row.tower.notes = "not a face benchmark";
+  }
+  return row;
 }
+
+namespace {
+
+std::string cell(const BenchmarkResult& r) { return r.measured ? "**" + r.result + "**" : r.result; }
+
+void details(std::ostringstream& md, const char* family, const BenchmarkResult& r) {
+  if (r.result == "n/a") return;
+  md << "- " << family << ": " << (r.measured ? r.result : "not measured");
+  if (!r.model.empty()) md << ", model " << r.model;
+  md << ". " << r.notes << "\n";
+}
+
+}  // namespace
 
 std::string benchmarksMarkdown(const std::vector<BenchmarkRow>& rows, const std::string& command,
                                const std::string& machine) {
@@ -258,19 +363,23 @@ std::string benchmarksMarkdown(const std::vector<BenchmarkRow>& rows, const std:
   md << "# Benchmarks: accuracy\n\n"
      << "Written by `" << command << "` (" << machine << "). Rerun it to regenerate this file; do not edit it by "
      << "hand. Every figure is measured on people, characters or images the model never saw in training; "
-     << "`siamese eval` refuses test sets whose people a model was trained on.\n\n"
-     << "| benchmark | protocol | Siamese Studio | references |\n| --- | --- | --- | --- |\n";
+     << "`siamese eval` refuses test sets whose people a model was trained on. Two model families: **our own** "
+     << "networks, trained here from scratch (`models/`), and the **face tower**, dlib's pretrained face ResNet "
+     << "imported from the face-api npm package by `siamese import` (the default model when present; "
+     << "`models/FACE_TOWER_CARD.md`).\n\n"
+     << "| benchmark | protocol | our own model | face tower | references |\n| --- | --- | --- | --- | --- |\n";
   for (const BenchmarkRow& r : rows) {
-    md << "| " << escapeCell(r.benchmark) << " | " << escapeCell(r.protocol) << " | "
-       << (r.measured ? "**" + r.result + "**" : r.result) << " | " << escapeCell(r.references) << " |\n";
+    md << "| " << escapeCell(r.benchmark) << " | " << escapeCell(r.protocol) << " | " << cell(r.own) << " | "
+       << cell(r.tower) << " | " << escapeCell(r.references) << " |\n";
   }
   md << "\n## Details\n";
   for (const BenchmarkRow& r : rows) {
     md << "\n### " << r.benchmark << "\n\n";
-    if (!r.model.empty()) md << "- model: " << r.model << "\n";
-    md << "- " << r.notes << "\n";
+    details(md, "our own model", r.own);
+    details(md, "face tower", r.tower);
   }
-  md << "\nThe models are in `models/` (see `models/MODEL_CARD.md`); each has a script that retrains it.\n";
+  md << "\nOur models are in `models/` (see `models/MODEL_CARD.md`); each has a script that retrains it. The face "
+        "tower is made by `scripts/fetch-face-tower.sh` (run by `scripts/setup.sh`).\n";
   return md.str();
 }
 

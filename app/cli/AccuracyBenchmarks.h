@@ -1,7 +1,8 @@
 #pragma once
 // The accuracy benchmarks behind `siamese bench accuracy` and BENCHMARKS.md:
-// each measures one published protocol with a shipped model and says, when
-// it cannot, why (a missing model or data set) instead of failing the rest.
+// each measures one published protocol with both model families (our own
+// trained models, and the pretrained face tower) and says, when it cannot,
+// why (a missing model or data set) instead of failing the rest.
 
 #include <string>
 #include <vector>
@@ -12,22 +13,29 @@ namespace siamese::cli {
 struct BenchmarkInputs {
   std::string data;          ///< ../shared/data or $SIAMESE_DATA
   std::string work;          ///< prepared face caches (resumable)
-  std::string faceModel;     ///< the default model (View 1, celeb13, AT&T)
-  std::string foldModels;    ///< "a.siamese:1-5,b.siamese:6-10" for LFW 10-fold
+  std::string faceModel;     ///< our own face model (View 1, celeb13, AT&T)
+  std::string foldModels;    ///< our "a.siamese:1-5,b.siamese:6-10" for LFW 10-fold
+  std::string towerModel;    ///< the imported face tower (every face row; all LFW folds)
   std::string mnistModel;
   std::string omniglotModel;
 };
 
-struct BenchmarkRow {
-  std::string key;         ///< lfw-10fold, lfw-view1, mnist, omniglot, celeb13, att
-  std::string benchmark;   ///< what is measured, for the table
-  std::string protocol;
-  std::string result;      ///< e.g. "83.10% ± 1.52%", or "not measured"
+/// One model family's figure on one benchmark.
+struct BenchmarkResult {
+  std::string result = "not measured";  ///< e.g. "83.10% ± 1.52%"
   std::string model;       ///< name and id of the model(s) scored
-  std::string references;  ///< published figures to compare with
   std::string notes;       ///< counts, skipped photos, why not measured
   bool measured = false;
   double value = 0;        ///< the headline figure as a fraction, when measured
+};
+
+struct BenchmarkRow {
+  std::string key;         ///< lfw-10fold, lfw-view1, lfw-tar, mnist, omniglot, celeb13, att
+  std::string benchmark;   ///< what is measured, for the table
+  std::string protocol;
+  std::string references;  ///< published figures to compare with
+  BenchmarkResult own;     ///< our own trained model(s)
+  BenchmarkResult tower;   ///< the pretrained face tower ("n/a" where it does not apply)
 };
 
 /// Every benchmark's key, in table order.

@@ -54,7 +54,10 @@ void addBenchCommand(CLI::App& app) {
   cmd->add_option("--data", args->inputs.data, "Data sets folder (default: $SIAMESE_DATA or ../shared/data)");
   cmd->add_option("--work", args->inputs.work, "Where prepared face caches are kept (resumable)")
       ->default_str("build/bench");
-  cmd->add_option("-m,--model", args->inputs.faceModel, "Face model for View 1, celeb13 and AT&T (default: the default model)");
+  cmd->add_option("-m,--model", args->inputs.faceModel,
+                  "Our own face model for View 1, celeb13 and AT&T (default: models/default.siamese)");
+  cmd->add_option("--tower", args->inputs.towerModel,
+                  "The face tower, for every face row (default: the one `siamese import` made)");
   cmd->add_option("--fold-models", args->inputs.foldModels,
                   "LFW 10-fold models, a.siamese:1-5,b.siamese:6-10 (default: models/benchmark/lfw-heldout-*)");
   cmd->add_option("--mnist-model", args->inputs.mnistModel, "MNIST model (default: models/benchmark/mnist.siamese)");
@@ -68,10 +71,11 @@ void addBenchCommand(CLI::App& app) {
     BenchmarkInputs in = args->inputs;
     if (in.data.empty()) in.data = sharedDataDir();
     if (in.work.empty()) in.work = "build/bench";
-    if (in.faceModel.empty()) in.faceModel = defaultModelPath();
-    // The benchmark models live beside the default model: models/benchmark
+    if (in.faceModel.empty()) in.faceModel = app::ownModelPath();
+    if (in.towerModel.empty()) in.towerModel = app::faceTowerPath();
+    // The benchmark models live beside our default model: models/benchmark
     // in a source tree, share/siamese-studio/models/benchmark when installed.
-    const std::string shipped = fs::proximate(fs::path(defaultModelPath()).parent_path() / "benchmark").string();
+    const std::string shipped = fs::proximate(fs::path(app::ownModelPath()).parent_path() / "benchmark").string();
     if (in.foldModels.empty()) {
       in.foldModels = shipped + "/lfw-heldout-1-5.siamese:1-5," + shipped + "/lfw-heldout-6-10.siamese:6-10";
     }
@@ -87,8 +91,10 @@ void addBenchCommand(CLI::App& app) {
     for (const std::string& key : keys) {
       rows.push_back(measureBenchmark(key, in));
       const BenchmarkRow& r = rows.back();
-      std::printf("%s: %s%s%s\n", r.benchmark.c_str(), r.result.c_str(), r.measured ? "" : " — ",
-                  r.measured ? "" : r.notes.c_str());
+      for (const auto& [family, result] : {std::pair{"our model", &r.own}, std::pair{"face tower", &r.tower}}) {
+        std::printf("%s, %s: %s%s%s\n", r.benchmark.c_str(), family, result->result.c_str(),
+                    result->measured ? "" : " — ", result->measured ? "" : result->notes.c_str());
+      }
       std::fflush(stdout);
     }
     std::string command = "siamese bench accuracy";

@@ -37,6 +37,7 @@ void addImportCommand(CLI::App& app);
 #include <vector>
 
 #include "eval/Metrics.h"
+#include "eval/Protocols.h"
 
 namespace siamese {
 class Embedder;
@@ -103,6 +104,9 @@ struct LfwFoldModelsResult {
   std::size_t pairsScored = 0;
   std::size_t pairsSkipped = 0;       ///< a photo had no detectable face
   std::vector<std::string> modelIds;  ///< in the order given
+  /// Per model, over all its folds' pairs pooled, at the model's own
+  /// threshold: AUC and TAR at FAR 1% and 0.1%.
+  std::vector<VerificationReport> pooled;
 };
 LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,
                                           const std::string& spec, bool allowSeen);

@@ -28,20 +28,19 @@ void addCompareCommand(CLI::App& app) {
     configureTorchThreads();
     auto embedder = Embedder::load(args->model.empty() ? defaultModelPath() : args->model);
     const BundleMetadata& model = embedder->metadata();
-    PrepareOptions options = prepareOptionsForModel(model);
-    options.detector.kind = parseDetectorKind(args->detector);
-    FacePreparer preparer(options, model.input.alignedFaces);
-    std::vector<Image> crops;
+    const DetectorKind detector = parseDetectorKind(args->detector);
+    FaceEncoder encoder(*embedder, [detector](PrepareOptions& o) { o.detector.kind = detector; });
+    std::vector<Embedding> embeddings;
     for (const std::string& path : {args->a, args->b}) {
-      const PreparedFace face = preparer.prepare(loadImage(path));
-      if (!face.ok) throw Error(path + ": " + face.failure);
-      if (face.facesFound > 1) {
-        std::printf("note: %s shows %d faces; comparing the most central one\n", path.c_str(), face.facesFound);
+      const EncodedPhoto encoded = encoder.encodePhoto(loadImage(path));
+      if (!encoded.ok()) throw Error(path + ": " + encoded.prepared.failure);
+      if (encoded.prepared.facesFound > 1) {
+        std::printf("note: %s shows %d faces; comparing the most central one\n", path.c_str(),
+                    encoded.prepared.facesFound);
       }
-      crops.push_back(face.face.crop);
+      embeddings.push_back(*encoded.embedding);
     }
-    const auto embeddings = embedder->embed(crops);
-    const double distance = embedder->distance(embeddings[0], embeddings[1]);
+    const double distance = encoder.distance(embeddings[0], embeddings[1]);
     const bool same = distance < model.threshold.value;
     std::printf("distance %.4f, threshold %.4f (%s): %s\n", distance, model.threshold.value,
                 model.threshold.method.c_str(), same ? "SAME person" : "DIFFERENT people");

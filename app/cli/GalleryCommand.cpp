@@ -287,17 +287,17 @@ void addGalleryCommands(CLI::App& app) {
     }
     const GalleryMatcher& matcher = *index.matcher;
     const auto& names = index.names;
-    const MatchThreshold threshold = matchThresholdFor(
-        *store, meta, thresholdOption->count() ? std::optional<double>(args->threshold) : std::nullopt);
-    FacePreparer preparer(prepareOptionsForModel(meta), meta.input.alignedFaces);
-    const Image photo = loadImage(args->folder);
-    const PreparedFace prepared = preparer.prepare(photo);
-    if (prepared.faces.empty()) throw Error(args->folder + ": no face found");
-    std::printf("%s: %zu face(s); threshold %.4f (%s)\n", args->folder.c_str(), prepared.faces.size(), threshold.value,
+    const MatchThreshold threshold =
+        matchThresholdFor(*store, meta, thresholdOption->count() ? std::optional<double>(args->threshold) : std::nullopt,
+                          distanceOf(*embedder));
+    FaceEncoder encoder(*embedder);
+    const std::vector<EncodedFace> faces = encoder.encodeAllFaces(loadImage(args->folder));
+    if (faces.empty()) throw Error(args->folder + ": no face found");
+    std::printf("%s: %zu face(s); threshold %.4f (%s)\n", args->folder.c_str(), faces.size(), threshold.value,
                 threshold.source.c_str());
-    for (const FaceBox& box : prepared.faces) {
-      const auto embedding = embedder->embed({preparer.alignFace(photo, box).crop}).front();
-      const MatchResult match = matcher.match(embedding, threshold.value, std::size_t(std::max(1, args->top)));
+    for (const EncodedFace& face : faces) {
+      const FaceBox& box = face.box;
+      const MatchResult match = matcher.match(face.embedding, threshold.value, std::size_t(std::max(1, args->top)));
       std::printf("  face at x=%.0f y=%.0f w=%.0f: %s", box.x, box.y, box.width,
                   match.known ? names.at(match.best()->personId).c_str() : "unknown");
       std::printf("  (");

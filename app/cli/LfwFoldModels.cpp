@@ -81,6 +81,11 @@ LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const st
     }
     if (folds.size() < 2) throw Error(m.path + ": a model needs at least two folds (thresholds come from its other folds)");
     const FoldResult r = crossValidatedAccuracy(folds);
+    ScoredPairs pooled;
+    for (const ScoredPairs& fold : folds) {
+      for (std::size_t i = 0; i < fold.size(); ++i) pooled.add(fold.distances[i], fold.same[i]);
+    }
+    result.pooled.push_back(verificationReport(pooled, embedder->metadata().threshold.value));
     std::size_t k = 0;
     for (int f : m.folds) {
       accuracy[f] = r.accuracies[k];

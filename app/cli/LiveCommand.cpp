@@ -25,6 +25,7 @@ struct LiveArgs {
   int minFace = 60;
   int maxDetectSide = 0;
   int detectEvery = 3;
+  int embedEvery = LiveOptions{}.embedEvery;
   int threads = 1;
   double threshold = -1;
   std::int64_t maxFrames = 0;
@@ -56,8 +57,10 @@ void runLive(const LiveArgs& args) {
   options.detector.minFaceSize = args.minFace;
   options.detector.maxDetectSide = args.maxDetectSide;
   options.detectEvery = std::max(1, args.detectEvery);
-  const MatchThreshold threshold = matchThresholdFor(
-      store, embedder->metadata(), args.threshold >= 0 ? std::optional<double>(args.threshold) : std::nullopt);
+  options.embedEvery = std::max(1, args.embedEvery);
+  const MatchThreshold threshold =
+      matchThresholdFor(store, embedder->metadata(),
+                        args.threshold >= 0 ? std::optional<double>(args.threshold) : std::nullopt, distanceOf(*embedder));
   std::fprintf(stderr, "threshold %.4f (%s)\n", threshold.value, threshold.source.c_str());
   options.threshold = threshold.value;
   LiveRecognizer recognizer(*embedder, std::move(gallery), options);
@@ -140,6 +143,9 @@ void addLiveCommand(CLI::App& app) {
   cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: full size)")
       ->capture_default_str();
   cmd->add_option("--detect-every", args->detectEvery, "Run the detector on every n-th frame, track in between")
+      ->capture_default_str();
+  cmd->add_option("--embed-every", args->embedEvery,
+                  "Embed a face whose name is decided on every n-th frame only (new faces: every frame)")
       ->capture_default_str();
   cmd->add_option("--threshold", args->threshold, "Decision threshold (default: the gallery's calibrated one, else the model's)");
   cmd->add_option("--max-frames", args->maxFrames, "Stop after this many frames (0: until the source ends)");

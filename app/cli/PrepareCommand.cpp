@@ -40,7 +40,7 @@ PrepareSummary prepareWithProgress(const Dataset& dataset, const std::string& ca
 void addPrepareCommand(CLI::App& app) {
   struct Args {
     std::string dataset, out = "faces.cache", format = "auto", identities, pattern, detector = "hog";
-    std::string mmodModel, landmarks, multiFace = "central";
+    std::string mmodModel, landmarks, multiFace = "central", align = "template";
     int crop = 112, minFace = 40, maxDetectSide = 0, threads = 0, minPhotos = 1, maxPhotos = 0;
     float padding = 0.1f;
     bool colour = false, retryFailed = false, overwrite = false, noBorderRetry = false;
@@ -61,6 +61,10 @@ void addPrepareCommand(CLI::App& app) {
   cmd->add_option("--crop", args->crop, "Crop size in pixels (e.g. 64, 96, 112, 150)")->capture_default_str();
   cmd->add_flag("--colour,--color", args->colour, "Keep colour (default: grey crops)");
   cmd->add_option("--padding", args->padding, "Context around the face template, fraction of the crop")
+      ->capture_default_str();
+  cmd->add_option("--align", args->align,
+                  "template (five points onto a fixed template) or dlib-chip (dlib's chip, as the face tower "
+                  "expects: use --crop 150 --colour --padding 0.25)")
       ->capture_default_str();
   cmd->add_option("--min-face", args->minFace, "Smallest face to detect, px")->capture_default_str();
   cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: off)");
@@ -90,6 +94,7 @@ void addPrepareCommand(CLI::App& app) {
     options.align.cropSize = args->crop;
     options.align.colour = args->colour;
     options.align.padding = args->padding;
+    options.align.method = parseAlignMethod(args->align);
     options.align.landmarkModelPath = args->landmarks;
     options.retryWithBorder = !args->noBorderRetry;
     options.threads = args->threads;

@@ -22,6 +22,10 @@ std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, co
                 " but the model was trained on padding " + std::to_string(spec.padding) +
                 "; prepare the data again with --padding " + std::to_string(spec.padding));
   }
+  if (s.alignedFaces && s.alignment != spec.alignment) {
+    throw Error("the cache's crops were cut by " + s.alignment + " alignment but the model expects " +
+                spec.alignment + "; prepare the data again with --align " + spec.alignment);
+  }
   std::vector<Embedding> embeddings;
   embeddings.reserve(cache.size());
   constexpr std::size_t kChunk = 1024;

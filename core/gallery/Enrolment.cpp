@@ -6,30 +6,11 @@
 
 namespace siamese {
 
-PrepareOptions prepareOptionsForModel(const BundleMetadata& model) {
-  PrepareOptions options;
-  options.align.cropSize = model.input.cropSize;
-  options.align.colour = model.input.channels == 3;
-  options.align.padding = model.input.padding;
-  options.align.method = parseAlignMethod(model.input.alignment);
-  return options;
-}
-
-namespace {
-
-PrepareOptions enrolmentOptions(const BundleMetadata& model, const EnrolOptions& enrol) {
-  PrepareOptions options = prepareOptionsForModel(model);
-  options.detector.kind = enrol.detector;
-  options.multiFace = enrol.refuseSeveralFaces ? MultiFacePolicy::Refuse : MultiFacePolicy::Largest;
-  return options;
-}
-
-}  // namespace
-
 Enroller::Enroller(GalleryStore& store, Embedder& embedder, const EnrolOptions& options)
-    : m_store(store),
-      m_embedder(embedder),
-      m_preparer(enrolmentOptions(embedder.metadata(), options), embedder.metadata().input.alignedFaces) {}
+    : m_store(store), m_encoder(embedder, [&options](PrepareOptions& o) {
+        o.detector.kind = options.detector;
+        o.multiFace = options.refuseSeveralFaces ? MultiFacePolicy::Refuse : MultiFacePolicy::Largest;
+      }) {}
 
 EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path) {
   std::vector<std::uint8_t> bytes;
@@ -46,13 +27,14 @@ EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path)
 EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::uint8_t>& bytes,
                                   const std::string& path) {
   EnrolOutcome outcome;
-  PreparedFace face;
+  EncodedPhoto encoded;
   try {
-    face = m_preparer.prepare(decodeImage(bytes, path));
+    encoded = m_encoder.encodePhoto(decodeImage(bytes, path));
   } catch (const FileError& e) {
     outcome.message = e.what();
     return outcome;
   }
+  const PreparedFace& face = encoded.prepared;
   outcome.facesFound = face.facesFound;
   if (!face.ok) {
     outcome.status = face.facesFound > 1 ? EnrolStatus::SeveralFaces : EnrolStatus::NoFace;
@@ -65,7 +47,7 @@ EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::
     outcome.message = path + ": this photo is already enrolled for this person (skipped)";
     return outcome;
   }
-  m_store.setEmbedding(*photoId, m_embedder.metadata().modelId, m_embedder.embed({face.face.crop}).front());
+  m_store.setEmbedding(*photoId, m_encoder.model().modelId, *encoded.embedding);
   outcome.status = EnrolStatus::Added;
   outcome.photoId = photoId;
   outcome.message = path + ": added";
@@ -78,9 +60,7 @@ EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::
 ReembedSummary reembedGallery(GalleryStore& store, Embedder& embedder, const ProgressFn& progress,
                               const StopToken* stop) {
   const BundleMetadata& model = embedder.metadata();
-  PrepareOptions options = prepareOptionsForModel(model);
-  options.multiFace = MultiFacePolicy::Largest;  // as enrolment chose
-  FacePreparer preparer(options, model.input.alignedFaces);
+  FaceEncoder encoder(embedder, [](PrepareOptions& o) { o.multiFace = MultiFacePolicy::Largest; });  // as enrolment chose
   const auto todo = store.photosWithoutEmbedding(model.modelId);
   ReembedSummary summary;
   ProgressThrottle throttle;
@@ -90,14 +70,14 @@ ReembedSummary reembedGallery(GalleryStore& store, Embedder& embedder, const Pro
       break;
     }
     const std::string name = "gallery photo " + std::to_string(todo[i]);
-    PreparedFace face;
+    EncodedPhoto encoded;
     try {
-      face = preparer.prepare(decodeImage(store.originalOf(todo[i]), name));
+      encoded = encoder.encodePhoto(decodeImage(store.originalOf(todo[i]), name));
     } catch (const FileError&) {
-      face.ok = false;
+      encoded.prepared.ok = false;
     }
-    if (face.ok) {
-      store.setEmbedding(todo[i], model.modelId, embedder.embed({face.face.crop}).front());
+    if (encoded.ok()) {
+      store.setEmbedding(todo[i], model.modelId, *encoded.embedding);
       ++summary.embedded;
     } else {
       ++summary.failed;

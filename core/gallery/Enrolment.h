@@ -13,12 +13,9 @@
 #include "common/Progress.h"
 #include "gallery/GalleryStore.h"
 #include "nn/Embedder.h"
-#include "prep/FacePreparer.h"
+#include "gallery/FaceEncoder.h"
 
 namespace siamese {
-
-/// Preparation settings that make crops like the ones `model` was trained on.
-PrepareOptions prepareOptionsForModel(const BundleMetadata& model);
 
 enum class EnrolStatus { Added, Duplicate, NoFace, SeveralFaces, Unreadable };
 
@@ -50,8 +47,7 @@ class Enroller {
 
  private:
   GalleryStore& m_store;
-  Embedder& m_embedder;
-  FacePreparer m_preparer;
+  FaceEncoder m_encoder;
 };
 
 struct ReembedSummary {

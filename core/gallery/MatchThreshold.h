@@ -1,7 +1,9 @@
 #pragma once
 /// \file MatchThreshold.h
 /// Which threshold decides "known" for a model: one given on the command
-/// line, else the one calibrated on this gallery (GalleryStore::threshold),
+/// line, else the one calibrated and saved for this gallery
+/// (GalleryStore::threshold), else, when `distance` is given and the gallery
+/// allows, the open-set threshold estimated on it now (OpenSetThreshold.h),
 /// else the model bundle's own. Identify and live video use the same rule,
 /// and say where the value came from.
 
@@ -9,6 +11,8 @@
 #include <string>
 
 #include "gallery/GalleryStore.h"
+#include "gallery/Matcher.h"
+#include "nn/Embedder.h"
 #include "nn/ModelBundle.h"
 
 namespace siamese {
@@ -19,6 +23,9 @@ struct MatchThreshold {
 };
 
 MatchThreshold matchThresholdFor(const GalleryStore& store, const BundleMetadata& model,
-                                 std::optional<double> given = std::nullopt);
+                                 std::optional<double> given = std::nullopt, const DistanceFn& distance = {});
+
+/// The model's distance as a DistanceFn (for matchThresholdFor).
+DistanceFn distanceOf(const Embedder& embedder);
 
 }  // namespace siamese

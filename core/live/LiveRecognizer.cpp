@@ -16,11 +16,13 @@ double millisecondsSince(Clock::time_point start) {
 }
 
 // Crops made as the model's training crops were (the enrolment settings).
-AlignOptions alignOptionsForModel(const BundleMetadata& model) {
+/// `embedder`, once it is known to be a face model.
+Embedder& requireFaceModel(Embedder& embedder) {
+  const BundleMetadata& model = embedder.metadata();
   if (!model.input.alignedFaces) {
     throw Error("model " + model.modelId + " was not trained on face photos; live identification needs a face model");
   }
-  return prepareOptionsForModel(model).align;
+  return embedder;
 }
 
 // Centroid and size of the five alignment points: where the face is, and
@@ -59,13 +61,13 @@ StageTimings StageTimingMeans::mean() const {
 }
 
 LiveRecognizer::LiveRecognizer(Embedder& embedder, GalleryIndex gallery, LiveOptions options)
-    : m_embedder(embedder),
-      m_options(std::move(options)),
+    : m_options(std::move(options)),
       m_detector(createFaceDetector(m_options.detector)),
-      m_aligner(alignOptionsForModel(embedder.metadata())),
+      m_encoder(requireFaceModel(embedder)),
       m_tracker(m_options.tracker),
       m_gallery(std::move(gallery)) {
   if (m_options.detectEvery < 1) m_options.detectEvery = 1;
+  if (m_options.embedEvery < 1) m_options.embedEvery = 1;
 }
 
 LiveRecognizer::~LiveRecognizer() = default;
@@ -127,7 +129,7 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
     face.trackId = track.id;
     face.box = track.box;
     face.detected = result.detectionFrame && track.framesSinceDetection == 0;
-    const AlignedFace aligned = m_aligner.align(frame.image, track.box);
+    const AlignedFace aligned = m_encoder.cropFace(frame.image, track.box);
     bool usable = aligned.aligned || face.detected;  // a fallback crop only where the detector saw a face
     if (aligned.aligned) {
       const LandmarkFrame lm = landmarkFrame(aligned.landmarks);
@@ -154,9 +156,12 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
         }
       }
     }
-    if (usable) {
+    const bool due = state.lastEmbeddedFrame < 0 || state.vote.shown() == kUndecidedPerson ||
+                     frame.index - state.lastEmbeddedFrame >= m_options.embedEvery;
+    if (usable && due) {
       crops.push_back(aligned.crop);
       cropFace.push_back(result.faces.size());
+      state.lastEmbeddedFrame = frame.index;
     }
     result.faces.push_back(face);
   }
@@ -166,7 +171,7 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
   std::vector<Embedding> embeddings;
   if (!crops.empty()) {
     const auto t = Clock::now();
-    embeddings = m_embedder.embed(crops);
+    embeddings = m_encoder.embed(crops);
     result.timings.embedMs = millisecondsSince(t);
   }
 

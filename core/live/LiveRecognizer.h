@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gallery/FaceEncoder.h"
 #include "gallery/Matcher.h"
 #include "live/FaceTracker.h"
 #include "live/FrameSource.h"
@@ -27,6 +28,11 @@ struct LiveOptions {
   DetectorOptions detector;  ///< kind, smallest face, downscaling
   /// Run the detector on every n-th frame; track in between (1: every frame).
   int detectEvery = 1;
+  /// Embed a track whose name the vote has decided only every n-th frame
+  /// (a face does not change identity between frames; the tower costs
+  /// ~10 ms a face on a CPU core). New and undecided tracks are embedded
+  /// every frame, so names come as fast as before. 1: every frame.
+  int embedEvery = 3;
   TrackerOptions tracker;
   VoteOptions vote;
   /// A face whose nearest reference is this far or farther is unknown.
@@ -102,13 +108,13 @@ class LiveRecognizer {
     bool hasBoxFromLandmarks = false;
     float offsetX = 0, offsetY = 0;  ///< box centre − landmark centroid, in landmark scales
     float widthRatio = 0, heightRatio = 0;  ///< box size in landmark scales
+    std::int64_t lastEmbeddedFrame = -1;    ///< frame index, -1: never
   };
   std::string nameOf(std::int64_t personId) const;
 
-  Embedder& m_embedder;
   LiveOptions m_options;
   std::unique_ptr<FaceDetector> m_detector;
-  FaceAligner m_aligner;
+  FaceEncoder m_encoder;  ///< cuts tracked faces out as the model expects, and embeds them
   FaceTracker m_tracker;
   PresenceLog m_presence;
   std::map<int, TrackState> m_trackStates;
