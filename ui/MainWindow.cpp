@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include <filesystem>
+
 #include <QApplication>
 #include <QFileDialog>
 #include <QLabel>
@@ -14,6 +16,7 @@
 #include "GalleryTab.h"
 #include "InspectTab.h"
 #include "LiveTab.h"
+#include "DefaultPaths.h"
 #include "ModelLabel.h"
 #include "PreferencesDialog.h"
 #include "wizard/TrainingWizard.h"
@@ -93,6 +96,15 @@ void MainWindow::describeModel() {
     const BundleMetadata meta = readBundle(path).metadata;
     m_modelLabel->setText(tr("Model: %1").arg(modelLabel(meta, autoDeviceName())));
     m_inspect->openBundle(QString::fromStdString(path));
+    // Running on our own model because the tower was never imported: say how to get it.
+    if (m_settings.modelPath.isEmpty() && !std::filesystem::exists(app::faceTowerPath())) {
+      m_modelLabel->setToolTip(tr("The pretrained face tower (98.97% on LFW) is not installed: %1")
+                                   .arg(QString::fromStdString(app::howToGetFaceTower())));
+      statusBar()->showMessage(tr("Using our own model: the face tower is not installed (see the model's tooltip)"),
+                               15000);
+    } else {
+      m_modelLabel->setToolTip(QString::fromStdString(path));
+    }
   } catch (const Error& e) {
     m_modelLabel->setText(tr("No model: %1").arg(QString::fromUtf8(e.what())));
   }

@@ -1,5 +1,5 @@
-// End to end on a generated video: LFW people the default model never saw
-// in training are enrolled from some photos; a video shows them again
+// End to end on a generated video with the app's default model, the face
+// tower (which never saw LFW's people): LFW people are enrolled from some photos; a video shows them again
 // (the enrolled photos and other photos of them) and shows people who are
 // not enrolled, all moving over a background. The video is written to a
 // file and played through the real pipeline (decode, detect every n-th
@@ -25,8 +25,8 @@
 namespace siamese {
 namespace {
 
-// People of LFW View 1's test pairs (held out when the default model was
-// trained), with enough photos to enrol some and show others.
+// People of LFW View 1's test pairs (held out when our own model was
+// trained too), with enough photos to enrol some and show others.
 const char* const kEnrolled[] = {"Jacques_Chirac", "Jennifer_Capriati", "Winona_Ryder", "Abdullah_Gul"};
 // Test-pair people with one photo, never enrolled.
 const char* const kStrangers[] = {"Alicia_Keys", "Dick_Armey", "Tina_Sinatra"};
@@ -82,7 +82,7 @@ std::string replayVerdict(const ActorReport& report, double threshold, const std
   return best;
 }
 
-class LiveVideo : public test::DefaultModelGallery {
+class LiveVideo : public test::FaceTowerGallery {
  protected:
   void enrol() {
     Enroller enroller(*m_store, *m_embedder);
@@ -213,10 +213,13 @@ TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
     if (who.role == Role::EnrolledPhoto) {
       EXPECT_EQ(verdict, who.person) << "an enrolled photo shown again must be named";
     } else if (who.role == Role::OtherPhoto) {
-      // Reported, not asserted: the default model names other photos of
-      // enrolled people right only about as often as its LFW accuracy says.
+      // Photos never enrolled: the tower (99% on LFW pairs) names them, where
+      // our own model named 3 of 4 and took one for another person.
+      EXPECT_EQ(verdict, who.person) << "a photo of an enrolled person that was not enrolled";
       otherRight += verdict == who.person ? 1 : 0;
     } else {
+      // Strangers: our own model put all three inside its threshold.
+      EXPECT_EQ(verdict, "unknown") << who.person << " is not enrolled";
       strangersRejected += verdict == "unknown" ? 1 : 0;
     }
 

@@ -104,20 +104,32 @@ TEST(PackageTest, DebInstallsIntoAScratchRootAndRuns) {
     EXPECT_TRUE(contains(studio, SIAMESE_PROJECT_VERSION)) << studio;
   }
 
-  // The installed program uses the installed model when none is named.
+  // The installed program uses the installed model when none is named and
+  // no face tower was imported (a fresh user data folder), and the tower
+  // once `siamese import` has put it there.
   if (!test::haveData("lfw/images/Abdullah_Gul")) {
     GTEST_SKIP() << "shared data not found: " << test::data("lfw/images/Abdullah_Gul")
                  << " (the package was built, unpacked and run; the model check needs two LFW photos)";
   }
   const std::string photos =
       " " + quoted(test::lfwPhoto("Abdullah_Gul", 13)) + " " + quoted(test::lfwPhoto("Abdullah_Gul", 14));
-  const std::string compared = run("env -u SIAMESE_MODEL " + siamese + " compare" + photos);
+  const std::string userData = dir.file("user-data");
+  const std::string env = "env -u SIAMESE_MODEL XDG_DATA_HOME=" + quoted(userData) + " ";
+  const std::string compared = run(env + siamese + " compare" + photos);
   EXPECT_TRUE(contains(compared, "SAME person")) << compared;
+  EXPECT_TRUE(contains(compared, "best-accuracy")) << "our own model's threshold: " << compared;
+  if (fs::exists(test::faceTower())) {
+    fs::create_directories(userData + "/siamese-studio/models");
+    fs::copy_file(test::faceTower(), userData + "/siamese-studio/models/face-tower.siamese");
+    const std::string withTower = run(env + siamese + " compare" + photos);
+    EXPECT_TRUE(contains(withTower, "threshold 0.6000 (manual)")) << "the tower's threshold: " << withTower;
+    fs::remove_all(userData);
+  }
 
   // On this machine the source tree's model exists too; spoiling the
   // installed copy shows which one the installed program reads.
   test::writeText(model.string(), "not a model");
-  const std::string refused = run("env -u SIAMESE_MODEL " + siamese + " compare" + photos, 1);
+  const std::string refused = run(env + siamese + " compare" + photos, 1);
   // The program names the file by its real path (it finds it from /proc/self/exe).
   EXPECT_TRUE(contains(refused, fs::canonical(model).string())) << refused;
   EXPECT_TRUE(contains(refused, "not a Siamese Studio model bundle")) << refused;

@@ -105,6 +105,7 @@ void EvaluatePage::chooseThreshold() {
   m_state->thresholdMethod = method;
   const VerificationReport report = verificationReport(m_test, m_state->threshold);
   m_state->testAccuracy = report.accuracy;
+  m_state->testAuc = report.auc;
   m_figures->setText(tr("Threshold %1 (%2 on %3 validation pairs). Test pairs (%4): accuracy %5%, AUC %6, "
                         "EER %7%.")
                          .arg(m_state->threshold, 0, 'f', 4)

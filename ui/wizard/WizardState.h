@@ -45,6 +45,7 @@ struct WizardState {
   double threshold = 0;
   std::string thresholdMethod = "best-accuracy";
   double testAccuracy = 0;
+  double testAuc = 0;  ///< ROC AUC on the test pairs (does not depend on the threshold)
 };
 
 }  // namespace siamese::ui
