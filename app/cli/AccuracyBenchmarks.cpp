@@ -61,7 +61,18 @@ std::string prepareCache(const BenchmarkInputs& in, const std::string& dataset, 
   const std::string chip = options.align.method == AlignMethod::DlibChip ? "-chip" : "";
   const std::string path = in.work + "/" + name + "-" + std::to_string(options.align.cropSize) + chip + ".cache";
   fs::create_directories(in.work);
-  prepareWithProgress(openDataset(in.data + "/" + dataset), path, options, /*retryFailures=*/false);
+  // Photos where HOG finds no face get a second look by dlib's CNN detector
+  // when the shared data has it: a failed photo costs its pairs in LFW.
+  PrepareOptions withSecondChance = options;
+  const std::string mmod = in.data + "/models/mmod_human_face_detector.dat";
+  const bool secondChance = options.detector.kind == DetectorKind::Hog && fs::exists(mmod);
+  if (secondChance) {
+    DetectorOptions cnn;
+    cnn.kind = DetectorKind::Mmod;
+    cnn.modelPath = mmod;
+    withSecondChance.secondChance = cnn;
+  }
+  prepareWithProgress(openDataset(in.data + "/" + dataset), path, withSecondChance, /*retryFailures=*/secondChance);
   return path;
 }
 

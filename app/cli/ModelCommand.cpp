@@ -26,10 +26,25 @@ void printDescription(const BundleMetadata& m) {
   std::printf("input           %d px (crops of %d px), %d channel(s), %s, mirror averaging %s\n", m.input.size,
               m.input.cropSize, m.input.channels, m.input.alignedFaces ? "aligned faces" : "whole images",
               m.input.mirrorAverage ? "on" : "off");
+  if (m.input.alignedFaces) {
+    std::printf("crop            %s alignment, padding %.2f, scaling %s\n", m.input.alignment.c_str(), m.input.padding,
+                m.input.normalization.c_str());
+  }
   std::printf("distance        %s, threshold %.4f (%s on %s)\n", m.distance.c_str(), m.threshold.value,
               m.threshold.method.c_str(), m.threshold.chosenOn.c_str());
-  std::printf("trained on      %d people, %d photos (%s), %s loss, %d epochs\n", m.training.people,
-              m.training.photos, m.training.dataset.c_str(), m.training.loss.c_str(), m.training.epochs);
+  if (m.source.empty()) {
+    std::printf("trained on      %d people, %d photos (%s), %s loss, %d epochs\n", m.training.people,
+                m.training.photos, m.training.dataset.c_str(), m.training.loss.c_str(), m.training.epochs);
+  } else {
+    std::printf("trained         elsewhere: %s; %s\n", m.training.dataset.c_str(), m.training.loss.c_str());
+  }
+  if (!m.source.empty()) {
+    std::printf("origin          %s, version %s\n", m.source.origin.c_str(), m.source.version.c_str());
+    std::printf("weights SHA-256 %s\n", m.source.sha256.c_str());
+    std::printf("licence         %s\n", m.source.licence.c_str());
+    std::printf("training data   %s\n", m.source.trainingData.c_str());
+    std::printf("published       %s\n", m.source.reference.c_str());
+  }
   for (const auto& [key, value] : m.metrics) std::printf("metric          %s = %.4f\n", key.c_str(), value);
 }
 

@@ -49,6 +49,7 @@ FacePreparer::FacePreparer(const PrepareOptions& options, bool facePhotos)
     : m_options(options), m_facePhotos(facePhotos) {
   if (m_facePhotos) {
     m_detector = createFaceDetector(options.detector);
+    if (options.secondChance) m_secondChance = createFaceDetector(*options.secondChance);
     m_aligner = std::make_unique<FaceAligner>(options.align);
   }
 }
@@ -57,6 +58,7 @@ FacePreparer::FacePreparer(const FacePreparer& other)
     : m_options(other.m_options),
       m_facePhotos(other.m_facePhotos),
       m_detector(other.m_detector ? other.m_detector->clone() : nullptr),
+      m_secondChance(other.m_secondChance ? other.m_secondChance->clone() : nullptr),
       m_aligner(other.m_aligner ? std::make_unique<FaceAligner>(*other.m_aligner) : nullptr) {}
 
 FacePreparer::~FacePreparer() = default;
@@ -102,6 +104,11 @@ PreparedFace FacePreparer::prepare(const Image& photo) {
     searched = detail::fromMat(padded);
     offset = float(border);
     faces = m_detector->detect(searched);
+  }
+  if (faces.empty() && m_secondChance) {
+    searched = photo;
+    offset = 0;
+    faces = m_secondChance->detect(photo);
   }
   result.facesFound = int(faces.size());
   for (FaceBox b : faces) {

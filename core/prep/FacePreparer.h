@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct PrepareOptions {
   /// cropped faces (AT&T, celeb13) fill the frame and leave the detector no
   /// context.
   bool retryWithBorder = true;
+  /// When the detector (and its border retry) finds nothing, this one looks
+  /// too: dlib's CNN detector finds the faces HOG misses (turned heads,
+  /// shadows) at many times its cost, so it runs only on those photos.
+  std::optional<DetectorOptions> secondChance;
   /// Worker threads; 0 uses every core.
   int threads = 0;
 };
@@ -72,6 +77,7 @@ class FacePreparer {
   PrepareOptions m_options;
   bool m_facePhotos;
   std::unique_ptr<FaceDetector> m_detector;
+  std::unique_ptr<FaceDetector> m_secondChance;
   std::unique_ptr<FaceAligner> m_aligner;
 };
 

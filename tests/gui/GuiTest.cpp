@@ -271,7 +271,10 @@ TEST_F(Gui, TrainingWizardRunsEndToEndAndLiveUsesItsModel) {
   ASSERT_EQ(wizard->currentPage(), wizard->evaluatePage());
   ASSERT_TRUE(waitFor([&] { return wizard->evaluatePage()->isComplete(); }, 120000));
   std::printf("wizard test pairs: accuracy %.3f, AUC %.3f\n", wizard->state().testAccuracy, wizard->state().testAuc);
-  EXPECT_GT(wizard->state().testAccuracy, 0.0);
+  // One short epoch ranks the test pairs well (AUC 0.89 measured; a network
+  // that learned nothing ranks at 0.5), but a threshold chosen on two
+  // validation people can land anywhere: the accuracy is shown, not bounded.
+  EXPECT_GT(wizard->state().testAuc, 0.8);
   wizard->next();
   ASSERT_EQ(wizard->currentPage(), wizard->deployPage());
   const std::string bundlePath = m_dir.file("deployed.siamese");

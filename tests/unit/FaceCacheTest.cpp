@@ -255,6 +255,7 @@ TEST(FaceCache, ResumeWithOtherSettingsNamesTheDifference) {
       {[](CacheSettings& s) { s.alignedFaces = false; }, "aligned faces vs whole images"},
       {[](CacheSettings& s) { s.detector = "haar"; }, "detector hog vs haar"},
       {[](CacheSettings& s) { s.padding = 0.3f; }, "padding"},
+      {[](CacheSettings& s) { s.alignment = "dlib-chip"; }, "alignment template vs dlib-chip"},
   };
   for (const Case& c : cases) {
     CacheSettings other = smallSettings();
@@ -268,6 +269,14 @@ TEST(FaceCache, ResumeWithOtherSettingsNamesTheDifference) {
     }
   }
   EXPECT_EQ(test::readBytes(path), before);  // the refused resumes left the file alone
+}
+
+TEST(FaceCache, TheAlignmentComesBack) {
+  ScratchDir dir;
+  CacheSettings chips = smallSettings();
+  chips.alignment = "dlib-chip";
+  { FaceCacheWriter writer(dir.file("c.cache"), chips, false); }
+  EXPECT_EQ(FaceCache::load(dir.file("c.cache")).settings().alignment, "dlib-chip");
 }
 
 TEST(FaceCache, DatasetRootIsInformationalOnly) {

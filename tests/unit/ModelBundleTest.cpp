@@ -45,6 +45,34 @@ TEST(ModelBundle, RoundTripsMetadataAndWeights) {
   EXPECT_DOUBLE_EQ(back.metadata.metrics.at("validation_auc"), 0.93);
 }
 
+TEST(ModelBundle, CropRecipeAndSourceComeBackAndOldBundlesReadAsTemplateCrops) {
+  test::ScratchDir dir;
+  BundleFile b = sampleBundle();
+  b.metadata.input.alignment = "dlib-chip";
+  b.metadata.input.normalization = "dlib-rgb";
+  b.metadata.source.origin = "npm package x";
+  b.metadata.source.sha256 = "ab12";
+  b.metadata.source.licence = "CC0";
+  writeBundle(dir.file("m.siamese"), b);
+  const BundleMetadata back = readBundle(dir.file("m.siamese")).metadata;
+  EXPECT_EQ(back.input.alignment, "dlib-chip");
+  EXPECT_EQ(back.input.normalization, "dlib-rgb");
+  EXPECT_EQ(back.source.origin, "npm package x");
+  EXPECT_EQ(back.source.sha256, "ab12");
+  EXPECT_EQ(back.source.licence, "CC0");
+
+  // A bundle written before crops had a recipe: the one recipe there was.
+  const std::string old = R"({"network": {"architecture": "convnet"}, "input": {"size": 64, "channels": 1,
+      "normalisation": "pixel / 127.5 - 1"}, "threshold": {"value": 0.5}, "training": {}})";
+  const BundleMetadata before = BundleMetadata::fromJson(old);
+  EXPECT_EQ(before.input.alignment, "template");
+  EXPECT_EQ(before.input.normalization, "unit-range");
+  EXPECT_TRUE(before.source.empty());
+  const std::string unknown = R"({"network": {}, "input": {"size": 64, "channels": 1, "alignment": "sideways"},
+      "threshold": {"value": 0.5}, "training": {}})";
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { BundleMetadata::fromJson(unknown); }), "sideways"));
+}
+
 TEST(ModelBundle, TruncatedAlteredAndForeignFilesAreRefused) {
   test::ScratchDir dir;
   BundleFile b = sampleBundle();
