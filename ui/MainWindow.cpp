@@ -98,7 +98,7 @@ void MainWindow::describeModel() {
     m_inspect->openBundle(QString::fromStdString(path));
     // Running on our own model because the tower was never imported: say how to get it.
     if (m_settings.modelPath.isEmpty() && !std::filesystem::exists(app::faceTowerPath())) {
-      m_modelLabel->setToolTip(tr("The pretrained face tower (98.97% on LFW) is not installed: %1")
+      m_modelLabel->setToolTip(tr("The pretrained face tower (98.92% on LFW) is not installed: %1")
                                    .arg(QString::fromStdString(app::howToGetFaceTower())));
       statusBar()->showMessage(tr("Using our own model: the face tower is not installed (see the model's tooltip)"),
                                15000);

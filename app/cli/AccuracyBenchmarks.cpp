@@ -377,7 +377,8 @@ std::string benchmarksMarkdown(const std::vector<BenchmarkRow>& rows, const std:
      << "`siamese eval` refuses test sets whose people a model was trained on. Two model families: **our own** "
      << "networks, trained here from scratch (`models/`), and the **face tower**, dlib's pretrained face ResNet "
      << "imported from the face-api npm package by `siamese import` (the default model when present; "
-     << "`models/FACE_TOWER_CARD.md`).\n\n"
+     << "`models/FACE_TOWER_CARD.md`). Face photos are found by dlib's HOG detector, with dlib's CNN detector as a "
+     << "second chance where HOG finds none (when the shared data has its model).\n\n"
      << "| benchmark | protocol | our own model | face tower | references |\n| --- | --- | --- | --- | --- |\n";
   for (const BenchmarkRow& r : rows) {
     md << "| " << escapeCell(r.benchmark) << " | " << escapeCell(r.protocol) << " | " << cell(r.own) << " | "

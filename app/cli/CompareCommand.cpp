@@ -22,7 +22,7 @@ void addCompareCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("compare", "Tell whether two photos show the same person");
   cmd->add_option("photo-a", args->a, "First photo")->required();
   cmd->add_option("photo-b", args->b, "Second photo")->required();
-  cmd->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  cmd->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   cmd->add_option("--detector", args->detector, "hog, haar, mmod or none")->capture_default_str();
   cmd->callback([args] {
     configureTorchThreads();

@@ -156,7 +156,7 @@ void addEvalCommand(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model: pairs, LFW protocols, one-shot, identification");
-  cmd->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  cmd->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   cmd->add_option("-c,--cache", args->cache, "Face cache holding the test photos");
   cmd->add_option("--pairs", args->pairs, "Pair list CSV to score");
   cmd->add_option("--lfw-pairs", args->lfwPairs, "LFW pairs.txt (10-fold protocol) or pairsDevTest.txt");

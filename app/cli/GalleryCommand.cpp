@@ -124,7 +124,7 @@ void addGalleryCommands(CLI::App& app) {
   CLI::App* gallery = app.add_subcommand("gallery", "Manage the gallery of enrolled people");
   gallery->require_subcommand(1);
   gallery->add_option("--gallery", args->gallery, "Gallery database (default: ~/.local/share/siamese-studio/gallery.db)");
-  gallery->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  gallery->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   auto open = [args] { return std::make_unique<GalleryStore>(galleryPathOrDefault(args->gallery)); };
   auto modelPath = [args] { return args->model.empty() ? defaultModelPath() : args->model; };
   auto model = [modelPath] {
@@ -273,7 +273,7 @@ void addGalleryCommands(CLI::App& app) {
   CLI::App* identify = app.add_subcommand("identify", "Name the faces in a photo from the gallery");
   identify->add_option("photo", args->folder, "Photo file")->required();
   identify->add_option("--gallery", args->gallery, "Gallery database");
-  identify->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  identify->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   identify->add_option("--top", args->top, "Candidates to list per face")->capture_default_str();
   CLI::Option* thresholdOption = identify->add_option(
       "--threshold", args->threshold, "Distance below which a face is named (default: the gallery's, else the model's)");

@@ -135,7 +135,7 @@ void addLiveCommand(CLI::App& app) {
   cmd->add_option("--source", args->source, "Camera index or device (0, /dev/video0), video file, rtsp/http URL, or image folder")
       ->required();
   cmd->add_option("--gallery", args->gallery, "Gallery database (default: ~/.local/share/siamese-studio/gallery.db)");
-  cmd->add_option("-m,--model", args->model, "Model bundle (default: the shipped default model)");
+  cmd->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   cmd->add_option("--out", args->out, "Write the annotated video here (.mp4 or .avi)");
   cmd->add_option("--events", args->events, "Write one JSON line per person appearing or leaving here");
   cmd->add_option("--detector", args->detector, "hog, haar or mmod")->capture_default_str();

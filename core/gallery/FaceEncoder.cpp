@@ -16,11 +16,7 @@ namespace {
 PrepareOptions encoderOptions(const BundleMetadata& model, const std::function<void(PrepareOptions&)>& tune) {
   PrepareOptions options = prepareOptionsForModel(model);
   if (tune) tune(options);
-  // The crop is the model's to decide, whatever the caller tuned.
-  options.align.cropSize = model.input.cropSize;
-  options.align.colour = model.input.channels == 3;
-  options.align.padding = model.input.padding;
-  options.align.method = parseAlignMethod(model.input.alignment);
+  options.align = prepareOptionsForModel(model).align;  // the crop is the model's to decide, whatever was tuned
   return options;
 }
 

@@ -129,6 +129,16 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
     face.trackId = track.id;
     face.box = track.box;
     face.detected = result.detectionFrame && track.framesSinceDetection == 0;
+    // A track whose name is decided and not due for a new embedding keeps
+    // the tracker's box: the landmark fit costs as much as the embedding of
+    // a small model. Detected faces are fitted until their box-to-landmark
+    // offsets are known, so later tracked frames can be placed from them.
+    const bool due = state.lastEmbeddedFrame < 0 || state.vote.shown() == kUndecidedPerson ||
+                     frame.index - state.lastEmbeddedFrame >= m_options.embedEvery;
+    if (!due && !(face.detected && !state.hasBoxFromLandmarks)) {
+      result.faces.push_back(face);
+      continue;
+    }
     const AlignedFace aligned = m_encoder.cropFace(frame.image, track.box);
     bool usable = aligned.aligned || face.detected;  // a fallback crop only where the detector saw a face
     if (aligned.aligned) {
@@ -156,8 +166,6 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
         }
       }
     }
-    const bool due = state.lastEmbeddedFrame < 0 || state.vote.shown() == kUndecidedPerson ||
-                     frame.index - state.lastEmbeddedFrame >= m_options.embedEvery;
     if (usable && due) {
       crops.push_back(aligned.crop);
       cropFace.push_back(result.faces.size());
