@@ -259,10 +259,8 @@ void addGalleryCommands(CLI::App& app) {
     CalibrationOptions options;
     options.targetFar = args->far;
     options.bundleThreshold = meta.threshold.value;
-    const CalibrationReport report = calibrateThreshold(
-        store->embeddings(meta.modelId), [&](const auto& a, const auto& b) { return embedder->distance(a, b); },
-        options);
-    printCalibration(report, meta, matchThresholdFor(*store, meta));
+    const CalibrationReport report = calibrateThreshold(store->embeddings(meta.modelId), distanceOf(*embedder), options);
+    printCalibration(report, meta, matchThresholdFor(*store, meta, std::nullopt, distanceOf(*embedder)));
     if (args->save) {
       store->setThreshold(meta.modelId, report.chosen.threshold, report.method());
       std::printf("saved: identify and live video use %.4f for model %s with this gallery\n", report.chosen.threshold,

@@ -141,6 +141,12 @@ CalibrationReport calibrateThreshold(const std::vector<StoredEmbedding>& embeddi
                               percent(options.targetFar) +
                               " rests on fewer than 10 of them; enrol more people for a threshold to trust");
   }
+  if (options.bundleThreshold > 0 && report.chosen.threshold > options.bundleThreshold) {
+    // Pairs say nothing of a stranger, who has one chance per enrolled person to come close.
+    report.warnings.push_back("the threshold is above the model's own (" + std::to_string(options.bundleThreshold) +
+                              "): no impostor pair of this gallery comes that close, but a stranger may; without "
+                              "--save, identify and live video use the open-set estimate or the model's threshold");
+  }
   return report;
 }
 

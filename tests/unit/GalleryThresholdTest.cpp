@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/Error.h"
+#include "gallery/OpenSetThreshold.h"
 #include "gallery/ThresholdCalibration.h"
 #include "support/TestSupport.h"
 
@@ -41,10 +42,12 @@ TEST(ThresholdCalibration, ChoosesTheThresholdForTheTargetFarOnKnownDistances) {
   EXPECT_DOUBLE_EQ(r.bundle.threshold, 1.5);
   EXPECT_DOUBLE_EQ(r.bundle.falseAcceptRate, 0.0);
   EXPECT_DOUBLE_EQ(r.bundle.falseRejectRate, 0.5);
-  // 2 genuine pairs and 8 impostor pairs are far too few to trust.
-  ASSERT_EQ(r.warnings.size(), 2u);
+  // 2 genuine pairs and 8 impostor pairs are far too few to trust, and
+  // 10.5 is far above the model's 1.5: strangers would get in.
+  ASSERT_EQ(r.warnings.size(), 3u);
   EXPECT_TRUE(contains(r.warnings[0], "only 2 genuine pairs")) << r.warnings[0];
   EXPECT_TRUE(contains(r.warnings[1], "only 8 impostor pairs")) << r.warnings[1];
+  EXPECT_TRUE(contains(r.warnings[2], "above the model's own")) << r.warnings[2];
   EXPECT_TRUE(contains(r.method(), "far=0.25")) << r.method();
 }
 
@@ -103,6 +106,49 @@ TEST(ThresholdCalibration, LargeGalleriesAreSampledAndThinOnesRefusedOrFlagged) 
 
   const std::string message = test::errorMessage([&] { calibrateThreshold({{1, 1, {0}}, {2, 1, {1}}}, absolute); });
   EXPECT_TRUE(contains(message, "at least two enrolled people")) << message;
+}
+
+// Open-set: five people at 0, 10, 20, 30, 40 with a second photo 1 further
+// on. Each photo's own nearest is 1 away, the nearest other person's 9.
+std::vector<StoredEmbedding> fivePeople(std::size_t people = 5) {
+  std::vector<StoredEmbedding> out;
+  for (std::size_t p = 0; p < people; ++p) {
+    const float at = 10.0f * float(p);
+    out.push_back({std::int64_t(2 * p + 1), std::int64_t(p + 1), {at}});
+    out.push_back({std::int64_t(2 * p + 2), std::int64_t(p + 1), {at + 1}});
+  }
+  return out;
+}
+
+TEST(OpenSetThreshold, SitsBetweenOwnAndOtherPeopleAndNeverAboveTheModels) {
+  const auto open = openSetThreshold(fivePeople(), absolute, 100.0);
+  ASSERT_TRUE(open);
+  EXPECT_DOUBLE_EQ(open->value, 5.0);  // the middle of (1, 9], where no photo errs
+  EXPECT_DOUBLE_EQ(open->missRate, 0.0);
+  EXPECT_DOUBLE_EQ(open->strangerRate, 0.0);
+  EXPECT_EQ(open->people, 5u);
+  EXPECT_EQ(open->photos, 10u);
+  const auto capped = openSetThreshold(fivePeople(), absolute, 3.0);
+  ASSERT_TRUE(capped);
+  EXPECT_LE(capped->value, 3.0);
+  EXPECT_GT(capped->value, 1.0) << "it still names each person's own photos";
+}
+
+TEST(OpenSetThreshold, WeighsMissesAgainstStrangersWhereTheyOverlap) {
+  auto gallery = fivePeople();
+  gallery.push_back({99, 1, {8}});  // a poor photo of person 1: 7 from its own, 2 from person 2 (at 10)
+  const auto open = openSetThreshold(gallery, absolute, 100.0);
+  ASSERT_TRUE(open);
+  // Reaching it (7) would take in three "strangers" (8 itself and person 2's
+  // two photos, 2 and 3 from it): the one miss costs less. Between 1 and 2.
+  EXPECT_DOUBLE_EQ(open->value, 1.5);
+  EXPECT_DOUBLE_EQ(open->missRate, 1.0 / 11);
+  EXPECT_DOUBLE_EQ(open->strangerRate, 0.0);
+}
+
+TEST(OpenSetThreshold, TooFewPeopleGiveNoEstimate) {
+  EXPECT_FALSE(openSetThreshold(fivePeople(4), absolute, 100.0));
+  EXPECT_FALSE(openSetThreshold({}, absolute, 100.0));
 }
 
 }  // namespace
