@@ -77,9 +77,14 @@ void writeCharts(const ScoredPairs& scored, double threshold, const std::string&
 // Omniglot's 20 standard runs: 20 drawings of 20 characters as references,
 // 20 test drawings, each to be matched to its character.
 double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir) {
-  FacePreparer preparer(prepareOptionsForModel(embedder.metadata()), /*facePhotos=*/false);
+  if (embedder.metadata().input.alignedFaces) {
+    throw Error("the Omniglot runs are drawings: they need a model trained on whole images, not a face model");
+  }
+  FaceEncoder encoder(embedder);  // whole images, resized as the model expects
   auto embedFile = [&](const std::string& path) {
-    return embedder.embed({preparer.prepare(loadImage(path)).face.crop}).front();
+    const EncodedPhoto encoded = encoder.encodePhoto(loadImage(path));
+    if (!encoded.ok()) throw Error(path + ": " + encoded.prepared.failure);
+    return *encoded.embedding;
   };
   double total = 0;
   int runs = 0;
