@@ -8,6 +8,7 @@
 install(FILES
     ${PROJECT_SOURCE_DIR}/models/default.siamese
     ${PROJECT_SOURCE_DIR}/models/MODEL_CARD.md
+    ${PROJECT_SOURCE_DIR}/models/FACE_TOWER_CARD.md
   DESTINATION share/siamese-studio/models)
 
 # Debian expects every package's copyright file at this exact place.
