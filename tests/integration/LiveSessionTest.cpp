@@ -127,5 +127,43 @@ TEST_F(LiveSessionTest, StopRequestEndsTheSessionPromptly) {
   EXPECT_FALSE(stats.sourceLost);
 }
 
+// A source whose decoder fails mid-stream (a damaged file, a driver error).
+class FailingSource : public ScriptedCamera {
+ public:
+  explicit FailingSource(int failAt) : ScriptedCamera(1000000, -1, 0), m_failAt(failAt) {}
+  ReadStatus read(CapturedFrame& frame) override {
+    if (m_read++ == m_failAt) throw FileError("clip.avi", "the stream is damaged at frame " + std::to_string(m_failAt));
+    return ScriptedCamera::read(frame);
+  }
+  bool isLive() const override { return false; }
+
+ private:
+  int m_failAt;
+  int m_read = 0;
+};
+
+TEST_F(LiveSessionTest, ASourceThatThrowsEndsTheSessionWithItsError) {
+  FailingSource source(5);
+  std::int64_t processed = 0;
+  m_callbacks.onFrame = [&](CapturedFrame&, const LiveFrameResult&) { ++processed; };
+  const std::string message =
+      test::errorMessage([&] { runLiveSession(source, *m_recognizer, m_callbacks, m_stop, m_options); });
+  EXPECT_TRUE(contains(message, "clip.avi")) << message;
+  EXPECT_TRUE(contains(message, "damaged at frame 5")) << message;
+  EXPECT_LE(processed, 5);  // the frames read before the failure, at most
+}
+
+TEST_F(LiveSessionTest, ACallbackThatThrowsEndsTheSessionWithItsError) {
+  ScriptedCamera camera(1000000, -1, 0, std::chrono::milliseconds(1));
+  std::int64_t processed = 0;
+  m_callbacks.onFrame = [&](CapturedFrame&, const LiveFrameResult&) {
+    if (++processed == 3) throw Error("the annotated video's disk is full");
+  };
+  const std::string message =
+      test::errorMessage([&] { runLiveSession(camera, *m_recognizer, m_callbacks, m_stop, m_options); });
+  EXPECT_TRUE(contains(message, "disk is full")) << message;
+  EXPECT_EQ(processed, 3) << "no frame is processed after the failure";
+}
+
 }  // namespace
 }  // namespace siamese
