@@ -123,6 +123,46 @@ TEST_F(Enrolment, ReembeddingFillsInMissingEmbeddingsFromTheOriginalsAndResumes)
   EXPECT_NEAR(m_embedder->distance(stored.front().vector, stored.back().vector), 0.0, 1e-4);
 }
 
+TEST_F(Enrolment, SwitchingModelsReembedsStoppedAndResumedAndNeverMixes) {
+  SIAMESE_REQUIRE_FACE_TOWER();
+  Enroller enroller(*m_store, *m_embedder);
+  for (const char* person : {"Abdullah_Gul", "Jacques_Chirac"}) {
+    const auto id = m_store->addPerson(person);
+    for (int n : {1, 2, 3}) ASSERT_TRUE(enroller.enrolFile(id, test::lfwPhoto(person, n)).added());
+  }
+  const std::string own = m_embedder->metadata().modelId;
+  auto tower = Embedder::load(test::faceTower(), DevicePreference::Cpu);
+  const std::string towerId = tower->metadata().modelId;
+  ASSERT_NE(own, towerId);
+  ASSERT_EQ(m_store->photosWithoutEmbedding(towerId).size(), 6u);
+
+  // Stopped after the first photo (as Cancel in the GUI or Ctrl-C would)…
+  StopToken stop;
+  const ReembedSummary first =
+      reembedGallery(*m_store, *tower, [&](const Progress&) { stop.requestStop(); }, &stop);
+  EXPECT_TRUE(first.stopped);
+  EXPECT_EQ(first.embedded, 1u);
+  EXPECT_EQ(m_store->photosWithoutEmbedding(towerId).size(), 5u);
+  // …and resumed: only the rest is done.
+  const ReembedSummary rest = reembedGallery(*m_store, *tower);
+  EXPECT_FALSE(rest.stopped);
+  EXPECT_EQ(rest.embedded, 5u);
+  EXPECT_TRUE(m_store->photosWithoutEmbedding(towerId).empty());
+
+  // Each model matches against its own embeddings only: the old ones stay,
+  // and a photo the gallery never saw is named through the new model.
+  EXPECT_EQ(m_store->embeddings(own).size(), 6u);
+  EXPECT_EQ(m_store->embeddings(towerId).size(), 6u);
+  for (const auto& e : m_store->embeddings(towerId)) EXPECT_EQ(e.vector.size(), 128u);
+  const GalleryIndex gallery = loadGalleryIndex(*m_store, *tower);
+  FaceEncoder encoder(*tower);
+  const EncodedPhoto unseen = encoder.encodePhoto(loadImage(test::lfwPhoto("Jacques_Chirac", 7)));
+  ASSERT_TRUE(unseen.ok());
+  const MatchResult match = gallery.matcher->match(*unseen.embedding, tower->metadata().threshold.value, 1);
+  ASSERT_TRUE(match.known);
+  EXPECT_EQ(gallery.names.at(match.best()->personId), "Jacques_Chirac");
+}
+
 TEST_F(Enrolment, AGalleryMovedThroughAnArchiveStillNamesItsPeople) {
   Enroller enroller(*m_store, *m_embedder);
   const auto gul = m_store->addPerson("Abdullah Gul");
