@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "common/Error.h"
 
 namespace siamese {
@@ -82,6 +85,18 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     throw Error(std::string("malformed training configuration: ") + e.what());
   }
   return c;
+}
+
+double scheduledLearningRate(const TrainConfig& config, int epoch, std::size_t step, std::size_t stepsPerEpoch) {
+  const double base = config.learningRate;
+  if (config.schedule == "step") return base * std::pow(config.stepGamma, epoch / std::max(1, config.stepEvery));
+  if (config.schedule == "cosine") {
+    const double progress = (double(epoch) * double(stepsPerEpoch) + double(step)) /
+                            (double(std::max(1, config.epochs)) * double(std::max<std::size_t>(1, stepsPerEpoch)));
+    // Decays to 1% of the base rate, not zero: the last steps still learn.
+    return base * (0.01 + 0.99 * 0.5 * (1 + std::cos(M_PI * progress)));
+  }
+  return base;
 }
 
 }  // namespace siamese

@@ -4,6 +4,7 @@
 /// tuner and the GUI's wizard fill it in; the bundle records it as JSON).
 
 #include <cstdint>
+#include <cstddef>
 #include <string>
 
 #include "nn/NetworkConfig.h"
@@ -67,5 +68,10 @@ struct TrainConfig {
   /// Missing keys keep their defaults. throws Error on malformed JSON.
   static TrainConfig fromJson(const std::string& json);
 };
+
+/// The learning rate at `step` of `epoch` (both from 0) under the config's
+/// schedule: constant; step (× stepGamma every stepEvery epochs); cosine
+/// over the whole run down to 1% of the base rate.
+double scheduledLearningRate(const TrainConfig& config, int epoch, std::size_t step, std::size_t stepsPerEpoch);
 
 }  // namespace siamese

@@ -219,15 +219,7 @@ torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
 }
 
 double Run::learningRateAt(int epoch, std::size_t step) const {
-  const double base = m_config.learningRate;
-  if (m_config.schedule == "step") return base * std::pow(m_config.stepGamma, epoch / m_config.stepEvery);
-  if (m_config.schedule == "cosine") {
-    const double progress = (double(epoch) * double(m_stepsPerEpoch) + double(step)) /
-                            (double(m_config.epochs) * double(m_stepsPerEpoch));
-    // Decays to 1% of the base rate, not zero: the last steps still learn.
-    return base * (0.01 + 0.99 * 0.5 * (1 + std::cos(M_PI * progress)));
-  }
-  return base;
+  return scheduledLearningRate(m_config, epoch, step, m_stepsPerEpoch);
 }
 
 torch::Tensor Run::pairDistanceOrLogit(const torch::Tensor& a, const torch::Tensor& b, bool logits) {

@@ -114,6 +114,32 @@ TEST(TrainConfig, JsonRoundTripAndValidation) {
   EXPECT_THROW(bad.validate(), Error);
 }
 
+TEST(TrainConfig, LearningRateSchedules) {
+  TrainConfig c;
+  c.learningRate = 0.1;
+  c.epochs = 10;
+  c.schedule = "constant";
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(c, 7, 3, 20), 0.1);
+  c.schedule = "step";
+  c.stepEvery = 4;
+  c.stepGamma = 0.5;
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(c, 3, 19, 20), 0.1);
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(c, 4, 0, 20), 0.05);
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(c, 9, 0, 20), 0.025);
+  c.schedule = "cosine";
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(c, 0, 0, 20), 0.1);
+  EXPECT_NEAR(scheduledLearningRate(c, 5, 0, 20), 0.1 * (0.01 + 0.99 * 0.5), 1e-12);  // half way
+  EXPECT_NEAR(scheduledLearningRate(c, 10, 0, 20), 0.001, 1e-12);  // the end: 1% of the base, not zero
+  double previous = 1;
+  for (int epoch = 0; epoch < 10; ++epoch) {
+    for (std::size_t step = 0; step < 20; step += 5) {
+      const double lr = scheduledLearningRate(c, epoch, step, 20);
+      EXPECT_LT(lr, previous + 1e-15) << "cosine never rises";
+      previous = lr;
+    }
+  }
+}
+
 TEST(TrainingHistory, CsvRoundTrip) {
   test::ScratchDir dir;
   std::vector<EpochRecord> history = {{1, 0.5, 0.4, 0.7, 0.75, 1e-3, 12.5}, {2, 0.3, 0.35, 0.8, 0.85, 5e-4, 12.0}};
