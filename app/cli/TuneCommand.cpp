@@ -60,11 +60,13 @@ void addTuneCommand(CLI::App& app) {
         &interruptToken());
     if (result.trials.empty()) return;
     writeTrialsCsv(args->table, result.trials);
-    TrainConfig best = result.trials[result.best].config;
-    best.epochs = TrainConfig{}.epochs;  // the search's short runs are not the recipe for the real one
-    best.stepsPerEpoch = 0;
-    best.patience = TrainConfig{}.patience;
-    writeFileAtomically(args->out, best.toJson());
+    // The search's short runs are not the recipe for the real one: the full
+    // schedule is the default one (`siamese train --epochs` changes it).
+    TrainConfig fullSchedule = args->base;
+    fullSchedule.epochs = TrainConfig{}.epochs;
+    fullSchedule.stepsPerEpoch = 0;
+    fullSchedule.patience = TrainConfig{}.patience;
+    writeFileAtomically(args->out, configForFullRun(result, fullSchedule).toJson());
     std::printf("Best: trial %d (validation AUC %.4f). Configuration: %s; all trials: %s%s\n",
                 result.trials[result.best].number, result.trials[result.best].validationAuc, args->out.c_str(),
                 args->table.c_str(), result.stopped ? " (stopped early)" : "");

@@ -82,4 +82,13 @@ void writeTrialsCsv(const std::string& path, const std::vector<TuneTrial>& trial
   writeFileAtomically(path, out.str());
 }
 
+TrainConfig configForFullRun(const TuneResult& result, const TrainConfig& requested) {
+  if (result.trials.empty()) throw Error("the search ran no trial");
+  TrainConfig config = result.trials.at(result.best).config;
+  config.epochs = requested.epochs;
+  config.stepsPerEpoch = requested.stepsPerEpoch;
+  config.patience = requested.patience;
+  return config;
+}
+
 }  // namespace siamese

@@ -34,6 +34,12 @@ struct TuneResult {
   bool stopped = false;
 };
 
+/// The configuration to train fully after a search: the best trial's
+/// settings with the schedule of `requested` (epochs, steps per epoch,
+/// early-stopping patience), because the trials ran short on purpose.
+/// The CLI (`siamese tune`) and the wizard both use it.
+TrainConfig configForFullRun(const TuneResult& result, const TrainConfig& requested);
+
 using TuneProgressFn = std::function<void(const TuneTrial& finished, int trials)>;
 
 /// Runs the search from `base` (loss, sampling, batch, augmentation and

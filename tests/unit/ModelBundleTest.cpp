@@ -6,6 +6,7 @@
 #include "support/TestSupport.h"
 #include "train/TrainConfig.h"
 #include "train/Trainer.h"
+#include "train/Tuner.h"
 
 namespace siamese {
 namespace {
@@ -138,6 +139,32 @@ TEST(TrainConfig, LearningRateSchedules) {
       previous = lr;
     }
   }
+}
+
+TEST(TrainConfig, AFullRunAfterASearchKeepsTheSearchsSettingsAndTheRequestedSchedule) {
+  TrainConfig requested;
+  requested.epochs = 40;
+  requested.stepsPerEpoch = 0;
+  requested.patience = 8;
+  TuneResult result;
+  for (double lr : {1e-3, 5e-3}) {
+    TuneTrial trial;
+    trial.number = int(result.trials.size()) + 1;
+    trial.config.learningRate = lr;
+    trial.config.epochs = 3;           // short trials
+    trial.config.stepsPerEpoch = 60;
+    trial.config.patience = 0;
+    trial.config.network.embeddingSize = 64;
+    result.trials.push_back(trial);
+  }
+  result.best = 1;
+  const TrainConfig full = configForFullRun(result, requested);
+  EXPECT_DOUBLE_EQ(full.learningRate, 5e-3);
+  EXPECT_EQ(full.network.embeddingSize, 64);
+  EXPECT_EQ(full.epochs, 40);
+  EXPECT_EQ(full.stepsPerEpoch, 0);
+  EXPECT_EQ(full.patience, 8);
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { configForFullRun(TuneResult{}, requested); }), "no trial"));
 }
 
 TEST(TrainingHistory, CsvRoundTrip) {

@@ -151,9 +151,7 @@ void TrainPage::startTraining() {
         }, Qt::QueuedConnection);
       }, &stop);
       if (tuned.trials.empty() || stop.stopRequested()) return;
-      const int epochs = config.epochs;
-      config = tuned.trials[tuned.best].config;
-      config.epochs = epochs;  // the search ran short trials; train the chosen settings fully
+      config = configForFullRun(tuned, config);  // the search ran short trials; train the chosen settings fully
       QMetaObject::invokeMethod(this, [this, config] { m_lastConfig = config; }, Qt::QueuedConnection);
     }
     TrainOptions options;
