@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "DefaultPaths.h"
+#include "common/DefaultPaths.h"
 #include "common/Error.h"
 #include "gallery/Enrolment.h"
 #include "live/FrameAnnotator.h"
@@ -96,7 +96,7 @@ Row runOnce(Embedder& embedder, const GalleryIndex& gallery, const std::vector<I
 
 int main(int argc, char** argv) {
   // The model the app would use: the face tower when imported, else ours.
-  std::string model = app::defaultModelPath();
+  std::string model = defaultModelPath();
   std::string saveFrame;
   int frameCount = 150;
   int threads = 1;

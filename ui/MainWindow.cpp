@@ -11,12 +11,11 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <torch/version.h>
 
 #include "GalleryTab.h"
 #include "InspectTab.h"
 #include "LiveTab.h"
-#include "DefaultPaths.h"
+#include "common/DefaultPaths.h"
 #include "ModelLabel.h"
 #include "PreferencesDialog.h"
 #include "wizard/TrainingWizard.h"
@@ -97,9 +96,9 @@ void MainWindow::describeModel() {
     m_modelLabel->setText(tr("Model: %1").arg(modelLabel(meta, autoDeviceName())));
     m_inspect->openBundle(QString::fromStdString(path));
     // Running on our own model because the tower was never imported: say how to get it.
-    if (m_settings.modelPath.isEmpty() && !std::filesystem::exists(app::faceTowerPath())) {
+    if (m_settings.modelPath.isEmpty() && !std::filesystem::exists(faceTowerPath())) {
       m_modelLabel->setToolTip(tr("The pretrained face tower (98.92% on LFW) is not installed: %1")
-                                   .arg(QString::fromStdString(app::howToGetFaceTower())));
+                                   .arg(QString::fromStdString(howToGetFaceTower())));
       statusBar()->showMessage(tr("Using our own model: the face tower is not installed (see the model's tooltip)"),
                                15000);
     } else {
@@ -176,7 +175,7 @@ void MainWindow::showAbout() {
          "data set; see models/MODEL_CARD.md for its data, figures and limits.</li></ul>")
           .arg(QString::fromLatin1(kVersion))
           .arg(QString::fromLatin1(qVersion()))
-          .arg(QString::fromLatin1(TORCH_VERSION)));
+          .arg(QString::fromStdString(torchVersion())));
 }
 
 }  // namespace siamese::ui

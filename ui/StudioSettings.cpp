@@ -5,7 +5,7 @@
 #include <QMessageBox>
 #include <QSettings>
 
-#include "DefaultPaths.h"
+#include "common/DefaultPaths.h"
 #include "common/Error.h"
 
 namespace siamese::ui {
@@ -34,11 +34,11 @@ void StudioSettings::save() const {
 }
 
 std::string StudioSettings::resolvedModelPath() const {
-  return modelPath.isEmpty() ? app::defaultModelPath() : modelPath.toStdString();
+  return modelPath.isEmpty() ? defaultModelPath() : modelPath.toStdString();
 }
 
 std::string StudioSettings::resolvedGalleryPath() const {
-  const std::string path = app::galleryPathOrDefault(galleryPath.toStdString());
+  const std::string path = galleryPathOrDefault(galleryPath.toStdString());
   QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());  // first start: the folder may not exist
   return path;
 }

@@ -71,11 +71,11 @@ void addBenchCommand(CLI::App& app) {
     BenchmarkInputs in = args->inputs;
     if (in.data.empty()) in.data = sharedDataDir();
     if (in.work.empty()) in.work = "build/bench";
-    if (in.faceModel.empty()) in.faceModel = app::ownModelPath();
-    if (in.towerModel.empty()) in.towerModel = app::faceTowerPath();
+    if (in.faceModel.empty()) in.faceModel = ownModelPath();
+    if (in.towerModel.empty()) in.towerModel = faceTowerPath();
     // The benchmark models live beside our default model: models/benchmark
     // in a source tree, share/siamese-studio/models/benchmark when installed.
-    const std::string shipped = fs::proximate(fs::path(app::ownModelPath()).parent_path() / "benchmark").string();
+    const std::string shipped = fs::proximate(fs::path(ownModelPath()).parent_path() / "benchmark").string();
     if (in.foldModels.empty()) {
       in.foldModels = shipped + "/lfw-heldout-1-5.siamese:1-5," + shipped + "/lfw-heldout-6-10.siamese:6-10";
     }

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "DefaultPaths.h"
+#include "common/DefaultPaths.h"
 #include "common/Progress.h"
 
 namespace siamese::cli {
@@ -36,8 +36,6 @@ void installInterruptHandler();
 std::string sharedDataDir();
 
 // Where the default model and gallery live (shared with the desktop app).
-using app::defaultModelPath;
-using app::galleryPathOrDefault;
 
 /// Parses "640x480" into width and height, each 1..maxSide. throws Error
 /// naming `what` otherwise.

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "Commands.h"
-#include "DefaultPaths.h"
+#include "common/DefaultPaths.h"
 #include "common/Error.h"
 #include "nn/FaceTowerImport.h"
 
@@ -23,15 +23,15 @@ void addImportCommand(CLI::App& app) {
   cmd->add_option("--manifest", args->manifest,
                   "face_recognition_model-weights_manifest.json of the package (default: where scripts/setup.sh "
                   "unpacks it)");
-  cmd->add_option("-o,--out", args->out, "Bundle to write (default: " + app::faceTowerPath() + ")");
+  cmd->add_option("-o,--out", args->out, "Bundle to write (default: " + faceTowerPath() + ")");
   cmd->callback([args] {
     if (args->manifest.empty()) {
-      args->manifest = app::faceApiPackageDir() + "/model/face_recognition_model-weights_manifest.json";
+      args->manifest = faceApiPackageDir() + "/model/face_recognition_model-weights_manifest.json";
       if (!std::filesystem::exists(args->manifest)) {
-        throw Error("the face-api package is not at " + app::faceApiPackageDir() + ": " + app::howToGetFaceTower());
+        throw Error("the face-api package is not at " + faceApiPackageDir() + ": " + howToGetFaceTower());
       }
     }
-    if (args->out.empty()) args->out = app::faceTowerPath();
+    if (args->out.empty()) args->out = faceTowerPath();
     std::filesystem::create_directories(std::filesystem::path(args->out).parent_path());
     const BundleMetadata meta = importFaceApiTower(args->manifest, args->out);
     std::printf("imported %s\n", meta.name.c_str());

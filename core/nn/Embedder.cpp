@@ -7,6 +7,8 @@
 #include "common/Error.h"
 #include "nn/detail/ModelIo.h"
 
+#include <torch/version.h>
+
 namespace siamese {
 
 DevicePreference parseDevice(const std::string& name) {
@@ -20,6 +22,8 @@ void configureTorchThreads(int threads) {
   if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
 }
+
+std::string torchVersion() { return TORCH_VERSION; }
 
 std::string autoDeviceName() { return detail::chooseDevice(true, false).str(); }
 

@@ -23,6 +23,9 @@ DevicePreference parseDevice(const std::string& name);
 /// with one thread on these machines, which wastes the others.
 void configureTorchThreads(int threads = 0);
 
+/// LibTorch's version ("1.13.0"), for About boxes: no torch header outside core.
+std::string torchVersion();
+
 /// Where Auto would run a model: "cuda:0" when LibTorch sees a GPU, else "cpu".
 std::string autoDeviceName();
 

@@ -7,17 +7,10 @@
 
 #include <string>
 
+#include "common/FaceApiPackage.h"
 #include "nn/ModelBundle.h"
 
 namespace siamese {
-
-/// The package and file the converter was written and checked against.
-struct FaceApiPackage {
-  static constexpr const char* kName = "@vladmandic/face-api";
-  static constexpr const char* kVersion = "1.7.15";
-  /// SHA-256 of model/face_recognition_model.bin in that version.
-  static constexpr const char* kWeightsSha256 = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589";
-};
 
 /// Reads `manifestPath` (model/face_recognition_model-weights_manifest.json)
 /// and the shard(s) it names beside it, checks every tensor's name, shape,

@@ -1,4 +1,4 @@
-#include "DefaultPaths.h"
+#include "common/DefaultPaths.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "common/Error.h"
-#include "nn/FaceTowerImport.h"
+#include "common/FaceApiPackage.h"
 
 namespace fs = std::filesystem;
 
-namespace siamese::app {
+namespace siamese {
 
 namespace {
 
@@ -70,4 +70,4 @@ std::string galleryPathOrDefault(const std::string& chosen) {
   return userDataDir() + "/gallery.db";
 }
 
-}  // namespace siamese::app
+}  // namespace siamese

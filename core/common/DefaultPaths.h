@@ -1,10 +1,11 @@
 #pragma once
 // Where the programs look for their model and gallery when none is named.
-// Shared by the CLI and the desktop app so both find the same files.
+// In core, so the CLI, the desktop app and the benchmarks find the same
+// files without any of them reaching into another.
 
 #include <string>
 
-namespace siamese::app {
+namespace siamese {
 
 /// The model used when none is named: $SIAMESE_MODEL, else the pretrained
 /// face tower when it has been imported (faceTowerPath()), else our own
@@ -38,4 +39,4 @@ std::string userDataDir();
 /// ~/.local/share).
 std::string galleryPathOrDefault(const std::string& chosen = {});
 
-}  // namespace siamese::app
+}  // namespace siamese
