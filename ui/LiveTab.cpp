@@ -245,12 +245,23 @@ void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& 
   const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Enrol"));
   if (!resolved) return;
   const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
+  // The pipeline already cut this face out and embedded it: store that
+  // (the surrounding region is kept as the photo, for re-embedding with
+  // other models). Only a face not yet embedded is detected again.
+  const Image crop = face->crop;
+  const bool aligned = face->cropAligned;
+  const Embedding embedding = face->embedding;
+  const std::string modelId = frame.result.modelId;
   const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
     GalleryStore store(galleryPath);
-    auto embedder = Embedder::load(modelPath);
-    Enroller enroller(store, *embedder);
     const std::int64_t id = store.findOrAddPerson(name);
-    const EnrolOutcome outcome = enroller.enrolPhoto(id, bytes, source);
+    EnrolOutcome outcome;
+    if (!embedding.empty() && !modelId.empty()) {
+      outcome = enrolEncodedFace(store, id, bytes, source, crop, aligned, modelId, embedding);
+    } else {
+      auto embedder = Embedder::load(modelPath);
+      outcome = Enroller(store, *embedder).enrolPhoto(id, bytes, source);
+    }
     if (!outcome.added()) throw Error(outcome.message);
   });
   if (!started) QMessageBox::information(this, tr("Enrol"), tr("The previous enrolment is still running."));

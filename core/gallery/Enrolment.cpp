@@ -57,6 +57,25 @@ EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::
   return outcome;
 }
 
+EnrolOutcome enrolEncodedFace(GalleryStore& store, std::int64_t personId, const std::vector<std::uint8_t>& photo,
+                              const std::string& source, const Image& crop, bool aligned, const std::string& modelId,
+                              const Embedding& embedding) {
+  if (crop.empty() || embedding.empty()) throw Error(source + ": the face has no crop or embedding yet");
+  EnrolOutcome outcome;
+  outcome.facesFound = 1;
+  const auto photoId = store.addPhoto(personId, source, photo, crop, aligned);
+  if (!photoId) {
+    outcome.status = EnrolStatus::Duplicate;
+    outcome.message = source + ": this photo is already enrolled for this person (skipped)";
+    return outcome;
+  }
+  store.setEmbedding(*photoId, modelId, embedding);
+  outcome.status = EnrolStatus::Added;
+  outcome.photoId = photoId;
+  outcome.message = source + ": added";
+  return outcome;
+}
+
 ReembedSummary reembedGallery(GalleryStore& store, Embedder& embedder, const ProgressFn& progress,
                               const StopToken* stop) {
   const BundleMetadata& model = embedder.metadata();

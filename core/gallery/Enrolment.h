@@ -50,6 +50,13 @@ class Enroller {
   FaceEncoder m_encoder;
 };
 
+/// Stores a face that is already cut out and embedded (a face of the live
+/// view): the photo it came from, its crop, and its embedding for `modelId`.
+/// Nothing is detected or embedded again. A duplicate photo is skipped.
+EnrolOutcome enrolEncodedFace(GalleryStore& store, std::int64_t personId, const std::vector<std::uint8_t>& photo,
+                              const std::string& source, const Image& crop, bool aligned, const std::string& modelId,
+                              const Embedding& embedding);
+
 struct ReembedSummary {
   std::size_t embedded = 0;
   std::size_t failed = 0;    ///< originals that no longer give a face with this model's settings

@@ -93,6 +93,7 @@ std::string LiveRecognizer::nameOf(std::int64_t personId) const {
 LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
   const auto start = Clock::now();
   LiveFrameResult result;
+  result.modelId = m_encoder.model().modelId;
   result.frameIndex = frame.index;
   result.timestamp = frame.timestamp;
   result.timings.captureMs = frame.captureMs;
@@ -167,6 +168,7 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
       }
     }
     if (usable && due) {
+      state.lastCropAligned = aligned.aligned;
       crops.push_back(aligned.crop);
       cropFace.push_back(result.faces.size());
       state.lastEmbeddedFrame = frame.index;
@@ -204,10 +206,17 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
       }
       if (match.known) face.framePersonId = match.best()->personId;
     }
-    m_trackStates.at(face.trackId).vote.add(face.framePersonId, face.frameDistance);
+    TrackState& state = m_trackStates.at(face.trackId);
+    state.vote.add(face.framePersonId, face.frameDistance);
+    state.lastCrop = crops[i];
+    state.lastEmbedding = embeddings[i];
   }
   for (LiveFace& face : result.faces) {
-    const NameVote& vote = m_trackStates.at(face.trackId).vote;
+    const TrackState& state = m_trackStates.at(face.trackId);
+    face.crop = state.lastCrop;
+    face.cropAligned = state.lastCropAligned;
+    face.embedding = state.lastEmbedding;
+    const NameVote& vote = state.vote;
     face.shownPersonId = vote.shown();
     face.shownName = nameOf(face.shownPersonId);
     face.shownDistance = vote.shownDistance();

@@ -72,9 +72,16 @@ struct LiveFace {
   std::int64_t shownPersonId = kUndecidedPerson;  ///< after the vote
   std::string shownName;       ///< a name, "unknown", or "?" while undecided
   double shownDistance = 0;
+  /// The track's latest crop and embedding (made this frame or an earlier
+  /// one; empty before the first): enrolling a face from the live view
+  /// stores these instead of detecting and embedding it again.
+  Image crop;
+  bool cropAligned = false;
+  Embedding embedding;
 };
 
 struct LiveFrameResult {
+  std::string modelId;  ///< of the model that made the faces' embeddings
   std::int64_t frameIndex = 0;
   double timestamp = 0;
   bool detectionFrame = false;
@@ -109,6 +116,9 @@ class LiveRecognizer {
     float offsetX = 0, offsetY = 0;  ///< box centre − landmark centroid, in landmark scales
     float widthRatio = 0, heightRatio = 0;  ///< box size in landmark scales
     std::int64_t lastEmbeddedFrame = -1;    ///< frame index, -1: never
+    Image lastCrop;                          ///< what was embedded then, and its embedding
+    bool lastCropAligned = false;
+    Embedding lastEmbedding;
   };
   std::string nameOf(std::int64_t personId) const;
 

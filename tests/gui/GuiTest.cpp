@@ -159,8 +159,17 @@ TEST_F(Gui, ClickingAFaceInTheLiveViewEnrolsIt) {
   live->startSource(QString::fromStdString(video));
   // Nobody is enrolled: the face comes out unknown.
   ASSERT_TRUE(waitFor([&] { return live->shownNames().contains("unknown"); }, 60000)) << live->shownNames().join(",").toStdString();
-  live->enrolFace(live->lastFrame().result.faces.front().trackId, "Abdullah Gul");
+  const LiveFace clicked = live->lastFrame().result.faces.front();
+  ASSERT_FALSE(clicked.embedding.empty()) << "the pipeline had embedded the face";
+  live->enrolFace(clicked.trackId, "Abdullah Gul");
   ASSERT_TRUE(waitFor([&] { return !live->jobs()->busy(); }, 60000));
+  // What was stored is the pipeline's own embedding of that face, for the running model.
+  {
+    const GalleryStore store(m_dir.file("gallery.db"));
+    const auto stored = store.embeddings(live->lastFrame().result.modelId);
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored.front().vector, clicked.embedding);
+  }
   EXPECT_TRUE(m_window->galleryTab()->peopleShown().contains("Abdullah Gul (1 photo)"))
       << m_window->galleryTab()->peopleShown().join("; ").toStdString();
   // The running view picks up the new gallery and names him.
