@@ -41,17 +41,10 @@ EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::
     outcome.message = path + ": " + face.failure;
     return outcome;
   }
-  const auto photoId = m_store.addPhoto(personId, path, bytes, face.face.crop, face.face.aligned);
-  if (!photoId) {
-    outcome.status = EnrolStatus::Duplicate;
-    outcome.message = path + ": this photo is already enrolled for this person (skipped)";
-    return outcome;
-  }
-  m_store.setEmbedding(*photoId, m_encoder.model().modelId, *encoded.embedding);
-  outcome.status = EnrolStatus::Added;
-  outcome.photoId = photoId;
-  outcome.message = path + ": added";
-  if (face.facesFound > 1) {
+  outcome = enrolEncodedFace(m_store, personId, bytes, path, face.face.crop, face.face.aligned, m_encoder.model().modelId,
+                             *encoded.embedding);
+  outcome.facesFound = face.facesFound;
+  if (outcome.added() && face.facesFound > 1) {
     outcome.message += " (" + std::to_string(face.facesFound) + " faces in the photo; the largest was used)";
   }
   return outcome;
