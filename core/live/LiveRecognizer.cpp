@@ -15,8 +15,7 @@ double millisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Crops made as the model's training crops were (the enrolment settings).
-/// `embedder`, once it is known to be a face model.
+// `embedder`, once it is known to be a face model.
 Embedder& requireFaceModel(Embedder& embedder) {
   const BundleMetadata& model = embedder.metadata();
   if (!model.input.alignedFaces) {
@@ -168,6 +167,7 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
       }
     }
     if (usable && due) {
+      state.lastCrop = aligned.crop;
       state.lastCropAligned = aligned.aligned;
       crops.push_back(aligned.crop);
       cropFace.push_back(result.faces.size());
@@ -208,7 +208,6 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
     }
     TrackState& state = m_trackStates.at(face.trackId);
     state.vote.add(face.framePersonId, face.frameDistance);
-    state.lastCrop = crops[i];
     state.lastEmbedding = embeddings[i];
   }
   for (LiveFace& face : result.faces) {
