@@ -55,8 +55,6 @@ class FaceEncoder {
   double distance(const Embedding& a, const Embedding& b) const { return m_embedder.distance(a, b); }
 
   const BundleMetadata& model() const { return m_embedder.metadata(); }
-  Embedder& embedder() { return m_embedder; }
-  const PrepareOptions& options() const { return m_preparer.options(); }
 
  private:
   Embedder& m_embedder;
