@@ -104,11 +104,6 @@ torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, 
   return bytes.to(device).permute({0, 3, 1, 2}).to(torch::kFloat32);
 }
 
-torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int size, int channels,
-                            const torch::Device& device) {
-  return packedCropsToFloat(pixels, count, size, channels, device).div_(127.5).sub_(1.0).contiguous();
-}
-
 torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const std::string& normalization) {
   torch::Tensor x = conformBatch(std::move(pixels), size, channels);
   if (normalization == "dlib-rgb") {

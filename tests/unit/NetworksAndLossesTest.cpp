@@ -183,7 +183,7 @@ TEST(Losses, PairwiseDistancesAreEuclidean) {
 
 TEST(Tensors, CropsBecomeNormalisedChannelFirstBatches) {
   const std::uint8_t pixels[] = {0, 255, 127, 128, 10, 20, 30, 40};  // 2 crops, 2×2 grey
-  const torch::Tensor x = cropsToTensor(pixels, 2, 2, 1, torch::kCPU);
+  const torch::Tensor x = toNetworkInput(packedCropsToFloat(pixels, 2, 2, 1, torch::kCPU), 2, 1, "unit-range");
   EXPECT_EQ(x.sizes(), (std::vector<std::int64_t>{2, 1, 2, 2}));
   EXPECT_NEAR(x[0][0][0][0].item<double>(), -1.0, 1e-6);
   EXPECT_NEAR(x[0][0][0][1].item<double>(), 1.0, 1e-6);

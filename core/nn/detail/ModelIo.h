@@ -26,10 +26,6 @@ std::string serializeModel(const SiameseModel& model);
 /// throws Error when the bytes do not fit the model's architecture.
 void deserializeModel(const std::string& bytes, SiameseModel& model);
 
-/// uint8 crops [N, H, W, C] packed → float [N, C, H, W] in [-1, 1] on `device`.
-torch::Tensor cropsToTensor(const std::uint8_t* pixels, std::size_t count, int size, int channels,
-                            const torch::Device& device);
-
 /// Brings a batch [N, C, H, W] to `channels` (BGR → grey by luminance, or
 /// grey repeated) and size×size (bilinear, antialiased when shrinking).
 torch::Tensor conformBatch(torch::Tensor batch, int size, int channels);
