@@ -37,8 +37,6 @@ void printDescription(const BundleMetadata& m) {
                 m.training.photos, m.training.dataset.c_str(), m.training.loss.c_str(), m.training.epochs);
   } else {
     std::printf("trained         elsewhere: %s; %s\n", m.training.dataset.c_str(), m.training.loss.c_str());
-  }
-  if (!m.source.empty()) {
     std::printf("origin          %s, version %s\n", m.source.origin.c_str(), m.source.version.c_str());
     std::printf("weights SHA-256 %s\n", m.source.sha256.c_str());
     std::printf("licence         %s\n", m.source.licence.c_str());
