@@ -11,6 +11,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include "ImageConversion.h"
@@ -23,12 +24,10 @@ namespace {
 
 QPushButton* button(const QString& text, QWidget* parent) { return new QPushButton(text, parent); }
 
-QIcon iconOf(const Image& crop) { return QIcon(QPixmap::fromImage(toQImage(crop))); }
-
 }  // namespace
 
-GalleryTab::GalleryTab(StudioSettings& settings, QWidget* parent)
-    : QWidget(parent), m_settings(settings), m_jobs(new JobRunner(this)) {
+GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_jobs(new JobRunner(this)) {
   setAcceptDrops(true);
   m_search = new QLineEdit;
   m_search->setPlaceholderText(tr("Search people"));
@@ -79,7 +78,10 @@ GalleryTab::GalleryTab(StudioSettings& settings, QWidget* parent)
   layout->addLayout(left, 1);
   layout->addLayout(right, 2);
 
-  connect(m_search, &QLineEdit::textChanged, this, &GalleryTab::refresh);
+  // The search filters the people already read: no database query per keystroke.
+  connect(m_search, &QLineEdit::textChanged, this, &GalleryTab::showPeople);
+  connect(&m_session, &StudioSession::peopleRead, this, &GalleryTab::showPeople);
+  connect(&m_session, &StudioSession::peopleReadFailed, this, [this](const QString& error) { m_summary->setText(error); });
   connect(m_people, &QListWidget::currentRowChanged, this, [this] {
     showPhotosOf(selectedName());
     for (QPushButton* b : m_personButtons) b->setEnabled(!selectedName().isEmpty());
@@ -93,8 +95,7 @@ GalleryTab::GalleryTab(StudioSettings& settings, QWidget* parent)
   connect(importButton, &QPushButton::clicked, this, &GalleryTab::importArchive);
   connect(m_jobs, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
     showReport();
-    refresh();
-    emit galleryChanged();
+    m_session.galleryEdited();
     if (!ok) {
       m_summary->setText(error);
       QMessageBox::warning(this, tr("Gallery"), error);
@@ -104,7 +105,7 @@ GalleryTab::GalleryTab(StudioSettings& settings, QWidget* parent)
     emit status(m_summary->text());
   });
   for (QPushButton* b : m_personButtons) b->setEnabled(false);
-  refresh();
+  showPeople();
 }
 
 GalleryTab::~GalleryTab() {
@@ -123,48 +124,72 @@ QString GalleryTab::selectedName() const {
   return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
-void GalleryTab::refresh() {
+void GalleryTab::refresh() { m_session.readPeople(); }
+
+bool GalleryTab::reading() const { return m_session.busy() || m_readingPhotos; }
+
+void GalleryTab::showPeople() {
   const QString keep = selectedName();
+  const QSignalBlocker quiet(m_people);  // the selection is restored below
   m_people->clear();
-  try {
-    GalleryStore store(m_settings.resolvedGalleryPath());
-    for (const GalleryPerson& person : store.people()) {
-      const QString name = QString::fromStdString(person.name);
-      if (!m_search->text().isEmpty() && !name.contains(m_search->text(), Qt::CaseInsensitive)) continue;
-      const QString count = person.photoCount == 1 ? tr("1 photo") : tr("%1 photos").arg(person.photoCount);
-      auto* item = new QListWidgetItem(tr("%1 (%2)").arg(name, count));
-      item->setData(Qt::UserRole, name);
-      const auto photos = store.photosOf(person.id);
-      if (!photos.empty()) item->setIcon(iconOf(store.cropOf(photos.front().id)));
-      m_people->addItem(item);
-      if (name == keep) m_people->setCurrentItem(item);
-    }
-  } catch (const Error& e) {
-    m_summary->setText(QString::fromUtf8(e.what()));
+  for (const PersonSummary& person : m_session.people()) {
+    if (!m_search->text().isEmpty() && !person.name.contains(m_search->text(), Qt::CaseInsensitive)) continue;
+    const QString count = person.photoCount == 1 ? tr("1 photo") : tr("%1 photos").arg(person.photoCount);
+    auto* item = new QListWidgetItem(tr("%1 (%2)").arg(person.name, count));
+    item->setData(Qt::UserRole, person.name);
+    if (!person.thumbnail.isNull()) item->setIcon(QIcon(QPixmap::fromImage(person.thumbnail)));
+    m_people->addItem(item);
+    if (person.name == keep) m_people->setCurrentItem(item);
   }
+  for (QPushButton* b : m_personButtons) b->setEnabled(!selectedName().isEmpty());
   showPhotosOf(selectedName());
 }
 
 void GalleryTab::showPhotosOf(const QString& name) {
+  const int request = ++m_photosRequest;
   m_photos->clear();
   if (name.isEmpty()) {
     m_photosTitle->setText(tr("Select a person to see their photos"));
     return;
   }
-  try {
-    GalleryStore store(m_settings.resolvedGalleryPath());
+  struct Shown {
+    QImage crop;
+    QString file, tooltip;
+  };
+  auto shown = std::make_shared<std::vector<Shown>>();
+  m_readingPhotos = true;
+  // The worker may outlive this tab: it holds the engine, never `this`.
+  m_session.inBackground(this, [engine = &m_session.engine(), name, shown] {
+    GalleryStore& store = engine->gallery();
     const auto person = store.findPerson(name.toStdString());
     if (!person) return;
-    m_photosTitle->setText(tr("Photos of %1 (aligned crops)").arg(name));
     for (const GalleryPhoto& photo : store.photosOf(person->id)) {
-      auto* item = new QListWidgetItem(iconOf(store.cropOf(photo.id)), QFileInfo(QString::fromStdString(photo.sourceName)).fileName());
-      item->setToolTip(QString::fromStdString(photo.sourceName) +
-                       (photo.aligned ? tr("\naligned by landmarks") : tr("\nbox crop (landmarks failed)")));
+      shown->push_back({toQImage(store.cropOf(photo.id)), QFileInfo(QString::fromStdString(photo.sourceName)).fileName(),
+                        QString::fromStdString(photo.sourceName) +
+                            (photo.aligned ? tr("\naligned by landmarks") : tr("\nbox crop (landmarks failed)"))});
+    }
+  }, [this, request, name, shown](const QString& error) {
+    if (request != m_photosRequest) return;  // another person was selected meanwhile
+    m_readingPhotos = false;
+    if (!error.isEmpty()) {
+      m_summary->setText(error);
+      return;
+    }
+    m_photosTitle->setText(tr("Photos of %1 (aligned crops)").arg(name));
+    for (const Shown& photo : *shown) {
+      auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(photo.crop)), photo.file);
+      item->setToolTip(photo.tooltip);
       m_photos->addItem(item);
     }
-  } catch (const Error& e) {
-    m_summary->setText(QString::fromUtf8(e.what()));
-  }
+  });
+}
+
+void GalleryTab::editInBackground(const QString& title, std::function<void(GalleryStore&)> edit) {
+  m_session.inBackground(this, [engine = &m_session.engine(), edit] { edit(engine->gallery()); },
+                         [this, title](const QString& error) {
+                           if (!error.isEmpty()) QMessageBox::warning(this, title, error);
+                           m_session.galleryEdited();
+                         });
 }
 
 QStringList GalleryTab::peopleShown() const {
@@ -180,9 +205,6 @@ QStringList GalleryTab::reportLines() const {
 }
 
 void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
-  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Gallery"));
-  if (!resolved) return;
-  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
   {
     std::lock_guard<std::mutex> lock(m_outcomesMutex);
     m_outcomes.clear();
@@ -192,9 +214,9 @@ void GalleryTab::enrolPhotos(const QString& name, const QStringList& files) {
   const std::string person = name.toStdString();
   m_jobMessage.clear();
   startJob(tr("Enrolling photos of %1").arg(name), [=](const ProgressFn& progress, const StopToken& stop) {
-    GalleryStore store(galleryPath);
-    auto embedder = Embedder::load(modelPath);
-    Enroller enroller(store, *embedder);
+    // This worker's connection; the model is the session's, loaded once per change.
+    GalleryStore& store = m_session.engine().gallery();
+    Enroller enroller(store, *m_session.engine().model());
     const std::int64_t id = store.findOrAddPerson(person);
     std::size_t added = 0;
     for (std::size_t i = 0; i < paths.size() && !stop.stopRequested(); ++i) {
@@ -231,13 +253,7 @@ void GalleryTab::addPerson() {
   const QStringList files = QFileDialog::getOpenFileNames(this, tr("Photos of %1").arg(name), {},
                                                           tr("Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff)"));
   if (files.isEmpty()) {
-    try {
-      GalleryStore store(m_settings.resolvedGalleryPath());
-      store.addPerson(name.toStdString());
-    } catch (const Error& e) {
-      QMessageBox::warning(this, tr("Add person"), QString::fromUtf8(e.what()));
-    }
-    refresh();
+    editInBackground(tr("Add person"), [person = name.toStdString()](GalleryStore& store) { store.addPerson(person); });
     return;
   }
   enrolPhotos(name, files);
@@ -249,14 +265,9 @@ void GalleryTab::renamePerson() {
   bool ok = false;
   const QString newName = QInputDialog::getText(this, tr("Rename"), tr("New name:"), QLineEdit::Normal, name, &ok).trimmed();
   if (!ok || newName.isEmpty() || newName == name) return;
-  try {
-    GalleryStore store(m_settings.resolvedGalleryPath());
-    store.renamePerson(store.personIdOf(name.toStdString()), newName.toStdString());
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Rename"), QString::fromUtf8(e.what()));
-  }
-  refresh();
-  emit galleryChanged();
+  editInBackground(tr("Rename"), [from = name.toStdString(), to = newName.toStdString()](GalleryStore& store) {
+    store.renamePerson(store.personIdOf(from), to);
+  });
 }
 
 void GalleryTab::deletePerson() {
@@ -266,14 +277,9 @@ void GalleryTab::deletePerson() {
       QMessageBox::Yes) {
     return;
   }
-  try {
-    GalleryStore store(m_settings.resolvedGalleryPath());
-    store.removePerson(store.personIdOf(name.toStdString()));
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Delete"), QString::fromUtf8(e.what()));
-  }
-  refresh();
-  emit galleryChanged();
+  editInBackground(tr("Delete"), [person = name.toStdString()](GalleryStore& store) {
+    store.removePerson(store.personIdOf(person));
+  });
 }
 
 void GalleryTab::addPhotosByDialog() {
@@ -304,13 +310,9 @@ void GalleryTab::dropEvent(QDropEvent* event) {
 }
 
 void GalleryTab::reembed() {
-  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Re-embed"));
-  if (!resolved) return;
-  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
-  startJob(tr("Re-embedding the gallery"), [=](const ProgressFn& progress, const StopToken& stop) {
-    GalleryStore store(galleryPath);
-    auto embedder = Embedder::load(modelPath);
-    const ReembedSummary s = reembedGallery(store, *embedder, progress, &stop);
+  startJob(tr("Re-embedding the gallery"), [this](const ProgressFn& progress, const StopToken& stop) {
+    const ReembedSummary s =
+        reembedGallery(m_session.engine().gallery(), *m_session.engine().model(), progress, &stop);
     QMetaObject::invokeMethod(this, [this, s] {
       m_jobMessage = tr("%1 photos embedded, %2 without a usable face").arg(s.embedded).arg(s.failed);
     }, Qt::QueuedConnection);
@@ -320,12 +322,9 @@ void GalleryTab::reembed() {
 void GalleryTab::exportArchive() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export gallery"), "gallery.archive", tr("Gallery archives (*.archive)"));
   if (path.isEmpty()) return;
-  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Export"));
-  if (!resolved) return;
-  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
-  startJob(tr("Exporting the gallery"), [=](const ProgressFn&, const StopToken&) {
-    GalleryStore store(galleryPath);
-    const ArchiveInfo info = exportGallery(store, path.toStdString(), readBundle(modelPath).metadata.modelId);
+  startJob(tr("Exporting the gallery"), [this, path](const ProgressFn&, const StopToken&) {
+    const ArchiveInfo info = exportGallery(m_session.engine().gallery(), path.toStdString(),
+                                           m_session.engine().model()->metadata().modelId);
     QMetaObject::invokeMethod(this, [this, info, path] {
       m_jobMessage = tr("%1 people, %2 photos exported to %3").arg(info.people).arg(info.photos).arg(path);
     }, Qt::QueuedConnection);
@@ -335,16 +334,8 @@ void GalleryTab::exportArchive() {
 void GalleryTab::importArchive() {
   const QString path = QFileDialog::getOpenFileName(this, tr("Import gallery"), {}, tr("Gallery archives (*.archive);;All files (*)"));
   if (path.isEmpty()) return;
-  std::string galleryPath;
-  try {
-    galleryPath = m_settings.resolvedGalleryPath();
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Import"), QString::fromUtf8(e.what()));
-    return;
-  }
-  startJob(tr("Importing %1").arg(path), [=](const ProgressFn& progress, const StopToken&) {
-    GalleryStore store(galleryPath);
-    const ImportSummary s = importGallery(store, path.toStdString(), progress);
+  startJob(tr("Importing %1").arg(path), [this, path](const ProgressFn& progress, const StopToken&) {
+    const ImportSummary s = importGallery(m_session.engine().gallery(), path.toStdString(), progress);
     QMetaObject::invokeMethod(this, [this, s] {
       m_jobMessage = tr("%1 people added, %2 merged; %3 photos added, %4 already there")
                          .arg(s.peopleAdded).arg(s.peopleMerged).arg(s.photosAdded).arg(s.photosSkipped);

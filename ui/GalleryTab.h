@@ -12,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-#include "StudioSettings.h"
+#include "StudioSession.h"
 #include "gallery/Enrolment.h"
 
 class QLabel;
@@ -28,14 +28,16 @@ class GalleryTab : public QWidget {
   Q_OBJECT
 
  public:
-  GalleryTab(StudioSettings& settings, QWidget* parent = nullptr);
+  GalleryTab(StudioSession& session, QWidget* parent = nullptr);
   ~GalleryTab() override;
 
   /// Enrols `files` for `name` (created when new) on a worker thread;
   /// the report lists each photo's outcome.
   void enrolPhotos(const QString& name, const QStringList& files);
-  /// Re-reads the gallery into the lists.
+  /// Reads the gallery again (on a worker); the lists follow.
   void refresh();
+  /// True while people or photos are being read.
+  bool reading() const;
   /// Embeds every photo for the active model (after a model change), on a worker.
   void reembed();
 
@@ -46,7 +48,6 @@ class GalleryTab : public QWidget {
   JobRunner* jobs() const { return m_jobs; }
 
  signals:
-  void galleryChanged();
   void status(const QString& message);
 
  protected:
@@ -55,7 +56,11 @@ class GalleryTab : public QWidget {
 
  private:
   QString selectedName() const;
+  void showPeople();
   void showPhotosOf(const QString& name);
+  /// Runs a quick gallery edit on a worker; on success the session announces
+  /// the change, on failure a warning titled `title` says why.
+  void editInBackground(const QString& title, std::function<void(GalleryStore&)> edit);
   void addPerson();
   void renamePerson();
   void deletePerson();
@@ -66,7 +71,7 @@ class GalleryTab : public QWidget {
   /// Starts a job, or says that another one is still running.
   bool startJob(const QString& title, const std::function<void(const ProgressFn&, const StopToken&)>& job);
 
-  StudioSettings& m_settings;
+  StudioSession& m_session;
   JobRunner* m_jobs;
   QLineEdit* m_search;
   QListWidget* m_people;
@@ -79,6 +84,8 @@ class GalleryTab : public QWidget {
   std::mutex m_outcomesMutex;  // filled by the worker, read when it ends
   std::vector<EnrolOutcome> m_outcomes;
   QString m_jobMessage;
+  int m_photosRequest = 0;  ///< the latest photo read asked for; older answers are dropped
+  bool m_readingPhotos = false;
 };
 
 }  // namespace siamese::ui

@@ -5,10 +5,7 @@
 
 #include "ImageConversion.h"
 #include "ModelLabel.h"
-#include "gallery/GalleryStore.h"
-#include "gallery/MatchThreshold.h"
 #include "live/FrameAnnotator.h"
-#include "live/LiveSession.h"
 
 namespace siamese::ui {
 
@@ -21,14 +18,13 @@ LiveRunner::~LiveRunner() {
   }
 }
 
-bool LiveRunner::start(const LiveConfig& config) {
+bool LiveRunner::start(Session& session, const LivePipelineSettings& settings) {
   if (m_running) return false;
   if (m_thread.joinable()) m_thread.join();
   m_running = true;
   m_framePending = false;
   m_stop = std::make_unique<StopToken>();
-  m_galleryPath = config.galleryPath;
-  m_thread = std::thread([this, config] { run(config); });
+  m_thread = std::thread([this, &session, settings] { run(session, settings); });
   return true;
 }
 
@@ -36,46 +32,13 @@ void LiveRunner::stop() {
   if (m_stop) m_stop->requestStop();
 }
 
-void LiveRunner::reloadGallery() {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  if (!m_recognizer || !m_embedder) return;
-  GalleryStore store(m_galleryPath);  // this thread's own connection
-  m_recognizer->setGallery(loadGalleryIndex(store, *m_embedder));
-}
-
-void LiveRunner::run(LiveConfig config) {
+void LiveRunner::run(Session& session, LivePipelineSettings settings) {
   QString error;
   try {
-    auto source = openFrameSource(config.source);
-    configureTorchThreads(1);  // see bench_live: one thread wins for a frame's few faces
-    auto embedder = Embedder::load(config.modelPath);
-    GalleryStore store(config.galleryPath);
-    LiveOptions options;
-    options.detector.kind = parseDetectorKind(config.detector);
-    options.detector.minFaceSize = 60;
-    options.detectEvery = std::max(1, config.detectEvery);
-    const MatchThreshold threshold =
-        matchThresholdFor(store, embedder->metadata(), config.threshold, distanceOf(*embedder));
-    options.threshold = threshold.value;
-    LiveRecognizer recognizer(*embedder, loadGalleryIndex(store, *embedder), options);
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_recognizer = &recognizer;
-      m_embedder = embedder.get();
-    }
-    // Clears the pointers before the recogniser and the model go away, on
-    // every way out of this block (reloadGallery() may run meanwhile).
-    struct ClearOnExit {
-      LiveRunner& runner;
-      ~ClearOnExit() {
-        std::lock_guard<std::mutex> lock(runner.m_mutex);
-        runner.m_recognizer = nullptr;
-        runner.m_embedder = nullptr;
-      }
-    } clearOnExit{*this};
-    const BundleMetadata& meta = embedder->metadata();
-    emit modelLoaded(modelLabel(meta, embedder->deviceName()));
-    emit statusChanged(QString::fromStdString("reading " + source->description() + "; threshold " +
+    LivePipeline pipeline(session, settings);
+    const MatchThreshold& threshold = pipeline.threshold();
+    emit modelLoaded(modelLabel(pipeline.model().metadata(), pipeline.model().deviceName()));
+    emit statusChanged(QString::fromStdString("reading " + pipeline.source().description() + "; threshold " +
                                               std::to_string(threshold.value).substr(0, 6) + " (" +
                                               threshold.source + ")"));
 
@@ -105,8 +68,10 @@ void LiveRunner::run(LiveConfig config) {
       emit frameReady(shown);
     };
     callbacks.onStatus = [this](const std::string& status) { emit statusChanged(QString::fromStdString(status)); };
-    const LiveSessionStats stats = runLiveSession(*source, recognizer, callbacks, *m_stop);
-    if (stats.sourceLost) error = QString::fromStdString(source->description() + " was lost and did not come back");
+    const LiveSessionStats stats = pipeline.run(callbacks, *m_stop);
+    if (stats.sourceLost) {
+      error = QString::fromStdString(pipeline.source().description() + " was lost and did not come back");
+    }
   } catch (const std::exception& e) {
     error = QString::fromUtf8(e.what());
   }

@@ -1,6 +1,9 @@
 #pragma once
-// Runs the live pipeline for the Live tab on its own thread (LiveSession
-// adds the capture thread) and hands frames to the GUI. A frame is only
+// Runs the engine's live pipeline (LivePipeline) for the Live tab on its
+// own thread (the pipeline adds the capture thread) and hands frames to the
+// GUI. The model and gallery are the session's: nothing is loaded again,
+// and the pipeline re-reads the gallery itself when the session says it
+// changed. A frame is only
 // handed over when the GUI has shown the previous one, so a slow screen
 // never builds a queue: it skips frames, like the capture buffer does.
 
@@ -9,23 +12,17 @@
 #include <QString>
 #include <atomic>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <thread>
 
 #include "common/Progress.h"
 #include "live/LiveRecognizer.h"
+#include "session/LivePipeline.h"
+
+namespace siamese {
+class Session;
+}
 
 namespace siamese::ui {
-
-struct LiveConfig {
-  std::string source;
-  std::string modelPath;
-  std::string galleryPath;
-  std::string detector = "hog";
-  int detectEvery = 3;
-  std::optional<double> threshold;
-};
 
 /// What the GUI gets per shown frame.
 struct LiveFrame {
@@ -42,14 +39,11 @@ class LiveRunner : public QObject {
   explicit LiveRunner(QObject* parent = nullptr);
   ~LiveRunner() override;
 
-  /// Starts reading `config.source`; false when already running.
-  bool start(const LiveConfig& config);
+  /// Starts the pipeline over `session`; false when already running.
+  bool start(Session& session, const LivePipelineSettings& settings);
   /// Asks the session to stop; stopped() follows.
   void stop();
   bool running() const { return m_running; }
-
-  /// Re-reads the gallery (after someone was enrolled) without stopping.
-  void reloadGallery();
 
   /// The GUI calls this once it has shown a frame, to get the next one.
   void frameShown() { m_framePending = false; }
@@ -63,16 +57,12 @@ class LiveRunner : public QObject {
   void modelLoaded(const QString& description);
 
  private:
-  void run(LiveConfig config);
+  void run(Session& session, LivePipelineSettings settings);
 
   std::thread m_thread;
   std::unique_ptr<StopToken> m_stop;
   std::atomic<bool> m_running{false};
   std::atomic<bool> m_framePending{false};
-  std::mutex m_mutex;  // guards the two pointers below while the session runs
-  LiveRecognizer* m_recognizer = nullptr;
-  const Embedder* m_embedder = nullptr;
-  std::string m_galleryPath;
 };
 
 }  // namespace siamese::ui

@@ -26,8 +26,8 @@ const char* const kPickUrl = "pick:url";
 
 }  // namespace
 
-LiveTab::LiveTab(StudioSettings& settings, QWidget* parent)
-    : QWidget(parent), m_settings(settings), m_runner(new LiveRunner(this)), m_jobs(new JobRunner(this)) {
+LiveTab::LiveTab(StudioSession& session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_settings(session.settings()), m_runner(new LiveRunner(this)), m_jobs(new JobRunner(this)) {
   m_source = new QComboBox;
   m_source->setMinimumWidth(260);
   m_start = new QPushButton(tr("Start"));
@@ -93,8 +93,7 @@ LiveTab::LiveTab(StudioSettings& settings, QWidget* parent)
       QMessageBox::warning(this, tr("Enrol"), error);
       return;
     }
-    m_runner->reloadGallery();
-    emit galleryChanged();
+    m_session.galleryEdited();  // a running view re-reads the gallery on its own thread
   });
   updateButtons();
 }
@@ -132,19 +131,11 @@ QString LiveTab::chosenSource() {
 }
 
 void LiveTab::startSource(const QString& source) {
-  LiveConfig config;
-  try {
-    config.source = source.toStdString();
-    config.modelPath = m_settings.resolvedModelPath();
-    config.galleryPath = m_settings.resolvedGalleryPath();
-  } catch (const Error& e) {
-    QMessageBox::warning(this, tr("Live"), QString::fromUtf8(e.what()));
-    return;
-  }
-  config.detector = m_settings.detector.toStdString();
-  config.detectEvery = m_settings.detectEvery;
-  config.threshold = m_settings.threshold;
-  if (!m_runner->start(config)) return;
+  LivePipelineSettings live;
+  live.source = source.toStdString();
+  live.detector = m_settings.detector.toStdString();
+  live.detectEvery = m_settings.detectEvery;
+  if (!m_runner->start(m_session.engine(), live)) return;
   m_settings.liveSource = source;
   m_settings.save();
   if (m_source->findData(source) < 0) m_source->insertItem(0, source, source);
@@ -196,8 +187,6 @@ bool LiveTab::saveSnapshot(const QString& path) const {
   return !m_last.annotated.isNull() && m_last.annotated.save(path);
 }
 
-void LiveTab::reloadGallery() { m_runner->reloadGallery(); }
-
 void LiveTab::onClicked(QPointF position) {
   // The frame as clicked: new frames keep arriving while the dialog is open.
   const LiveFrame clicked = m_last;
@@ -205,13 +194,7 @@ void LiveTab::onClicked(QPointF position) {
     const QRectF box(face.box.x, face.box.y, face.box.width, face.box.height);
     if (!box.contains(position)) continue;
     bool ok = false;
-    QStringList people;
-    try {
-      GalleryStore store(m_settings.resolvedGalleryPath());
-      for (const GalleryPerson& p : store.people()) people << QString::fromStdString(p.name);
-    } catch (const Error&) {
-      // An unreadable gallery shows up when enrolling; offer an empty list.
-    }
+    const QStringList people = m_session.peopleNames();
     const QString suggestion = face.shownPersonId >= 0 ? QString::fromStdString(face.shownName) : QString();
     const QString name = QInputDialog::getItem(this, tr("Enrol this face"),
                                                tr("Person (a new name creates a new person):"), people,
@@ -242,9 +225,6 @@ void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& 
   std::vector<std::uint8_t> bytes(png.begin(), png.end());
   const std::string name = personName.toStdString();
   const std::string source = "live frame " + std::to_string(frame.result.frameIndex) + ", track " + std::to_string(trackId);
-  const auto resolved = m_settings.resolvedPathsOrWarn(this, tr("Enrol"));
-  if (!resolved) return;
-  const std::string modelPath = resolved->model, galleryPath = resolved->gallery;
   // The pipeline already cut this face out and embedded it: store that
   // (the surrounding region is kept as the photo, for re-embedding with
   // other models). Only a face not yet embedded is detected again.
@@ -253,14 +233,13 @@ void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& 
   const Embedding embedding = face->embedding;
   const std::string modelId = frame.result.modelId;
   const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
-    GalleryStore store(galleryPath);
+    GalleryStore& store = m_session.engine().gallery();  // this worker's connection
     const std::int64_t id = store.findOrAddPerson(name);
     EnrolOutcome outcome;
     if (!embedding.empty() && !modelId.empty()) {
       outcome = enrolEncodedFace(store, id, bytes, source, crop, aligned, modelId, embedding);
     } else {
-      auto embedder = Embedder::load(modelPath);
-      outcome = Enroller(store, *embedder).enrolPhoto(id, bytes, source);
+      outcome = Enroller(store, *m_session.engine().model()).enrolPhoto(id, bytes, source);
     }
     if (!outcome.added()) throw Error(outcome.message);
   });

@@ -7,7 +7,7 @@
 #include <QWidget>
 
 #include "LiveRunner.h"
-#include "StudioSettings.h"
+#include "StudioSession.h"
 
 class QComboBox;
 class QLabel;
@@ -23,7 +23,7 @@ class LiveTab : public QWidget {
   Q_OBJECT
 
  public:
-  LiveTab(StudioSettings& settings, QWidget* parent = nullptr);
+  LiveTab(StudioSession& session, QWidget* parent = nullptr);
   ~LiveTab() override;
 
   /// Starts on `source` (a camera index/device, file, URL or folder).
@@ -40,13 +40,10 @@ class LiveTab : public QWidget {
   /// Enrols the face of the last frame at `trackId` for `personName`
   /// (created when new), on a worker thread.
   void enrolFace(int trackId, const QString& personName);
-  /// A running view re-reads the gallery (people enrolled, renamed, removed).
-  void reloadGallery();
 
  signals:
   void framesPerSecondChanged(double fps);
   void modelDescribed(const QString& description);
-  void galleryChanged();
   void status(const QString& message);
 
  private:
@@ -57,6 +54,7 @@ class LiveTab : public QWidget {
   void enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName);
   void updateButtons();
 
+  StudioSession& m_session;
   StudioSettings& m_settings;
   LiveRunner* m_runner;
   JobRunner* m_jobs;

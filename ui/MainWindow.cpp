@@ -19,18 +19,16 @@
 #include "ModelLabel.h"
 #include "PreferencesDialog.h"
 #include "wizard/TrainingWizard.h"
-#include "common/Error.h"
 #include "common/Version.h"
 #include "nn/Embedder.h"
-#include "nn/ModelBundle.h"
 
 namespace siamese::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_settings(StudioSettings::load()) {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("Siamese Studio"));
   m_tabs = new QTabWidget;
-  m_live = new LiveTab(m_settings);
-  m_gallery = new GalleryTab(m_settings);
+  m_live = new LiveTab(m_session);
+  m_gallery = new GalleryTab(m_session);
   m_inspect = new InspectTab;
   m_tabs->addTab(m_live, tr("&Live"));
   m_tabs->addTab(m_gallery, tr("&Gallery"));
@@ -43,7 +41,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_settings(Studio
   statusBar()->addPermanentWidget(m_modelLabel);
   statusBar()->addPermanentWidget(m_fpsLabel);
   buildMenu();
-  describeModel();
+  m_modelLabel->setText(tr("Loading the model…"));
+  connect(&m_session, &StudioSession::modelReady, this, &MainWindow::describeModel);
+  connect(&m_session, &StudioSession::modelFailed, this,
+          [this](const QString& error) { m_modelLabel->setText(tr("No model: %1").arg(error)); });
+  connect(&m_session, &StudioSession::modelChanged, this, [this] { m_modelLabel->setText(tr("Loading the model…")); });
 
   connect(m_live, &LiveTab::framesPerSecondChanged, this, [this](double fps) {
     m_fpsLabel->setText(fps > 0 ? tr("%1 frames/s").arg(fps, 0, 'f', 1) : QString());
@@ -51,12 +53,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_settings(Studio
   connect(m_live, &LiveTab::modelDescribed, this, [this](const QString& d) { m_modelLabel->setText(tr("Model: %1").arg(d)); });
   connect(m_live, &LiveTab::status, this, [this](const QString& s) { statusBar()->showMessage(s, 8000); });
   connect(m_gallery, &GalleryTab::status, this, [this](const QString& s) { statusBar()->showMessage(s, 8000); });
-  connect(m_live, &LiveTab::galleryChanged, m_gallery, &GalleryTab::refresh);
-  connect(m_gallery, &GalleryTab::galleryChanged, m_live, &LiveTab::reloadGallery);
   resize(1200, 760);
 }
 
-MainWindow::~MainWindow() { m_settings.save(); }
+MainWindow::~MainWindow() {
+  // The tabs stop their live view and jobs, which use the session, before
+  // the session (a member) goes.
+  delete takeCentralWidget();
+  m_session.settings().save();
+}
 
 void MainWindow::buildMenu() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -74,9 +79,11 @@ void MainWindow::buildMenu() {
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
   edit->addAction(tr("&Preferences…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, [this] {
-    PreferencesDialog dialog(m_settings, this);
-    if (dialog.exec() == QDialog::Accepted && m_live->isRunning()) {
-      statusBar()->showMessage(tr("The new preferences apply when the live view starts again"), 8000);
+    PreferencesDialog dialog(m_session.settings(), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    m_session.applySettings();
+    if (m_live->isRunning()) {
+      statusBar()->showMessage(tr("The new detector settings apply when the live view starts again"), 8000);
     }
   });
   QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -89,23 +96,18 @@ void MainWindow::buildMenu() {
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
-void MainWindow::describeModel() {
-  try {
-    const std::string path = m_settings.resolvedModelPath();
-    const BundleMetadata meta = readBundle(path).metadata;
-    m_modelLabel->setText(tr("Model: %1").arg(modelLabel(meta, autoDeviceName())));
-    m_inspect->openBundle(QString::fromStdString(path));
-    // Running on our own model because the tower was never imported: say how to get it.
-    if (m_settings.modelPath.isEmpty() && !std::filesystem::exists(faceTowerPath())) {
-      m_modelLabel->setToolTip(tr("The pretrained face tower (98.92% on LFW) is not installed: %1")
-                                   .arg(QString::fromStdString(howToGetFaceTower())));
-      statusBar()->showMessage(tr("Using our own model: the face tower is not installed (see the model's tooltip)"),
-                               15000);
-    } else {
-      m_modelLabel->setToolTip(QString::fromStdString(path));
-    }
-  } catch (const Error& e) {
-    m_modelLabel->setText(tr("No model: %1").arg(QString::fromUtf8(e.what())));
+void MainWindow::describeModel(const QString& description) {
+  m_modelLabel->setText(tr("Model: %1").arg(description));
+  const QString path = QString::fromStdString(m_session.engine().modelPath());
+  m_inspect->openBundle(path);
+  // Running on our own model because the tower was never imported: say how to get it.
+  if (settings().modelPath.isEmpty() && !std::filesystem::exists(faceTowerPath())) {
+    m_modelLabel->setToolTip(tr("The pretrained face tower (98.92% on LFW) is not installed: %1")
+                                 .arg(QString::fromStdString(howToGetFaceTower())));
+    statusBar()->showMessage(tr("Using our own model: the face tower is not installed (see the model's tooltip)"),
+                             15000);
+  } else {
+    m_modelLabel->setToolTip(path);
   }
 }
 
@@ -144,17 +146,11 @@ TrainingWizard* MainWindow::openTrainingWizard() {
 QString MainWindow::statusText() const { return m_modelLabel->text() + " " + m_fpsLabel->text(); }
 
 void MainWindow::useModel(const QString& path) {
-  m_settings.modelPath = path;
-  m_settings.save();
-  describeModel();
+  m_session.useModel(path);
   statusBar()->showMessage(tr("Model changed: re-embed the gallery (Gallery tab) so it can be matched"), 10000);
 }
 
-void MainWindow::useGallery(const QString& path) {
-  m_settings.galleryPath = path;
-  m_settings.save();
-  m_gallery->refresh();
-}
+void MainWindow::useGallery(const QString& path) { m_session.useGallery(path); }
 
 void MainWindow::showAbout() {
   QMessageBox::about(

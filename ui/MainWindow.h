@@ -5,7 +5,7 @@
 
 #include <QMainWindow>
 
-#include "StudioSettings.h"
+#include "StudioSession.h"
 
 class QLabel;
 class QTabWidget;
@@ -28,7 +28,8 @@ class MainWindow : public QMainWindow {
   GalleryTab* galleryTab() const { return m_gallery; }
   InspectTab* inspectTab() const { return m_inspect; }
   QTabWidget* tabs() const { return m_tabs; }
-  StudioSettings& settings() { return m_settings; }
+  StudioSettings& settings() { return m_session.settings(); }
+  StudioSession& session() { return m_session; }
   QString statusText() const;
   /// Opens the training wizard (non-modal); its deployed model becomes active.
   TrainingWizard* openTrainingWizard();
@@ -39,11 +40,11 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenu();
-  void describeModel();
+  void describeModel(const QString& description);
   void showAbout();
   QWidget* makeTrainingTab();
 
-  StudioSettings m_settings;
+  StudioSession m_session;  ///< before the tabs, which use it; they go first (see the destructor)
   QTabWidget* m_tabs;
   LiveTab* m_live;
   GalleryTab* m_gallery;

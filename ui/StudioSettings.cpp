@@ -1,12 +1,6 @@
 #include "StudioSettings.h"
 
-#include <QDir>
-#include <QFileInfo>
-#include <QMessageBox>
 #include <QSettings>
-
-#include "common/DefaultPaths.h"
-#include "common/Error.h"
 
 namespace siamese::ui {
 
@@ -31,25 +25,6 @@ void StudioSettings::save() const {
   stored.setValue("live/detector", detector);
   stored.setValue("live/detectEvery", detectEvery);
   stored.setValue("threshold", threshold ? QVariant(*threshold) : QVariant(QString()));
-}
-
-std::string StudioSettings::resolvedModelPath() const {
-  return modelPath.isEmpty() ? defaultModelPath() : modelPath.toStdString();
-}
-
-std::string StudioSettings::resolvedGalleryPath() const {
-  const std::string path = galleryPathOrDefault(galleryPath.toStdString());
-  QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());  // first start: the folder may not exist
-  return path;
-}
-
-std::optional<StudioSettings::Paths> StudioSettings::resolvedPathsOrWarn(QWidget* parent, const QString& title) const {
-  try {
-    return Paths{resolvedModelPath(), resolvedGalleryPath()};
-  } catch (const Error& e) {
-    QMessageBox::warning(parent, title, QString::fromUtf8(e.what()));
-    return std::nullopt;
-  }
 }
 
 }  // namespace siamese::ui

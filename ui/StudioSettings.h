@@ -1,13 +1,10 @@
 #pragma once
 // The app's remembered choices (QSettings): model, gallery, live source,
 // detector, detection interval and threshold override. Empty model or
-// gallery paths mean "the default".
+// gallery paths mean "the default"; the engine's Session resolves them.
 
 #include <QString>
 #include <optional>
-#include <string>
-
-class QWidget;
 
 namespace siamese::ui {
 
@@ -22,18 +19,6 @@ struct StudioSettings {
   static StudioSettings load();
   void save() const;
 
-  /// The paths actually used (defaults resolved). throws Error when there
-  /// is no default model.
-  std::string resolvedModelPath() const;
-  std::string resolvedGalleryPath() const;
-
-  struct Paths {
-    std::string model;
-    std::string gallery;
-  };
-  /// Both resolved paths, or nullopt after telling the user why (a warning
-  /// titled `title` over `parent`).
-  std::optional<Paths> resolvedPathsOrWarn(QWidget* parent, const QString& title) const;
 };
 
 }  // namespace siamese::ui

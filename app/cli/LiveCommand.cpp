@@ -11,10 +11,9 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
-#include "gallery/GalleryStore.h"
-#include "gallery/MatchThreshold.h"
 #include "live/FrameAnnotator.h"
-#include "live/LiveSession.h"
+#include "session/LivePipeline.h"
+#include "session/Session.h"
 #include "live/VideoFileWriter.h"
 
 namespace siamese::cli {
@@ -39,36 +38,32 @@ void printEvent(const PresenceEvent& e) {
 }
 
 void runLive(const LiveArgs& args) {
-  // One LibTorch thread by default: a frame's batch is a few faces, and
-  // a second thread fighting the capture thread for a core costs more than
-  // it gives (bench_live measures both).
-  configureTorchThreads(args.threads);
-  auto source = openFrameSource(args.source);  // first: a missing camera should not wait for the model
-  auto embedder = Embedder::load(args.model.empty() ? defaultModelPath() : args.model, parseDevice(args.device));
-  GalleryStore store(galleryPathOrDefault(args.gallery));
-  GalleryIndex gallery = loadGalleryIndex(store, *embedder);
-  if (gallery.matcher->size() == 0) {
+  SessionSettings settings;
+  settings.modelPath = args.model;
+  settings.galleryPath = args.gallery;
+  settings.device = parseDevice(args.device);
+  if (args.threshold >= 0) settings.threshold = args.threshold;
+  Session session(settings);
+  LivePipelineSettings live;
+  live.source = args.source;
+  live.detector = args.detector;
+  live.minFace = args.minFace;
+  live.maxDetectSide = args.maxDetectSide;
+  live.detectEvery = args.detectEvery;
+  live.embedEvery = args.embedEvery;
+  live.threads = args.threads;
+  live.loop.maxFrames = args.maxFrames;
+  LivePipeline pipeline(session, live);
+  FrameSource& source = pipeline.source();
+  if (pipeline.galleryReferences() == 0) {
     std::fprintf(stderr, "note: the gallery %s has no embeddings for model %s; every face will be unknown\n",
-                 store.path().c_str(), embedder->metadata().modelId.c_str());
+                 session.galleryPath().c_str(), pipeline.model().metadata().modelId.c_str());
   }
-
-  LiveOptions options;
-  options.detector.kind = parseDetectorKind(args.detector);
-  options.detector.minFaceSize = args.minFace;
-  options.detector.maxDetectSide = args.maxDetectSide;
-  options.detectEvery = std::max(1, args.detectEvery);
-  options.embedEvery = std::max(1, args.embedEvery);
-  const MatchThreshold threshold =
-      matchThresholdFor(store, embedder->metadata(),
-                        args.threshold >= 0 ? std::optional<double>(args.threshold) : std::nullopt, distanceOf(*embedder));
-  std::fprintf(stderr, "threshold %.4f (%s)\n", threshold.value, threshold.source.c_str());
-  options.threshold = threshold.value;
-  LiveRecognizer recognizer(*embedder, std::move(gallery), options);
-
-  std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)\n", source->description().c_str(),
-               embedder->deviceName().c_str(), options.detectEvery);
+  std::fprintf(stderr, "threshold %.4f (%s)\n", pipeline.threshold().value, pipeline.threshold().source.c_str());
+  std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)\n", source.description().c_str(),
+               pipeline.model().deviceName().c_str(), pipeline.options().detectEvery);
   std::optional<VideoFileWriter> video;
-  if (!args.out.empty()) video.emplace(args.out, source->framesPerSecond());
+  if (!args.out.empty()) video.emplace(args.out, source.framesPerSecond());
   std::ofstream events;
   if (!args.events.empty()) {
     events.open(args.events, std::ios::trunc);
@@ -108,9 +103,7 @@ void runLive(const LiveArgs& args) {
   callbacks.onStatus = [](const std::string& status) { std::fprintf(stderr, "%s\n", status.c_str()); };
   callbacks.onFinish = logEvents;
 
-  LiveSessionOptions sessionOptions;
-  sessionOptions.maxFrames = args.maxFrames;
-  const LiveSessionStats stats = runLiveSession(*source, recognizer, callbacks, interruptToken(), sessionOptions);
+  const LiveSessionStats stats = pipeline.run(callbacks, interruptToken());
   if (video) video->close();
 
   const StageTimings s = timings.mean();
@@ -121,10 +114,10 @@ void runLive(const LiveArgs& args) {
               "processing %.2f\n",
               s.captureMs, s.detectMs, static_cast<long long>(detectionFrames), s.alignMs, s.embedMs, s.matchMs,
               s.totalMs);
-  for (const std::string& file : source->skipped()) std::printf("skipped (unreadable): %s\n", file.c_str());
+  for (const std::string& file : source.skipped()) std::printf("skipped (unreadable): %s\n", file.c_str());
   if (video) std::printf("annotated video: %s\n", args.out.c_str());
   if (events.is_open()) std::printf("events: %s\n", args.events.c_str());
-  if (stats.sourceLost) throw Error(source->description() + " was lost and did not come back");
+  if (stats.sourceLost) throw Error(source.description() + " was lost and did not come back");
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
-#include "train/Trainer.h"
+#include "train/TrainingRecipe.h"
 
 namespace siamese::cli {
 namespace {
@@ -81,6 +81,7 @@ void addTrainCommand(CLI::App& app) {
     std::string name, holdOut, holdOutFolds;
     bool resume = false, noAugment = false, noFlip = false, splitByPhoto = false;
     int minPhotos = 2;
+    int searchTrials = 0;
     TrainConfig config;
   };
   auto args = std::make_shared<Args>();
@@ -104,6 +105,9 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <out>.ckpt)");
   cmd->add_flag("--resume", args->resume, "Continue from the checkpoint");
   cmd->add_option("--name", args->name, "A name for the model, kept in the bundle");
+  cmd->add_option("--search", args->searchTrials,
+                  "First search hyperparameters with this many short runs (as 'siamese tune'), then train the best "
+                  "fully with the schedule given here");
   cmd->add_option("--loss", c.loss, "contrastive, triplet or koch")->capture_default_str();
   cmd->add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
   cmd->add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
@@ -161,7 +165,19 @@ void addTrainCommand(CLI::App& app) {
                                                                                                      ? std::set<int>{}
                                                                                                      : parseFoldList(args->holdOutFolds)));
 
-    TrainOptions options;
+    TrainingRecipe recipe;
+    recipe.config = config;
+    recipe.modelName = args->name;
+    if (args->searchTrials > 0) {
+      recipe.search = TuneOptions{};
+      recipe.search->trials = args->searchTrials;
+      recipe.searchProgress = [](const TuneTrial& t, int n) {
+        std::printf("search trial %d/%d: validation AUC %.4f, accuracy %.2f%% (%.0f s)\n", t.number, n,
+                    t.validationAuc, 100 * t.validationAccuracy, t.seconds);
+        std::fflush(stdout);
+      };
+    }
+    TrainOptions& options = recipe.train;
     options.checkpointPath = args->checkpoint.empty() ? args->out + ".ckpt" : args->checkpoint;
     options.resume = args->resume;
     options.stop = &interruptToken();
@@ -183,19 +199,31 @@ void addTrainCommand(CLI::App& app) {
       bar.update(progress);
     };
 
-    std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu\n", config.network.architecture.c_str(),
+    std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu%s\n", config.network.architecture.c_str(),
                 config.loss.c_str(), config.sampling.c_str(), config.epochs,
-                static_cast<unsigned long long>(config.seed));
-    TrainResult result = trainSiamese(cache, data, config, options);
+                static_cast<unsigned long long>(config.seed), recipe.search ? ", after a search" : "");
+    TrainingOutcome outcome = runTrainingRecipe(cache, data, recipe);
     bar.finish();
+    if (outcome.searchOnly()) {
+      std::printf("Stopped during the search; nothing was trained.\n");
+      return;
+    }
+    if (outcome.search) {
+      const TrainConfig& t = outcome.trainedWith;
+      std::printf("Trained the best trial's settings: lr %.2e, margin %.3f, embedding %d, %d blocks, dropout %.3f, %s\n",
+                  t.learningRate, t.margin, t.network.embeddingSize, t.network.blocks, t.network.dropout,
+                  t.optimizer.c_str());
+    }
+    TrainResult& result = outcome.trained;
     const std::string historyPath = args->history.empty() ? args->out + ".history.csv" : args->history;
-    writeHistoryCsv(historyPath, result.history);
     if (result.stopped) {
       std::printf("Stopped. Checkpoint: %s (continue with --resume)\n", options.checkpointPath.c_str());
     }
-    if (result.bundle.weights.empty()) return;
-    result.bundle.metadata.name = args->name;
-    writeBundle(args->out, result.bundle);
+    if (result.bundle.weights.empty()) {
+      writeHistoryCsv(historyPath, result.history);
+      return;
+    }
+    saveTrainedModel(args->out, result.bundle, result.history, historyPath);
     const auto& m = result.bundle.metadata;
     std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args->out.c_str(), m.modelId.c_str(),
                 result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");

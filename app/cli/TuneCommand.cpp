@@ -61,12 +61,9 @@ void addTuneCommand(CLI::App& app) {
     if (result.trials.empty()) return;
     writeTrialsCsv(args->table, result.trials);
     // The search's short runs are not the recipe for the real one: the full
-    // schedule is the default one (`siamese train --epochs` changes it).
-    TrainConfig fullSchedule = args->base;
-    fullSchedule.epochs = TrainConfig{}.epochs;
-    fullSchedule.stepsPerEpoch = 0;
-    fullSchedule.patience = TrainConfig{}.patience;
-    writeFileAtomically(args->out, configForFullRun(result, fullSchedule).toJson());
+    // run keeps the base's schedule (the defaults; `siamese train --epochs`
+    // changes it), by the rule the training recipe uses (configForFullRun).
+    writeFileAtomically(args->out, configForFullRun(result, args->base).toJson());
     std::printf("Best: trial %d (validation AUC %.4f). Configuration: %s; all trials: %s%s\n",
                 result.trials[result.best].number, result.trials[result.best].validationAuc, args->out.c_str(),
                 args->table.c_str(), result.stopped ? " (stopped early)" : "");

@@ -92,8 +92,11 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   }
   written += grabTab(window, 0, folder + "/live.png");
 
+  // The people and their photos are read on a worker: wait for both.
+  pump(10000, [&] { return !window.galleryTab()->reading(); });
   auto* people = window.galleryTab()->findChild<QListWidget*>();
   if (people && people->count() > 0) people->setCurrentRow(0);
+  pump(10000, [&] { return !window.galleryTab()->reading(); });
   written += grabTab(window, 1, folder + "/gallery.png");
   written += grabTab(window, 2, folder + "/training.png");
   written += grabTab(window, 3, folder + "/inspect.png");

@@ -51,14 +51,18 @@ struct Embedder::Impl {
 };
 
 std::unique_ptr<Embedder> Embedder::load(const std::string& bundlePath, DevicePreference device) {
-  BundleFile bundle = readBundle(bundlePath);
+  return fromBundle(readBundle(bundlePath), device, bundlePath);
+}
+
+std::unique_ptr<Embedder> Embedder::fromBundle(const BundleFile& bundle, DevicePreference device,
+                                               const std::string& origin) {
   auto impl = std::make_unique<Impl>();
   impl->metadata = bundle.metadata;
   impl->model = detail::makeModel(bundle.metadata.network, bundle.metadata.distance == "koch");
   try {
     detail::deserializeModel(bundle.weights, impl->model);
   } catch (const Error& e) {
-    throw FileError(bundlePath, e.what());
+    throw FileError(origin, e.what());
   }
   impl->device = detail::chooseDevice(device != DevicePreference::Cpu, device == DevicePreference::Cuda);
   impl->model.to(impl->device);

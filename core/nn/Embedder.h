@@ -29,7 +29,9 @@ std::string torchVersion();
 /// Where Auto would run a model: "cuda:0" when LibTorch sees a GPU, else "cpu".
 std::string autoDeviceName();
 
-/// Not thread-safe: one Embedder per thread, or serialise calls.
+/// Embedding from several threads at once is safe: it changes nothing in
+/// the model (evaluation mode, LibTorch inference mode), so a Session shares
+/// one Embedder between the live view and the gallery's jobs.
 class Embedder {
  public:
   /// Loads a bundle onto the preferred device (Auto: CUDA when available).
@@ -37,6 +39,10 @@ class Embedder {
   /// weights do not fit its architecture.
   static std::unique_ptr<Embedder> load(const std::string& bundlePath,
                                         DevicePreference device = DevicePreference::Auto);
+  /// The same for a bundle in memory (a model just trained, not yet
+  /// written); `origin` names it in errors.
+  static std::unique_ptr<Embedder> fromBundle(const BundleFile& bundle, DevicePreference device = DevicePreference::Auto,
+                                              const std::string& origin = "the trained model");
   ~Embedder();
 
   /// Embeds crops made with the bundle's InputSpec (other sizes are

@@ -16,6 +16,7 @@
 #include "prep/FacePreparer.h"
 #include "support/TestSupport.h"
 #include "train/Trainer.h"
+#include "train/TrainingRecipe.h"
 #include "train/Tuner.h"
 
 namespace siamese {
@@ -303,6 +304,50 @@ TEST_F(Training, TuningTriesDifferentConfigurationsAndKeepsTheBest) {
   writeTrialsCsv(s_dir->file("trials.csv"), result.trials);
   const auto csv = test::readBytes(s_dir->file("trials.csv"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // header + 3 trials
+}
+
+// The recipe every front end runs (the wizard, `siamese train --search`):
+// the full run trains the best trial's searched settings with the schedule
+// the user asked for, never the trials' short one, and the model it returns
+// in memory embeds exactly as the same bundle written and read back.
+TEST_F(Training, TheRecipeTrainsTheBestTrialWithTheRequestedSchedule) {
+  TrainingRecipe recipe;
+  recipe.config = smallConfig();
+  recipe.config.epochs = 2;
+  recipe.config.stepsPerEpoch = 4;
+  recipe.config.patience = 7;
+  recipe.search = TuneOptions{};
+  recipe.search->trials = 2;
+  recipe.search->epochsPerTrial = 1;
+  recipe.search->stepsPerEpoch = 2;
+  recipe.modelName = "recipe test";
+  int trialsSeen = 0;
+  recipe.searchProgress = [&](const TuneTrial&, int) { ++trialsSeen; };
+  TrainingOutcome outcome = runTrainingRecipe(*s_cache, data(), recipe);
+  ASSERT_TRUE(outcome.search.has_value());
+  EXPECT_EQ(trialsSeen, 2);
+  const TrainConfig& best = outcome.search->trials[outcome.search->best].config;
+  EXPECT_DOUBLE_EQ(outcome.trainedWith.learningRate, best.learningRate);
+  EXPECT_EQ(outcome.trainedWith.network.embeddingSize, best.network.embeddingSize);
+  EXPECT_EQ(outcome.trainedWith.epochs, 2) << "the requested schedule, not the trial's";
+  EXPECT_EQ(outcome.trainedWith.stepsPerEpoch, 4);
+  EXPECT_EQ(outcome.trainedWith.patience, 7);
+  EXPECT_EQ(outcome.trained.history.size(), 2u);
+  EXPECT_EQ(outcome.trained.bundle.metadata.name, "recipe test");
+  EXPECT_FALSE(outcome.searchOnly());
+
+  // A threshold chosen by another method lands in the bundle; saved and read back it embeds the same.
+  const auto inMemory = Embedder::fromBundle(outcome.trained.bundle, DevicePreference::Cpu);
+  const ScoredPairs validation = scorePairs(*inMemory, embedCache(*inMemory, *s_cache), s_pairs[Split::Validation]);
+  const ThresholdChoice eer = chooseThresholdOn(validation, "eer");
+  EXPECT_EQ(eer.method, "eer");
+  EXPECT_EQ(eer.chosenOn, std::to_string(validation.size()) + " validation pairs");
+  applyThreshold(outcome.trained.bundle, eer);
+  saveTrainedModel(s_dir->file("recipe.siamese"), outcome.trained.bundle, outcome.trained.history);
+  const auto written = Embedder::load(s_dir->file("recipe.siamese"), DevicePreference::Cpu);
+  EXPECT_DOUBLE_EQ(written->metadata().threshold.value, eer.value);
+  EXPECT_EQ(written->embed({s_cache->crop(5)}), inMemory->embed({s_cache->crop(5)}));
+  EXPECT_EQ(readHistoryCsv(s_dir->file("recipe.siamese.history.csv")).size(), 2u);
 }
 
 }  // namespace

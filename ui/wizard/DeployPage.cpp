@@ -37,23 +37,20 @@ void DeployPage::initializePage() {
   if (m_name->text().isEmpty()) m_name->setText(tr("trained on %1").arg(dataset));
   m_summary->setText(tr("Test accuracy %1% at threshold %2 (%3).")
                          .arg(100 * m_state->testAccuracy, 0, 'f', 1)
-                         .arg(m_state->threshold, 0, 'f', 4)
-                         .arg(QString::fromStdString(m_state->thresholdMethod)));
+                         .arg(m_state->threshold.value, 0, 'f', 4)
+                         .arg(QString::fromStdString(m_state->threshold.method)));
 }
 
 bool DeployPage::validatePage() {
   if (!m_state->result) return false;
   BundleFile bundle = m_state->result->bundle;
   bundle.metadata.name = m_name->text().toStdString();
-  bundle.metadata.threshold.value = m_state->threshold;
-  bundle.metadata.threshold.method = m_state->thresholdMethod;
-  bundle.metadata.threshold.chosenOn = std::to_string((*m_state->pairs)[Split::Validation].size()) + " validation pairs";
+  applyThreshold(bundle, m_state->threshold);
   bundle.metadata.metrics["test_accuracy"] = m_state->testAccuracy;
   const std::string path = m_path->text().toStdString();
   try {
     QDir().mkpath(QFileInfo(m_path->text()).absolutePath());
-    writeBundle(path, bundle);
-    writeHistoryCsv(path + ".history.csv", m_state->result->history);
+    saveTrainedModel(path, bundle, m_state->result->history);
   } catch (const Error& e) {
     m_summary->setText(QString::fromUtf8(e.what()));
     return false;

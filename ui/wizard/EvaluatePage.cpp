@@ -78,12 +78,13 @@ void EvaluatePage::initializePage() {
   }
   m_figures->setText(tr("Scoring the validation and test pairs…"));
   emit completeChanged();
-  const std::string bundlePath = m_state->evaluationBundlePath;
+  // The trained model as it is in memory: nothing is written before Deploy.
+  const BundleFile bundle = m_state->result->bundle;
   const std::shared_ptr<const FaceCache> cache = m_state->cache;
   const std::vector<Pair> validationPairs = (*m_state->pairs)[Split::Validation];
   const std::vector<Pair> testPairs = (*m_state->pairs)[Split::Test];
-  m_job->start(tr("Scoring"), [this, bundlePath, cache, validationPairs, testPairs](const ProgressFn& progress, const StopToken&) {
-    auto embedder = Embedder::load(bundlePath);
+  m_job->start(tr("Scoring"), [this, bundle, cache, validationPairs, testPairs](const ProgressFn& progress, const StopToken&) {
+    auto embedder = Embedder::fromBundle(bundle);
     const std::vector<Embedding> embeddings = embedCache(*embedder, *cache, progress);
     const ScoredPairs validation = scorePairs(*embedder, embeddings, validationPairs);
     const ScoredPairs test = scorePairs(*embedder, embeddings, testPairs);
@@ -98,18 +99,15 @@ bool EvaluatePage::busy() const { return m_job->busy(); }
 
 void EvaluatePage::chooseThreshold() {
   if (!m_ready) return;
-  double far = 1e-3;
   const std::string method = m_method->currentData().toString().toStdString();
-  const ThresholdMethod parsed = parseThresholdMethod(method, &far);
-  m_state->threshold = siamese::chooseThreshold(m_validation, parsed, far);
-  m_state->thresholdMethod = method;
-  const VerificationReport report = verificationReport(m_test, m_state->threshold);
+  m_state->threshold = chooseThresholdOn(m_validation, method);
+  const VerificationReport report = verificationReport(m_test, m_state->threshold.value);
   m_state->testAccuracy = report.accuracy;
   m_state->testAuc = report.auc;
   m_figures->setText(tr("Threshold %1 (%2 on %3 validation pairs). Test pairs (%4): accuracy %5%, AUC %6, "
                         "EER %7%.")
-                         .arg(m_state->threshold, 0, 'f', 4)
-                         .arg(QString::fromStdString(method))
+                         .arg(m_state->threshold.value, 0, 'f', 4)
+                         .arg(QString::fromStdString(m_state->threshold.method))
                          .arg(m_validation.size())
                          .arg(m_test.size())
                          .arg(100 * m_state->testAccuracy, 0, 'f', 1)
@@ -127,7 +125,7 @@ void EvaluatePage::chooseThreshold() {
   options.columns = 7;
   options.rows = 2;
   options.faceSize = 64;
-  options.threshold = m_state->threshold;
+  options.threshold = m_state->threshold.value;
   if (!shown.empty()) showImage(m_montage, renderMontage(shown, options), 900);
 }
 

@@ -12,7 +12,7 @@
 #include "JobRunner.h"
 #include "WizardPages.h"
 #include "nn/Embedder.h"
-#include "train/Tuner.h"
+#include "train/TrainingRecipe.h"
 
 namespace siamese::ui {
 namespace {
@@ -82,13 +82,12 @@ TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new J
       m_status->setText(error);
     } else if (m_state->result) {
       const TrainResult& r = *m_state->result;
-      m_status->setText(tr("%1: best epoch %2 of %3 on %4%5. Model written to %6")
+      m_status->setText(tr("%1: best epoch %2 of %3 on %4%5. Evaluate it next; it is saved when you deploy it.")
                             .arg(cancelled ? tr("Stopped") : tr("Done"))
                             .arg(r.bestEpoch)
                             .arg(r.history.size())
                             .arg(QString::fromStdString(r.device))
-                            .arg(r.earlyStopped ? tr(" (stopped early: validation loss no longer improving)") : QString())
-                            .arg(QString::fromStdString(m_state->evaluationBundlePath)));
+                            .arg(r.earlyStopped ? tr(" (stopped early: validation loss no longer improving)") : QString()));
     }
     emit completeChanged();
   });
@@ -140,21 +139,18 @@ void TrainPage::startTraining() {
   if (!resume) m_lastConfig = m_state->config;
   const TrainConfig startConfig = m_lastConfig;
   m_job->start(tr("Training"), [this, state, folder, resume, startConfig, cache, pairs](const ProgressFn&, const StopToken& stop) {
-    const TrainData data = trainDataFrom(pairs);
-    TrainConfig config = startConfig;
-    if (state->tune && !resume) {
-      TuneOptions tune;
-      tune.trials = state->tuneTrials;
-      const TuneResult tuned = tuneHyperparameters(*cache, data, config, tune, [this](const TuneTrial& t, int n) {
+    TrainingRecipe recipe;
+    recipe.config = startConfig;
+    if (state->tune) {
+      recipe.search = TuneOptions{};
+      recipe.search->trials = state->tuneTrials;
+      recipe.searchProgress = [this](const TuneTrial& t, int n) {
         QMetaObject::invokeMethod(this, [this, t, n] {
           m_status->setText(tr("Tuning: trial %1 of %2, validation AUC %3").arg(t.number).arg(n).arg(t.validationAuc, 0, 'f', 3));
         }, Qt::QueuedConnection);
-      }, &stop);
-      if (tuned.trials.empty() || stop.stopRequested()) return;
-      config = configForFullRun(tuned, config);  // the search ran short trials; train the chosen settings fully
-      QMetaObject::invokeMethod(this, [this, config] { m_lastConfig = config; }, Qt::QueuedConnection);
+      };
     }
-    TrainOptions options;
+    TrainOptions& options = recipe.train;
     options.checkpointPath = folder + "/model.ckpt";
     options.resume = resume;
     options.stop = &stop;
@@ -172,13 +168,13 @@ void TrainPage::startTraining() {
                               .arg(p.etaSeconds / 60, 0, 'f', 1));
       }, Qt::QueuedConnection);
     };
-    TrainResult result = trainSiamese(*cache, data, config, options);
-    writeHistoryCsv(folder + "/model.siamese.history.csv", result.history);
-    if (result.bundle.weights.empty()) return;  // stopped before the first epoch ended
-    const std::string bundlePath = folder + "/model.siamese";
-    writeBundle(bundlePath, result.bundle);
-    QMetaObject::invokeMethod(this, [this, result = std::move(result), bundlePath]() mutable {
-      m_state->evaluationBundlePath = bundlePath;
+    TrainingOutcome outcome = runTrainingRecipe(*cache, trainDataFrom(pairs), recipe);
+    if (outcome.searchOnly()) return;
+    // A resumed run must continue with the settings the search chose.
+    QMetaObject::invokeMethod(this, [this, config = outcome.trainedWith] { m_lastConfig = config; }, Qt::QueuedConnection);
+    if (outcome.trained.bundle.weights.empty()) return;  // stopped before the first epoch ended
+    // The model stays in memory: Evaluate scores it, Deploy writes it once.
+    QMetaObject::invokeMethod(this, [this, result = std::move(outcome.trained)]() mutable {
       m_state->result = std::move(result);
     }, Qt::QueuedConnection);
   });

@@ -28,8 +28,9 @@ void TrainingWizard::reject() {
     return;
   }
   if (m_state->result && currentPage() != m_deploy &&
-      QMessageBox::question(this, windowTitle(), tr("Close without deploying the trained model? It stays in %1.")
-                                                     .arg(QString::fromStdString(m_state->evaluationBundlePath))) !=
+      QMessageBox::question(this, windowTitle(), tr("Close without deploying the trained model? It is not saved yet "
+                                                        "(its last checkpoint stays in %1).")
+                                                     .arg(m_state->workFolder + "/model.ckpt")) !=
           QMessageBox::Yes) {
     return;
   }

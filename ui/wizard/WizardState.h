@@ -14,6 +14,7 @@
 #include "data/PairBuilder.h"
 #include "train/TrainConfig.h"
 #include "train/Trainer.h"
+#include "train/TrainingRecipe.h"
 
 namespace siamese::ui {
 
@@ -38,12 +39,10 @@ struct WizardState {
   int tuneTrials = 6;
 
   // 5. Training
-  std::optional<TrainResult> result;
-  std::string evaluationBundlePath;  ///< the trained model, written for evaluation
+  std::optional<TrainResult> result;  ///< the trained model (in memory until deployed)
 
   // 6. Evaluation
-  double threshold = 0;
-  std::string thresholdMethod = "best-accuracy";
+  ThresholdChoice threshold{0, "best-accuracy", {}};
   double testAccuracy = 0;
   double testAuc = 0;  ///< ROC AUC on the test pairs (does not depend on the threshold)
 };
