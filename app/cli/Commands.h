@@ -22,6 +22,7 @@ void addCompareCommand(CLI::App& app);
 void addPlotCommand(CLI::App& app);
 void addTuneCommand(CLI::App& app);
 void addGalleryCommands(CLI::App& app);
+void addIdentifyCommand(CLI::App& app);
 void addLiveCommand(CLI::App& app);
 void addSceneCommand(CLI::App& app);
 void addModelCommand(CLI::App& app);
@@ -37,6 +38,7 @@ void addImportCommand(CLI::App& app);
 #include <vector>
 
 #include "eval/Metrics.h"
+#include "eval/ProtocolSelection.h"
 #include "eval/Protocols.h"
 
 namespace siamese {
@@ -70,9 +72,6 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
 TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
                            const std::string& writePairsTo, const std::set<std::string>& heldOut);
 
-/// Names of the people in a pair list: an LFW pairs file (only the folds
-/// in `folds`, numbered from 1, when given) or a pair CSV.
-std::set<std::string> peopleNamedIn(const std::string& pairsFile, const std::set<int>& folds = {});
 
 /// Embeddings of every face of `cache` (embedCache) with a progress bar.
 std::vector<std::vector<float>> embedWithProgress(Embedder& embedder, const FaceCache& cache);
@@ -81,18 +80,7 @@ std::vector<std::vector<float>> embedWithProgress(Embedder& embedder, const Face
 /// was trained on.
 void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen);
 
-/// One fold of an LFW pairs file as cache pairs (a = -1 / b = -1 where a
-/// photo had no face).
-std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache);
 
-/// One entry of --fold-models: a model and the folds (1-based) it scores.
-struct FoldModel {
-  std::string path;
-  std::set<int> folds;
-};
-/// Parses "a.siamese:1-5,b.siamese:6-10" (fold lists may hold commas:
-/// "a:1,3,5"). throws Error naming a malformed entry.
-std::vector<FoldModel> parseFoldModels(const std::string& spec);
 
 /// LFW's k-fold protocol with a model per group of folds ("a.siamese:1-5,
 /// b.siamese:6-10"): each model scores only its folds, each fold's
@@ -115,11 +103,7 @@ LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const st
 /// class_labels.txt): prints each run and returns the mean accuracy.
 double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir);
 
-/// Parses "1-5" or "1,3,6-8" into fold numbers. throws Error otherwise.
-std::set<int> parseFoldList(const std::string& text);
 
-/// Parses "0.7,0.15,0.15" (train, validation, test fractions of people).
-std::array<double, 3> parseSplitFractions(const std::string& text);
 
 /// Renders a montage of the pairs in `pairsCsv` and writes it to `outPng`.
 void writeMontage(const FaceCache& cache, const std::string& pairsCsv, const std::string& outPng,

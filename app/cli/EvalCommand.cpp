@@ -127,28 +127,15 @@ std::vector<Embedding> embedWithProgress(Embedder& embedder, const FaceCache& ca
 }
 
 void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen) {
-  const auto seen = peopleSeenInTraining(model, people);
-  if (seen.empty()) {
+  const std::optional<std::string> leakage = leakageOf(model, people);
+  if (!leakage) {
     std::printf("Leakage check: none of the %zu people evaluated was seen in training\n", people.size());
     return;
   }
-  std::string examples;
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, seen.size()); ++i) examples += (i ? ", " : "") + seen[i];
-  const std::string message = "the model was trained on " + std::to_string(seen.size()) + " of the " +
-                              std::to_string(people.size()) + " people evaluated (" + examples +
-                              (seen.size() > 3 ? ", ..." : "") + "); their scores would be inflated";
-  if (!allowSeen) throw Error(message + ". Evaluate on other people, or pass --allow-seen to score anyway");
-  std::printf("WARNING: %s. Scores below are NOT a fair test.\n", message.c_str());
+  if (!allowSeen) throw Error(*leakage + ". Evaluate on other people, or pass --allow-seen to score anyway");
+  std::printf("WARNING: %s. Scores below are NOT a fair test.\n", leakage->c_str());
 }
 
-std::vector<Pair> lfwProtocolPairs(const LfwPairsFile& file, std::size_t fold, const FaceCache& cache) {
-  std::vector<PairRow> rows;
-  for (const LfwPair& p : file.folds[fold]) {
-    rows.push_back(PairRow{lfwImagePath("", p.nameA, p.numberA), lfwImagePath("", p.nameB, p.numberB), p.same,
-                           p.nameA, p.nameB, std::nullopt});
-  }
-  return resolvePairs(rows, cache, /*allowMissing=*/true);
-}
 
 void addEvalCommand(CLI::App& app) {
   struct Args {

@@ -1,5 +1,5 @@
 // siamese gallery: enrolled people and their reference photos, archives,
-// and the threshold calibrated on them; siamese identify: who is in a photo.
+// and the threshold calibrated on them.
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -116,9 +116,7 @@ void addGalleryCommands(CLI::App& app) {
     std::string gallery, model, name, newName, folder, report, archive;
     std::vector<std::string> photos;
     bool refuseSeveral = false, save = false, forget = false;
-    int top = 3;
     double far = 0.01;
-    double threshold = 0;
   };
   auto args = std::make_shared<Args>();
   CLI::App* gallery = app.add_subcommand("gallery", "Manage the gallery of enrolled people");
@@ -268,43 +266,6 @@ void addGalleryCommands(CLI::App& app) {
     }
   });
 
-  CLI::App* identify = app.add_subcommand("identify", "Name the faces in a photo from the gallery");
-  identify->add_option("photo", args->folder, "Photo file")->required();
-  identify->add_option("--gallery", args->gallery, "Gallery database");
-  identify->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
-  identify->add_option("--top", args->top, "Candidates to list per face")->capture_default_str();
-  CLI::Option* thresholdOption = identify->add_option(
-      "--threshold", args->threshold, "Distance below which a face is named (default: the gallery's, else the model's)");
-  identify->callback([args, open, model, thresholdOption] {
-    auto store = open();
-    auto embedder = model();
-    const BundleMetadata& meta = embedder->metadata();
-    const GalleryIndex index = loadGalleryIndex(*store, *embedder);
-    if (index.matcher->size() == 0) {
-      throw Error("the gallery has no embeddings for model " + meta.modelId + "; enrol people with this model first");
-    }
-    const GalleryMatcher& matcher = *index.matcher;
-    const auto& names = index.names;
-    const MatchThreshold threshold =
-        matchThresholdFor(*store, meta, thresholdOption->count() ? std::optional<double>(args->threshold) : std::nullopt,
-                          distanceOf(*embedder));
-    FaceEncoder encoder(*embedder);
-    const std::vector<EncodedFace> faces = encoder.encodeAllFaces(loadImage(args->folder));
-    if (faces.empty()) throw Error(args->folder + ": no face found");
-    std::printf("%s: %zu face(s); threshold %.4f (%s)\n", args->folder.c_str(), faces.size(), threshold.value,
-                threshold.source.c_str());
-    for (const EncodedFace& face : faces) {
-      const FaceBox& box = face.box;
-      const MatchResult match = matcher.match(face.embedding, threshold.value, std::size_t(std::max(1, args->top)));
-      std::printf("  face at x=%.0f y=%.0f w=%.0f: %s", box.x, box.y, box.width,
-                  match.known ? names.at(match.best()->personId).c_str() : "unknown");
-      std::printf("  (");
-      for (std::size_t i = 0; i < match.ranked.size(); ++i) {
-        std::printf("%s%s %.3f", i ? ", " : "", names.at(match.ranked[i].personId).c_str(), match.ranked[i].distance);
-      }
-      std::printf(")\n");
-    }
-  });
 }
 
 }  // namespace siamese::cli

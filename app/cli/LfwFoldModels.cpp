@@ -19,27 +19,6 @@
 
 namespace siamese::cli {
 
-std::vector<FoldModel> parseFoldModels(const std::string& spec) {
-  std::vector<FoldModel> models;
-  std::stringstream entries(spec);
-  std::string entry;
-  // Entries are separated by commas outside a fold list: "a:1-5,b:6-10"
-  // splits at the comma before "b", so rejoin pieces without a colon.
-  std::vector<std::string> pieces;
-  while (std::getline(entries, entry, ',')) {
-    if (entry.find(':') == std::string::npos && !pieces.empty()) {
-      pieces.back() += "," + entry;
-    } else {
-      pieces.push_back(entry);
-    }
-  }
-  for (const std::string& piece : pieces) {
-    const auto colon = piece.rfind(':');
-    if (colon == std::string::npos) throw Error("--fold-models entries look like model.siamese:1-5, got '" + piece + "'");
-    models.push_back(FoldModel{piece.substr(0, colon), parseFoldList(piece.substr(colon + 1))});
-  }
-  return models;
-}
 
 
 LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,

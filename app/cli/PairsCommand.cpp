@@ -15,22 +15,6 @@
 
 namespace siamese::cli {
 
-std::array<double, 3> parseSplitFractions(const std::string& text) {
-  std::array<double, 3> fractions{};
-  std::stringstream in(text);
-  std::string part;
-  std::size_t i = 0;
-  while (std::getline(in, part, ',')) {
-    if (i >= 3) throw Error("--split takes three fractions: train,validation,test");
-    try {
-      fractions[i++] = std::stod(part);
-    } catch (const std::exception&) {
-      throw Error("--split: '" + part + "' is not a number");
-    }
-  }
-  if (i != 3) throw Error("--split takes three fractions: train,validation,test (e.g. 0.7,0.15,0.15)");
-  return fractions;
-}
 
 PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir,
                            const std::set<std::string>& heldOut) {
@@ -77,53 +61,7 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
   return set;
 }
 
-std::set<int> parseFoldList(const std::string& text) {
-  std::set<int> folds;
-  std::stringstream parts(text);
-  std::string part;
-  try {
-    while (std::getline(parts, part, ',')) {
-      const auto dash = part.find('-');
-      const int first = std::stoi(part.substr(0, dash));
-      const int last = dash == std::string::npos ? first : std::stoi(part.substr(dash + 1));
-      if (first < 1 || last < first) throw std::invalid_argument("range");
-      for (int f = first; f <= last; ++f) folds.insert(f);
-    }
-  } catch (const std::exception&) {
-    throw Error("folds must look like 1-5 or 1,3,6-8, got '" + text + "'");
-  }
-  if (folds.empty()) throw Error("no folds given");
-  return folds;
-}
 
-std::set<std::string> peopleNamedIn(const std::string& pairsFile, const std::set<int>& folds) {
-  std::set<std::string> names;
-  std::ifstream in(pairsFile);
-  std::string firstLine;
-  if (!in || !std::getline(in, firstLine)) throw Error("cannot read " + pairsFile);
-  if (firstLine.rfind("source_a,", 0) == 0) {
-    if (!folds.empty()) throw Error(pairsFile + " is a pair CSV; folds can only be chosen in an LFW pairs file");
-    for (const PairRow& row : readPairsCsv(pairsFile)) {
-      names.insert(row.personA);
-      names.insert(row.personB);
-    }
-  } else {
-    const LfwPairsFile file = readLfwPairs(pairsFile);
-    for (int f : folds) {
-      if (f < 1 || f > int(file.folds.size())) {
-        throw Error(pairsFile + " has folds 1 to " + std::to_string(file.folds.size()) + ", not " + std::to_string(f));
-      }
-    }
-    for (std::size_t f = 0; f < file.folds.size(); ++f) {
-      if (!folds.empty() && !folds.count(int(f) + 1)) continue;
-      for (const LfwPair& p : file.folds[f]) {
-        names.insert(p.nameA);
-        names.insert(p.nameB);
-      }
-    }
-  }
-  return names;
-}
 
 void addPairsCommand(CLI::App& app) {
   struct Args {

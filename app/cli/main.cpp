@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   siamese::cli::addPlotCommand(app);
   siamese::cli::addTuneCommand(app);
   siamese::cli::addGalleryCommands(app);
+  siamese::cli::addIdentifyCommand(app);
   siamese::cli::addLiveCommand(app);
   siamese::cli::addSceneCommand(app);
   siamese::cli::addLfwPairsCommand(app);

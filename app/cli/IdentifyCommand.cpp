@@ -1,0 +1,72 @@
+// siamese identify: who is in a photo, by the gallery. The session gives
+// the model, the gallery and the threshold in force, as it does for the
+// app and for `siamese live`.
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "gallery/Matcher.h"
+#include "session/Session.h"
+#include "vision/ImageIO.h"
+
+namespace siamese::cli {
+namespace {
+
+struct IdentifyArgs {
+  std::string photo, gallery, model;
+  int top = 3;
+  std::optional<double> threshold;
+};
+
+void runIdentify(const IdentifyArgs& args) {
+  configureTorchThreads();
+  SessionSettings settings;
+  settings.modelPath = args.model;
+  settings.galleryPath = args.gallery;
+  settings.threshold = args.threshold;
+  Session session(settings);
+  const auto model = session.model();
+  const GalleryIndex index = loadGalleryIndex(session.gallery(), *model);
+  if (index.matcher->size() == 0) {
+    throw Error("the gallery has no embeddings for model " + model->metadata().modelId +
+                "; enrol people with this model first");
+  }
+  const MatchThreshold threshold = session.threshold();
+  const std::vector<EncodedFace> faces = session.encoder().encodeAllFaces(loadImage(args.photo));
+  if (faces.empty()) throw Error(args.photo + ": no face found");
+  std::printf("%s: %zu face(s); threshold %.4f (%s)\n", args.photo.c_str(), faces.size(), threshold.value,
+              threshold.source.c_str());
+  for (const EncodedFace& face : faces) {
+    const FaceBox& box = face.box;
+    const MatchResult match = index.matcher->match(face.embedding, threshold.value, std::size_t(std::max(1, args.top)));
+    std::printf("  face at x=%.0f y=%.0f w=%.0f: %s", box.x, box.y, box.width,
+                match.known ? index.names.at(match.best()->personId).c_str() : "unknown");
+    std::printf("  (");
+    for (std::size_t i = 0; i < match.ranked.size(); ++i) {
+      std::printf("%s%s %.3f", i ? ", " : "", index.names.at(match.ranked[i].personId).c_str(),
+                  match.ranked[i].distance);
+    }
+    std::printf(")\n");
+  }
+}
+
+}  // namespace
+
+void addIdentifyCommand(CLI::App& app) {
+  auto args = std::make_shared<IdentifyArgs>();
+  CLI::App* cmd = app.add_subcommand("identify", "Name the faces in a photo from the gallery");
+  cmd->add_option("photo", args->photo, "Photo file")->required();
+  cmd->add_option("--gallery", args->gallery, "Gallery database (default: ~/.local/share/siamese-studio/gallery.db)");
+  cmd->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
+  cmd->add_option("--top", args->top, "Candidates to list per face")->capture_default_str();
+  cmd->add_option("--threshold", args->threshold,
+                  "Distance below which a face is named (default: the gallery's, else the model's)");
+  cmd->callback([args] { runIdentify(*args); });
+}
+
+}  // namespace siamese::cli
