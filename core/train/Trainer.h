@@ -13,6 +13,7 @@
 #include "data/PairBuilder.h"
 #include "nn/ModelBundle.h"
 #include "train/TrainConfig.h"
+#include "train/TrainingHistory.h"
 
 namespace siamese {
 
@@ -32,17 +33,6 @@ inline TrainData trainDataFrom(const PairSet& set) {
   data.validationPairs = set[Split::Validation];
   return data;
 }
-
-/// One line of the training history.
-struct EpochRecord {
-  int epoch = 0;                 ///< 1-based
-  double trainLoss = 0;
-  double validationLoss = 0;
-  double validationAccuracy = 0; ///< at the best threshold on the validation pairs
-  double validationAuc = 0;
-  double learningRate = 0;
-  double seconds = 0;            ///< wall time of the epoch
-};
 
 struct TrainProgress {
   int epoch = 0;                 ///< 1-based, current
@@ -84,10 +74,5 @@ TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const Tr
 
 /// The faces that appear in `pairs`, sorted.
 std::vector<int> facesInPairs(const std::vector<Pair>& pairs);
-
-/// Writes the history as CSV (epoch,train_loss,validation_loss,
-/// validation_accuracy,validation_auc,learning_rate,seconds), atomically.
-void writeHistoryCsv(const std::string& path, const std::vector<EpochRecord>& history);
-std::vector<EpochRecord> readHistoryCsv(const std::string& path);
 
 }  // namespace siamese

@@ -1,5 +1,6 @@
-// The networks build what their configuration says, and every loss matches
-// values computed by hand. (This file includes LibTorch: keep it the only
+// The networks build what their configuration says, every loss matches
+// values computed by hand, and augmentation changes what it should and
+// nothing else. (This file includes LibTorch: keep it the only
 // test that does, it costs ~25 s to compile.)
 
 #include <torch/torch.h>
@@ -10,6 +11,7 @@
 #include "nn/detail/ModelIo.h"
 #include "nn/detail/Networks.h"
 #include "support/TestSupport.h"
+#include "train/detail/Augmentation.h"
 
 namespace siamese {
 namespace {
@@ -189,6 +191,60 @@ TEST(Tensors, CropsBecomeNormalisedChannelFirstBatches) {
   EXPECT_NEAR(x[0][0][0][1].item<double>(), 1.0, 1e-6);
   const torch::Tensor resized = conformBatch(torch::zeros({1, 3, 8, 8}), 4, 1);
   EXPECT_EQ(resized.sizes(), (std::vector<std::int64_t>{1, 1, 4, 4}));
+}
+
+// A batch of distinct, asymmetric images in [-1, 1].
+torch::Tensor rampImages(std::int64_t n) {
+  torch::Tensor x = torch::linspace(-0.9, 0.9, 16).view({1, 1, 1, 16}).expand({n, 1, 16, 16}).clone();
+  return x + torch::linspace(0, 0.05, n).view({n, 1, 1, 1});
+}
+
+TEST(Augmentation, OffLeavesTheBatchAndMirroringOnlyMirrors) {
+  const torch::Tensor x = rampImages(64);
+  AugmentConfig off;
+  off.enabled = false;
+  EXPECT_TRUE(torch::equal(augmentBatch(x, off), x));
+
+  AugmentConfig flipOnly;
+  flipOnly.flip = true;
+  flipOnly.rotateDegrees = flipOnly.scale = flipOnly.shift = flipOnly.brightness = flipOnly.contrast = 0;
+  torch::manual_seed(5);
+  const torch::Tensor y = augmentBatch(x, flipOnly);
+  int mirrored = 0;
+  for (std::int64_t i = 0; i < x.size(0); ++i) {
+    const bool same = torch::equal(y[i], x[i]);
+    const bool flipped = torch::equal(y[i], x[i].flip({2}));
+    EXPECT_TRUE(same || flipped) << "image " << i << " is neither itself nor its mirror";
+    mirrored += flipped ? 1 : 0;
+  }
+  EXPECT_GT(mirrored, 16) << "about half should be mirrored";
+  EXPECT_LT(mirrored, 48);
+}
+
+TEST(Augmentation, GeometryAndLightingStayInRangeAndReplayFromTheSeed) {
+  const torch::Tensor x = rampImages(32);
+  AugmentConfig all;  // the defaults: every change on
+  ASSERT_TRUE(all.enabled);
+  torch::manual_seed(11);
+  const torch::Tensor a = augmentBatch(x, all);
+  torch::manual_seed(11);
+  const torch::Tensor b = augmentBatch(x, all);
+  EXPECT_TRUE(torch::equal(a, b)) << "a step's seed must replay its augmentation (resume depends on it)";
+  EXPECT_EQ(a.sizes(), x.sizes());
+  EXPECT_GE(a.min().item<float>(), -1.0f);
+  EXPECT_LE(a.max().item<float>(), 1.0f);
+  EXPECT_GT((a - x).abs().mean().item<float>(), 1e-3f) << "the batch was changed";
+
+  AugmentConfig geometry;
+  geometry.flip = false;
+  geometry.brightness = geometry.contrast = 0;
+  geometry.rotateDegrees = 10;
+  torch::manual_seed(3);
+  const torch::Tensor g = augmentBatch(x, geometry);
+  // Bilinear sampling with border padding only mixes the image's own values.
+  EXPECT_GE(g.min().item<float>(), x.min().item<float>() - 1e-5f);
+  EXPECT_LE(g.max().item<float>(), x.max().item<float>() + 1e-5f);
+  EXPECT_FALSE(torch::allclose(g, x)) << "rotation must move pixels";
 }
 
 }  // namespace
