@@ -23,7 +23,7 @@
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
-#include "eval/Montage.h"
+#include "render/Montage.h"
 #include "nn/ModelBundle.h"
 
 namespace siamese::ui {

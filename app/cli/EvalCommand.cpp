@@ -15,7 +15,7 @@
 #include "data/FaceCache.h"
 #include "data/LfwPairs.h"
 #include "data/PairCsv.h"
-#include "eval/Charts.h"
+#include "render/Charts.h"
 #include "eval/Protocols.h"
 #include "gallery/Enrolment.h"
 #include "prep/FacePreparer.h"

@@ -8,7 +8,7 @@
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
-#include "eval/Montage.h"
+#include "render/Montage.h"
 #include "vision/ImageIO.h"
 
 namespace siamese::cli {

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "Commands.h"
-#include "eval/Charts.h"
+#include "render/Charts.h"
 #include "train/Trainer.h"
 #include "vision/ImageIO.h"
 

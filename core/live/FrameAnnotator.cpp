@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

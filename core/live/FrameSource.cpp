@@ -10,7 +10,7 @@
 #include "common/Error.h"
 #include "data/Dataset.h"
 #include "vision/ImageIO.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace fs = std::filesystem;
 

@@ -4,7 +4,7 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

@@ -5,7 +5,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "common/Error.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace fs = std::filesystem;
 

@@ -13,7 +13,7 @@
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "vision/ImageIO.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

@@ -10,7 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/Error.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 #ifndef SIAMESE_DLIB_DATA_DIR
 #define SIAMESE_DLIB_DATA_DIR "/usr/share/dlib"

@@ -4,7 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/Error.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 #include "vision/detail/ScalingDetector.h"
 
 namespace siamese {

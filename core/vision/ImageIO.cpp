@@ -9,7 +9,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 #include "vision/detail/GifDecoder.h"
 
 namespace siamese {

@@ -11,7 +11,7 @@
 #include "vision/FaceAligner.h"
 #include "vision/FaceDetector.h"
 #include "vision/ImageIO.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

@@ -20,7 +20,7 @@
 #include "support/TestSupport.h"
 #include "vision/FaceAligner.h"
 #include "vision/ImageIO.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

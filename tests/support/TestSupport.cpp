@@ -15,7 +15,7 @@
 #include <stdexcept>
 
 #include "data/LfwPairs.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese::test {
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include "common/Error.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

@@ -2,7 +2,7 @@
 // faces given, and with distances and a threshold each tile is framed
 // green (verdict right) or red (verdict wrong).
 
-#include "eval/Montage.h"
+#include "render/Montage.h"
 #include "support/TestSupport.h"
 
 namespace siamese {

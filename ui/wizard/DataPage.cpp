@@ -13,7 +13,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "WizardPages.h"
+#include "DataPage.h"
 #include "common/Error.h"
 
 namespace siamese::ui {

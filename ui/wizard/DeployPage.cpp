@@ -6,7 +6,7 @@
 #include <QLineEdit>
 #include <QVBoxLayout>
 
-#include "WizardPages.h"
+#include "DeployPage.h"
 #include "common/Error.h"
 
 namespace siamese::ui {

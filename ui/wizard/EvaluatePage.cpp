@@ -10,10 +10,10 @@
 
 #include "ChartHelpers.h"
 #include "JobRunner.h"
-#include "WizardPages.h"
+#include "EvaluatePage.h"
 #include "common/Error.h"
 #include "eval/Metrics.h"
-#include "eval/Montage.h"
+#include "render/Montage.h"
 #include "eval/Protocols.h"
 #include "nn/Embedder.h"
 

@@ -6,7 +6,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "WizardPages.h"
+#include "ModelPage.h"
 #include "common/Error.h"
 
 namespace siamese::ui {

@@ -1,6 +1,6 @@
-#include <QAbstractButton>
+#include "PairsPage.h"
+
 #include <QDoubleSpinBox>
-#include <QWizard>
 #include <QFormLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -8,26 +8,10 @@
 #include <QVBoxLayout>
 
 #include "ImageConversion.h"
-#include "WizardPages.h"
 #include "common/Error.h"
-#include "eval/Montage.h"
+#include "render/Montage.h"
 
 namespace siamese::ui {
-
-void showImage(QLabel* label, const Image& image, int maxWidth) {
-  QPixmap pixmap = QPixmap::fromImage(toQImage(image));
-  if (pixmap.width() > maxWidth) pixmap = pixmap.scaledToWidth(maxWidth, Qt::SmoothTransformation);
-  label->setPixmap(pixmap);
-}
-
-void holdBackButton(QWizardPage* page, bool hold) {
-  for (QWidget* w = page->parentWidget(); w; w = w->parentWidget()) {
-    if (auto* wizard = qobject_cast<QWizard*>(w)) {
-      if (QAbstractButton* back = wizard->button(QWizard::BackButton)) back->setEnabled(!hold);
-      return;
-    }
-  }
-}
 
 PairsPage::PairsPage(SharedState state) : m_state(std::move(state)) {
   setTitle(tr("3. Pairs"));

@@ -12,7 +12,7 @@
 
 #include "ImageConversion.h"
 #include "JobRunner.h"
-#include "WizardPages.h"
+#include "PreparePage.h"
 #include "common/Error.h"
 #include "prep/FacePreparer.h"
 

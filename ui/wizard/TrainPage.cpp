@@ -10,7 +10,7 @@
 #include <QValueAxis>
 
 #include "JobRunner.h"
-#include "WizardPages.h"
+#include "TrainPage.h"
 #include "nn/Embedder.h"
 #include "train/TrainingRecipe.h"
 

@@ -4,7 +4,13 @@
 
 #include <QWizard>
 
-#include "WizardPages.h"
+#include "DataPage.h"
+#include "DeployPage.h"
+#include "EvaluatePage.h"
+#include "ModelPage.h"
+#include "PairsPage.h"
+#include "PreparePage.h"
+#include "TrainPage.h"
 
 namespace siamese::ui {
 

@@ -1,5 +1,7 @@
 #pragma once
-// Private to core: zero-copy views between siamese::Image and cv::Mat.
+// Zero-copy views between siamese::Image and cv::Mat, for the libraries
+// that link OpenCV (vision, prep, render, live). Not for front ends: they
+// see Images only.
 
 #include <opencv2/core.hpp>
 

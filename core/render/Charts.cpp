@@ -1,11 +1,11 @@
-#include "eval/Charts.h"
+#include "render/Charts.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

@@ -1,10 +1,10 @@
-#include "eval/Montage.h"
+#include "render/Montage.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 
-#include "vision/detail/CvInterop.h"
+#include "vision/CvInterop.h"
 
 namespace siamese {
 namespace {

@@ -1,0 +1,32 @@
+#pragma once
+// The `siamese gallery` subcommands, one file per group: people (list,
+// remove, rename), enrolment (add, add-folder, reembed), archives (export,
+// import) and the threshold. They share the gallery's --gallery/--model
+// options, from which each makes the engine's Session.
+
+#include <memory>
+#include <string>
+
+#include "session/Session.h"
+
+namespace CLI {
+class App;
+}
+
+namespace siamese::cli {
+
+/// The options every `siamese gallery` subcommand has.
+struct GalleryOptions {
+  std::string gallery;  ///< empty: the default gallery
+  std::string model;    ///< empty: the default model
+  /// A session over them (LibTorch on every core: these are batch jobs).
+  std::unique_ptr<Session> session() const;
+};
+using SharedGalleryOptions = std::shared_ptr<const GalleryOptions>;
+
+void addGalleryPeopleCommands(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryEnrolCommands(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryArchiveCommands(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryThresholdCommand(CLI::App& gallery, const SharedGalleryOptions& options);
+
+}  // namespace siamese::cli
