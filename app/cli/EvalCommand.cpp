@@ -137,16 +137,138 @@ void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& peo
 }
 
 
+namespace {
+
+struct EvalArgs {
+  std::string model, cache, pairs, lfwPairs, omniglotRuns, roc, histogram, distances, foldModels;
+  std::string thresholdPairs, thresholdMethod = "best-accuracy";
+  double far = 0;
+  int nWay = 0, tasks = 400, references = 0;
+  bool allowSeen = false;
+  std::uint64_t seed = 1;
+};
+
+/// A model with the embeddings of every face of the test cache.
+struct EmbeddedCache {
+  Embedder& embedder;
+  const FaceCache& cache;
+  const std::vector<Embedding>& embeddings;
+};
+
+struct EvalThreshold {
+  double value = 0;
+  std::string source;
+};
+
+// The model's own threshold, or one chosen on other (validation) pairs.
+EvalThreshold evalThreshold(const EvalArgs& args, const EmbeddedCache& in) {
+  if (args.thresholdPairs.empty()) return {in.embedder.metadata().threshold.value, "the model's threshold"};
+  double targetFar = 1e-3;
+  const ThresholdMethod method = parseThresholdMethod(args.thresholdMethod, &targetFar);
+  const ScoredPairs chosenOn =
+      scorePairs(in.embedder, in.embeddings, resolvePairs(readPairsCsv(args.thresholdPairs), in.cache, true));
+  return {chooseThreshold(chosenOn, method, targetFar), "the threshold chosen by " +
+                                                            thresholdMethodName(method, targetFar) + " on " +
+                                                            std::to_string(chosenOn.size()) + " pairs of " +
+                                                            args.thresholdPairs + ":"};
+}
+
+void evalPairList(const EvalArgs& args, const EmbeddedCache& in, const EvalThreshold& threshold) {
+  const auto rows = readPairsCsv(args.pairs);
+  const auto pairs = resolvePairs(rows, in.cache, true);
+  refuseLeakage(in.embedder.metadata(), peopleOfPairs(in.cache, pairs), args.allowSeen);
+  const ScoredPairs scored = scorePairs(in.embedder, in.embeddings, pairs);
+  if (scored.size() < rows.size()) std::printf("  %zu pairs skipped: a photo is not in the cache\n", rows.size() - scored.size());
+  printReport(verificationReport(scored, threshold.value), args.pairs, threshold.source, scored, args.far);
+  writeCharts(scored, threshold.value, args.roc, args.histogram);
+  if (args.distances.empty()) return;
+  std::vector<PairRow> out;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (pairs[i].a < 0 || pairs[i].b < 0) continue;
+    out.push_back(rows[i]);
+    out.back().distance = scored.distances[k++];
+  }
+  writePairRows(args.distances, out);
+  std::printf("  distances: %s (montage them with --threshold %.4f)\n", args.distances.c_str(), threshold.value);
+}
+
+void evalLfwProtocol(const EvalArgs& args, const EmbeddedCache& in, const EvalThreshold& threshold) {
+  const LfwPairsFile file = readLfwPairs(args.lfwPairs);
+  std::vector<ScoredPairs> folds;
+  std::set<std::string> people;
+  std::size_t skipped = 0;
+  for (std::size_t f = 0; f < file.folds.size(); ++f) {
+    const auto pairs = lfwProtocolPairs(file, f, in.cache);
+    for (const LfwPair& p : file.folds[f]) {
+      people.insert(p.nameA);
+      people.insert(p.nameB);
+    }
+    folds.push_back(scorePairs(in.embedder, in.embeddings, pairs));
+    skipped += pairs.size() - folds.back().size();
+  }
+  refuseLeakage(in.embedder.metadata(), people, args.allowSeen);
+  if (skipped) std::printf("  %zu of %zu pairs skipped: a photo had no detectable face\n", skipped, file.pairCount());
+  ScoredPairs all;
+  for (const auto& fold : folds)
+    for (std::size_t i = 0; i < fold.size(); ++i) all.add(fold.distances[i], fold.same[i]);
+  if (folds.size() > 1) {
+    const FoldResult r = crossValidatedAccuracy(folds);
+    std::printf("LFW %zu-fold protocol (threshold chosen on the other folds): %.2f%% +- %.2f%%\n", folds.size(),
+                100 * r.mean, 100 * r.standardDeviation);
+  }
+  printReport(verificationReport(all, threshold.value), args.lfwPairs, threshold.source, all, args.far);
+  writeCharts(all, threshold.value, args.roc, args.histogram);
+}
+
+// Sampled N-way one-shot tasks and closed-set identification on the cache's people.
+void evalPeople(const EvalArgs& args, const EmbeddedCache& in) {
+  const std::set<std::string> people(in.cache.people().begin(), in.cache.people().end());
+  refuseLeakage(in.embedder.metadata(), people, args.allowSeen);
+  if (args.nWay > 0) {
+    const auto tasks = sampleOneShotTasks(in.cache, args.nWay, args.tasks, args.seed);
+    std::printf("%d-way one-shot, %d tasks: %.2f%% (chance %.2f%%)\n", args.nWay, args.tasks,
+                100 * oneShotAccuracy(in.embedder, in.embeddings, tasks), 100.0 / args.nWay);
+  }
+  if (args.references > 0) {
+    const auto r = identificationAccuracy(in.embedder, in.cache, in.embeddings, args.references, args.seed);
+    std::printf("Identification with %d reference photo(s) per person: rank-1 %.2f%% over %zu probes of %zu people\n",
+                args.references, 100 * r.rank1, r.probes, r.people);
+  }
+}
+
+void runEval(const EvalArgs& args) {
+  configureTorchThreads();
+  if (!args.foldModels.empty()) {
+    if (args.lfwPairs.empty() || args.cache.empty()) throw Error("--fold-models needs --lfw-pairs and --cache");
+    evaluateLfwFoldModels(args.cache, args.lfwPairs, args.foldModels, args.allowSeen);
+    return;
+  }
+  auto embedder = Embedder::load(args.model.empty() ? defaultModelPath() : args.model);
+  const BundleMetadata& model = embedder->metadata();
+  std::printf("Model %s (id %s, %s loss, threshold %.4f by %s) on %s\n",
+              model.name.empty() ? "(unnamed)" : model.name.c_str(), model.modelId.c_str(),
+              model.training.loss.c_str(), model.threshold.value, model.threshold.method.c_str(),
+              embedder->deviceName().c_str());
+  if (!args.omniglotRuns.empty()) {
+    // The runs' characters come from the evaluation alphabets, never the background sets.
+    omniglotOneShotAccuracy(*embedder, args.omniglotRuns);
+    return;
+  }
+  if (args.cache.empty()) throw Error("--cache is needed (or --omniglot-runs)");
+  const FaceCache cache = FaceCache::load(args.cache);
+  const auto embeddings = embedWithProgress(*embedder, cache);
+  const EmbeddedCache in{*embedder, cache, embeddings};
+  const EvalThreshold threshold = evalThreshold(args, in);
+  if (!args.pairs.empty()) evalPairList(args, in, threshold);
+  if (!args.lfwPairs.empty()) evalLfwProtocol(args, in, threshold);
+  if (args.nWay > 0 || args.references > 0) evalPeople(args, in);
+}
+
+}  // namespace
+
 void addEvalCommand(CLI::App& app) {
-  struct Args {
-    std::string model, cache, pairs, lfwPairs, omniglotRuns, roc, histogram, distances, foldModels;
-    std::string thresholdPairs, thresholdMethod = "best-accuracy";
-    double far = 0;
-    int nWay = 0, tasks = 400, references = 0;
-    bool allowSeen = false;
-    std::uint64_t seed = 1;
-  };
-  auto args = std::make_shared<Args>();
+  auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model: pairs, LFW protocols, one-shot, identification");
   cmd->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   cmd->add_option("-c,--cache", args->cache, "Face cache holding the test photos");
@@ -168,103 +290,7 @@ void addEvalCommand(CLI::App& app) {
                   "Choose the threshold on these (validation) pairs instead of using the model's");
   cmd->add_option("--threshold-method", args->thresholdMethod, "With --threshold-pairs: midpoint, best-accuracy, eer, far=<rate>")
       ->capture_default_str();
-
-  cmd->callback([args] {
-    configureTorchThreads();
-    if (!args->foldModels.empty()) {
-      if (args->lfwPairs.empty() || args->cache.empty()) throw Error("--fold-models needs --lfw-pairs and --cache");
-      evaluateLfwFoldModels(args->cache, args->lfwPairs, args->foldModels, args->allowSeen);
-      return;
-    }
-    auto embedder = Embedder::load(args->model.empty() ? defaultModelPath() : args->model);
-    const BundleMetadata& model = embedder->metadata();
-    std::printf("Model %s (id %s, %s loss, threshold %.4f by %s) on %s\n",
-                model.name.empty() ? "(unnamed)" : model.name.c_str(), model.modelId.c_str(),
-                model.training.loss.c_str(), model.threshold.value, model.threshold.method.c_str(),
-                embedder->deviceName().c_str());
-    if (!args->omniglotRuns.empty()) {
-      // The runs' characters come from the evaluation alphabets, never the background sets.
-      omniglotOneShotAccuracy(*embedder, args->omniglotRuns);
-      return;
-    }
-    if (args->cache.empty()) throw Error("--cache is needed (or --omniglot-runs)");
-    const FaceCache cache = FaceCache::load(args->cache);
-    const auto embeddings = embedWithProgress(*embedder, cache);
-
-    double threshold = model.threshold.value;
-    std::string thresholdSource = "the model's threshold";
-    if (!args->thresholdPairs.empty()) {
-      double targetFar = 1e-3;
-      const ThresholdMethod method = parseThresholdMethod(args->thresholdMethod, &targetFar);
-      const ScoredPairs chosenOn =
-          scorePairs(*embedder, embeddings, resolvePairs(readPairsCsv(args->thresholdPairs), cache, true));
-      threshold = chooseThreshold(chosenOn, method, targetFar);
-      thresholdSource = "the threshold chosen by " + thresholdMethodName(method, targetFar) + " on " +
-                        std::to_string(chosenOn.size()) + " pairs of " + args->thresholdPairs + ":";
-    }
-
-    if (!args->pairs.empty()) {
-      const auto rows = readPairsCsv(args->pairs);
-      const auto pairs = resolvePairs(rows, cache, true);
-      refuseLeakage(model, peopleOfPairs(cache, pairs), args->allowSeen);
-      const ScoredPairs scored = scorePairs(*embedder, embeddings, pairs);
-      if (scored.size() < rows.size()) std::printf("  %zu pairs skipped: a photo is not in the cache\n", rows.size() - scored.size());
-      printReport(verificationReport(scored, threshold), args->pairs, thresholdSource, scored, args->far);
-      writeCharts(scored, threshold, args->roc, args->histogram);
-      if (!args->distances.empty()) {
-        std::vector<PairRow> out;
-        std::size_t k = 0;
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-          if (pairs[i].a < 0 || pairs[i].b < 0) continue;
-          out.push_back(rows[i]);
-          out.back().distance = scored.distances[k++];
-        }
-        writePairRows(args->distances, out);
-        std::printf("  distances: %s (montage them with --threshold %.4f)\n", args->distances.c_str(), threshold);
-      }
-    }
-    if (!args->lfwPairs.empty()) {
-      const LfwPairsFile file = readLfwPairs(args->lfwPairs);
-      std::vector<ScoredPairs> folds;
-      std::set<std::string> people;
-      std::size_t skipped = 0;
-      for (std::size_t f = 0; f < file.folds.size(); ++f) {
-        const auto pairs = lfwProtocolPairs(file, f, cache);
-        for (const LfwPair& p : file.folds[f]) {
-          people.insert(p.nameA);
-          people.insert(p.nameB);
-        }
-        folds.push_back(scorePairs(*embedder, embeddings, pairs));
-        skipped += pairs.size() - folds.back().size();
-      }
-      refuseLeakage(model, people, args->allowSeen);
-      if (skipped) std::printf("  %zu of %zu pairs skipped: a photo had no detectable face\n", skipped, file.pairCount());
-      ScoredPairs all;
-      for (const auto& fold : folds)
-        for (std::size_t i = 0; i < fold.size(); ++i) all.add(fold.distances[i], fold.same[i]);
-      if (folds.size() > 1) {
-        const FoldResult r = crossValidatedAccuracy(folds);
-        std::printf("LFW %zu-fold protocol (threshold chosen on the other folds): %.2f%% +- %.2f%%\n", folds.size(),
-                    100 * r.mean, 100 * r.standardDeviation);
-      }
-      printReport(verificationReport(all, threshold), args->lfwPairs, thresholdSource, all, args->far);
-      writeCharts(all, threshold, args->roc, args->histogram);
-    }
-    if (args->nWay > 0 || args->references > 0) {
-      std::set<std::string> people(cache.people().begin(), cache.people().end());
-      refuseLeakage(model, people, args->allowSeen);
-    }
-    if (args->nWay > 0) {
-      const auto tasks = sampleOneShotTasks(cache, args->nWay, args->tasks, args->seed);
-      std::printf("%d-way one-shot, %d tasks: %.2f%% (chance %.2f%%)\n", args->nWay, args->tasks,
-                  100 * oneShotAccuracy(*embedder, embeddings, tasks), 100.0 / args->nWay);
-    }
-    if (args->references > 0) {
-      const auto r = identificationAccuracy(*embedder, cache, embeddings, args->references, args->seed);
-      std::printf("Identification with %d reference photo(s) per person: rank-1 %.2f%% over %zu probes of %zu people\n",
-                  args->references, 100 * r.rank1, r.probes, r.people);
-    }
-  });
+  cmd->callback([args] { runEval(*args); });
 }
 
 }  // namespace siamese::cli

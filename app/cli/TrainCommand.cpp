@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 
 #include "CliSupport.h"
 #include "Commands.h"
@@ -75,163 +76,203 @@ TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, 
   return data;
 }
 
-void addTrainCommand(CLI::App& app) {
-  struct Args {
-    std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
-    std::string name, holdOut, holdOutFolds;
-    bool resume = false, noAugment = false, noFlip = false, splitByPhoto = false;
-    int minPhotos = 2;
-    int searchTrials = 0;
-    TrainConfig config;
-  };
-  auto args = std::make_shared<Args>();
-  TrainConfig& c = args->config;
-  NetworkConfig& n = c.network;
-  CLI::App* cmd = app.add_subcommand("train", "Train a siamese network on a face cache");
-  cmd->add_option("cache", args->cache, "Face cache made by 'siamese prepare'")->required();
-  cmd->add_option("-o,--out", args->out, "Model bundle to write")->capture_default_str();
-  cmd->add_option("--pairs-dir", args->pairsDir, "Folder with train.csv and validation.csv from 'siamese pairs'");
-  cmd->add_option("--split", args->split, "Without --pairs-dir: fractions of people train,validation,test")
+namespace {
+
+struct TrainArgs {
+  std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
+  std::string name, holdOut, holdOutFolds;
+  bool resume = false, noAugment = false, noFlip = false, splitByPhoto = false;
+  int minPhotos = 2;
+  int searchTrials = 0;
+  TrainConfig config;
+};
+
+// What to train on, where the results go, and resuming.
+void addDataOptions(CLI::App& cmd, TrainArgs& args) {
+  cmd.add_option("cache", args.cache, "Face cache made by 'siamese prepare'")->required();
+  cmd.add_option("-o,--out", args.out, "Model bundle to write")->capture_default_str();
+  cmd.add_option("--pairs-dir", args.pairsDir, "Folder with train.csv and validation.csv from 'siamese pairs'");
+  cmd.add_option("--split", args.split, "Without --pairs-dir: fractions of people train,validation,test")
       ->capture_default_str();
-  cmd->add_option("--min-photos", args->minPhotos, "Without --pairs-dir: leave out people with fewer photos");
-  cmd->add_flag("--split-by-photo", args->splitByPhoto,
+  cmd.add_option("--min-photos", args.minPhotos, "Without --pairs-dir: leave out people with fewer photos");
+  cmd.add_flag("--split-by-photo", args.splitByPhoto,
                 "Without --pairs-dir: split each class's photos, not the classes (MNIST's protocol)");
-  cmd->add_option("--hold-out", args->holdOut,
+  cmd.add_option("--hold-out", args.holdOut,
                   "Without --pairs-dir: leave out every person named in this pair list (LFW pairs file or CSV)");
-  cmd->add_option("--hold-out-folds", args->holdOutFolds,
+  cmd.add_option("--hold-out-folds", args.holdOutFolds,
                   "With an LFW pairs file in --hold-out: only the people of these folds, e.g. 6-10");
-  cmd->add_option("--config", args->configFile, "Training configuration JSON (options below override it)");
-  cmd->add_option("--history", args->history, "History CSV (default: <out>.history.csv)");
-  cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <out>.ckpt)");
-  cmd->add_flag("--resume", args->resume, "Continue from the checkpoint");
-  cmd->add_option("--name", args->name, "A name for the model, kept in the bundle");
-  cmd->add_option("--search", args->searchTrials,
+  cmd.add_option("--config", args.configFile, "Training configuration JSON (options below override it)");
+  cmd.add_option("--history", args.history, "History CSV (default: <out>.history.csv)");
+  cmd.add_option("--checkpoint", args.checkpoint, "Checkpoint file (default: <out>.ckpt)");
+  cmd.add_flag("--resume", args.resume, "Continue from the checkpoint");
+  cmd.add_option("--name", args.name, "A name for the model, kept in the bundle");
+  cmd.add_option("--search", args.searchTrials,
                   "First search hyperparameters with this many short runs (as 'siamese tune'), then train the best "
                   "fully with the schedule given here");
-  cmd->add_option("--loss", c.loss, "contrastive, triplet or koch")->capture_default_str();
-  cmd->add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
-  cmd->add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
-  cmd->add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();
-  cmd->add_option("--photos-per-person", c.photosPerPerson, "K")->capture_default_str();
-  cmd->add_option("--pairs-per-batch", c.pairsPerBatch, "Pairs mode batch size")->capture_default_str();
-  cmd->add_option("--epochs", c.epochs)->capture_default_str();
-  cmd->add_option("--steps-per-epoch", c.stepsPerEpoch, "0: one pass over the photos or pairs");
-  cmd->add_option("--optimizer", c.optimizer, "adam, adamw, rmsprop, sgd")->capture_default_str();
-  cmd->add_option("--lr", c.learningRate, "Learning rate")->capture_default_str();
-  cmd->add_option("--weight-decay", c.weightDecay)->capture_default_str();
-  cmd->add_option("--schedule", c.schedule, "constant, step, cosine")->capture_default_str();
-  cmd->add_option("--patience", c.patience, "Early stopping: epochs without validation improvement (0: off)")
+}
+
+// The loss, sampling, schedule and optimiser.
+void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
+  cmd.add_option("--loss", c.loss, "contrastive, triplet or koch")->capture_default_str();
+  cmd.add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
+  cmd.add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
+  cmd.add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();
+  cmd.add_option("--photos-per-person", c.photosPerPerson, "K")->capture_default_str();
+  cmd.add_option("--pairs-per-batch", c.pairsPerBatch, "Pairs mode batch size")->capture_default_str();
+  cmd.add_option("--epochs", c.epochs)->capture_default_str();
+  cmd.add_option("--steps-per-epoch", c.stepsPerEpoch, "0: one pass over the photos or pairs");
+  cmd.add_option("--optimizer", c.optimizer, "adam, adamw, rmsprop, sgd")->capture_default_str();
+  cmd.add_option("--lr", c.learningRate, "Learning rate")->capture_default_str();
+  cmd.add_option("--weight-decay", c.weightDecay)->capture_default_str();
+  cmd.add_option("--schedule", c.schedule, "constant, step, cosine")->capture_default_str();
+  cmd.add_option("--patience", c.patience, "Early stopping: epochs without validation improvement (0: off)")
       ->capture_default_str();
-  cmd->add_option("--threshold-method", c.thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
+  cmd.add_option("--threshold-method", c.thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
       ->capture_default_str();
-  cmd->add_flag("--no-augment", args->noAugment, "Train without augmentation");
-  cmd->add_flag("--no-flip", args->noFlip, "Augment without mirroring (characters and digits change meaning)");
-  cmd->add_option("--seed", c.seed)->capture_default_str();
-  cmd->add_option("--threads", c.threads, "LibTorch threads (0: all cores)");
-  cmd->add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
-  cmd->add_option("--arch", n.architecture, "convnet or resnet")->capture_default_str();
-  cmd->add_option("--input-size", n.inputSize, "Network input, px (crops are resized)")->capture_default_str();
-  cmd->add_option("--channels", n.channels, "1 grey or 3 colour")->capture_default_str();
-  cmd->add_option("--blocks", n.blocks)->capture_default_str();
-  cmd->add_option("--filters", n.filters, "Filters of the first block")->capture_default_str();
-  cmd->add_option("--kernel", n.kernel)->capture_default_str();
-  cmd->add_option("--convs-per-block", n.convsPerBlock)->capture_default_str();
-  cmd->add_option("--embedding", n.embeddingSize, "Embedding size")->capture_default_str();
-  cmd->add_option("--dropout", n.dropout)->capture_default_str();
+  cmd.add_flag("--no-augment", args.noAugment, "Train without augmentation");
+  cmd.add_flag("--no-flip", args.noFlip, "Augment without mirroring (characters and digits change meaning)");
+  cmd.add_option("--seed", c.seed)->capture_default_str();
+  cmd.add_option("--threads", c.threads, "LibTorch threads (0: all cores)");
+  cmd.add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
+}
 
-  cmd->callback([args, cmd] {
-    // A --config file is the base; options given on the command line win.
-    TrainConfig config = args->configFile.empty() ? args->config : TrainConfig::fromJson(readTextFile(args->configFile));
-    if (!args->configFile.empty()) {
-      for (const Override& o : kOverrides) {
-        if (cmd->count(o.option)) o.apply(config, args->config);
-      }
+// The network's shape.
+void addNetworkOptions(CLI::App& cmd, NetworkConfig& n) {
+  cmd.add_option("--arch", n.architecture, "convnet or resnet")->capture_default_str();
+  cmd.add_option("--input-size", n.inputSize, "Network input, px (crops are resized)")->capture_default_str();
+  cmd.add_option("--channels", n.channels, "1 grey or 3 colour")->capture_default_str();
+  cmd.add_option("--blocks", n.blocks)->capture_default_str();
+  cmd.add_option("--filters", n.filters, "Filters of the first block")->capture_default_str();
+  cmd.add_option("--kernel", n.kernel)->capture_default_str();
+  cmd.add_option("--convs-per-block", n.convsPerBlock)->capture_default_str();
+  cmd.add_option("--embedding", n.embeddingSize, "Embedding size")->capture_default_str();
+  cmd.add_option("--dropout", n.dropout)->capture_default_str();
+}
+
+// The configuration: a --config file as the base, options given on the
+// command line (`given`) over it.
+TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const char*)>& given) {
+  TrainConfig config = args.configFile.empty() ? args.config : TrainConfig::fromJson(readTextFile(args.configFile));
+  if (!args.configFile.empty()) {
+    for (const Override& o : kOverrides) {
+      if (given(o.option)) o.apply(config, args.config);
     }
-    if (args->noAugment) config.augment.enabled = false;
-    if (args->noFlip) config.augment.flip = false;
+  }
+  if (args.noAugment) config.augment.enabled = false;
+  if (args.noFlip) config.augment.flip = false;
+  return config;
+}
 
-    const FaceCache cache = FaceCache::load(args->cache);
-    PairOptions pairOptions;
-    pairOptions.seed = config.seed;
-    pairOptions.minPhotosPerPerson = args->minPhotos;
-    pairOptions.fractions = parseSplitFractions(args->split);
-    pairOptions.splitByPhoto = args->splitByPhoto;
-    const std::string outDir = std::filesystem::path(args->out).parent_path().string();
-    const std::string stem = std::filesystem::path(args->out).stem().string();
-    const TrainData data = splitForTraining(cache, args->pairsDir, pairOptions,
-                                            (outDir.empty() ? "." : outDir) + "/" + stem + "-pairs",
-                                            args->holdOut.empty() ? std::set<std::string>{}
-                                                                  : peopleNamedIn(args->holdOut, args->holdOutFolds.empty()
-                                                                                                     ? std::set<int>{}
-                                                                                                     : parseFoldList(args->holdOutFolds)));
+// The training and validation pairs: from --pairs-dir, or split now
+// (written beside the bundle) without the held-out people.
+TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const FaceCache& cache) {
+  PairOptions pairOptions;
+  pairOptions.seed = config.seed;
+  pairOptions.minPhotosPerPerson = args.minPhotos;
+  pairOptions.fractions = parseSplitFractions(args.split);
+  pairOptions.splitByPhoto = args.splitByPhoto;
+  const std::string outDir = std::filesystem::path(args.out).parent_path().string();
+  const std::string stem = std::filesystem::path(args.out).stem().string();
+  std::set<std::string> heldOut;
+  if (!args.holdOut.empty()) {
+    heldOut = peopleNamedIn(args.holdOut, args.holdOutFolds.empty() ? std::set<int>{} : parseFoldList(args.holdOutFolds));
+  }
+  return splitForTraining(cache, args.pairsDir, pairOptions, (outDir.empty() ? "." : outDir) + "/" + stem + "-pairs",
+                          heldOut);
+}
 
-    TrainingRecipe recipe;
-    recipe.config = config;
-    recipe.modelName = args->name;
-    if (args->searchTrials > 0) {
-      recipe.search = TuneOptions{};
-      recipe.search->trials = args->searchTrials;
-      recipe.searchProgress = [](const TuneTrial& t, int n) {
-        std::printf("search trial %d/%d: validation AUC %.4f, accuracy %.2f%% (%.0f s)\n", t.number, n,
-                    t.validationAuc, 100 * t.validationAccuracy, t.seconds);
-        std::fflush(stdout);
-      };
+// Epoch lines and a progress bar for the trainer's reports.
+TrainProgressFn printProgress(ProgressBar& bar) {
+  return [&bar](const TrainProgress& p) {
+    if (p.finishedEpoch) {
+      bar.finish();
+      printEpoch(*p.finishedEpoch, p.epochs);
+      return;
     }
-    TrainOptions& options = recipe.train;
-    options.checkpointPath = args->checkpoint.empty() ? args->out + ".ckpt" : args->checkpoint;
-    options.resume = args->resume;
-    options.stop = &interruptToken();
-    ProgressBar bar("train", "img");
-    options.progress = [&](const TrainProgress& p) {
-      if (p.finishedEpoch) {
-        bar.finish();
-        printEpoch(*p.finishedEpoch, p.epochs);
-        return;
-      }
-      Progress progress;
-      progress.done = p.step;
-      progress.total = p.stepsPerEpoch;
-      progress.unitsPerSecond = p.imagesPerSecond;
-      char text[96];
-      std::snprintf(text, sizeof text, "epoch %d/%d loss %.4f, all epochs ETA %.0f min", p.epoch, p.epochs, p.loss,
-                    p.etaSeconds / 60);
-      progress.message = text;
-      bar.update(progress);
+    Progress progress;
+    progress.done = p.step;
+    progress.total = p.stepsPerEpoch;
+    progress.unitsPerSecond = p.imagesPerSecond;
+    char text[96];
+    std::snprintf(text, sizeof text, "epoch %d/%d loss %.4f, all epochs ETA %.0f min", p.epoch, p.epochs, p.loss,
+                  p.etaSeconds / 60);
+    progress.message = text;
+    bar.update(progress);
+  };
+}
+
+TrainingRecipe recipeOf(const TrainArgs& args, const TrainConfig& config) {
+  TrainingRecipe recipe;
+  recipe.config = config;
+  recipe.modelName = args.name;
+  if (args.searchTrials > 0) {
+    recipe.search = TuneOptions{};
+    recipe.search->trials = args.searchTrials;
+    recipe.searchProgress = [](const TuneTrial& t, int n) {
+      std::printf("search trial %d/%d: validation AUC %.4f, accuracy %.2f%% (%.0f s)\n", t.number, n,
+                  t.validationAuc, 100 * t.validationAccuracy, t.seconds);
+      std::fflush(stdout);
     };
+  }
+  recipe.train.checkpointPath = args.checkpoint.empty() ? args.out + ".ckpt" : args.checkpoint;
+  recipe.train.resume = args.resume;
+  recipe.train.stop = &interruptToken();
+  return recipe;
+}
 
-    std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu%s\n", config.network.architecture.c_str(),
-                config.loss.c_str(), config.sampling.c_str(), config.epochs,
-                static_cast<unsigned long long>(config.seed), recipe.search ? ", after a search" : "");
-    TrainingOutcome outcome = runTrainingRecipe(cache, data, recipe);
-    bar.finish();
-    if (outcome.searchOnly()) {
-      std::printf("Stopped during the search; nothing was trained.\n");
-      return;
-    }
-    if (outcome.search) {
-      const TrainConfig& t = outcome.trainedWith;
-      std::printf("Trained the best trial's settings: lr %.2e, margin %.3f, embedding %d, %d blocks, dropout %.3f, %s\n",
-                  t.learningRate, t.margin, t.network.embeddingSize, t.network.blocks, t.network.dropout,
-                  t.optimizer.c_str());
-    }
-    TrainResult& result = outcome.trained;
-    const std::string historyPath = args->history.empty() ? args->out + ".history.csv" : args->history;
-    if (result.stopped) {
-      std::printf("Stopped. Checkpoint: %s (continue with --resume)\n", options.checkpointPath.c_str());
-    }
-    if (result.bundle.weights.empty()) {
-      writeHistoryCsv(historyPath, result.history);
-      return;
-    }
-    saveTrainedModel(args->out, result.bundle, result.history, historyPath);
-    const auto& m = result.bundle.metadata;
-    std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args->out.c_str(), m.modelId.c_str(),
-                result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");
-    std::printf("  threshold %.4f (%s on %s): validation accuracy %.2f%%, AUC %.4f, EER %.2f%%\n", m.threshold.value,
-                m.threshold.method.c_str(), m.threshold.chosenOn.c_str(), 100 * m.metrics.at("validation_accuracy"),
-                m.metrics.at("validation_auc"), 100 * m.metrics.at("validation_eer"));
-    std::printf("  history: %s\n", historyPath.c_str());
-  });
+// Saves what was trained and says so.
+void saveAndReport(const TrainArgs& args, TrainingOutcome& outcome, const std::string& checkpointPath) {
+  if (outcome.searchOnly()) {
+    std::printf("Stopped during the search; nothing was trained.\n");
+    return;
+  }
+  if (outcome.search) {
+    const TrainConfig& t = outcome.trainedWith;
+    std::printf("Trained the best trial's settings: lr %.2e, margin %.3f, embedding %d, %d blocks, dropout %.3f, %s\n",
+                t.learningRate, t.margin, t.network.embeddingSize, t.network.blocks, t.network.dropout,
+                t.optimizer.c_str());
+  }
+  TrainResult& result = outcome.trained;
+  const std::string historyPath = args.history.empty() ? args.out + ".history.csv" : args.history;
+  if (result.stopped) std::printf("Stopped. Checkpoint: %s (continue with --resume)\n", checkpointPath.c_str());
+  if (result.bundle.weights.empty()) {
+    writeHistoryCsv(historyPath, result.history);
+    return;
+  }
+  saveTrainedModel(args.out, result.bundle, result.history, historyPath);
+  const auto& m = result.bundle.metadata;
+  std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args.out.c_str(), m.modelId.c_str(),
+              result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");
+  std::printf("  threshold %.4f (%s on %s): validation accuracy %.2f%%, AUC %.4f, EER %.2f%%\n", m.threshold.value,
+              m.threshold.method.c_str(), m.threshold.chosenOn.c_str(), 100 * m.metrics.at("validation_accuracy"),
+              m.metrics.at("validation_auc"), 100 * m.metrics.at("validation_eer"));
+  std::printf("  history: %s\n", historyPath.c_str());
+}
+
+void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& given) {
+  const TrainConfig config = trainConfigOf(args, given);
+  const FaceCache cache = FaceCache::load(args.cache);
+  const TrainData data = trainDataOf(args, config, cache);
+  TrainingRecipe recipe = recipeOf(args, config);
+  ProgressBar bar("train", "img");
+  recipe.train.progress = printProgress(bar);
+  std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu%s\n", config.network.architecture.c_str(),
+              config.loss.c_str(), config.sampling.c_str(), config.epochs,
+              static_cast<unsigned long long>(config.seed), recipe.search ? ", after a search" : "");
+  TrainingOutcome outcome = runTrainingRecipe(cache, data, recipe);
+  bar.finish();
+  saveAndReport(args, outcome, recipe.train.checkpointPath);
+}
+
+}  // namespace
+
+void addTrainCommand(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a siamese network on a face cache");
+  addDataOptions(*cmd, *args);
+  addTrainingOptions(*cmd, args->config, *args);
+  addNetworkOptions(*cmd, args->config.network);
+  cmd->callback([args, cmd] { runTrain(*args, [cmd](const char* option) { return cmd->count(option) > 0; }); });
 }
 
 }  // namespace siamese::cli

@@ -109,5 +109,19 @@ TEST_F(TrainCli, OptionsBesideAConfigFileWinAndPairListsAreUsed) {
   }
 }
 
+// --search runs the shared recipe: short trials, then the best trial's
+// settings trained with the schedule given on the command line.
+TEST_F(TrainCli, SearchThenTrainKeepsTheRequestedSchedule) {
+  const std::string out = m_dir.file("searched.siamese");
+  const std::string log = test::runCli("train " + m_dir.file("c.cache") + " --out " + out +
+                                       " --split 0.6,0.4,0 --search 2 --epochs 2 --patience 9" + kQuick);
+  EXPECT_TRUE(contains(log, "search trial 2/2")) << log;
+  EXPECT_TRUE(contains(log, "Trained the best trial's settings")) << log;
+  const BundleMetadata meta = readBundle(out).metadata;
+  EXPECT_EQ(meta.training.epochs, 2) << "the requested schedule, not a trial's";
+  EXPECT_TRUE(contains(meta.training.configJson, "\"patience\": 9")) << meta.training.configJson;
+  EXPECT_TRUE(contains(meta.training.configJson, "\"steps_per_epoch\": 2")) << meta.training.configJson;
+}
+
 }  // namespace
 }  // namespace siamese
