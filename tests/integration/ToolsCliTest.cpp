@@ -1,13 +1,16 @@
 // The CLI's tool commands nothing else covered: `siamese tune` (the search,
 // its table, and the policy that the best trial's short schedule is not
-// kept for the full run) and `siamese scene` (a video with a known answer).
+// kept for the full run), `siamese scene` (a video with a known answer) and
+// `siamese demo` (prepare, pairs and a montage on a slice of LFW).
 
 #include <filesystem>
 
 #include "common/AtomicFile.h"
+#include "data/FaceCache.h"
 #include "live/FrameSource.h"
 #include "support/TestSupport.h"
 #include "train/TrainConfig.h"
+#include "vision/ImageIO.h"
 
 namespace siamese {
 namespace {
@@ -49,6 +52,23 @@ TEST(ToolsCli, SceneWritesAVideoOfThePortraits) {
     ++frames;
   }
   EXPECT_EQ(frames, 21);
+}
+
+TEST(ToolsCli, DemoPreparesPairsAndDrawsAMontageOfLfw) {
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  test::ScratchDir dir;
+  // LFW's 19 people with 40 or more photos, three photos each: seconds.
+  const std::string out = test::runCli("demo --data " + test::data("") + " --out " + dir.file("demo") +
+                                       " --min-photos 40 --max-photos 3");
+  EXPECT_TRUE(contains(out, "== 3. Montage")) << out;
+  const FaceCache cache = FaceCache::load(dir.file("demo/lfw-faces.cache"));
+  EXPECT_EQ(cache.people().size(), 19u);
+  EXPECT_GE(cache.size(), 52u) << "HOG finds nearly every one of the 57 faces";
+  for (const char* split : {"train", "validation", "test"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir.file(std::string("demo/pairs/") + split + ".csv"))) << split;
+  }
+  const Image montage = loadImage(dir.file("demo/montage-test.png"));
+  EXPECT_GE(montage.width(), 7 * 2 * 96) << "seven pairs of 96 px faces a row";
 }
 
 }  // namespace
