@@ -37,13 +37,73 @@ void printEvent(const PresenceEvent& e) {
               e.kind == PresenceKind::Appeared ? "appeared" : "left", e.name.c_str(), e.trackId, e.distance);
 }
 
-void runLive(const LiveArgs& args) {
-  SessionSettings settings;
-  settings.modelPath = args.model;
-  settings.galleryPath = args.gallery;
-  settings.device = parseDevice(args.device);
-  if (args.threshold >= 0) settings.threshold = args.threshold;
-  Session session(settings);
+// What `siamese live` does with each processed frame: events to the
+// terminal and the events file, the annotated frame to the video, a
+// frames/s line every two seconds, and the stage timings for the summary.
+class LiveOutput {
+ public:
+  LiveOutput(const LiveArgs& args, double sourceFramesPerSecond) : m_args(args) {
+    if (!args.out.empty()) m_video.emplace(args.out, sourceFramesPerSecond);
+    if (!args.events.empty()) {
+      m_events.open(args.events, std::ios::trunc);
+      if (!m_events) throw Error(args.events + ": cannot write the events file");
+    }
+  }
+
+  void logEvents(const std::vector<PresenceEvent>& list) {
+    for (const PresenceEvent& e : list) {
+      if (!m_args.quiet) printEvent(e);
+      if (m_events.is_open()) m_events << toJsonLine(e) << '\n' << std::flush;
+    }
+  }
+
+  void onFrame(CapturedFrame& frame, const LiveFrameResult& result) {
+    m_timings.add(result.timings);
+    m_detectionFrames += result.detectionFrame ? 1 : 0;
+    logEvents(result.events);
+    const auto now = std::chrono::steady_clock::now();
+    const double sinceReport = std::chrono::duration<double>(now - m_lastReport).count();
+    const double framesPerSecond = sinceReport > 0 ? double(m_timings.frames() - m_framesAtReport) / sinceReport : 0;
+    if (m_video) {
+      AnnotateOptions annotate;
+      annotate.framesPerSecond = framesPerSecond;
+      annotateFrame(frame.image, result, annotate);
+      m_video->write(frame.image);
+    }
+    if (sinceReport >= 2.0 && !m_args.quiet) {
+      std::fprintf(stderr, "frame %lld: %.1f frames/s, %zu face(s)\n", static_cast<long long>(result.frameIndex),
+                   framesPerSecond, result.faces.size());
+      m_lastReport = now;
+      m_framesAtReport = m_timings.frames();
+    }
+  }
+
+  void printSummary(const LiveSessionStats& stats, const FrameSource& source) {
+    if (m_video) m_video->close();
+    const StageTimings s = m_timings.mean();
+    std::printf("%lld frames processed in %.1f s (%.1f frames/s), %lld captured, %lld stale frames dropped\n",
+                static_cast<long long>(stats.processed), stats.seconds, stats.framesPerSecond(),
+                static_cast<long long>(stats.captured), static_cast<long long>(stats.dropped));
+    std::printf("mean ms per frame: capture %.2f, detect %.2f (on %lld frames), align %.2f, embed %.2f, match %.2f, "
+                "processing %.2f\n",
+                s.captureMs, s.detectMs, static_cast<long long>(m_detectionFrames), s.alignMs, s.embedMs, s.matchMs,
+                s.totalMs);
+    for (const std::string& file : source.skipped()) std::printf("skipped (unreadable): %s\n", file.c_str());
+    if (m_video) std::printf("annotated video: %s\n", m_args.out.c_str());
+    if (m_events.is_open()) std::printf("events: %s\n", m_args.events.c_str());
+  }
+
+ private:
+  const LiveArgs& m_args;
+  std::optional<VideoFileWriter> m_video;
+  std::ofstream m_events;
+  StageTimingMeans m_timings;
+  std::int64_t m_detectionFrames = 0;
+  std::chrono::steady_clock::time_point m_lastReport = std::chrono::steady_clock::now();
+  std::int64_t m_framesAtReport = 0;
+};
+
+LivePipelineSettings pipelineSettingsOf(const LiveArgs& args) {
   LivePipelineSettings live;
   live.source = args.source;
   live.detector = args.detector;
@@ -53,7 +113,17 @@ void runLive(const LiveArgs& args) {
   live.embedEvery = args.embedEvery;
   live.threads = args.threads;
   live.loop.maxFrames = args.maxFrames;
-  LivePipeline pipeline(session, live);
+  return live;
+}
+
+void runLive(const LiveArgs& args) {
+  SessionSettings settings;
+  settings.modelPath = args.model;
+  settings.galleryPath = args.gallery;
+  settings.device = parseDevice(args.device);
+  if (args.threshold >= 0) settings.threshold = args.threshold;
+  Session session(settings);
+  LivePipeline pipeline(session, pipelineSettingsOf(args));
   FrameSource& source = pipeline.source();
   if (pipeline.galleryReferences() == 0) {
     std::fprintf(stderr, "note: the gallery %s has no embeddings for model %s; every face will be unknown\n",
@@ -62,61 +132,14 @@ void runLive(const LiveArgs& args) {
   std::fprintf(stderr, "threshold %.4f (%s)\n", pipeline.threshold().value, pipeline.threshold().source.c_str());
   std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)\n", source.description().c_str(),
                pipeline.model().deviceName().c_str(), pipeline.options().detectEvery);
-  std::optional<VideoFileWriter> video;
-  if (!args.out.empty()) video.emplace(args.out, source.framesPerSecond());
-  std::ofstream events;
-  if (!args.events.empty()) {
-    events.open(args.events, std::ios::trunc);
-    if (!events) throw Error(args.events + ": cannot write the events file");
-  }
-  auto logEvents = [&](const std::vector<PresenceEvent>& list) {
-    for (const PresenceEvent& e : list) {
-      if (!args.quiet) printEvent(e);
-      if (events.is_open()) events << toJsonLine(e) << '\n' << std::flush;
-    }
-  };
 
-  StageTimingMeans timings;
-  std::int64_t detectionFrames = 0;
-  auto lastReport = std::chrono::steady_clock::now();
-  std::int64_t framesAtReport = 0;
+  LiveOutput output(args, source.framesPerSecond());
   LiveSessionCallbacks callbacks;
-  callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) {
-    timings.add(result.timings);
-    detectionFrames += result.detectionFrame ? 1 : 0;
-    logEvents(result.events);
-    const auto now = std::chrono::steady_clock::now();
-    const double sinceReport = std::chrono::duration<double>(now - lastReport).count();
-    if (video) {
-      AnnotateOptions annotate;
-      annotate.framesPerSecond = sinceReport > 0 ? double(timings.frames() - framesAtReport) / sinceReport : 0;
-      annotateFrame(frame.image, result, annotate);
-      video->write(frame.image);
-    }
-    if (sinceReport >= 2.0 && !args.quiet) {
-      std::fprintf(stderr, "frame %lld: %.1f frames/s, %zu face(s)\n", static_cast<long long>(result.frameIndex),
-                   double(timings.frames() - framesAtReport) / sinceReport, result.faces.size());
-      lastReport = now;
-      framesAtReport = timings.frames();
-    }
-  };
+  callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) { output.onFrame(frame, result); };
   callbacks.onStatus = [](const std::string& status) { std::fprintf(stderr, "%s\n", status.c_str()); };
-  callbacks.onFinish = logEvents;
-
+  callbacks.onFinish = [&](const std::vector<PresenceEvent>& events) { output.logEvents(events); };
   const LiveSessionStats stats = pipeline.run(callbacks, interruptToken());
-  if (video) video->close();
-
-  const StageTimings s = timings.mean();
-  std::printf("%lld frames processed in %.1f s (%.1f frames/s), %lld captured, %lld stale frames dropped\n",
-              static_cast<long long>(stats.processed), stats.seconds, stats.framesPerSecond(),
-              static_cast<long long>(stats.captured), static_cast<long long>(stats.dropped));
-  std::printf("mean ms per frame: capture %.2f, detect %.2f (on %lld frames), align %.2f, embed %.2f, match %.2f, "
-              "processing %.2f\n",
-              s.captureMs, s.detectMs, static_cast<long long>(detectionFrames), s.alignMs, s.embedMs, s.matchMs,
-              s.totalMs);
-  for (const std::string& file : source.skipped()) std::printf("skipped (unreadable): %s\n", file.c_str());
-  if (video) std::printf("annotated video: %s\n", args.out.c_str());
-  if (events.is_open()) std::printf("events: %s\n", args.events.c_str());
+  output.printSummary(stats, source);
   if (stats.sourceLost) throw Error(source.description() + " was lost and did not come back");
 }
 

@@ -97,28 +97,51 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
   result.timestamp = frame.timestamp;
   result.timings.captureMs = frame.captureMs;
 
-  // 1. Detect, or move the tracks to where they should be now.
-  m_tracker.predict();
-  result.detectionFrame = !m_detectedOnce || ++m_framesSinceDetection >= m_options.detectEvery;
-  if (result.detectionFrame) {
+  detectOrPredict(frame, result);
+  const auto alignStart = Clock::now();
+  FrameCrops crops = cropTrackedFaces(frame, result);
+  result.timings.alignMs = millisecondsSince(alignStart);
+
+  // One batched embedding call for every face of the frame.
+  std::vector<Embedding> embeddings;
+  if (!crops.images.empty()) {
     const auto t = Clock::now();
-    const std::vector<FaceBox> boxes = m_detector->detect(frame.image);
-    result.timings.detectMs = millisecondsSince(t);
-    const TrackUpdate update = m_tracker.update(boxes);
-    for (const Track& ended : update.ended) {
-      for (PresenceEvent& e : m_presence.end(ended.id, frame.timestamp, frame.index)) result.events.push_back(e);
-      m_trackStates.erase(ended.id);
-    }
-    for (int id : update.started) m_trackStates.emplace(id, TrackState{NameVote(m_options.vote)});
-    m_framesSinceDetection = 0;
-    m_detectedOnce = true;
+    embeddings = m_encoder.embed(crops.images);
+    result.timings.embedMs = millisecondsSince(t);
   }
 
-  // 2. Align every tracked face; on tracked frames the landmarks also
-  //    correct the box.
-  const auto alignStart = Clock::now();
-  std::vector<Image> crops;
-  std::vector<std::size_t> cropFace;  // crops[i] belongs to result.faces[cropFace[i]]
+  const auto matchStart = Clock::now();
+  matchAndVote(crops, embeddings, result);
+  showNames(frame, result);
+  result.timings.matchMs = millisecondsSince(matchStart);
+  result.timings.totalMs = millisecondsSince(start);
+  return result;
+}
+
+// Detect on every n-th frame (tracks start and end there), else move the
+// tracks to where they should be now.
+void LiveRecognizer::detectOrPredict(const CapturedFrame& frame, LiveFrameResult& result) {
+  m_tracker.predict();
+  result.detectionFrame = !m_detectedOnce || ++m_framesSinceDetection >= m_options.detectEvery;
+  if (!result.detectionFrame) return;
+  const auto t = Clock::now();
+  const std::vector<FaceBox> boxes = m_detector->detect(frame.image);
+  result.timings.detectMs = millisecondsSince(t);
+  const TrackUpdate update = m_tracker.update(boxes);
+  for (const Track& ended : update.ended) {
+    for (PresenceEvent& e : m_presence.end(ended.id, frame.timestamp, frame.index)) result.events.push_back(e);
+    m_trackStates.erase(ended.id);
+  }
+  for (int id : update.started) m_trackStates.emplace(id, TrackState{NameVote(m_options.vote)});
+  m_framesSinceDetection = 0;
+  m_detectedOnce = true;
+}
+
+// Every shown track becomes a face of the result; those due for an
+// embedding are cut out (aligned). On tracked frames the landmarks also
+// correct the box.
+LiveRecognizer::FrameCrops LiveRecognizer::cropTrackedFaces(const CapturedFrame& frame, LiveFrameResult& result) {
+  FrameCrops crops;
   for (const Track& track : m_tracker.tracks()) {
     // A track the last detection round did not confirm is coasting on its
     // prediction: the face may have left. It is kept for a while, so a
@@ -140,53 +163,54 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
       continue;
     }
     const AlignedFace aligned = m_encoder.cropFace(frame.image, track.box);
-    bool usable = aligned.aligned || face.detected;  // a fallback crop only where the detector saw a face
-    if (aligned.aligned) {
-      const LandmarkFrame lm = landmarkFrame(aligned.landmarks);
-      if (face.detected && lm.scale > 0) {
-        state.hasBoxFromLandmarks = true;
-        state.offsetX = (track.box.centerX() - lm.x) / lm.scale;
-        state.offsetY = (track.box.centerY() - lm.y) / lm.scale;
-        state.widthRatio = track.box.width / lm.scale;
-        state.heightRatio = track.box.height / lm.scale;
-      } else if (!face.detected && state.hasBoxFromLandmarks && lm.scale > 0) {
-        FaceBox box = track.box;
-        box.width = state.widthRatio * lm.scale;
-        box.height = state.heightRatio * lm.scale;
-        box.x = lm.x + state.offsetX * lm.scale - box.width / 2;
-        box.y = lm.y + state.offsetY * lm.scale - box.height / 2;
-        // Landmarks fitted where no face is left come out anywhere; a face
-        // moves and scales only a little from one frame to the next.
-        const float scaleChange = box.width / std::max(1.0f, track.box.width);
-        if (intersectionOverUnion(box, track.box) >= 0.5f && scaleChange > 0.8f && scaleChange < 1.25f) {
-          m_tracker.refine(track.id, box);
-          face.box = box;
-        } else {
-          usable = false;
-        }
-      }
-    }
+    const bool usable = followLandmarks(track, aligned, state, face);
     if (usable && due) {
       state.lastCrop = aligned.crop;
       state.lastCropAligned = aligned.aligned;
-      crops.push_back(aligned.crop);
-      cropFace.push_back(result.faces.size());
+      crops.images.push_back(aligned.crop);
+      crops.faceOf.push_back(result.faces.size());
       state.lastEmbeddedFrame = frame.index;
     }
     result.faces.push_back(face);
   }
-  result.timings.alignMs = millisecondsSince(alignStart);
+  return crops;
+}
 
-  // 3. One batched embedding call for every face of the frame.
-  std::vector<Embedding> embeddings;
-  if (!crops.empty()) {
-    const auto t = Clock::now();
-    embeddings = m_encoder.embed(crops);
-    result.timings.embedMs = millisecondsSince(t);
+// Learns where the detector's box sits relative to the landmarks (on
+// detected frames) and places the box from the landmarks on tracked ones.
+// False when the crop should not be embedded: a fallback crop where the
+// detector saw no face, or landmarks fitted where no face is left.
+bool LiveRecognizer::followLandmarks(const Track& track, const AlignedFace& aligned, TrackState& state,
+                                     LiveFace& face) {
+  if (!aligned.aligned) return face.detected;
+  const LandmarkFrame lm = landmarkFrame(aligned.landmarks);
+  if (lm.scale <= 0) return true;
+  if (face.detected) {
+    state.hasBoxFromLandmarks = true;
+    state.offsetX = (track.box.centerX() - lm.x) / lm.scale;
+    state.offsetY = (track.box.centerY() - lm.y) / lm.scale;
+    state.widthRatio = track.box.width / lm.scale;
+    state.heightRatio = track.box.height / lm.scale;
+    return true;
   }
+  if (!state.hasBoxFromLandmarks) return true;
+  FaceBox box = track.box;
+  box.width = state.widthRatio * lm.scale;
+  box.height = state.heightRatio * lm.scale;
+  box.x = lm.x + state.offsetX * lm.scale - box.width / 2;
+  box.y = lm.y + state.offsetY * lm.scale - box.height / 2;
+  // Landmarks fitted where no face is left come out anywhere; a face moves
+  // and scales only a little from one frame to the next.
+  const float scaleChange = box.width / std::max(1.0f, track.box.width);
+  if (intersectionOverUnion(box, track.box) < 0.5f || scaleChange <= 0.8f || scaleChange >= 1.25f) return false;
+  m_tracker.refine(track.id, box);
+  face.box = box;
+  return true;
+}
 
-  // 4. Match, vote, and report changes of the shown names.
-  const auto matchStart = Clock::now();
+// Each embedded face's own match this frame, added to its track's vote.
+void LiveRecognizer::matchAndVote(const FrameCrops& crops, const std::vector<Embedding>& embeddings,
+                                  LiveFrameResult& result) {
   std::shared_ptr<const GalleryMatcher> matcher;
   double threshold = 0;
   {
@@ -194,8 +218,8 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
     matcher = m_gallery.matcher;
     threshold = m_options.threshold;
   }
-  for (std::size_t i = 0; i < crops.size(); ++i) {
-    LiveFace& face = result.faces[cropFace[i]];
+  for (std::size_t i = 0; i < crops.images.size(); ++i) {
+    LiveFace& face = result.faces[crops.faceOf[i]];
     face.embedded = true;
     face.framePersonId = kUnknownPerson;
     if (matcher && matcher->size() > 0) {
@@ -210,6 +234,11 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
     state.vote.add(face.framePersonId, face.frameDistance);
     state.lastEmbedding = embeddings[i];
   }
+}
+
+// The names the votes show, each face's latest crop and embedding, and the
+// appear/leave events they cause.
+void LiveRecognizer::showNames(const CapturedFrame& frame, LiveFrameResult& result) {
   for (LiveFace& face : result.faces) {
     const TrackState& state = m_trackStates.at(face.trackId);
     face.crop = state.lastCrop;
@@ -224,9 +253,6 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
       result.events.push_back(e);
     }
   }
-  result.timings.matchMs = millisecondsSince(matchStart);
-  result.timings.totalMs = millisecondsSince(start);
-  return result;
 }
 
 std::vector<PresenceEvent> LiveRecognizer::finish(double timestamp, std::int64_t frameIndex) {

@@ -120,6 +120,16 @@ class LiveRecognizer {
     bool lastCropAligned = false;
     Embedding lastEmbedding;
   };
+  /// The crops of a frame to embed, and the face of the result each belongs to.
+  struct FrameCrops {
+    std::vector<Image> images;
+    std::vector<std::size_t> faceOf;  ///< index into LiveFrameResult::faces
+  };
+  void detectOrPredict(const CapturedFrame& frame, LiveFrameResult& result);
+  FrameCrops cropTrackedFaces(const CapturedFrame& frame, LiveFrameResult& result);
+  bool followLandmarks(const Track& track, const AlignedFace& aligned, TrackState& state, LiveFace& face);
+  void matchAndVote(const FrameCrops& crops, const std::vector<Embedding>& embeddings, LiveFrameResult& result);
+  void showNames(const CapturedFrame& frame, LiveFrameResult& result);
   std::string nameOf(std::int64_t personId) const;
 
   LiveOptions m_options;
