@@ -22,6 +22,8 @@ SessionSettings engineSettings(const StudioSettings& settings) {
 
 StudioSession::StudioSession(QObject* parent)
     : QObject(parent), m_settings(StudioSettings::load()), m_engine(engineSettings(m_settings)) {
+  // This is the GUI thread: the engine refuses to block it (tests catch a slip).
+  Session::forbidBlockingCallsOnThisThread();
   // Two workers: the model can load while the people are read.
   m_workers.setMaxThreadCount(2);
   m_subscription = m_engine.subscribe([this](SessionChange change) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/DefaultPaths.h"
+#include "common/Error.h"
 
 namespace siamese {
 namespace {
@@ -22,6 +23,14 @@ struct ThreadObjects {
 };
 
 thread_local std::unordered_map<std::uint64_t, ThreadObjects> t_objects;  // by session serial
+thread_local bool t_mustNotBlock = false;
+
+void refuseToBlock(const char* what) {
+  if (t_mustNotBlock) {
+    throw Error(std::string(what) + " was asked for on a thread that must not block (the GUI thread); "
+                "run it on a worker");
+  }
+}
 
 }  // namespace
 
@@ -91,6 +100,7 @@ std::shared_ptr<Embedder> Session::model() {
     device = m_settings.device;
   }
   if (m_model && m_loadedGeneration == generation) return m_model;
+  refuseToBlock("loading the model");
   std::shared_ptr<Embedder> loaded = Embedder::load(modelPath(), device);
   std::lock_guard<std::mutex> lock(m_mutex);
   m_model = std::move(loaded);
@@ -104,6 +114,7 @@ std::shared_ptr<Embedder> Session::loadedModel() const {
 }
 
 FaceEncoder& Session::encoder() {
+  refuseToBlock("the face encoder (detector and landmarks)");
   ThreadObjects& mine = t_objects[m_serial];
   std::shared_ptr<Embedder> active = model();
   if (!mine.encoder || mine.encoderModel != active) {
@@ -115,6 +126,7 @@ FaceEncoder& Session::encoder() {
 }
 
 GalleryStore& Session::gallery() {
+  refuseToBlock("the gallery database");
   ThreadObjects& mine = t_objects[m_serial];
   std::uint64_t generation = 0;
   {
@@ -133,6 +145,8 @@ MatchThreshold Session::threshold() {
   std::shared_ptr<Embedder> active = model();
   return matchThresholdFor(gallery(), active->metadata(), settings().threshold, distanceOf(*active));
 }
+
+void Session::forbidBlockingCallsOnThisThread() { t_mustNotBlock = true; }
 
 void Session::galleryEdited() { announce(SessionChange::GalleryContents); }
 

@@ -78,6 +78,11 @@ class Session {
   /// enrolment, a rename, a removal, an import).
   void galleryEdited();
 
+  /// From now on, on the calling thread, gallery(), encoder() and a model()
+  /// that would have to load throw Error instead of blocking: the desktop
+  /// app calls it on its GUI thread, so a slip shows up in its tests.
+  static void forbidBlockingCallsOnThisThread();
+
   using Listener = std::function<void(SessionChange)>;
   /// `listener` is called on the thread that made the change, after it is
   /// made. Returns an id for unsubscribe().

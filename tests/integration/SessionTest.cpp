@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/Error.h"
 #include "gallery/Enrolment.h"
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
@@ -84,6 +85,28 @@ TEST_F(SessionTest, ThresholdInForceFollowsTheUsersOwn) {
   m_session->unsubscribe(m_subscription);
   m_session->setThreshold(std::nullopt);
   EXPECT_EQ(m_heard.size(), 1u) << "an unsubscribed listener hears nothing";
+}
+
+// The desktop app marks its GUI thread: there, anything that would block
+// (a database call, loading a model or the detectors) is refused with a
+// clear error instead of freezing the window.
+TEST_F(SessionTest, AThreadThatMustNotBlockIsRefusedWhatWouldBlockIt) {
+  std::thread([&] {
+    Session::forbidBlockingCallsOnThisThread();
+    try {
+      m_session->gallery();
+      ADD_FAILURE() << "the gallery was opened on a thread that must not block";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("must not block"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(m_session->model(), Error) << "loading the model blocks";
+    EXPECT_THROW(m_session->encoder(), Error);
+  }).join();
+  const auto loaded = m_session->model();  // on a thread that may block
+  std::thread([&] {
+    Session::forbidBlockingCallsOnThisThread();
+    EXPECT_EQ(m_session->model(), loaded) << "a model already loaded is handed out without blocking";
+  }).join();
 }
 
 // Nobody is enrolled when the video starts; at frame 30 another thread
