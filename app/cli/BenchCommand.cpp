@@ -1,14 +1,14 @@
 // siamese bench accuracy: measures every accuracy benchmark with the
-// shipped models and rewrites BENCHMARKS.md (the table beside the field's
-// reference figures). Speed benchmarks are separate programs (bench/).
+// shipped models and rewrites its section of BENCHMARKS.md (the table beside
+// the field's reference figures). `siamese bench training` is in
+// TrainingBenchCommand.cpp; live and search speed are programs in bench/.
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
-#include <thread>
 
 #include "AccuracyBenchmarks.h"
+#include "BenchmarkFile.h"
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/AtomicFile.h"
@@ -18,28 +18,6 @@
 namespace fs = std::filesystem;
 
 namespace siamese::cli {
-namespace {
-
-std::string machineDescription() {
-  const std::time_t now = std::time(nullptr);
-  char date[16];
-  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-  return std::string(date) + ", " + std::to_string(std::thread::hardware_concurrency()) + " CPU cores, models on " +
-         autoDeviceName();
-}
-
-std::vector<std::string> splitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    if (comma > start) items.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return items;
-}
-
-}  // namespace
 
 void addBenchCommand(CLI::App& app) {
   struct Args {
@@ -50,6 +28,7 @@ void addBenchCommand(CLI::App& app) {
   auto args = std::make_shared<Args>();
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
+  addBenchTrainingCommand(*bench);
   CLI::App* cmd = bench->add_subcommand("accuracy", "Measure every accuracy benchmark and rewrite BENCHMARKS.md");
   cmd->add_option("--data", args->inputs.data, "Data sets folder (default: $SIAMESE_DATA or ../shared/data)");
   cmd->add_option("--work", args->inputs.work, "Where prepared face caches are kept (resumable)")
@@ -99,7 +78,7 @@ void addBenchCommand(CLI::App& app) {
     }
     std::string command = "siamese bench accuracy";
     if (!args->only.empty()) command += " --only " + args->only;
-    writeFileAtomically(args->out, benchmarksMarkdown(rows, command, machineDescription()));
+    writeBenchmarkSection(args->out, "accuracy", benchmarksMarkdown(rows, command, machineDescription()));
     std::printf("wrote %s\n", args->out.c_str());
   });
 }

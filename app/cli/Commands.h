@@ -27,6 +27,8 @@ void addLiveCommand(CLI::App& app);
 void addSceneCommand(CLI::App& app);
 void addModelCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
+/// `siamese bench training`, added under `bench`.
+void addBenchTrainingCommand(CLI::App& bench);
 void addImportCommand(CLI::App& app);
 
 }  // namespace siamese::cli

@@ -28,6 +28,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Adds the time since the last mark to one phase of the profile (a no-op
+// without one). Phases are timed back to back, so they add up to the step.
+class PhaseClock {
+ public:
+  explicit PhaseClock(StepProfile* profile) : m_profile(profile), m_last(Clock::now()) {}
+  void mark(double StepProfile::*phase) {
+    if (!m_profile) return;
+    const auto now = Clock::now();
+    m_profile->*phase += std::chrono::duration<double, std::milli>(now - m_last).count();
+    m_last = now;
+  }
+
+ private:
+  StepProfile* m_profile;
+  Clock::time_point m_last;
+};
+
 struct ValidationResult {
   double loss = 0;
   double accuracy = 0;
@@ -59,8 +76,8 @@ class Run {
   torch::Tensor loadBatch(const std::vector<int>& faces);
   double learningRateAt(int epoch, std::size_t step) const;
   torch::Tensor step(int epoch, std::size_t step);
-  torch::Tensor onlineLoss(Rng& rng);
-  torch::Tensor pairsLoss(int epoch, std::size_t step);
+  torch::Tensor onlineLoss(Rng& rng, PhaseClock& clock);
+  torch::Tensor pairsLoss(int epoch, std::size_t step, PhaseClock& clock);
   torch::Tensor pairDistanceOrLogit(const torch::Tensor& a, const torch::Tensor& b, bool logits);
   /// Runs the epoch's steps from `firstStep`; false when stopped.
   bool trainEpoch(int epoch, std::size_t firstStep);
@@ -126,24 +143,38 @@ torch::Tensor Run::pairDistanceOrLogit(const torch::Tensor& a, const torch::Tens
 }
 
 torch::Tensor Run::step(int epoch, std::size_t step) {
+  StepProfile* profile = m_options.profile && m_stepsDone >= m_options.profile->skipSteps ? m_options.profile : nullptr;
+  PhaseClock clock(profile);
   // Every random draw of this step comes from (seed, epoch, step).
   torch::manual_seed(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step));
   Rng rng(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 40)));
   for (auto& group : m_optimizer->param_groups()) group.options().set_lr(learningRateAt(epoch, step));
   m_optimizer->zero_grad();
-  torch::Tensor loss = m_config.sampling == "online" ? onlineLoss(rng) : pairsLoss(epoch, step);
+  clock.mark(&StepProfile::optimizerMs);
+  torch::Tensor loss = m_config.sampling == "online" ? onlineLoss(rng, clock) : pairsLoss(epoch, step, clock);
   loss.backward();
+  clock.mark(&StepProfile::backwardMs);
   m_optimizer->step();
+  clock.mark(&StepProfile::optimizerMs);
+  if (profile) {
+    ++profile->steps;
+    profile->images += m_sampler.imagesPerStep();
+  }
   return loss;
 }
 
-torch::Tensor Run::onlineLoss(Rng& rng) {
+torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
   const detail::OnlineBatch batch = m_sampler.online(rng);
   const torch::Tensor images = detail::augmentBatch(loadBatch(batch.faces), m_config.augment);
   const torch::Tensor label = torch::tensor(batch.labels, torch::kInt64).to(m_device);
+  clock.mark(&StepProfile::dataMs);
+  const auto forwardDone = [&clock](torch::Tensor loss) {
+    clock.mark(&StepProfile::forwardMs);
+    return loss;
+  };
   const torch::Tensor embeddings = m_model.net->forward(images);
-  if (m_config.loss == "triplet") return detail::batchHardTripletLoss(embeddings, label, m_config.margin);
-  if (m_config.loss == "contrastive") return detail::batchContrastiveLoss(embeddings, label, m_config.margin);
+  if (m_config.loss == "triplet") return forwardDone(detail::batchHardTripletLoss(embeddings, label, m_config.margin));
+  if (m_config.loss == "contrastive") return forwardDone(detail::batchContrastiveLoss(embeddings, label, m_config.margin));
 
   // Koch head: every same pair of the batch and as many random different pairs.
   const auto [sameMask, differentMask] = detail::pairMasks(label);
@@ -156,19 +187,23 @@ torch::Tensor Run::onlineLoss(Rng& rng) {
   const torch::Tensor target = torch::cat({torch::ones({same.size(0)}), torch::zeros({different.size(0)})}).to(m_device);
   const torch::Tensor logits =
       pairDistanceOrLogit(embeddings.index_select(0, pairs.select(1, 0)), embeddings.index_select(0, pairs.select(1, 1)), true);
-  return detail::kochLoss(logits, target);
+  return forwardDone(detail::kochLoss(logits, target));
 }
 
-torch::Tensor Run::pairsLoss(int epoch, std::size_t step) {
+torch::Tensor Run::pairsLoss(int epoch, std::size_t step, PhaseClock& clock) {
   const detail::PairBatch batch = m_sampler.pairs(epoch, step);
+  const torch::Tensor images = detail::augmentBatch(loadBatch(batch.faces), m_config.augment);
+  clock.mark(&StepProfile::dataMs);
   // Both sides of every pair go through the one shared branch in one pass.
-  const torch::Tensor embeddings = m_model.net->forward(detail::augmentBatch(loadBatch(batch.faces), m_config.augment));
+  const torch::Tensor embeddings = m_model.net->forward(images);
   const std::int64_t half = std::int64_t(batch.same.size());
   const torch::Tensor a = embeddings.slice(0, 0, half);
   const torch::Tensor b = embeddings.slice(0, half);
   const torch::Tensor target = torch::tensor(batch.same).to(m_device);
-  if (m_config.loss == "koch") return detail::kochLoss(pairDistanceOrLogit(a, b, true), target);
-  return detail::contrastiveLoss(pairDistanceOrLogit(a, b, false), target, m_config.margin);
+  torch::Tensor loss = m_config.loss == "koch" ? detail::kochLoss(pairDistanceOrLogit(a, b, true), target)
+                                               : detail::contrastiveLoss(pairDistanceOrLogit(a, b, false), target, m_config.margin);
+  clock.mark(&StepProfile::forwardMs);
+  return loss;
 }
 
 ValidationResult Run::validate() {

@@ -55,6 +55,18 @@ struct TrainResult {
   BundleFile bundle;             ///< best weights, threshold chosen on validation pairs
 };
 
+/// Where a training step's time goes, summed over the steps profiled
+/// (`siamese bench training` reads it). Data: sampling, copying the crops
+/// and augmenting them; forward: the network and the loss; backward; the
+/// optimiser's update.
+struct StepProfile {
+  std::size_t skipSteps = 0;  ///< warm-up steps not counted
+  std::size_t steps = 0;      ///< steps counted
+  std::size_t images = 0;     ///< images those steps trained on
+  double dataMs = 0, forwardMs = 0, backwardMs = 0, optimizerMs = 0;
+  double totalMs() const { return dataMs + forwardMs + backwardMs + optimizerMs; }
+};
+
 struct TrainOptions {
   /// Where checkpoints go (every epoch and on stop). Empty: no checkpoints.
   std::string checkpointPath;
@@ -62,6 +74,7 @@ struct TrainOptions {
   bool resume = false;
   TrainProgressFn progress;
   const StopToken* stop = nullptr;
+  StepProfile* profile = nullptr;  ///< when set, every step's phases are timed into it
 };
 
 /// Trains, validates each epoch, keeps the best weights and derives the

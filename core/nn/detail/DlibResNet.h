@@ -8,18 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "nn/detail/DlibResNetLayout.h"
+
 namespace siamese::detail {
-
-/// One residual block of the tower, named as face-api's weight manifest names it.
-struct TowerBlockSpec {
-  std::string name;  ///< "conv32_1", "conv64_down", …
-  int in = 0;        ///< input channels
-  int out = 0;       ///< output channels
-  bool down = false; ///< first convolution has stride 2; the shortcut is a 2×2 average pool
-};
-
-/// The blocks in forward order, after the 7×7 stem `conv32_down`.
-const std::vector<TowerBlockSpec>& dlibResNetBlocks();
 
 /// conv–ReLU–conv plus the shortcut, then ReLU. A down block pools the
 /// shortcut and, like dlib's add_prev, counts channels or rows missing from

@@ -1,0 +1,219 @@
+// siamese bench training: our trainer's throughput on fixed configurations
+// (TrainingBenchmark.h), beside PyTorch from Python on the same network and
+// batches (bench/train-bench.py) in the same run, with the arithmetic rate
+// and its share of the CPU's nominal peak. Writes its section of
+// BENCHMARKS.md.
+
+#include <CLI/CLI.hpp>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "BenchmarkFile.h"
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "train/TrainingBenchmark.h"
+
+namespace siamese::cli {
+namespace {
+
+struct TrainingBenchArgs {
+  int steps = 30;
+  int warmup = 5;
+  int threads = 2;
+  std::string cases;   ///< empty: all
+  std::string python;  ///< empty: Debian's /usr/bin/python3, else python3 on the PATH; "none": skip
+  std::string out = "BENCHMARKS.md";
+  std::string work = "build/bench";
+};
+
+/// PyTorch's figures for one case, or why there are none.
+struct PythonFigures {
+  bool ran = false;
+  std::string why;
+  double imagesPerSecond = 0, msPerStep = 0, dataMs = 0, forwardMs = 0, backwardMs = 0, optimizerMs = 0;
+  std::string version;
+};
+
+std::string commandOutput(const std::string& command, int& status) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw Error("cannot run " + command);
+  std::string text;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), int(buffer.size()), pipe.get())) text += buffer.data();
+  status = pclose(pipe.release());
+  return text;
+}
+
+std::string pythonOf(const TrainingBenchArgs& args) {
+  if (!args.python.empty()) return args.python;
+  return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+}
+
+PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key) {
+  PythonFigures figures;
+  const std::string script = std::string(SIAMESE_BENCH_DIR) + "/train-bench.py";
+  if (!std::filesystem::exists(script)) {
+    figures.why = "the reference script " + script + " is not here (it ships with the source tree)";
+    return figures;
+  }
+  const std::string python = pythonOf(args);
+  int status = 0;
+  commandOutput(python + " -c 'import torch' 2>/dev/null", status);
+  if (status != 0) {
+    figures.why = "PyTorch for Python is missing; install it with: sudo apt-get install python3-torch "
+                  "(Debian's PyTorch 1.13, the version of our LibTorch)";
+    return figures;
+  }
+  const std::string output =
+      commandOutput(python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
+                        " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads),
+                    status);
+  if (status != 0) throw Error("the PyTorch reference failed:\n" + output);
+  const nlohmann::json j = nlohmann::json::parse(output.substr(output.rfind('{')));
+  figures.ran = true;
+  figures.imagesPerSecond = j.at("images_per_second");
+  figures.msPerStep = j.at("ms_per_step");
+  figures.dataMs = j.at("data_ms");
+  figures.forwardMs = j.at("forward_ms");
+  figures.backwardMs = j.at("backward_ms");
+  figures.optimizerMs = j.at("optimizer_ms");
+  figures.version = j.at("torch");
+  return figures;
+}
+
+/// The CPU's nominal single-precision peak for `cores` cores: FMA lanes
+/// (16 with AVX-512, 8 with AVX2) × 2 FMA units × 2 FLOPs × the clock the
+/// kernel reports. A virtual machine shows the base clock, so turbo (and
+/// AVX-512's lower clock) are not in it.
+struct Peak {
+  double gflops = 0;
+  std::string how;
+};
+
+Peak nominalPeak(int cores) {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line, flags;
+  double mhz = 0;
+  while (std::getline(in, line)) {
+    if (mhz == 0 && line.rfind("cpu MHz", 0) == 0) mhz = std::stod(line.substr(line.find(':') + 1));
+    if (flags.empty() && line.rfind("flags", 0) == 0) flags = line;
+  }
+  const bool avx512 = flags.find(" avx512f") != std::string::npos;
+  const int lanes = avx512 ? 16 : flags.find(" avx2") != std::string::npos ? 8 : 4;
+  Peak peak;
+  peak.gflops = cores * lanes * 2 * 2 * mhz / 1000;
+  char how[200];
+  std::snprintf(how, sizeof how, "%d core(s) × %d float lanes (%s) × 2 FMA units × 2 FLOPs × %.2f GHz = %.0f GFLOP/s",
+                cores, lanes, avx512 ? "AVX-512" : lanes == 8 ? "AVX2" : "SSE", mhz / 1000, peak.gflops);
+  peak.how = how;
+  return peak;
+}
+
+std::string fixed(double value, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string phases(double data, double forward, double backward, double optimizer) {
+  return fixed(data, 0) + " / " + fixed(forward, 0) + " / " + fixed(backward, 0) + " / " + fixed(optimizer, 0);
+}
+
+struct Row {
+  TrainingBenchmarkCase benchCase;
+  TrainingBenchmarkResult ours;
+  PythonFigures python;
+};
+
+std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args, const Peak& peak) {
+  std::ostringstream md;
+  md << "# Benchmarks: training speed\n\n"
+     << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
+     << " LibTorch threads). Each network trains " << args.steps << " timed steps after " << args.warmup
+     << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
+        "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
+        "in the same run. A step's time is split into data (sampling, copying the crops, augmenting), forward "
+        "(network and loss), backward and optimiser. GFLOP/s counts 2 FLOPs per multiply-add of the convolutions "
+        "and linear layers, × 3 for forward and backward (`core/nn/NetworkFlops.cpp`); the peak is nominal: "
+     << peak.how << ".\n\n"
+     << "| network | ours: images/s | ours: ms per step (data / forward / backward / optimiser) | ours: GFLOP/s "
+        "(of peak) | PyTorch: images/s | PyTorch: ms per step (same split) | ours ÷ PyTorch |\n"
+     << "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const Row& r : rows) {
+    const StepProfile& p = r.ours.profile;
+    const double n = double(std::max<std::size_t>(1, p.steps));
+    md << "| " << r.benchCase.description << " | **" << fixed(r.ours.imagesPerSecond, 1) << "** | "
+       << fixed(r.ours.msPerStep, 0) << " (" << phases(p.dataMs / n, p.forwardMs / n, p.backwardMs / n, p.optimizerMs / n)
+       << ") | " << fixed(r.ours.achievedGflops, 1) << " (" << fixed(100 * r.ours.achievedGflops / peak.gflops, 0)
+       << "%) | ";
+    if (r.python.ran) {
+      md << fixed(r.python.imagesPerSecond, 1) << " | " << fixed(r.python.msPerStep, 0) << " ("
+         << phases(r.python.dataMs, r.python.forwardMs, r.python.backwardMs, r.python.optimizerMs) << ") | **"
+         << fixed(r.ours.imagesPerSecond / r.python.imagesPerSecond, 2) << "×** |\n";
+    } else {
+      md << "not measured | " << r.python.why << " | — |\n";
+    }
+  }
+  return md.str();
+}
+
+void runTrainingBench(const TrainingBenchArgs& args) {
+  std::vector<TrainingBenchmarkCase> cases = standardTrainingCases(args.threads);
+  if (!args.cases.empty()) {
+    std::vector<TrainingBenchmarkCase> chosen;
+    for (const std::string& key : splitList(args.cases)) {
+      const auto it = std::find_if(cases.begin(), cases.end(), [&](const auto& c) { return c.key == key; });
+      if (it == cases.end()) throw Error("no training benchmark called '" + key + "' (convnet, resnet)");
+      chosen.push_back(*it);
+    }
+    cases = chosen;
+  }
+  const Peak peak = nominalPeak(args.threads);
+  std::vector<Row> rows;
+  for (const TrainingBenchmarkCase& c : cases) {
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work), {}};
+    std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
+                row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
+                100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
+    std::fflush(stdout);
+    row.python = args.python == "none" ? PythonFigures{false, "skipped (--python none)"} : runPython(args, c.key);
+    if (row.python.ran) {
+      std::printf("%-8s PyTorch: %6.1f images/s, %5.0f ms/step; ours ÷ PyTorch = %.2f×\n", c.key.c_str(),
+                  row.python.imagesPerSecond, row.python.msPerStep, row.ours.imagesPerSecond / row.python.imagesPerSecond);
+    } else {
+      std::printf("%-8s PyTorch: not measured: %s\n", c.key.c_str(), row.python.why.c_str());
+    }
+    std::fflush(stdout);
+    rows.push_back(std::move(row));
+  }
+  writeBenchmarkSection(args.out, "training", markdown(rows, args, peak));
+  std::printf("wrote %s\n", args.out.c_str());
+}
+
+}  // namespace
+
+void addBenchTrainingCommand(CLI::App& bench) {
+  auto args = std::make_shared<TrainingBenchArgs>();
+  CLI::App* cmd = bench.add_subcommand(
+      "training", "Training throughput of our trainer beside PyTorch from Python; rewrites its part of BENCHMARKS.md");
+  cmd->add_option("--steps", args->steps, "Timed steps per network")->capture_default_str()->check(CLI::Range(1, 100000));
+  cmd->add_option("--warmup", args->warmup, "Untimed steps first")->capture_default_str()->check(CLI::Range(0, 1000));
+  cmd->add_option("--threads", args->threads, "LibTorch threads, ours and PyTorch's")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--cases", args->cases, "Comma-separated: convnet, resnet (default: all)");
+  cmd->add_option("--python", args->python,
+                  "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch); 'none' skips it");
+  cmd->add_option("--work", args->work, "Where the synthetic face cache is written")->capture_default_str();
+  cmd->add_option("-o,--out", args->out, "Markdown file whose training section is rewritten")->capture_default_str();
+  cmd->callback([args] { runTrainingBench(*args); });
+}
+
+}  // namespace siamese::cli

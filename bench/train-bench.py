@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Training throughput of PyTorch from Python on the network and batches that
+`siamese bench training` measures in our trainer, for the ratio between them.
+
+The same layers (core/nn/Networks.cpp), the same P x K batches of random
+64 px grey faces copied from a uint8 store, the same augmentation
+(core/train/detail/Augmentation.cpp), the same batch contrastive loss
+(core/nn/Losses.cpp) and Adam. Each step is timed in the same four phases.
+Prints one JSON object. Needs Debian's python3-torch.
+"""
+import argparse
+import json
+import math
+import random
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+EPSILON = 1e-12  # as kEpsilon in Losses.cpp
+
+
+def convnet(channels, size, blocks=4, filters=32, convs=2, embedding=128, dropout=0.1):
+    layers, inp = [], channels
+    for b in range(blocks):
+        out = min(256, filters << b)
+        for k in range(convs):
+            layers += [nn.Conv2d(inp if k == 0 else out, out, 3, padding=1, bias=False), nn.BatchNorm2d(out),
+                       nn.ReLU(inplace=True)]
+        layers.append(nn.MaxPool2d(2))
+        inp, size = out, size // 2
+    return head(layers, inp, size, embedding, dropout)
+
+
+class Residual(nn.Module):
+    def __init__(self, inp, out):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inp, out, 3, stride=2, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(out)
+        self.conv2 = nn.Conv2d(out, out, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(out)
+        self.shortcut = nn.Conv2d(inp, out, 1, stride=2, bias=True)
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return F.relu(y + self.shortcut(x))
+
+
+def resnet(channels, size, blocks=4, filters=32, embedding=128, dropout=0.1):
+    layers = [nn.Conv2d(channels, filters, 3, padding=1, bias=False), nn.BatchNorm2d(filters), nn.ReLU()]
+    inp = filters
+    for b in range(blocks):
+        out = min(256, filters << b)
+        layers.append(Residual(inp, out))
+        inp, size = out, (size + 1) // 2
+    return head(layers, inp, size, embedding, dropout)
+
+
+class Embedder(nn.Module):
+    def __init__(self, features, dropout, linear):
+        super().__init__()
+        self.features, self.dropout, self.embedding = features, dropout, linear
+
+    def forward(self, x):
+        return F.normalize(self.embedding(self.dropout(self.features(x))), dim=1)
+
+
+def head(layers, channels, size, embedding, dropout):
+    grid = max(1, min(4, size))
+    layers += [nn.AdaptiveAvgPool2d(grid), nn.Flatten()]
+    return Embedder(nn.Sequential(*layers), nn.Dropout(dropout), nn.Linear(channels * grid * grid, embedding))
+
+
+def uniform(n, half_width):
+    return (torch.rand(n) * 2 - 1) * half_width
+
+
+def augment(x, flip=True, rotate=8.0, scale=0.06, shift=0.04, brightness=0.15, contrast=0.15):
+    n = x.size(0)
+    if flip:
+        mirror = (torch.rand(n) < 0.5).view(n, 1, 1, 1)
+        x = torch.where(mirror, x.flip(3), x)
+    angle = uniform(n, rotate * math.pi / 180)
+    zoom = 1 + uniform(n, scale)
+    tx, ty = uniform(n, 2 * shift), uniform(n, 2 * shift)
+    c, s = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([c, -s, tx], 1), torch.stack([s, c, ty], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    mean = x.mean((1, 2, 3), keepdim=True)
+    k = (1 + uniform(n, contrast)).view(n, 1, 1, 1)
+    b = uniform(n, brightness).view(n, 1, 1, 1)
+    return ((x - mean) * k + mean + b).clamp(-1, 1)
+
+
+def batch_contrastive(e, labels, margin=1.0):
+    squares = e.pow(2).sum(1, keepdim=True)
+    d = torch.sqrt((squares + squares.t() - 2 * e.matmul(e.t())).clamp_min(0) + EPSILON)
+    equal = labels.unsqueeze(0) == labels.unsqueeze(1)
+    same = equal & ~torch.eye(labels.size(0), dtype=torch.bool)
+    positive = d.pow(2).masked_select(same)
+    negative = torch.clamp_min(margin - d, 0).pow(2).masked_select(~equal)
+    return positive.mean() + negative.mean()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", choices=["convnet", "resnet"], default="convnet")
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--people", type=int, default=16)
+    parser.add_argument("--photos", type=int, default=4)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    random.seed(1)
+    size, people, photos = 64, 40, 8
+    store = torch.randint(0, 256, (people * photos, size, size, 1), dtype=torch.uint8)
+    model = (convnet if args.arch == "convnet" else resnet)(1, size)
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+
+    phases = {"data": 0.0, "forward": 0.0, "backward": 0.0, "optimizer": 0.0}
+    images = 0
+    for step in range(args.warmup + args.steps):
+        timed = step >= args.warmup
+        last = time.perf_counter()
+
+        def mark(phase):
+            nonlocal last
+            now = time.perf_counter()
+            if timed:
+                phases[phase] += (now - last) * 1000
+            last = now
+
+        optimizer.zero_grad()
+        mark("optimizer")
+        chosen = random.sample(range(people), args.people)
+        faces = [p * photos + k for p in chosen for k in random.sample(range(photos), args.photos)]
+        labels = torch.tensor([i for i in range(args.people) for _ in range(args.photos)])
+        x = store[faces].permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0)
+        x = augment(x)
+        mark("data")
+        loss = batch_contrastive(model(x), labels)
+        mark("forward")
+        loss.backward()
+        mark("backward")
+        optimizer.step()
+        mark("optimizer")
+        loss.item()
+        if timed:
+            images += len(faces)
+
+    total = sum(phases.values())
+    print(json.dumps({
+        "arch": args.arch, "threads": args.threads, "steps": args.steps, "images": images,
+        "images_per_second": images / (total / 1000), "ms_per_step": total / args.steps,
+        "data_ms": phases["data"] / args.steps, "forward_ms": phases["forward"] / args.steps,
+        "backward_ms": phases["backward"] / args.steps, "optimizer_ms": phases["optimizer"] / args.steps,
+        "torch": torch.__version__,
+    }))
+
+
+if __name__ == "__main__":
+    main()

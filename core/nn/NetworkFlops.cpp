@@ -1,0 +1,68 @@
+#include "nn/NetworkFlops.h"
+
+#include <algorithm>
+
+#include "nn/detail/DlibResNetLayout.h"
+
+namespace siamese {
+namespace {
+
+double conv(int in, int out, int kernel, int outputSide) {
+  return 2.0 * in * out * kernel * kernel * double(outputSide) * outputSide;
+}
+
+double linear(int in, int out) { return 2.0 * in * out; }
+
+// The embedding head shared by the convnet and the resnet: pooled to at
+// most 4×4, flattened, one linear layer (Networks.cpp).
+double head(int channels, int side, int embedding) {
+  const int grid = std::max(1, std::min(4, side));
+  return linear(channels * grid * grid, embedding);
+}
+
+double convnetFlops(const NetworkConfig& c) {
+  double flops = 0;
+  int in = c.channels, side = c.inputSize;
+  for (int b = 0; b < c.blocks; ++b) {
+    const int out = std::min(256, c.filters << b);
+    for (int k = 0; k < c.convsPerBlock; ++k) flops += conv(k == 0 ? in : out, out, c.kernel, side);
+    in = out;
+    side /= 2;
+  }
+  return flops + head(in, side, c.embeddingSize);
+}
+
+double resnetFlops(const NetworkConfig& c) {
+  double flops = conv(c.channels, c.filters, 3, c.inputSize);
+  int in = c.filters, side = c.inputSize;
+  for (int b = 0; b < c.blocks; ++b) {
+    const int out = std::min(256, c.filters << b);
+    side = (side + 1) / 2;  // stride 2, padding 1
+    flops += conv(in, out, 3, side) + conv(out, out, 3, side) + conv(in, out, 1, side);  // + the 1×1 shortcut
+    in = out;
+  }
+  return flops + head(in, side, c.embeddingSize);
+}
+
+double dlibResNetFlops() {
+  // 150 px: 7×7 stride-2 stem without padding, 3×3 stride-2 max pool.
+  int side = (150 - 7) / 2 + 1;
+  double flops = conv(3, 32, 7, side);
+  side = (side - 3) / 2 + 1;
+  for (const detail::TowerBlockSpec& block : detail::dlibResNetBlocks()) {
+    if (block.down) side = (side - 3) / 2 + 1;  // stride 2 without padding
+    flops += conv(block.in, block.out, 3, side) + conv(block.out, block.out, 3, side);
+  }
+  return flops + linear(256, 128);
+}
+
+}  // namespace
+
+double forwardFlopsPerImage(const NetworkConfig& config) {
+  if (config.isDlibResNet()) return dlibResNetFlops();
+  return config.architecture == "resnet" ? resnetFlops(config) : convnetFlops(config);
+}
+
+double trainingFlopsPerImage(const NetworkConfig& config) { return 3 * forwardFlopsPerImage(config); }
+
+}  // namespace siamese

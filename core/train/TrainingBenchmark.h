@@ -1,0 +1,44 @@
+#pragma once
+/// \file TrainingBenchmark.h
+/// Training throughput, measured on the trainer itself: a fixed
+/// configuration trained for a fixed number of steps on synthetic faces,
+/// with each step's time split into data, forward, backward and optimiser
+/// (StepProfile) and the arithmetic it did counted (NetworkFlops.h).
+/// `siamese bench training` prints these beside PyTorch's figures for the
+/// same network and batches (bench/train-bench.py).
+
+#include <string>
+#include <vector>
+
+#include "train/TrainConfig.h"
+#include "train/Trainer.h"
+
+namespace siamese {
+
+struct TrainingBenchmarkCase {
+  std::string key;          ///< "convnet", "resnet": what --cases and the Python script call it
+  std::string description;  ///< for the table
+  TrainConfig config;
+};
+
+/// The standard cases: the default convnet (64 px grey, P16×K4, batch
+/// contrastive loss, Adam) and the residual net on the same batches.
+std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads);
+
+struct TrainingBenchmarkResult {
+  std::string key;
+  StepProfile profile;             ///< the timed steps
+  double imagesPerSecond = 0;
+  double msPerStep = 0;
+  double gflopsPerImage = 0;       ///< training (forward + backward) arithmetic per image
+  double achievedGflops = 0;       ///< gflopsPerImage × images/s
+  std::string device;
+};
+
+/// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a
+/// cache written into `scratchDir`) and times the last `steps`.
+/// throws Error as trainSiamese.
+TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
+                                          const std::string& scratchDir);
+
+}  // namespace siamese
