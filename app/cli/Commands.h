@@ -29,6 +29,8 @@ void addModelCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 /// `siamese bench training`, added under `bench`.
 void addBenchTrainingCommand(CLI::App& bench);
+/// `siamese bench embedding`, added under `bench`.
+void addBenchEmbeddingCommand(CLI::App& bench);
 void addImportCommand(CLI::App& app);
 
 }  // namespace siamese::cli

@@ -26,6 +26,13 @@ void SiameseModel::to(const torch::Device& device) {
   if (head) head->to(device);
 }
 
+void useChannelsLast(SiameseModel& model) {
+  torch::NoGradGuard noGrad;
+  for (torch::Tensor& p : model.net->parameters()) {
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+}
+
 SiameseModel makeModel(const NetworkConfig& config, bool kochHead) {
   SiameseModel model;
   model.net = EmbeddingNet(config);

@@ -62,6 +62,8 @@ class Run {
     torch::manual_seed(config.seed);
     m_model = detail::makeModel(config.network, config.loss == "koch");
     m_model.to(m_device);
+    m_channelsLast = options.channelsLast && m_device.is_cpu();
+    if (m_channelsLast) detail::useChannelsLast(m_model);
     makeOptimizer();
   }
 
@@ -74,6 +76,9 @@ class Run {
   }
   void makeOptimizer();
   torch::Tensor loadBatch(const std::vector<int>& faces);
+  torch::Tensor inLayout(const torch::Tensor& images) const {
+    return m_channelsLast ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
+  }
   double learningRateAt(int epoch, std::size_t step) const;
   torch::Tensor step(int epoch, std::size_t step);
   torch::Tensor onlineLoss(Rng& rng, PhaseClock& clock);
@@ -98,6 +103,7 @@ class Run {
   detail::SiameseModel m_model;
   std::unique_ptr<torch::optim::Optimizer> m_optimizer;
 
+  bool m_channelsLast = false;  ///< weights and batches NHWC (see TrainOptions)
   detail::RunState m_state;
   Clock::time_point m_runStart = Clock::now();
   Clock::time_point m_lastCheckpoint = Clock::now();
@@ -127,7 +133,8 @@ torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
   std::uint8_t* out = packed.data_ptr<std::uint8_t>();
   for (std::size_t i = 0; i < faces.size(); ++i) std::memcpy(out + i * bytes, m_cache.pixels(std::size_t(faces[i])), bytes);
   torch::Tensor x = packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
-  return detail::conformBatch(x, m_config.network.inputSize, m_config.network.channels);
+  x = detail::conformBatch(x, m_config.network.inputSize, m_config.network.channels);
+  return m_channelsLast ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
 }
 
 double Run::learningRateAt(int epoch, std::size_t step) const {
@@ -165,7 +172,7 @@ torch::Tensor Run::step(int epoch, std::size_t step) {
 
 torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
   const detail::OnlineBatch batch = m_sampler.online(rng);
-  const torch::Tensor images = detail::augmentBatch(loadBatch(batch.faces), m_config.augment);
+  const torch::Tensor images = inLayout(detail::augmentBatch(loadBatch(batch.faces), m_config.augment));
   const torch::Tensor label = torch::tensor(batch.labels, torch::kInt64).to(m_device);
   clock.mark(&StepProfile::dataMs);
   const auto forwardDone = [&clock](torch::Tensor loss) {
@@ -192,7 +199,7 @@ torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
 
 torch::Tensor Run::pairsLoss(int epoch, std::size_t step, PhaseClock& clock) {
   const detail::PairBatch batch = m_sampler.pairs(epoch, step);
-  const torch::Tensor images = detail::augmentBatch(loadBatch(batch.faces), m_config.augment);
+  const torch::Tensor images = inLayout(detail::augmentBatch(loadBatch(batch.faces), m_config.augment));
   clock.mark(&StepProfile::dataMs);
   // Both sides of every pair go through the one shared branch in one pass.
   const torch::Tensor embeddings = m_model.net->forward(images);

@@ -22,6 +22,9 @@ struct SiameseModel {
 };
 
 SiameseModel makeModel(const NetworkConfig& config, bool kochHead);
+/// Stores the convolution weights channels-last (NHWC), the layout oneDNN's
+/// CPU convolutions run fastest on; feed such a model channels-last batches.
+void useChannelsLast(SiameseModel& model);
 std::string serializeModel(const SiameseModel& model);
 /// throws Error when the bytes do not fit the model's architecture.
 void deserializeModel(const std::string& bytes, SiameseModel& model);

@@ -1,0 +1,114 @@
+// siamese bench embedding: how fast a model turns face crops into
+// embeddings (what live video and re-embedding a gallery wait for), at
+// batch sizes 1, 8 and 64 and with 1 and 2 LibTorch threads. Writes its
+// section of BENCHMARKS.md.
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "BenchmarkFile.h"
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/Error.h"
+#include "common/Random.h"
+#include "nn/Embedder.h"
+
+namespace siamese::cli {
+namespace {
+
+struct EmbeddingBenchArgs {
+  std::vector<std::string> models;  ///< empty: the face tower and our own model
+  double seconds = 3;               ///< per measurement
+  std::string out = "BENCHMARKS.md";
+};
+
+struct Measurement {
+  int threads = 0;
+  int batch = 0;
+  double imagesPerSecond = 0;
+  double msPerBatch = 0;
+};
+
+// Random crops of the model's crop size: the content does not change the cost.
+std::vector<Image> randomCrops(const BundleMetadata& model, int count) {
+  Rng rng(3);
+  std::vector<Image> crops;
+  const int side = model.input.cropSize;
+  const int channels = model.input.channels;
+  for (int i = 0; i < count; ++i) {
+    Image crop(side, side, channels);
+    for (int y = 0; y < side; ++y) {
+      std::uint8_t* row = crop.row(y);
+      for (int x = 0; x < side * channels; ++x) row[x] = std::uint8_t(rng.below(256));
+    }
+    crops.push_back(std::move(crop));
+  }
+  return crops;
+}
+
+Measurement measure(Embedder& embedder, const std::vector<Image>& crops, int threads, double seconds) {
+  configureTorchThreads(threads);
+  embedder.embed(crops);  // warm-up: first calls allocate and pick kernels
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  int batches = 0;
+  double elapsed = 0;
+  do {
+    embedder.embed(crops);
+    ++batches;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  } while (elapsed < seconds);
+  return {threads, int(crops.size()), batches * double(crops.size()) / elapsed, 1000 * elapsed / batches};
+}
+
+void runEmbeddingBench(const EmbeddingBenchArgs& args) {
+  std::vector<std::string> models = args.models;
+  if (models.empty()) {
+    if (std::filesystem::exists(faceTowerPath())) models.push_back(faceTowerPath());
+    models.push_back(ownModelPath());
+  }
+  std::ostringstream md;
+  md << "# Benchmarks: embedding speed\n\n"
+     << "Written by `siamese bench embedding` (" << machineDescription()
+     << "). Face crops of each model's size in, embeddings out, through `Embedder::embed` (conversion, network, "
+        "mirror averaging where the bundle asks for it), for "
+     << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
+     << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
+  for (const std::string& path : models) {
+    auto embedder = Embedder::load(path, DevicePreference::Cpu);
+    const BundleMetadata& meta = embedder->metadata();
+    const std::string name = meta.name.empty() ? meta.modelId : meta.name;
+    for (int threads : {1, 2}) {
+      md << "| " << name << " (" << meta.input.size << " px) | " << threads;
+      for (int batch : {1, 8, 64}) {
+        const Measurement m = measure(*embedder, randomCrops(meta, batch), threads, args.seconds);
+        std::printf("%s, %d thread(s), batch %2d: %7.1f images/s (%.1f ms per batch)\n", name.c_str(), threads, batch,
+                    m.imagesPerSecond, m.msPerBatch);
+        std::fflush(stdout);
+        char cell[64];
+        std::snprintf(cell, sizeof cell, " | %.1f (%.1f ms)", m.imagesPerSecond, m.msPerBatch);
+        md << cell;
+      }
+      md << " |\n";
+    }
+  }
+  writeBenchmarkSection(args.out, "embedding", md.str());
+  std::printf("wrote %s\n", args.out.c_str());
+}
+
+}  // namespace
+
+void addBenchEmbeddingCommand(CLI::App& bench) {
+  auto args = std::make_shared<EmbeddingBenchArgs>();
+  CLI::App* cmd = bench.add_subcommand(
+      "embedding", "Embedding throughput at batch 1, 8 and 64 with 1 and 2 threads; rewrites its part of BENCHMARKS.md");
+  cmd->add_option("-m,--model", args->models, "Model bundles (default: the face tower and our own model)");
+  cmd->add_option("--seconds", args->seconds, "Time per measurement")->capture_default_str()->check(CLI::Range(0.1, 600.0));
+  cmd->add_option("-o,--out", args->out, "Markdown file whose embedding section is rewritten")->capture_default_str();
+  cmd->callback([args] { runEmbeddingBench(*args); });
+}
+
+}  // namespace siamese::cli
