@@ -8,6 +8,7 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
+#include "data/CachePairs.h"
 #include "data/FaceCache.h"
 #include "data/LfwPairs.h"
 #include "data/PairBuilder.h"
@@ -18,16 +19,9 @@ namespace siamese::cli {
 
 PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, const std::string& outDir,
                            const std::set<std::string>& heldOut) {
-  std::vector<int> personOfPhoto;
-  personOfPhoto.reserve(cache.size());
   std::size_t heldOutPhotos = 0;
-  for (const CachedFace& face : cache.faces()) {
-    const bool held = heldOut.count(cache.people()[std::size_t(face.person)]) > 0;
-    personOfPhoto.push_back(held ? -1 : face.person);
-    heldOutPhotos += held ? 1 : 0;
-  }
+  const PairSet set = buildCachePairs(cache, options, heldOut, &heldOutPhotos);
   if (!heldOut.empty()) std::printf("Held out: %zu photos of people named in the hold-out list\n", heldOutPhotos);
-  const PairSet set = buildPairs(personOfPhoto, options);
 
   std::printf("Pairs from %zu photos of %zu people (seed %llu, at least %d photos per person; %zu people left out)\n",
               cache.size(), cache.people().size(), static_cast<unsigned long long>(options.seed),
@@ -52,12 +46,7 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
                 return "exactly 50% same in every split";
               }(),
               set.peopleInTwoSplits);
-  for (std::size_t s = 0; s < 3; ++s) {
-    if (set.splits[s].empty()) continue;
-    const std::string path = outDir + "/" + splitName(Split(s)) + ".csv";
-    writePairsCsv(path, set.splits[s], cache);
-    std::printf("  wrote %s\n", path.c_str());
-  }
+  for (const std::string& path : writePairSplits(set, cache, outDir)) std::printf("  wrote %s\n", path.c_str());
   return set;
 }
 

@@ -10,6 +10,7 @@
 #include "Commands.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "data/CachePairs.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
 #include "train/TrainingRecipe.h"
@@ -65,8 +66,8 @@ TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, 
                            const std::string& writePairsTo, const std::set<std::string>& heldOut) {
   TrainData data;
   if (!pairsDir.empty()) {
-    data.trainPairs = resolvePairs(readPairsCsv(pairsDir + "/train.csv"), cache);
-    data.validationPairs = resolvePairs(readPairsCsv(pairsDir + "/validation.csv"), cache);
+    data.trainPairs = readPairSplit(cache, pairsDir, Split::Train);
+    data.validationPairs = readPairSplit(cache, pairsDir, Split::Validation);
     std::printf("Pairs from %s: %zu train, %zu validation\n", pairsDir.c_str(), data.trainPairs.size(),
                 data.validationPairs.size());
   } else {

@@ -31,6 +31,7 @@ struct TrainingBenchArgs {
   std::string python;  ///< empty: Debian's /usr/bin/python3, else python3 on the PATH; "none": skip
   std::string out = "BENCHMARKS.md";
   std::string work = "build/bench";
+  bool channelsLast = false;  ///< measure with channels-last weights and batches (TrainOptions)
 };
 
 /// PyTorch's figures for one case, or why there are none.
@@ -136,7 +137,7 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
   std::ostringstream md;
   md << "# Benchmarks: training speed\n\n"
      << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
-     << " LibTorch threads). Each network trains " << args.steps << " timed steps after " << args.warmup
+     << " LibTorch threads" << (args.channelsLast ? ", channels-last" : ", NCHW") << "). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
         "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
         "in the same run. A step's time is split into data (sampling, copying the crops, augmenting), forward "
@@ -178,7 +179,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work), {}};
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, args.channelsLast), {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
@@ -211,6 +212,8 @@ void addBenchTrainingCommand(CLI::App& bench) {
   cmd->add_option("--cases", args->cases, "Comma-separated: convnet, resnet (default: all)");
   cmd->add_option("--python", args->python,
                   "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch); 'none' skips it");
+  cmd->add_flag("--channels-last", args->channelsLast,
+                "Train with channels-last (NHWC) weights and batches instead of the default NCHW");
   cmd->add_option("--work", args->work, "Where the synthetic face cache is written")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "Markdown file whose training section is rewritten")->capture_default_str();
   cmd->callback([args] { runTrainingBench(*args); });

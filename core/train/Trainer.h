@@ -75,10 +75,12 @@ struct TrainOptions {
   TrainProgressFn progress;
   const StopToken* stop = nullptr;
   StepProfile* profile = nullptr;  ///< when set, every step's phases are timed into it
-  /// On a CPU, keep weights and batches channels-last (NHWC): oneDNN's
-  /// convolutions are faster so (`siamese bench training`). Only float
-  /// rounding differs, so it is not part of the configuration.
-  bool channelsLast = true;
+  /// On a CPU, keep weights and batches channels-last (NHWC). Measured with
+  /// `siamese bench training --channels-last` on these 2 cores: about 3%
+  /// faster for the convnet, 9% slower for the resnet, within the run-to-run
+  /// noise of ~5%, so it is off by default. Only float rounding differs,
+  /// so it is not part of the configuration.
+  bool channelsLast = false;
 };
 
 /// Trains, validates each epoch, keeps the best weights and derives the

@@ -73,7 +73,7 @@ std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads) {
 }
 
 TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
-                                          const std::string& scratchDir) {
+                                          const std::string& scratchDir, bool channelsLast) {
   const FaceCache cache = FaceCache::load(writeSyntheticCache(benchCase.config, scratchDir));
   TrainConfig config = benchCase.config;
   config.epochs = 1;
@@ -82,6 +82,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   profile.skipSteps = std::size_t(warmup);
   TrainOptions options;
   options.profile = &profile;
+  options.channelsLast = channelsLast;
   const TrainResult trained = trainSiamese(cache, syntheticTrainData(cache), config, options);
 
   TrainingBenchmarkResult result;

@@ -38,7 +38,8 @@ struct TrainingBenchmarkResult {
 /// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a
 /// cache written into `scratchDir`) and times the last `steps`.
 /// throws Error as trainSiamese.
+/// `channelsLast`: as TrainOptions::channelsLast.
 TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
-                                          const std::string& scratchDir);
+                                          const std::string& scratchDir, bool channelsLast = false);
 
 }  // namespace siamese

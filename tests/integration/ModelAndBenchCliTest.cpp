@@ -105,5 +105,35 @@ TEST_F(ModelAndBenchCli, BenchAccuracyWritesTheTableEvalAgreesWith) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("x.md")));
 }
 
+// The speed benchmarks: a real (short) training run timed by phase, and
+// embedding throughput; each rewrites only its own section of the file.
+TEST_F(ModelAndBenchCli, SpeedBenchmarksWriteTheirOwnSectionsAndKeepTheOthers) {
+  test::ScratchDir dir;
+  const std::string out = dir.file("BENCHMARKS.md");
+  test::writeText(out, "<!-- siamese bench accuracy -->\naccuracy table\n<!-- end of siamese bench accuracy -->\n");
+  const std::string training = test::runCli("bench training --cases resnet --steps 2 --warmup 1 --python none --work " +
+                                            dir.file("work") + " --out " + out);
+  EXPECT_TRUE(contains(training, "resnet   ours:")) << training;
+  const std::string speed = firstMatch(training, "ours: +([0-9.]+) images/s");
+  ASSERT_FALSE(speed.empty()) << training;
+  EXPECT_GT(std::stod(speed), 1.0) << "a step of 64 images takes well under a minute";
+  const std::string embedding = test::runCli("bench embedding --model " + test::defaultModel() +
+                                             " --seconds 0.2 --out " + out);
+  EXPECT_TRUE(contains(embedding, "batch 64")) << embedding;
+  const std::string table = readText(out);
+  EXPECT_TRUE(contains(table, "accuracy table")) << "another command's section is kept\n" << table;
+  EXPECT_TRUE(contains(table, "# Benchmarks: training speed")) << table;
+  EXPECT_TRUE(contains(table, "skipped (--python none)")) << table;
+  EXPECT_TRUE(contains(table, "# Benchmarks: embedding speed")) << table;
+  // Run again: the section is replaced, not appended.
+  test::runCli("bench embedding --model " + test::defaultModel() + " --seconds 0.1 --out " + out);
+  const std::string again = readText(out);
+  EXPECT_EQ(again.find("# Benchmarks: embedding speed"), again.rfind("# Benchmarks: embedding speed")) << again;
+  EXPECT_TRUE(contains(again, "# Benchmarks: training speed")) << again;
+
+  const std::string unknown = test::runCli("bench training --cases alexnet --out " + out, 1);
+  EXPECT_TRUE(contains(unknown, "no training benchmark called 'alexnet'")) << unknown;
+}
+
 }  // namespace
 }  // namespace siamese

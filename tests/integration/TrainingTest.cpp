@@ -306,18 +306,18 @@ TEST_F(Training, TuningTriesDifferentConfigurationsAndKeepsTheBest) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // header + 3 trials
 }
 
-// Channels-last batches and weights (the CPU default, for speed) change
-// only float rounding: the same run in the plain layout ends at the same
-// losses and scores.
+// Channels-last batches and weights (an option, for speed) change only
+// float rounding: the same run in the plain layout ends at the same losses
+// and scores.
 TEST_F(Training, ChannelsLastTrainsLikeThePlainLayout) {
   TrainConfig config = smallConfig();
   config.epochs = 2;
   config.stepsPerEpoch = 6;
   config.threads = 1;
-  TrainOptions plain;
-  plain.channelsLast = false;
-  const TrainResult a = trainSiamese(*s_cache, data(), config, plain);
-  const TrainResult b = trainSiamese(*s_cache, data(), config);  // channels-last
+  TrainOptions channelsLast;
+  channelsLast.channelsLast = true;
+  const TrainResult a = trainSiamese(*s_cache, data(), config);
+  const TrainResult b = trainSiamese(*s_cache, data(), config, channelsLast);
   ASSERT_EQ(a.history.size(), b.history.size());
   for (std::size_t e = 0; e < a.history.size(); ++e) {
     EXPECT_NEAR(a.history[e].trainLoss, b.history[e].trainLoss, 1e-3 * std::abs(a.history[e].trainLoss)) << "epoch " << e + 1;

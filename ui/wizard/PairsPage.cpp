@@ -9,6 +9,7 @@
 
 #include "ImageConversion.h"
 #include "common/Error.h"
+#include "data/CachePairs.h"
 #include "render/Montage.h"
 
 namespace siamese::ui {
@@ -78,9 +79,7 @@ bool PairsPage::build() {
   options.seed = std::uint64_t(m_seed->value());
   try {
     if (options.fractions[2] <= 0) throw Error("training and validation shares leave no test people");
-    std::vector<int> personOfPhoto;
-    for (const CachedFace& face : cache->faces()) personOfPhoto.push_back(face.person);
-    PairSet pairs = buildPairs(personOfPhoto, options);
+    PairSet pairs = buildCachePairs(*cache, options);
     QString report;
     for (Split s : {Split::Train, Split::Validation, Split::Test}) {
       const SplitReport& r = pairs.reports[std::size_t(s)];
