@@ -42,6 +42,7 @@ void addImportCommand(CLI::App& app);
 #include <vector>
 
 #include "eval/Metrics.h"
+#include "eval/LfwFoldModels.h"
 #include "eval/ProtocolSelection.h"
 #include "eval/Protocols.h"
 
@@ -76,7 +77,6 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
 TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
                            const std::string& writePairsTo, const std::set<std::string>& heldOut);
 
-
 /// Embeddings of every face of `cache` (embedCache) with a progress bar.
 std::vector<std::vector<float>> embedWithProgress(Embedder& embedder, const FaceCache& cache);
 
@@ -84,30 +84,17 @@ std::vector<std::vector<float>> embedWithProgress(Embedder& embedder, const Face
 /// was trained on.
 void refuseLeakage(const BundleMetadata& model, const std::set<std::string>& people, bool allowSeen);
 
-
-
 /// LFW's k-fold protocol with a model per group of folds ("a.siamese:1-5,
 /// b.siamese:6-10"): each model scores only its folds, each fold's
 /// threshold is chosen on the model's other folds; prints every fold and
-/// the mean ± standard deviation over all, and returns them.
-struct LfwFoldModelsResult {
-  MeanDeviation spread;               ///< over folds
-  std::size_t folds = 0;
-  std::size_t pairsScored = 0;
-  std::size_t pairsSkipped = 0;       ///< a photo had no detectable face
-  std::vector<std::string> modelIds;  ///< in the order given
-  /// Per model, over all its folds' pairs pooled, at the model's own
-  /// threshold: AUC and TAR at FAR 1% and 0.1%.
-  std::vector<VerificationReport> pooled;
-};
+/// the mean ± standard deviation over all, and returns them (the protocol
+/// itself is core/eval/LfwFoldModels).
 LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,
                                           const std::string& spec, bool allowSeen);
 
 /// Omniglot's 20 standard 20-way one-shot runs (run01..run20 with
 /// class_labels.txt): prints each run and returns the mean accuracy.
 double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir);
-
-
 
 /// Renders a montage of the pairs in `pairsCsv` and writes it to `outPng`.
 void writeMontage(const FaceCache& cache, const std::string& pairsCsv, const std::string& outPng,
