@@ -45,6 +45,7 @@ void LiveRunner::run(Session& session, LivePipelineSettings settings) {
     auto windowStart = std::chrono::steady_clock::now();
     int framesInWindow = 0;
     double fps = 0;
+    bool fullWindow = false;  // a whole second has been measured
     LiveSessionCallbacks callbacks;
     callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) {
       ++framesInWindow;
@@ -54,6 +55,9 @@ void LiveRunner::run(Session& session, LivePipelineSettings settings) {
         fps = framesInWindow / seconds;
         framesInWindow = 0;
         windowStart = now;
+        fullWindow = true;
+      } else if (!fullWindow && seconds > 0) {
+        fps = framesInWindow / seconds;  // the first second: a running estimate rather than 0
       }
       if (m_framePending.exchange(true)) return;  // the GUI is still showing the last one
       LiveFrame shown;
