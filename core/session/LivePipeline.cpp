@@ -11,9 +11,7 @@ LivePipeline::LivePipeline(Session& session, const LivePipelineSettings& setting
   m_source = openFrameSource(settings.source);
   configureTorchThreads(settings.threads);
   m_model = session.model();
-  GalleryIndex gallery = loadGalleryIndex(session.gallery(), *m_model);
-  m_galleryReferences = gallery.matcher ? gallery.matcher->size() : 0;
-  m_threshold = session.threshold();
+  GalleryIndex gallery = readGallery();
 
   LiveOptions options;
   options.detector.kind = parseDetectorKind(settings.detector);
@@ -31,14 +29,18 @@ LivePipeline::LivePipeline(Session& session, const LivePipelineSettings& setting
 
 LivePipeline::~LivePipeline() { m_session.unsubscribe(m_subscription); }
 
+GalleryIndex LivePipeline::readGallery() {
+  GalleryIndex gallery = loadGalleryIndex(m_session.gallery(), *m_model);
+  m_galleryReferences = gallery.matcher ? gallery.matcher->size() : 0;
+  m_threshold = m_session.threshold();
+  return gallery;
+}
+
 void LivePipeline::reloadGalleryIfChanged() {
   if (!m_galleryChanged.exchange(false)) return;
   // On the processing thread, with its own connection: a change seen here
   // is in the very next frame's names.
-  GalleryIndex gallery = loadGalleryIndex(m_session.gallery(), *m_model);
-  m_galleryReferences = gallery.matcher ? gallery.matcher->size() : 0;
-  m_recognizer->setGallery(std::move(gallery));
-  m_threshold = m_session.threshold();
+  m_recognizer->setGallery(readGallery());
   m_recognizer->setThreshold(m_threshold.value);
 }
 

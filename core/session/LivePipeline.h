@@ -55,6 +55,9 @@ class LivePipeline {
   LiveSessionStats run(const LiveSessionCallbacks& callbacks, const StopToken& stop);
 
  private:
+  /// This thread's read of the gallery for the model, and the threshold in
+  /// force with it (both can change when the gallery does).
+  GalleryIndex readGallery();
   void reloadGalleryIfChanged();
 
   Session& m_session;

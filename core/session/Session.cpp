@@ -17,8 +17,9 @@ std::atomic<std::uint64_t> g_nextSerial{1};
 struct ThreadObjects {
   std::uint64_t galleryGeneration = 0;
   std::unique_ptr<GalleryStore> gallery;
-  std::uint64_t modelGeneration = 0;
-  std::shared_ptr<Embedder> encoderModel;  // keeps the model alive while the encoder uses it
+  /// The model the encoder was made for (kept alive while it uses it); a
+  /// different active model means a new encoder.
+  std::shared_ptr<Embedder> encoderModel;
   std::unique_ptr<FaceEncoder> encoder;
 };
 
