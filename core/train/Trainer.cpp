@@ -133,8 +133,7 @@ torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
   std::uint8_t* out = packed.data_ptr<std::uint8_t>();
   for (std::size_t i = 0; i < faces.size(); ++i) std::memcpy(out + i * bytes, m_cache.pixels(std::size_t(faces[i])), bytes);
   torch::Tensor x = packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
-  x = detail::conformBatch(x, m_config.network.inputSize, m_config.network.channels);
-  return m_channelsLast ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
+  return detail::conformBatch(x, m_config.network.inputSize, m_config.network.channels);
 }
 
 double Run::learningRateAt(int epoch, std::size_t step) const {
@@ -231,7 +230,7 @@ ValidationResult Run::validate() {
   for (std::size_t start = 0; start < faces.size(); start += 256) {
     const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start),
                                  faces.begin() + std::ptrdiff_t(std::min(faces.size(), start + 256)));
-    chunks.push_back(detail::embedImages(m_model.net, loadBatch(chunk), m_config.mirrorAverage()));
+    chunks.push_back(detail::embedImages(m_model.net, inLayout(loadBatch(chunk)), m_config.mirrorAverage()));
   }
   const torch::Tensor embeddings = torch::cat(chunks);
   std::vector<std::int64_t> ia, ib;
