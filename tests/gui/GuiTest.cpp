@@ -48,17 +48,6 @@ bool waitFor(Done done, int ms) {
   return done();
 }
 
-// A video of Abdullah Gul walking across a background (two seconds by default).
-std::string writeGulVideo(const test::ScratchDir& dir, int frames = 60) {
-  SceneActor gul{loadImage(test::lfwPhoto("Abdullah_Gul", 1)), "Abdullah Gul", 200, 220, 420, 260, 220, 0, frames - 1};
-  const SyntheticScene scene(640, 480, {gul});
-  const std::string path = dir.file("gul.avi");
-  VideoFileWriter writer(path, 30);
-  for (int f = 0; f < frames; ++f) writer.write(scene.render(f));
-  writer.close();
-  return path;
-}
-
 // The app as a user gets it: its default model, the face tower.
 class Gui : public ::testing::Test {
  protected:
@@ -147,7 +136,7 @@ TEST_F(Gui, LiveTabNamesAnEnrolledPersonInAVideoFile) {
     Enroller enroller(store, *embedder);
     ASSERT_TRUE(enroller.enrolFile(store.addPerson("Abdullah Gul"), test::lfwPhoto("Abdullah_Gul", 1)).added());
   }
-  const std::string video = writeGulVideo(m_dir);
+  const std::string video = test::writeGulVideo(m_dir);
   ui::LiveTab* live = m_window->liveTab();
   live->startSource(QString::fromStdString(video));
   EXPECT_TRUE(waitFor([&] { return live->shownNames().contains("Abdullah Gul"); }, 60000))
@@ -158,7 +147,7 @@ TEST_F(Gui, LiveTabNamesAnEnrolledPersonInAVideoFile) {
 }
 
 TEST_F(Gui, ClickingAFaceInTheLiveViewEnrolsIt) {
-  const std::string video = writeGulVideo(m_dir, 240);
+  const std::string video = test::writeGulVideo(m_dir, 240);
   ui::LiveTab* live = m_window->liveTab();
   live->startSource(QString::fromStdString(video));
   // Nobody is enrolled: the face comes out unknown.
@@ -306,7 +295,7 @@ TEST_F(Gui, TrainingWizardRunsEndToEndAndLiveUsesItsModel) {
       << m_window->statusText().toStdString();
 
   // The Live tab runs the new model.
-  const std::string video = writeGulVideo(m_dir);
+  const std::string video = test::writeGulVideo(m_dir);
   m_window->liveTab()->startSource(QString::fromStdString(video));
   EXPECT_TRUE(waitFor([&] { return !m_window->liveTab()->shownNames().isEmpty(); }, 60000));
   EXPECT_TRUE(m_window->statusText().contains(QString::fromStdString(deployed.modelId)));
@@ -318,7 +307,7 @@ TEST(StudioCommand, ScreenshotsOfEveryTab) {
   if (!std::filesystem::exists(test::defaultModel())) GTEST_SKIP() << "no " << test::defaultModel();
   SIAMESE_REQUIRE_DATA("lfw/images");
   test::ScratchDir dir;
-  const std::string video = writeGulVideo(dir);
+  const std::string video = test::writeGulVideo(dir);
   std::string output;
   const int code = test::runCommand("QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME=" + dir.path() + " " + SIAMESE_STUDIO_PATH +
                                         " --screenshots " + dir.file("shots") + " --gallery " + dir.file("g.db") +

@@ -11,12 +11,9 @@
 
 #include "common/Error.h"
 #include "gallery/Enrolment.h"
-#include "live/SyntheticScene.h"
-#include "live/VideoFileWriter.h"
 #include "session/LivePipeline.h"
 #include "session/Session.h"
 #include "support/TestSupport.h"
-#include "vision/ImageIO.h"
 
 namespace siamese {
 namespace {
@@ -114,14 +111,7 @@ TEST_F(SessionTest, AThreadThatMustNotBlockIsRefusedWhatWouldBlockIt) {
 // running pipeline must name him from then on, without a restart.
 TEST_F(SessionTest, LivePipelineNamesAPersonEnrolledWhileItRuns) {
   const int frames = 120;
-  SceneActor gul{loadImage(test::lfwPhoto("Abdullah_Gul", 1)), "Abdullah Gul", 200, 220, 420, 260, 220, 0, frames - 1};
-  const SyntheticScene scene(640, 480, {gul});
-  const std::string video = m_dir.file("gul.avi");
-  {
-    VideoFileWriter writer(video, 30);
-    for (int f = 0; f < frames; ++f) writer.write(scene.render(f));
-    writer.close();
-  }
+  const std::string video = test::writeGulVideo(m_dir, frames);
   LivePipelineSettings settings;
   settings.source = video;
   LivePipeline pipeline(*m_session, settings);

@@ -15,7 +15,10 @@
 #include <stdexcept>
 
 #include "data/LfwPairs.h"
+#include "live/SyntheticScene.h"
+#include "live/VideoFileWriter.h"
 #include "vision/CvInterop.h"
+#include "vision/ImageIO.h"
 
 namespace siamese::test {
 namespace fs = std::filesystem;
@@ -145,6 +148,16 @@ double euclideanDistance(const std::vector<float>& a, const std::vector<float>& 
   double sum = 0;
   for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
   return std::sqrt(sum);
+}
+
+std::string writeGulVideo(const ScratchDir& dir, int frames) {
+  SceneActor gul{loadImage(lfwPhoto("Abdullah_Gul", 1)), "Abdullah Gul", 200, 220, 420, 260, 220, 0, frames - 1};
+  const SyntheticScene scene(640, 480, {gul});
+  const std::string path = dir.file("gul.avi");
+  VideoFileWriter writer(path, 30);
+  for (int f = 0; f < frames; ++f) writer.write(scene.render(f));
+  writer.close();
+  return path;
 }
 
 std::string defaultModel() { return std::string(SIAMESE_MODELS_DIR) + "/default.siamese"; }

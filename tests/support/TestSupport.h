@@ -112,6 +112,10 @@ std::string runCli(const std::string& arguments, int expectedExit = 0);
 /// Euclidean distance between two vectors of one size.
 double euclideanDistance(const std::vector<float>& a, const std::vector<float>& b);
 
+/// Writes <dir>/gul.avi: Abdullah Gul (LFW photo 1) walking across a
+/// generated room for `frames` frames at 30 frames/s. Returns its path.
+std::string writeGulVideo(const ScratchDir& dir, int frames = 60);
+
 /// The shipped default model bundle (models/default.siamese).
 std::string defaultModel();
 
