@@ -145,6 +145,11 @@ bool InspectTab::openBundle(const QString& path) {
     m_metadata->setHtml("<p><b>" + tr("Cannot open this model") + "</b></p><p>" + QString::fromUtf8(e.what()).toHtmlEscaped() + "</p>");
     return false;
   }
+  showBundle(path, meta);
+  return true;
+}
+
+void InspectTab::showBundle(const QString& path, const BundleMetadata& meta) {
   QString html = "<h3>" + QFileInfo(path).fileName().toHtmlEscaped() + "</h3><table cellpadding=3>";
   html += row(tr("model id"), QString::fromStdString(meta.modelId));
   if (!meta.name.empty()) html += row(tr("name"), QString::fromStdString(meta.name));
@@ -175,7 +180,6 @@ bool InspectTab::openBundle(const QString& path) {
   m_bundleThreshold = meta.threshold.value;
   const QString history = path + ".history.csv";
   if (QFileInfo::exists(history)) openHistory(history);
-  return true;
 }
 
 bool InspectTab::openHistory(const QString& path) {

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QWidget>
 
+#include "nn/ModelBundle.h"
+
 class QChartView;
 class QLabel;
 class QTabWidget;
@@ -22,6 +24,9 @@ class InspectTab : public QWidget {
   /// Shows a bundle's metadata, and its history when `<bundle>.history.csv`
   /// exists. Returns false (and says why) when it cannot be read.
   bool openBundle(const QString& path);
+  /// The same for a bundle whose metadata is already in memory (the active
+  /// model, loaded by the session): nothing is read again but the history.
+  void showBundle(const QString& path, const BundleMetadata& meta);
   /// Shows the curves of a training history CSV.
   bool openHistory(const QString& path);
   /// Shows ROC and distance histograms of a scored pair list (`siamese eval

@@ -99,7 +99,9 @@ void MainWindow::buildMenu() {
 void MainWindow::describeModel(const QString& description) {
   m_modelLabel->setText(tr("Model: %1").arg(description));
   const QString path = QString::fromStdString(m_session.engine().modelPath());
-  m_inspect->openBundle(path);
+  // The session has the model's description already: the Inspect tab shows
+  // it without reading the bundle again on this thread.
+  if (const auto model = m_session.engine().loadedModel()) m_inspect->showBundle(path, model->metadata());
   // Running on our own model because the tower was never imported: say how to get it.
   if (settings().modelPath.isEmpty() && !std::filesystem::exists(faceTowerPath())) {
     m_modelLabel->setToolTip(tr("The pretrained face tower (98.92% on LFW) is not installed: %1")
