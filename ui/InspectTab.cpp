@@ -173,6 +173,9 @@ void InspectTab::showBundle(const QString& path, const BundleMetadata& meta) {
                                      .arg(meta.training.photos)
                                      .arg(meta.training.epochs)
                                      .arg(meta.training.seconds / 60, 0, 'f', 0));
+  if (!meta.training.initialisedFrom.empty()) {
+    html += row(tr("started from"), QString::fromStdString(meta.training.initialisedFrom).toHtmlEscaped());
+  }
   html += row(tr("finished"), QString::fromStdString(meta.training.finishedAt));
   for (const auto& [name, value] : meta.metrics) html += row(QString::fromStdString(name), QString::number(value, 'g', 5));
   html += "</table>";

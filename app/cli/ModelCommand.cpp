@@ -21,8 +21,9 @@ namespace {
 void printDescription(const BundleMetadata& m) {
   std::printf("name            %s\n", m.name.empty() ? "(unnamed)" : m.name.c_str());
   std::printf("model id        %s\n", m.modelId.c_str());
-  std::printf("architecture    %s, %d blocks, %d filters, embedding %d\n", m.network.architecture.c_str(),
-              m.network.blocks, m.network.filters, m.network.embeddingSize);
+  std::printf("architecture    %s, %d blocks, %d filters, embedding %d%s\n", m.network.architecture.c_str(),
+              m.network.blocks, m.network.filters, m.network.embeddingSize,
+              m.network.hasProjection() ? (", through a " + m.network.projection + " projection").c_str() : "");
   std::printf("input           %d px (crops of %d px), %d channel(s), %s, mirror averaging %s\n", m.input.size,
               m.input.cropSize, m.input.channels, m.input.alignedFaces ? "aligned faces" : "whole images",
               m.input.mirrorAverage ? "on" : "off");
@@ -32,11 +33,14 @@ void printDescription(const BundleMetadata& m) {
   }
   std::printf("distance        %s, threshold %.4f (%s on %s)\n", m.distance.c_str(), m.threshold.value,
               m.threshold.method.c_str(), m.threshold.chosenOn.c_str());
-  if (m.source.empty()) {
+  if (!m.training.initialisedFrom.empty()) std::printf("started from    %s\n", m.training.initialisedFrom.c_str());
+  const bool trainedHere = m.source.empty() || !m.training.initialisedFrom.empty();
+  if (trainedHere) {
     std::printf("trained on      %d people, %d photos (%s), %s loss, %d epochs\n", m.training.people,
                 m.training.photos, m.training.dataset.c_str(), m.training.loss.c_str(), m.training.epochs);
-  } else {
-    std::printf("trained         elsewhere: %s; %s\n", m.training.dataset.c_str(), m.training.loss.c_str());
+  }
+  if (!m.source.empty()) {
+    if (!trainedHere) std::printf("trained         elsewhere: %s; %s\n", m.training.dataset.c_str(), m.training.loss.c_str());
     std::printf("origin          %s, version %s\n", m.source.origin.c_str(), m.source.version.c_str());
     std::printf("weights SHA-256 %s\n", m.source.sha256.c_str());
     std::printf("licence         %s\n", m.source.licence.c_str());

@@ -58,6 +58,13 @@ const Override kOverrides[] = {
     {"--convs-per-block", [](TrainConfig& c, const TrainConfig& g) { c.network.convsPerBlock = g.network.convsPerBlock; }},
     {"--embedding", [](TrainConfig& c, const TrainConfig& g) { c.network.embeddingSize = g.network.embeddingSize; }},
     {"--dropout", [](TrainConfig& c, const TrainConfig& g) { c.network.dropout = g.network.dropout; }},
+    {"--projection", [](TrainConfig& c, const TrainConfig& g) { c.network.projection = g.network.projection; }},
+    {"--init", [](TrainConfig& c, const TrainConfig& g) { c.init.from = g.init.from; }},
+    {"--trainable", [](TrainConfig& c, const TrainConfig& g) { c.init.train = g.init.train; }},
+    {"--last-blocks", [](TrainConfig& c, const TrainConfig& g) { c.init.lastBlocks = g.init.lastBlocks; }},
+    {"--base-lr-scale", [](TrainConfig& c, const TrainConfig& g) {
+       c.init.baseLearningRateScale = g.init.baseLearningRateScale;
+     }},
 };
 
 }  // namespace
@@ -137,6 +144,25 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
 }
 
+// Transfer learning: where to start and what trains.
+void addInitOptions(CLI::App& cmd, TrainConfig& c) {
+  cmd.add_option("--init", c.init.from,
+                  "Start from this model bundle (the face tower, or a model trained here) instead of from scratch; "
+                  "the network is then that model's, plus --projection");
+  cmd.add_option("--trainable", c.init.train,
+                  "With --init: all, last-blocks (the tower's last --last-blocks blocks and final layer) or head "
+                  "(only the projection or Koch head; the frozen layers run once over the photos)")
+      ->capture_default_str();
+  cmd.add_option("--last-blocks", c.init.lastBlocks, "With --trainable last-blocks: how many of the tower's 14 blocks")
+      ->capture_default_str();
+  cmd.add_option("--base-lr-scale", c.init.baseLearningRateScale,
+                  "With --init: the pretrained layers learn at this x --lr; new layers at --lr")
+      ->capture_default_str();
+  cmd.add_option("--projection", c.network.projection,
+                  "A projection trained on top of the network: none, linear (starts as the identity) or mlp")
+      ->capture_default_str();
+}
+
 // The network's shape.
 void addNetworkOptions(CLI::App& cmd, NetworkConfig& n) {
   cmd.add_option("--arch", n.architecture, "convnet or resnet")->capture_default_str();
@@ -161,6 +187,7 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
   }
   if (args.noAugment) config.augment.enabled = false;
   if (args.noFlip) config.augment.flip = false;
+  if (!config.init.empty()) config.startFrom(readBundle(config.init.from).metadata.network);
   return config;
 }
 
@@ -257,9 +284,19 @@ void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& giv
   TrainingRecipe recipe = recipeOf(args, config);
   ProgressBar bar("train", "img");
   recipe.train.progress = printProgress(bar);
+  ProgressBar frozenBar("frozen layers", "img");
+  recipe.train.featureProgress = [&frozenBar](const Progress& p) {
+    frozenBar.update(p);
+    if (p.done >= p.total) frozenBar.finish();
+  };
   std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu%s\n", config.network.architecture.c_str(),
               config.loss.c_str(), config.sampling.c_str(), config.epochs,
               static_cast<unsigned long long>(config.seed), recipe.search ? ", after a search" : "");
+  if (!config.init.empty()) {
+    std::printf("  starting from %s, training %s%s, projection %s\n", config.init.from.c_str(), config.init.train.c_str(),
+                config.init.train == "last-blocks" ? (" (" + std::to_string(config.init.lastBlocks) + ")").c_str() : "",
+                config.network.projection.c_str());
+  }
   TrainingOutcome outcome = runTrainingRecipe(cache, data, recipe);
   bar.finish();
   saveAndReport(args, outcome, recipe.train.checkpointPath);
@@ -273,6 +310,7 @@ void addTrainCommand(CLI::App& app) {
   addDataOptions(*cmd, *args);
   addTrainingOptions(*cmd, args->config, *args);
   addNetworkOptions(*cmd, args->config.network);
+  addInitOptions(*cmd, args->config);
   cmd->callback([args, cmd] { runTrain(*args, [cmd](const char* option) { return cmd->count(option) > 0; }); });
 }
 

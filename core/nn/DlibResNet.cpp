@@ -55,11 +55,24 @@ DlibResNetImpl::DlibResNetImpl() {
   m_fc = register_module("fc", torch::nn::Linear(torch::nn::LinearOptions(256, 128).bias(false)));
 }
 
-torch::Tensor DlibResNetImpl::forward(const torch::Tensor& images) {
-  torch::Tensor x = torch::relu(m_stem(images));
-  x = F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2));
-  for (TowerBlock& block : m_blocks) x = block(x);
-  return m_fc(x.mean({2, 3}));
+torch::Tensor DlibResNetImpl::forwardStages(torch::Tensor x, int from, int to) {
+  const int lastBlockStage = int(m_blocks.size());
+  for (int stage = std::max(0, from); stage < std::min(to, kStages); ++stage) {
+    if (stage == 0) {
+      x = F::max_pool2d(torch::relu(m_stem(x)), F::MaxPool2dFuncOptions(3).stride(2));
+    } else if (stage <= lastBlockStage) {
+      x = m_blocks[std::size_t(stage - 1)](x);
+    } else {
+      x = m_fc(x.mean({2, 3}));
+    }
+  }
+  return x;
+}
+
+std::vector<torch::Tensor> DlibResNetImpl::stageParameters(int stage) {
+  if (stage == 0) return m_stem->parameters();
+  if (stage <= int(m_blocks.size())) return m_blocks[std::size_t(stage - 1)]->parameters();
+  return m_fc->parameters();
 }
 
 }  // namespace siamese::detail

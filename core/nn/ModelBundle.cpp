@@ -49,6 +49,7 @@ std::string BundleMetadata::toJson() const {
                    {"identities", training.identities}, {"loss", training.loss}, {"epochs", training.epochs},
                    {"seconds", training.seconds}, {"config", training.configJson},
                    {"finished_at", training.finishedAt}};
+  if (!training.initialisedFrom.empty()) j["training"]["initialised_from"] = training.initialisedFrom;
   if (!source.empty()) {
     j["source"] = {{"origin", source.origin}, {"version", source.version}, {"sha256", source.sha256},
                    {"licence", source.licence}, {"training_data", source.trainingData},
@@ -102,6 +103,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
     m.training.seconds = tr.value("seconds", 0.0);
     m.training.configJson = tr.value("config", "");
     m.training.finishedAt = tr.value("finished_at", "");
+    m.training.initialisedFrom = tr.value("initialised_from", "");
     m.metrics = j.value("metrics", std::map<std::string, double>{});
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed model description: ") + e.what());

@@ -77,6 +77,9 @@ struct TrainingSummary {
   double seconds = 0;
   std::string configJson;               ///< the full training configuration
   std::string finishedAt;               ///< ISO 8601 UTC
+  /// For a model trained on top of another: that model's name and id, and
+  /// what trained ("head", "last-blocks (2)", "all"); empty from scratch.
+  std::string initialisedFrom;
 };
 
 struct BundleMetadata {

@@ -104,6 +104,33 @@ void deserializeModel(const std::string& bytes, SiameseModel& model) {
   }
 }
 
+std::size_t loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork,
+                           bool pretrainedKochHead, SiameseModel& model) {
+  SiameseModel source = makeModel(pretrainedNetwork, pretrainedKochHead);
+  deserializeModel(pretrained, source);
+  const auto copyInto = [](const torch::nn::Module& from, torch::nn::Module& to, bool requireAll) {
+    torch::NoGradGuard noGrad;
+    std::size_t copied = 0;
+    const auto fromParams = from.named_parameters();
+    const auto fromBuffers = from.named_buffers();
+    const auto copyOne = [&](const std::string& name, torch::Tensor& target, const torch::OrderedDict<std::string, torch::Tensor>& pool) {
+      const torch::Tensor* found = pool.find(name);
+      if (found && found->sizes() == target.sizes()) {
+        target.copy_(*found);
+        ++copied;
+      } else if (requireAll && name.rfind("projection.", 0) != 0) {
+        throw Error("the pretrained model has no weight " + name + " of this shape to start from");
+      }
+    };
+    for (auto& p : to.named_parameters()) copyOne(p.key(), p.value(), fromParams);
+    for (auto& b : to.named_buffers()) copyOne(b.key(), b.value(), fromBuffers);
+    return copied;
+  };
+  std::size_t copied = copyInto(*source.net, *model.net, /*requireAll=*/true);
+  if (source.head && model.head) copied += copyInto(*source.head, *model.head, false);
+  return copied;
+}
+
 torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, int size, int channels,
                                  const torch::Device& device) {
   const torch::Tensor bytes =
@@ -111,8 +138,10 @@ torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, 
   return bytes.to(device).permute({0, 3, 1, 2}).to(torch::kFloat32);
 }
 
-torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const std::string& normalization) {
-  torch::Tensor x = conformBatch(std::move(pixels), size, channels);
+namespace {
+
+// Pixels [N, C, H, W] in 0..255 at the network's size → its input.
+torch::Tensor normalizePixels(const torch::Tensor& x, const std::string& normalization) {
   if (normalization == "dlib-rgb") {
     // dlib's input_rgb_image: RGB order, minus its channel means, over 256.
     // Crops are BGR, so the means are listed blue first.
@@ -121,6 +150,17 @@ torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const
     return ((x - bgrMeans) / 256.0f).flip({1}).contiguous();
   }
   return x.div(127.5).sub_(1.0).contiguous();
+}
+
+}  // namespace
+
+torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const std::string& normalization) {
+  return normalizePixels(conformBatch(std::move(pixels), size, channels), normalization);
+}
+
+torch::Tensor fromUnitRange(torch::Tensor unitRange, const std::string& normalization) {
+  if (normalization != "dlib-rgb") return unitRange;
+  return normalizePixels((unitRange + 1.0) * 127.5, normalization);
 }
 
 torch::Tensor conformBatch(torch::Tensor batch, int size, int channels) {

@@ -8,11 +8,16 @@ namespace siamese {
 
 void NetworkConfig::validate() const {
   auto fail = [](const std::string& what) { throw Error("invalid network: " + what); };
+  if (projection != "none" && projection != "linear" && projection != "mlp") {
+    fail("projection must be none, linear or mlp");
+  }
+  if (embeddingSize < 2 || embeddingSize > 4096) fail("embedding size must be 2..4096");
   if (isDlibResNet()) {
     // Its topology is fixed: only the values it was imported with fit its weights.
     const NetworkConfig fixed = dlibResNet();
-    if (inputSize != fixed.inputSize || channels != fixed.channels || embeddingSize != fixed.embeddingSize) {
-      fail("dlib-resnet takes 150x150 colour input and gives 128 values");
+    if (inputSize != fixed.inputSize || channels != fixed.channels ||
+        (!hasProjection() && embeddingSize != fixed.embeddingSize)) {
+      fail("dlib-resnet takes 150x150 colour input and gives 128 values (another size needs a projection)");
     }
     return;
   }
@@ -29,7 +34,11 @@ void NetworkConfig::validate() const {
   if (pooling != "max" && pooling != "avg") fail("pooling must be max or avg");
   if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
   if (activation != "relu" && activation != "tanh") fail("activation must be relu or tanh");
-  if (embeddingSize < 2 || embeddingSize > 4096) fail("embedding size must be 2..4096");
+}
+
+int NetworkConfig::baseOutputSize() const {
+  if (isDlibResNet()) return dlibResNet().embeddingSize;
+  return embeddingSize;
 }
 
 NetworkConfig NetworkConfig::dlibResNet() {
@@ -52,6 +61,7 @@ std::string NetworkConfig::toJson() const {
                       {"convs_per_block", convsPerBlock}, {"pooling", pooling}, {"batch_norm", batchNorm},
                       {"dropout", dropout}, {"activation", activation}, {"embedding_size", embeddingSize},
                       {"l2_normalize", l2Normalize}};
+  if (hasProjection()) j["projection"] = projection;  // absent in bundles made before projections
   return j.dump();
 }
 
@@ -72,6 +82,7 @@ NetworkConfig NetworkConfig::fromJson(const std::string& text) {
     c.activation = j.value("activation", c.activation);
     c.embeddingSize = j.value("embedding_size", c.embeddingSize);
     c.l2Normalize = j.value("l2_normalize", c.l2Normalize);
+    c.projection = j.value("projection", c.projection);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed network description: ") + e.what());
   }

@@ -27,6 +27,18 @@ struct NetworkConfig {
   std::string activation = "relu";    ///< "relu" or "tanh"
   int embeddingSize = 128;
   bool l2Normalize = true;   ///< unit-length embeddings
+  /// A projection trained on top of the network's output (transfer
+  /// learning: a head on a pretrained tower): "none", "linear" (starts as
+  /// the identity when the sizes match, so training starts from the
+  /// tower's own embedding) or "mlp" (one hidden layer of 256, ReLU).
+  /// With one, embeddingSize is the projection's output and
+  /// baseOutputSize() what it reads.
+  std::string projection = "none";
+
+  bool hasProjection() const { return projection != "none"; }
+  /// What the network before the projection gives: 128 for dlib-resnet,
+  /// else embeddingSize (a projection keeps the base's own size).
+  int baseOutputSize() const;
 
   /// The fixed configuration of dlib's face-recognition ResNet.
   static NetworkConfig dlibResNet();

@@ -50,12 +50,34 @@ class ResidualBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ResidualBlock);
 
+/// The projection trained on top of a base network (NetworkConfig::projection).
+torch::nn::Sequential projection(const NetworkConfig& config) {
+  const int in = config.baseOutputSize(), out = config.embeddingSize;
+  torch::nn::Sequential layers;
+  if (config.projection == "mlp") {
+    layers->push_back(torch::nn::Linear(in, 256));
+    layers->push_back(torch::nn::ReLU());
+    layers->push_back(torch::nn::Linear(256, out));
+    return layers;
+  }
+  torch::nn::Linear linear(in, out);
+  if (in == out) {
+    // Start as the identity: the first step trains from the base's own embedding.
+    torch::NoGradGuard noGrad;
+    linear->weight.copy_(torch::eye(in));
+    linear->bias.zero_();
+  }
+  layers->push_back(linear);
+  return layers;
+}
+
 }  // namespace
 
 EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(config) {
   m_config.validate();
   if (config.isDlibResNet()) {
     m_tower = register_module("tower", DlibResNet());
+    if (config.hasProjection()) m_projection = register_module("projection", projection(config));
     return;
   }
   torch::nn::Sequential features;
@@ -95,12 +117,56 @@ EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(confi
   m_features = register_module("features", features);
   m_dropout = register_module("dropout", torch::nn::Dropout(config.dropout));
   m_embedding = register_module("embedding", torch::nn::Linear(in * grid * grid, config.embeddingSize));
+  if (config.hasProjection()) m_projection = register_module("projection", projection(config));
 }
 
-torch::Tensor EmbeddingNetImpl::forward(torch::Tensor images) {
-  torch::Tensor x = m_tower ? m_tower(images) : m_embedding(m_dropout(m_features->forward(images)));
+int EmbeddingNetImpl::baseStages() const { return m_tower ? DlibResNetImpl::kStages : 1; }
+
+torch::Tensor EmbeddingNetImpl::runStages(torch::Tensor x, int from, int to) {
+  const int base = baseStages();
+  if (from < base) {
+    if (m_tower) {
+      x = m_tower->forwardStages(x, from, std::min(to, base));
+    } else if (to > 0) {
+      x = m_embedding(m_dropout(m_features->forward(x)));
+    }
+  }
+  if (m_projection && from <= base && to > base) x = m_projection->forward(x);
+  return x;
+}
+
+void EmbeddingNetImpl::freezeBefore(int stage) {
+  m_firstTrainable = std::max(0, std::min(stage, baseStages() + 1));
+  for (torch::Tensor& p : stageParameters(0, baseStages() + 1)) p.set_requires_grad(true);
+  for (torch::Tensor& p : stageParameters(0, m_firstTrainable)) p.set_requires_grad(false);
+}
+
+torch::Tensor EmbeddingNetImpl::frozenPart(torch::Tensor images) {
+  if (m_firstTrainable == 0) return images;
+  torch::NoGradGuard noGrad;
+  return runStages(std::move(images), 0, m_firstTrainable);
+}
+
+torch::Tensor EmbeddingNetImpl::trainablePart(torch::Tensor features) {
+  torch::Tensor x = runStages(std::move(features), m_firstTrainable, baseStages() + 1);
   if (m_config.l2Normalize) x = torch::nn::functional::normalize(x, torch::nn::functional::NormalizeFuncOptions().dim(1));
   return x;
+}
+
+std::vector<torch::Tensor> EmbeddingNetImpl::stageParameters(int from, int to) {
+  std::vector<torch::Tensor> params;
+  const auto append = [&params](const std::vector<torch::Tensor>& more) { params.insert(params.end(), more.begin(), more.end()); };
+  const int base = baseStages();
+  for (int stage = std::max(0, from); stage < std::min(to, base); ++stage) {
+    if (m_tower) {
+      append(m_tower->stageParameters(stage));
+    } else {
+      append(m_features->parameters());
+      append(m_embedding->parameters());
+    }
+  }
+  if (m_projection && from <= base && to > base) append(m_projection->parameters());
+  return params;
 }
 
 KochHeadImpl::KochHeadImpl(int embeddingSize) {

@@ -29,6 +29,29 @@ void TrainConfig::validate() const {
   if (schedule != "constant" && schedule != "step" && schedule != "cosine") fail("schedule must be constant, step or cosine");
   if (stepEvery < 1) fail("step schedule needs step-every >= 1");
   if (patience < 0) fail("patience cannot be negative");
+  if (init.train != "all" && init.train != "last-blocks" && init.train != "head") {
+    fail("what trains must be all, last-blocks or head");
+  }
+  if (init.empty() && init.train != "all") fail("only a model started from a pretrained one can freeze layers");
+  if (init.train == "head" && !network.hasProjection() && loss != "koch") {
+    fail("training only the head needs a projection (linear or mlp) or the Koch head to train");
+  }
+  if (init.train == "last-blocks" && !network.isDlibResNet()) fail("last-blocks applies to the face tower (dlib-resnet)");
+  if (init.train == "last-blocks" && (init.lastBlocks < 1 || init.lastBlocks > 14)) {
+    fail("the face tower has 14 residual blocks: last blocks must be 1..14");
+  }
+  if (!(init.baseLearningRateScale > 0 && init.baseLearningRateScale <= 1)) {
+    fail("the pretrained layers' learning-rate scale must be in (0, 1]");
+  }
+}
+
+void TrainConfig::startFrom(const NetworkConfig& pretrained) {
+  const std::string projection = network.projection;
+  const int embeddingSize = network.embeddingSize;
+  network = pretrained;
+  network.projection = projection;
+  network.embeddingSize = network.hasProjection() ? embeddingSize : pretrained.embeddingSize;
+  network.l2Normalize = true;
 }
 
 std::string TrainConfig::toJson() const {
@@ -43,6 +66,10 @@ std::string TrainConfig::toJson() const {
                    {"scale", augment.scale}, {"shift", augment.shift}, {"brightness", augment.brightness},
                    {"contrast", augment.contrast}}},
       {"seed", seed}, {"threads", threads}, {"device", device}};
+  if (!init.empty()) {
+    j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
+                 {"base_lr_scale", init.baseLearningRateScale}};
+  }
   return j.dump(2);
 }
 
@@ -77,6 +104,13 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
       c.augment.shift = a.value("shift", c.augment.shift);
       c.augment.brightness = a.value("brightness", c.augment.brightness);
       c.augment.contrast = a.value("contrast", c.augment.contrast);
+    }
+    if (j.contains("init")) {
+      const auto& i = j["init"];
+      c.init.from = i.value("from", c.init.from);
+      c.init.train = i.value("train", c.init.train);
+      c.init.lastBlocks = i.value("last_blocks", c.init.lastBlocks);
+      c.init.baseLearningRateScale = i.value("base_lr_scale", c.init.baseLearningRateScale);
     }
     c.seed = j.value("seed", c.seed);
     c.threads = j.value("threads", c.threads);

@@ -23,8 +23,26 @@ struct AugmentConfig {
   double contrast = 0.15;        ///< multiplied, 1 ± this
 };
 
+/// Training on top of a model made before (transfer learning): the face
+/// tower, or a model trained here.
+struct InitConfig {
+  std::string from;   ///< the model bundle to start from; empty: from scratch
+  /// What trains: "all" (every layer), "last-blocks" (the face tower's last
+  /// `lastBlocks` residual blocks and its final layer), or "head" (only
+  /// what is new on top: the projection, a Koch head). Frozen layers keep
+  /// their weights bit for bit.
+  std::string train = "all";
+  int lastBlocks = 2;
+  /// The pretrained layers that train learn at this × the learning rate;
+  /// what is new on top learns at the full rate.
+  double baseLearningRateScale = 0.1;
+
+  bool empty() const { return from.empty(); }
+};
+
 struct TrainConfig {
   NetworkConfig network;
+  InitConfig init;
   /// "contrastive" (Euclidean distance, margin), "triplet" (margin), or
   /// "koch" (weighted-L1 head, sigmoid, binary cross-entropy).
   std::string loss = "contrastive";
@@ -61,6 +79,12 @@ struct TrainConfig {
   /// (InputSpec::mirrorAverage): only when it learned that a mirrored face
   /// is the same face; digits and characters train without flips.
   bool mirrorAverage() const { return augment.enabled && augment.flip; }
+
+  /// Sets the network to the pretrained model's (`pretrained`, the
+  /// architecture of the bundle in init.from), keeping the projection and
+  /// embedding size asked for when there is a projection. Embeddings are
+  /// then unit length, the scale the losses' margins assume.
+  void startFrom(const NetworkConfig& pretrained);
 
   /// throws Error naming the first invalid field (network included).
   void validate() const;

@@ -11,7 +11,9 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "common/Error.h"
 #include "eval/Metrics.h"
@@ -60,7 +62,8 @@ class Run {
     m_device = detail::chooseDevice(config.device != "cpu", config.device == "cuda");
     configureTorchThreads(config.threads);
     torch::manual_seed(config.seed);
-    m_model = detail::makeModel(config.network, config.loss == "koch");
+    m_model = detail::makeModel(m_config.network, m_config.loss == "koch");
+    if (!m_config.init.empty()) startFromPretrained();
     m_model.to(m_device);
     m_channelsLast = options.channelsLast && m_device.is_cpu();
     if (m_channelsLast) detail::useChannelsLast(m_model);
@@ -74,8 +77,19 @@ class Run {
     config.validate();
     return config;
   }
+  void startFromPretrained();
   void makeOptimizer();
+  /// Crops as unit-range floats [N, C, H, W] at the network's size.
   torch::Tensor loadBatch(const std::vector<int>& faces);
+  /// What the trainable part of the network takes for these faces: the
+  /// frozen part's cached output (mirrored at random when augmenting with
+  /// flips), or the crops, augmented and normalised as the model expects.
+  torch::Tensor trainingInput(const std::vector<int>& faces, Rng& rng);
+  /// Embeddings of faces in evaluation mode (mirror-averaged when the
+  /// model embeds that way).
+  torch::Tensor embedFaces(const std::vector<int>& faces);
+  /// Runs the frozen layers once over every face the run uses.
+  void cacheFrozenFeatures();
   torch::Tensor inLayout(const torch::Tensor& images) const {
     return m_channelsLast ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
   }
@@ -104,6 +118,13 @@ class Run {
   std::unique_ptr<torch::optim::Optimizer> m_optimizer;
 
   bool m_channelsLast = false;  ///< weights and batches NHWC (see TrainOptions)
+  std::optional<BundleMetadata> m_pretrained;  ///< what the run started from
+  std::string m_normalization = "unit-range";   ///< of the network's input (InputSpec)
+  std::vector<double> m_groupScales;            ///< learning-rate factor per optimiser group
+  /// The frozen layers' output per face (rows by m_featureRow), and of its
+  /// mirror image; undefined when nothing is frozen.
+  torch::Tensor m_features, m_mirroredFeatures;
+  std::unordered_map<int, std::int64_t> m_featureRow;
   detail::RunState m_state;
   Clock::time_point m_runStart = Clock::now();
   Clock::time_point m_lastCheckpoint = Clock::now();
@@ -111,9 +132,54 @@ class Run {
   ProgressThrottle m_throttle{std::chrono::milliseconds(500)};
 };
 
+void Run::startFromPretrained() {
+  const BundleFile pretrained = readBundle(m_config.init.from);
+  const BundleMetadata& meta = pretrained.metadata;
+  const CacheSettings& cache = m_cache.settings();
+  if (meta.input.alignedFaces != cache.alignedFaces ||
+      (cache.alignedFaces && (meta.input.alignment != cache.alignment || std::abs(meta.input.padding - cache.padding) > 1e-4f))) {
+    throw Error("the model " + m_config.init.from + " was trained on " + meta.input.alignment + " crops (padding " +
+                std::to_string(meta.input.padding) + "), but this face cache holds " + cache.alignment +
+                " crops (padding " + std::to_string(cache.padding) + "): prepare the photos for it with 'siamese prepare "
+                "--align " + meta.input.alignment + " --crop " + std::to_string(meta.input.cropSize) + " --padding " +
+                std::to_string(meta.input.padding) + "'");
+  }
+  detail::loadPretrained(pretrained.weights, meta.network, meta.distance == "koch", m_model);
+  const int base = m_model.net->baseStages();
+  const std::string& train = m_config.init.train;
+  // The tower's stages: stem 0, blocks 1..14, final layer 15; its last n blocks start at 15 − n.
+  m_model.net->freezeBefore(train == "head" ? base : train == "last-blocks" ? base - 1 - m_config.init.lastBlocks : 0);
+  m_normalization = meta.input.normalization;
+  m_pretrained = meta;
+}
+
 void Run::makeOptimizer() {
-  const auto params = m_model.parameters();
+  // From scratch, one group at the full rate. From a pretrained model, its
+  // layers that train learn more slowly than what is new on top.
+  std::vector<std::vector<torch::Tensor>> groups;
+  m_groupScales.clear();
+  if (!m_pretrained) {
+    groups.push_back(m_model.parameters());
+    m_groupScales.push_back(1.0);
+  } else {
+    const int base = m_model.net->baseStages();
+    std::vector<torch::Tensor> fresh = m_model.net->stageParameters(base, base + 1);
+    if (m_model.head) {
+      const auto head = m_model.head->parameters();
+      fresh.insert(fresh.end(), head.begin(), head.end());
+    }
+    const std::vector<torch::Tensor> pretrained = m_model.net->stageParameters(m_model.net->firstTrainableStage(), base);
+    if (!fresh.empty()) {
+      groups.push_back(fresh);
+      m_groupScales.push_back(1.0);
+    }
+    if (!pretrained.empty()) {
+      groups.push_back(pretrained);
+      m_groupScales.push_back(m_config.init.baseLearningRateScale);
+    }
+  }
   const double lr = m_config.learningRate, wd = m_config.weightDecay;
+  const auto& params = groups.front();
   if (m_config.optimizer == "adam") {
     m_optimizer = std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(lr).weight_decay(wd));
   } else if (m_config.optimizer == "adamw") {
@@ -123,6 +189,10 @@ void Run::makeOptimizer() {
   } else {
     m_optimizer = std::make_unique<torch::optim::SGD>(
         params, torch::optim::SGDOptions(lr).momentum(m_config.momentum).weight_decay(wd));
+  }
+  for (std::size_t g = 1; g < groups.size(); ++g) {
+    torch::optim::OptimizerParamGroup group(groups[g], m_optimizer->param_groups().front().options().clone());
+    m_optimizer->add_param_group(group);
   }
 }
 
@@ -134,6 +204,92 @@ torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
   for (std::size_t i = 0; i < faces.size(); ++i) std::memcpy(out + i * bytes, m_cache.pixels(std::size_t(faces[i])), bytes);
   torch::Tensor x = packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
   return detail::conformBatch(x, m_config.network.inputSize, m_config.network.channels);
+}
+
+torch::Tensor Run::trainingInput(const std::vector<int>& faces, Rng& rng) {
+  if (!m_features.defined()) {
+    const torch::Tensor augmented = detail::augmentBatch(loadBatch(faces), m_config.augment);
+    return inLayout(detail::fromUnitRange(augmented, m_normalization));
+  }
+  const bool flips = m_config.augment.enabled && m_config.augment.flip;
+  std::vector<std::int64_t> rows;
+  std::vector<bool> mirrored;
+  for (int face : faces) {
+    rows.push_back(m_featureRow.at(face));
+    mirrored.push_back(flips && rng.unit() < 0.5);
+  }
+  const torch::Tensor index = torch::tensor(rows).to(m_device);
+  torch::Tensor plain = m_features.index_select(0, index);
+  if (!flips) return plain;
+  const torch::Tensor flipped = m_mirroredFeatures.index_select(0, index);
+  std::vector<float> choose(mirrored.begin(), mirrored.end());
+  std::vector<std::int64_t> shape(std::size_t(plain.dim()), 1);
+  shape[0] = plain.size(0);
+  const torch::Tensor useMirror = torch::tensor(choose).to(m_device).view(shape);
+  return plain * (1 - useMirror) + flipped * useMirror;
+}
+
+torch::Tensor Run::embedFaces(const std::vector<int>& faces) {
+  if (!m_features.defined()) {
+    return detail::embedImages(m_model.net, inLayout(detail::fromUnitRange(loadBatch(faces), m_normalization)),
+                               m_config.mirrorAverage());
+  }
+  std::vector<std::int64_t> rows;
+  for (int face : faces) rows.push_back(m_featureRow.at(face));
+  const torch::Tensor at = torch::tensor(rows).to(m_device);
+  torch::Tensor embedding = m_model.net->trainablePart(m_features.index_select(0, at));
+  if (!m_config.mirrorAverage()) return embedding;
+  embedding = (embedding + m_model.net->trainablePart(m_mirroredFeatures.index_select(0, at))) * 0.5;
+  if (m_config.network.l2Normalize) {
+    embedding = torch::nn::functional::normalize(embedding, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  }
+  return embedding;
+}
+
+void Run::cacheFrozenFeatures() {
+  if (m_model.net->firstTrainableStage() == 0) return;
+  std::set<int> needed(m_data.trainFaces.begin(), m_data.trainFaces.end());
+  for (const std::vector<Pair>* pairs : {&m_data.trainPairs, &m_data.validationPairs}) {
+    for (const Pair& p : *pairs) {
+      needed.insert(p.a);
+      needed.insert(p.b);
+    }
+  }
+  const std::vector<int> faces(needed.begin(), needed.end());
+  const bool mirrors = (m_config.augment.enabled && m_config.augment.flip) || m_config.mirrorAverage();
+  torch::NoGradGuard noGrad;
+  m_model.train(false);
+  std::vector<torch::Tensor> plain, mirrored;
+  constexpr std::size_t kChunk = 64;
+  Progress progress;
+  progress.total = faces.size();
+  progress.message = "running the frozen layers once over every photo";
+  const auto started = Clock::now();
+  for (std::size_t start = 0; start < faces.size(); start += kChunk) {
+    if (m_options.stop && m_options.stop->stopRequested()) throw Error("stopped while running the frozen layers");
+    const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start),
+                                 faces.begin() + std::ptrdiff_t(std::min(faces.size(), start + kChunk)));
+    const torch::Tensor input = inLayout(detail::fromUnitRange(loadBatch(chunk), m_normalization));
+    plain.push_back(m_model.net->frozenPart(input).contiguous());
+    if (mirrors) mirrored.push_back(m_model.net->frozenPart(input.flip({3})).contiguous());
+    if (start == 0) {
+      // Refuse before filling memory: the cached output of early stages is large.
+      const double bytes = double(plain.front().numel()) / double(chunk.size()) * 4.0 * double(faces.size()) * (mirrors ? 2 : 1);
+      if (bytes > 4e9) {
+        throw Error("keeping the frozen layers' output for " + std::to_string(faces.size()) + " photos would take " +
+                    std::to_string(int(bytes / 1e9)) + " GB: train fewer blocks, or all of the network");
+      }
+    }
+    if (m_options.featureProgress) {
+      progress.done = start + chunk.size();
+      progress.unitsPerSecond = double(progress.done) / std::max(1e-6, std::chrono::duration<double>(Clock::now() - started).count());
+      m_options.featureProgress(progress);
+    }
+  }
+  m_features = torch::cat(plain);
+  if (mirrors) m_mirroredFeatures = torch::cat(mirrored);
+  for (std::size_t i = 0; i < faces.size(); ++i) m_featureRow[faces[i]] = std::int64_t(i);
+  m_model.train(true);
 }
 
 double Run::learningRateAt(int epoch, std::size_t step) const {
@@ -154,7 +310,8 @@ torch::Tensor Run::step(int epoch, std::size_t step) {
   // Every random draw of this step comes from (seed, epoch, step).
   torch::manual_seed(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step));
   Rng rng(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 40)));
-  for (auto& group : m_optimizer->param_groups()) group.options().set_lr(learningRateAt(epoch, step));
+  auto& groups = m_optimizer->param_groups();
+  for (std::size_t g = 0; g < groups.size(); ++g) groups[g].options().set_lr(learningRateAt(epoch, step) * m_groupScales[g]);
   m_optimizer->zero_grad();
   clock.mark(&StepProfile::optimizerMs);
   torch::Tensor loss = m_config.sampling == "online" ? onlineLoss(rng, clock) : pairsLoss(epoch, step, clock);
@@ -171,14 +328,14 @@ torch::Tensor Run::step(int epoch, std::size_t step) {
 
 torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
   const detail::OnlineBatch batch = m_sampler.online(rng);
-  const torch::Tensor images = inLayout(detail::augmentBatch(loadBatch(batch.faces), m_config.augment));
+  const torch::Tensor images = trainingInput(batch.faces, rng);
   const torch::Tensor label = torch::tensor(batch.labels, torch::kInt64).to(m_device);
   clock.mark(&StepProfile::dataMs);
   const auto forwardDone = [&clock](torch::Tensor loss) {
     clock.mark(&StepProfile::forwardMs);
     return loss;
   };
-  const torch::Tensor embeddings = m_model.net->forward(images);
+  const torch::Tensor embeddings = m_model.net->trainablePart(images);
   if (m_config.loss == "triplet") return forwardDone(detail::batchHardTripletLoss(embeddings, label, m_config.margin));
   if (m_config.loss == "contrastive") return forwardDone(detail::batchContrastiveLoss(embeddings, label, m_config.margin));
 
@@ -198,10 +355,11 @@ torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
 
 torch::Tensor Run::pairsLoss(int epoch, std::size_t step, PhaseClock& clock) {
   const detail::PairBatch batch = m_sampler.pairs(epoch, step);
-  const torch::Tensor images = inLayout(detail::augmentBatch(loadBatch(batch.faces), m_config.augment));
+  Rng rng(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 41)));
+  const torch::Tensor images = trainingInput(batch.faces, rng);
   clock.mark(&StepProfile::dataMs);
   // Both sides of every pair go through the one shared branch in one pass.
-  const torch::Tensor embeddings = m_model.net->forward(images);
+  const torch::Tensor embeddings = m_model.net->trainablePart(images);
   const std::int64_t half = std::int64_t(batch.same.size());
   const torch::Tensor a = embeddings.slice(0, 0, half);
   const torch::Tensor b = embeddings.slice(0, half);
@@ -230,7 +388,7 @@ ValidationResult Run::validate() {
   for (std::size_t start = 0; start < faces.size(); start += 256) {
     const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start),
                                  faces.begin() + std::ptrdiff_t(std::min(faces.size(), start + 256)));
-    chunks.push_back(detail::embedImages(m_model.net, inLayout(loadBatch(chunk)), m_config.mirrorAverage()));
+    chunks.push_back(embedFaces(chunk));
   }
   const torch::Tensor embeddings = torch::cat(chunks);
   std::vector<std::int64_t> ia, ib;
@@ -350,7 +508,7 @@ BundleFile Run::bestBundle() {
   BundleFile bundle;
   bundle.metadata = detail::describeTrainedModel(
       m_cache, m_data, m_config, m_state.history, detail::BestValidation{best.scored, best.auc, best.loss, m_state.bestEpoch},
-      std::chrono::duration<double>(Clock::now() - m_runStart).count());
+      std::chrono::duration<double>(Clock::now() - m_runStart).count(), m_pretrained ? &*m_pretrained : nullptr);
   bundle.weights = m_state.bestWeights;
   return bundle;
 }
@@ -363,6 +521,7 @@ TrainResult Run::run() {
   if (m_options.resume && !checkpointPath.empty() && std::filesystem::exists(checkpointPath)) {
     detail::loadCheckpoint(checkpointPath, m_config, m_model, *m_optimizer, m_device, m_state);
   }
+  cacheFrozenFeatures();
   m_model.train(true);
   const int firstEpoch = m_state.nextEpoch;
   for (int epoch = firstEpoch; epoch < m_config.epochs; ++epoch) {

@@ -73,6 +73,9 @@ struct TrainOptions {
   /// Continue from checkpointPath when it exists.
   bool resume = false;
   TrainProgressFn progress;
+  /// Reports the one pass of the frozen layers over the photos when a run
+  /// starts from a pretrained model with layers frozen.
+  ProgressFn featureProgress;
   const StopToken* stop = nullptr;
   StepProfile* profile = nullptr;  ///< when set, every step's phases are timed into it
   /// On a CPU, keep weights and batches channels-last (NHWC). Measured with

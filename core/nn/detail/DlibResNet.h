@@ -27,10 +27,18 @@ class TowerBlockImpl : public torch::nn::Module {
 TORCH_MODULE(TowerBlock);
 
 /// Normalised RGB [N, 3, 150, 150] → 128-value descriptors (unnormalised).
+/// For transfer learning it runs in stages: the stem (0), the residual
+/// blocks (1..14) and the pooled linear layer (15); kStages ends it.
 class DlibResNetImpl : public torch::nn::Module {
  public:
+  static constexpr int kStages = 16;
+
   DlibResNetImpl();
-  torch::Tensor forward(const torch::Tensor& images);
+  torch::Tensor forward(const torch::Tensor& images) { return forwardStages(images, 0, kStages); }
+  /// Runs stages [from, to) on what stage `from` takes.
+  torch::Tensor forwardStages(torch::Tensor x, int from, int to);
+  /// The weights of stage `stage`.
+  std::vector<torch::Tensor> stageParameters(int stage);
 
  private:
   torch::nn::Conv2d m_stem{nullptr};

@@ -29,6 +29,16 @@ std::string serializeModel(const SiameseModel& model);
 /// throws Error when the bytes do not fit the model's architecture.
 void deserializeModel(const std::string& bytes, SiameseModel& model);
 
+/// Starts `model` from a model made before (transfer learning): every
+/// weight and buffer of `pretrained` (serialised, of architecture
+/// `pretrainedNetwork`, with a Koch head when `pretrainedKochHead`) whose name
+/// and shape `model` also has is copied into it; what `model` adds (a
+/// projection, a head) keeps its fresh initialisation. Returns how many
+/// tensors were copied. throws Error when the bytes do not fit
+/// `pretrainedNetwork`, or when a base weight of `model` has no counterpart.
+std::size_t loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork,
+                           bool pretrainedKochHead, SiameseModel& model);
+
 /// Brings a batch [N, C, H, W] to `channels` (BGR → grey by luminance, or
 /// grey repeated) and size×size (bilinear, antialiased when shrinking).
 torch::Tensor conformBatch(torch::Tensor batch, int size, int channels);
@@ -37,6 +47,11 @@ torch::Tensor conformBatch(torch::Tensor batch, int size, int channels);
 /// stored) → the network's input: brought to size×size and `channels`, then
 /// scaled as `normalization` says ("unit-range" or "dlib-rgb", see InputSpec).
 torch::Tensor toNetworkInput(torch::Tensor pixels, int size, int channels, const std::string& normalization);
+
+/// A batch already at the network's size and channels with pixels scaled
+/// to [-1, 1] ("unit-range", as the trainer augments them) → the network's
+/// `normalization`; unchanged for "unit-range".
+torch::Tensor fromUnitRange(torch::Tensor unitRange, const std::string& normalization);
 
 /// uint8 crops [N, H, W, C] packed → float [N, C, H, W] in 0..255 on `device`.
 torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, int size, int channels,

@@ -11,18 +11,44 @@ namespace siamese::detail {
 
 /// One branch of the siamese network: image batch [N, C, H, W] (floats,
 /// normalised to [-1, 1]) → embeddings [N, embeddingSize].
+///
+/// For transfer learning the branch is a chain of stages: the base network
+/// (the face tower's 16 stages, or one stage for our own networks), then
+/// the projection (an identity stage when there is none). Training can
+/// start at any stage: the ones before it are frozen, and since they hold
+/// no batch statistics or dropout when evaluated, their output for a photo
+/// never changes, so the trainer computes it once (frozenPart) and trains
+/// the rest on it (trainablePart).
 class EmbeddingNetImpl : public torch::nn::Module {
  public:
   explicit EmbeddingNetImpl(const NetworkConfig& config);
-  torch::Tensor forward(torch::Tensor images);
+  torch::Tensor forward(torch::Tensor images) { return trainablePart(frozenPart(std::move(images))); }
   const NetworkConfig& config() const { return m_config; }
 
+  /// Stages of the base network; the projection is stage baseStages().
+  int baseStages() const;
+  /// Freezes every stage before `stage` (their weights stop requiring
+  /// gradients); 0 trains everything.
+  void freezeBefore(int stage);
+  int firstTrainableStage() const { return m_firstTrainable; }
+  /// The frozen stages' output for a batch (no gradients); the batch itself
+  /// when nothing is frozen.
+  torch::Tensor frozenPart(torch::Tensor images);
+  /// The trainable stages, then the normalisation, on frozenPart's output.
+  torch::Tensor trainablePart(torch::Tensor features);
+  /// The weights of stages [from, to).
+  std::vector<torch::Tensor> stageParameters(int from, int to);
+
  private:
+  torch::Tensor runStages(torch::Tensor x, int from, int to);
+
   NetworkConfig m_config;
   torch::nn::Sequential m_features{nullptr};
   torch::nn::Dropout m_dropout{nullptr};
   torch::nn::Linear m_embedding{nullptr};
   DlibResNet m_tower{nullptr};  ///< set instead of the above for "dlib-resnet"
+  torch::nn::Sequential m_projection{nullptr};
+  int m_firstTrainable = 0;
 };
 TORCH_MODULE(EmbeddingNet);
 

@@ -7,7 +7,7 @@ namespace siamese::detail {
 
 BundleMetadata describeTrainedModel(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
                                     const std::vector<EpochRecord>& history, const BestValidation& best,
-                                    double seconds) {
+                                    double seconds, const BundleMetadata* pretrained) {
   BundleMetadata meta;
   meta.network = config.network;
   meta.distance = config.loss == "koch" ? "koch" : "euclidean";
@@ -18,6 +18,10 @@ BundleMetadata describeTrainedModel(const FaceCache& cache, const TrainData& dat
   meta.input.padding = cache.settings().padding;
   if (meta.input.alignedFaces) meta.input.alignment = cache.settings().alignment;
   meta.input.mirrorAverage = config.mirrorAverage();  // as validated, so the threshold fits
+  if (pretrained) {
+    meta.input.normalization = pretrained->input.normalization;
+    meta.source = pretrained->source;  // the weights' origin and licence still apply
+  }
 
   double targetFar = 1e-3;
   const ThresholdMethod method = parseThresholdMethod(config.thresholdMethod, &targetFar);
@@ -36,6 +40,17 @@ BundleMetadata describeTrainedModel(const FaceCache& cache, const TrainData& dat
   meta.training.people = int(people.size());
   meta.training.photos = int(faces.size());
   for (int person : people) meta.training.identities.push_back(cache.people()[std::size_t(person)]);
+  if (pretrained) {
+    // A model knows everyone its starting point was trained on as well.
+    const std::set<std::string> known(meta.training.identities.begin(), meta.training.identities.end());
+    for (const std::string& name : pretrained->training.identities) {
+      if (!known.count(name)) meta.training.identities.push_back(name);
+    }
+    meta.training.initialisedFrom = (pretrained->name.empty() ? std::string("a model") : pretrained->name) + " (id " +
+                                    pretrained->modelId + "); trained: " + config.init.train +
+                                    (config.init.train == "last-blocks" ? " (" + std::to_string(config.init.lastBlocks) + ")" : "");
+  }
+
   meta.training.loss = config.loss;
   meta.training.epochs = int(history.size());
   meta.training.seconds = seconds;

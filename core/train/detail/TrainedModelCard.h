@@ -3,7 +3,8 @@
 /// What a trained bundle says about itself: the crop it expects (from the
 /// face cache), the threshold chosen on the validation pairs, who it was
 /// trained on (the leakage check reads this), how, and its validation
-/// figures. No LibTorch: the trainer hands in the scored validation pairs.
+/// figures; for a model trained on top of another, what it started from
+/// (whose people it also knows, and whose weights' origin it keeps). No LibTorch: the trainer hands in the scored validation pairs.
 
 #include <vector>
 
@@ -25,6 +26,6 @@ struct BestValidation {
 
 BundleMetadata describeTrainedModel(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
                                     const std::vector<EpochRecord>& history, const BestValidation& best,
-                                    double seconds);
+                                    double seconds, const BundleMetadata* pretrained = nullptr);
 
 }  // namespace siamese::detail
