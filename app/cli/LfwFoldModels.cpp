@@ -17,8 +17,6 @@
 
 namespace siamese::cli {
 
-
-
 LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const std::string& lfwPairs,
                                           const std::string& spec, bool allowSeen) {
   ProgressBar bar("embed", "faces");
@@ -42,6 +40,11 @@ LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const st
   if (result.pairsSkipped) std::printf("  %zu pairs skipped: a photo had no detectable face\n", result.pairsSkipped);
   std::printf("LFW %zu-fold protocol, each fold scored by a model that never saw its people: %.2f%% +- %.2f%%\n",
               result.folds, 100 * result.spread.mean, 100 * result.spread.standardDeviation);
+  for (std::size_t i = 0; i < result.pooled.size(); ++i) {
+    const VerificationReport& r = result.pooled[i];
+    std::printf("  model %s, its %zu pairs pooled: AUC %.4f, TAR %.2f%% at FAR <= 1%%, TAR %.2f%% at FAR <= 0.1%%\n",
+                result.modelIds[i].c_str(), r.pairs, r.auc, 100 * r.atFar1e2.trueAcceptRate, 100 * r.atFar1e3.trueAcceptRate);
+  }
   return result;
 }
 

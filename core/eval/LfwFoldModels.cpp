@@ -1,6 +1,7 @@
 #include "eval/LfwFoldModels.h"
 
 #include <map>
+#include <set>
 
 #include "common/Error.h"
 #include "data/FaceCache.h"
@@ -45,10 +46,19 @@ LfwFoldModelsResult evaluateLfwFoldModels(const std::string& cachePath, const st
     result.modelIds.push_back(embedder->metadata().modelId);
     if (report.onModel) report.onModel(m, embedder->metadata().modelId);
     (report.checkLeakage ? report.checkLeakage : refuseSeenPeople)(embedder->metadata(), peopleOfFolds(file, m.folds));
-    const auto embeddings = embedCache(*embedder, cache, report.embedProgress);
-    std::vector<ScoredPairs> folds;
+    // Only the photos of this model's folds are embedded.
+    std::vector<std::vector<Pair>> foldPairs;
+    std::set<int> photos;
     for (int f : m.folds) {
-      const auto pairs = lfwProtocolPairs(file, std::size_t(f - 1), cache);
+      foldPairs.push_back(lfwProtocolPairs(file, std::size_t(f - 1), cache));
+      for (const Pair& p : foldPairs.back()) {
+        if (p.a >= 0 && p.b >= 0) photos.insert({p.a, p.b});
+      }
+    }
+    const auto embeddings =
+        embedCacheFaces(*embedder, cache, std::vector<int>(photos.begin(), photos.end()), report.embedProgress);
+    std::vector<ScoredPairs> folds;
+    for (const std::vector<Pair>& pairs : foldPairs) {
       folds.push_back(scorePairs(*embedder, embeddings, pairs));
       result.pairsSkipped += pairs.size() - folds.back().size();
       result.pairsScored += folds.back().size();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -10,7 +11,10 @@
 
 namespace siamese {
 
-std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, const ProgressFn& progress) {
+namespace {
+
+// Refuses a cache whose crops are not the ones the model expects.
+void requireMatchingCrops(const Embedder& embedder, const FaceCache& cache) {
   const InputSpec& spec = embedder.metadata().input;
   const CacheSettings& s = cache.settings();
   if (s.alignedFaces != spec.alignedFaces) {
@@ -26,6 +30,13 @@ std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, co
     throw Error("the cache's crops were cut by " + s.alignment + " alignment but the model expects " +
                 spec.alignment + "; prepare the data again with --align " + spec.alignment);
   }
+}
+
+}  // namespace
+
+std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, const ProgressFn& progress) {
+  requireMatchingCrops(embedder, cache);
+  const CacheSettings& s = cache.settings();
   std::vector<Embedding> embeddings;
   embeddings.reserve(cache.size());
   constexpr std::size_t kChunk = 1024;
@@ -34,6 +45,27 @@ std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, co
     const std::vector<Embedding> chunk = embedder.embedPacked(cache.pixels(start), n, s.cropSize, s.channels);
     embeddings.insert(embeddings.end(), chunk.begin(), chunk.end());
     if (progress) progress(Progress{embeddings.size(), cache.size(), 0, ""});
+  }
+  return embeddings;
+}
+
+std::vector<Embedding> embedCacheFaces(Embedder& embedder, const FaceCache& cache, const std::vector<int>& faces,
+                                       const ProgressFn& progress) {
+  requireMatchingCrops(embedder, cache);
+  const CacheSettings& s = cache.settings();
+  const std::size_t bytes = cache.bytesPerFace();
+  std::vector<Embedding> embeddings(cache.size());
+  constexpr std::size_t kChunk = 256;
+  std::vector<std::uint8_t> packed;
+  for (std::size_t start = 0; start < faces.size(); start += kChunk) {
+    const std::size_t n = std::min(kChunk, faces.size() - start);
+    packed.resize(n * bytes);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::memcpy(packed.data() + i * bytes, cache.pixels(std::size_t(faces[start + i])), bytes);
+    }
+    std::vector<Embedding> chunk = embedder.embedPacked(packed.data(), n, s.cropSize, s.channels);
+    for (std::size_t i = 0; i < n; ++i) embeddings[std::size_t(faces[start + i])] = std::move(chunk[i]);
+    if (progress) progress(Progress{start + n, faces.size(), 0, ""});
   }
   return embeddings;
 }

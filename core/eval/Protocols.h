@@ -23,6 +23,11 @@ namespace siamese {
 /// crops are resized; channels and alignment must agree).
 std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, const ProgressFn& progress = {});
 
+/// As embedCache, but only `faces` (indices into the cache) are embedded;
+/// the others are left empty. For protocols that score a part of a cache.
+std::vector<Embedding> embedCacheFaces(Embedder& embedder, const FaceCache& cache, const std::vector<int>& faces,
+                                       const ProgressFn& progress = {});
+
 /// People of `people` the model was trained on (sorted).
 std::vector<std::string> peopleSeenInTraining(const BundleMetadata& model, const std::set<std::string>& people);
 
