@@ -58,7 +58,7 @@ variant last-blocks --trainable last-blocks --last-blocks 2 --projection linear 
 # (d) Everything, at 1e-4.
 variant all --trainable all --epochs 2 --lr 0.001 --base-lr-scale 0.1
 
-tar_at() { grep -o 'TAR [0-9.]*% at FAR <= 0.1%' "$WORK/$1" | grep -o '[0-9.]*%' | head -"${2:-1}" | tr '\n' ' '; }
+tar_at() { grep -o 'TAR [0-9.]*% at FAR <= 0.1%' "$WORK/$1" | sed -E 's/TAR ([0-9.]+)%.*/\1%/' | head -"${2:-1}" | tr '\n' ' '; }
 row() {  # label files-prefix how
   local lfw att
   lfw=$(grep -oE '(protocol|people)[^:]*: [0-9.]+% \+- [0-9.]+%' "$WORK/$2-lfw.txt" | grep -oE '[0-9.]+% \+- [0-9.]+%')
