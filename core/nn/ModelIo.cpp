@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "common/Error.h"
+#include "nn/ModelBundle.h"
+#include "nn/WeightFingerprints.h"
 
 namespace siamese::detail {
 
@@ -198,3 +200,24 @@ torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool m
 }
 
 }  // namespace siamese::detail
+
+namespace siamese {
+
+std::map<std::string, std::string> weightFingerprints(const BundleFile& bundle) {
+  detail::SiameseModel model = detail::makeModel(bundle.metadata.network, bundle.metadata.distance == "koch");
+  detail::deserializeModel(bundle.weights, model);
+  std::map<std::string, std::string> prints;
+  const auto add = [&prints](const std::string& prefix, const torch::nn::Module& module) {
+    for (const auto& p : module.named_parameters()) {
+      const torch::Tensor t = p.value().detach().to(torch::kCPU).contiguous();
+      std::string bytes(reinterpret_cast<const char*>(t.data_ptr()), t.numel() * t.element_size());
+      for (std::int64_t size : t.sizes()) bytes += ":" + std::to_string(size);
+      prints[prefix + p.key()] = modelIdOf(bytes);
+    }
+  };
+  add("net.", *model.net);
+  if (model.head) add("head.", *model.head);
+  return prints;
+}
+
+}  // namespace siamese

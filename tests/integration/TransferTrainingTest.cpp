@@ -1,0 +1,225 @@
+// Training on top of the pretrained face tower (siamese train --init): the
+// frozen layers keep every bit, the trained ones change, a stopped run of
+// every mode resumes to the same model, the bundle says what it started
+// from and keeps the tower's crop and scaling, and wrong starts are refused
+// with the reason. On 16 AT&T people cut as the tower's dlib chips.
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "common/Error.h"
+#include "data/Dataset.h"
+#include "data/FaceCache.h"
+#include "data/PairBuilder.h"
+#include "eval/Metrics.h"
+#include "gallery/FaceEncoder.h"
+#include "nn/Embedder.h"
+#include "nn/WeightFingerprints.h"
+#include "prep/FacePreparer.h"
+#include "support/TestSupport.h"
+#include "train/Trainer.h"
+
+namespace siamese {
+namespace {
+
+/// The data set with only its first `count` people.
+Dataset firstPeople(Dataset dataset, int count) {
+  dataset.people.resize(std::size_t(count));
+  dataset.samples.erase(std::remove_if(dataset.samples.begin(), dataset.samples.end(),
+                                       [count](const Sample& s) { return s.person >= count; }),
+                        dataset.samples.end());
+  return dataset;
+}
+
+class TransferTraining : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!test::haveData("att_faces") || !std::filesystem::exists(test::faceTower())) return;
+    s_dir = std::make_unique<test::ScratchDir>();
+    s_tower = std::make_unique<BundleFile>(readBundle(test::faceTower()));
+    DatasetOptions only;
+    only.maxPhotosPerPerson = 6;
+    const Dataset att = firstPeople(openDataset(test::data("att_faces"), only), 16);
+    prepareDataset(att, s_dir->file("att-chip.cache"), prepareOptionsForModel(s_tower->metadata));
+    s_cache = std::make_unique<FaceCache>(FaceCache::load(s_dir->file("att-chip.cache")));
+    std::vector<int> personOfPhoto;
+    for (const CachedFace& f : s_cache->faces()) personOfPhoto.push_back(f.person);
+    PairOptions pairs;
+    pairs.fractions = {0.75, 0.25, 0.0};
+    pairs.seed = 2;
+    s_pairs = buildPairs(personOfPhoto, pairs);
+  }
+  static void TearDownTestSuite() {
+    s_cache.reset();
+    s_tower.reset();
+    s_dir.reset();
+  }
+  void SetUp() override {
+    if (!std::filesystem::exists(test::faceTower())) GTEST_SKIP() << "no face tower at " << test::faceTower();
+    if (!s_cache) GTEST_SKIP() << "shared data not found: " << test::data("att_faces");
+  }
+
+  static TrainData data() { return trainDataFrom(s_pairs); }
+
+  /// Two short epochs on top of the tower, training `what`.
+  static TrainConfig fromTower(const std::string& what) {
+    TrainConfig c;
+    c.init.from = test::faceTower();
+    c.init.train = what;
+    c.network.projection = what == "all" ? "none" : "linear";
+    c.startFrom(s_tower->metadata.network);
+    c.peoplePerBatch = 4;
+    c.photosPerPerson = 3;
+    c.epochs = 2;
+    c.stepsPerEpoch = 3;
+    c.patience = 0;
+    c.seed = 4;
+    c.threads = 2;
+    return c;
+  }
+
+  /// Weight names whose bits differ between the tower and `trained`
+  /// (the tower's names carry no projection, so only shared names count).
+  static std::set<std::string> changedTowerWeights(const BundleFile& trained) {
+    const auto before = weightFingerprints(*s_tower);
+    const auto after = weightFingerprints(trained);
+    std::set<std::string> changed;
+    for (const auto& [name, print] : before) {
+      const auto found = after.find(name);
+      EXPECT_NE(found, after.end()) << name << " is missing from the trained model";
+      if (found != after.end() && found->second != print) changed.insert(name);
+    }
+    return changed;
+  }
+
+  static std::unique_ptr<test::ScratchDir> s_dir;
+  static std::unique_ptr<BundleFile> s_tower;
+  static std::unique_ptr<FaceCache> s_cache;
+  static PairSet s_pairs;
+};
+
+std::unique_ptr<test::ScratchDir> TransferTraining::s_dir;
+std::unique_ptr<BundleFile> TransferTraining::s_tower;
+std::unique_ptr<FaceCache> TransferTraining::s_cache;
+PairSet TransferTraining::s_pairs;
+
+bool isLastBlockOrFinalLayer(const std::string& name) {
+  return name.rfind("net.tower.conv256_2.", 0) == 0 || name.rfind("net.tower.conv256_down_out.", 0) == 0 ||
+         name.rfind("net.tower.fc.", 0) == 0;
+}
+
+TEST_F(TransferTraining, AHeadOnTheFrozenTowerLeavesEveryTowerWeightBitIdentical) {
+  const TrainResult result = trainSiamese(*s_cache, data(), fromTower("head"));
+  ASSERT_FALSE(result.bundle.weights.empty());
+  EXPECT_TRUE(changedTowerWeights(result.bundle).empty());
+  // The projection did train: a run at a learning rate too small to move it
+  // leaves another projection than this one (were it frozen, both would
+  // still be the identity they start as).
+  const auto prints = weightFingerprints(result.bundle);
+  ASSERT_TRUE(prints.count("net.projection.0.weight"));
+  TrainConfig still = fromTower("head");
+  still.learningRate = 1e-12;
+  const auto projectionAfter = prints.at("net.projection.0.weight");
+  const auto projectionBarelyTrained =
+      weightFingerprints(trainSiamese(*s_cache, data(), still).bundle).at("net.projection.0.weight");
+  EXPECT_NE(projectionAfter, projectionBarelyTrained);
+}
+
+TEST_F(TransferTraining, FineTuningTheLastBlocksChangesOnlyThem) {
+  TrainConfig config = fromTower("last-blocks");
+  config.init.lastBlocks = 2;
+  const TrainResult result = trainSiamese(*s_cache, data(), config);
+  const std::set<std::string> changed = changedTowerWeights(result.bundle);
+  ASSERT_FALSE(changed.empty()) << "nothing of the tower trained";
+  for (const std::string& name : changed) EXPECT_TRUE(isLastBlockOrFinalLayer(name)) << name << " changed but is frozen";
+  EXPECT_TRUE(changed.count("net.tower.conv256_down_out.conv1.weight"));
+  EXPECT_TRUE(changed.count("net.tower.fc.weight"));
+}
+
+TEST_F(TransferTraining, TheBundleSaysWhatItStartedFromAndKeepsTheTowersCrop) {
+  TrainConfig config = fromTower("head");
+  config.epochs = 1;
+  TrainResult result = trainSiamese(*s_cache, data(), config);
+  const BundleMetadata& meta = result.bundle.metadata;
+  EXPECT_TRUE(test::contains(meta.training.initialisedFrom, s_tower->metadata.modelId)) << meta.training.initialisedFrom;
+  EXPECT_TRUE(test::contains(meta.training.initialisedFrom, "head")) << meta.training.initialisedFrom;
+  EXPECT_EQ(meta.input.normalization, "dlib-rgb");
+  EXPECT_EQ(meta.input.alignment, "dlib-chip");
+  EXPECT_EQ(meta.network.projection, "linear");
+  EXPECT_EQ(meta.source.sha256, s_tower->metadata.source.sha256);  // the weights' origin and licence still apply
+  EXPECT_TRUE(test::contains(TrainConfig::fromJson(meta.training.configJson).init.from, "face-tower"));
+  // What it embeds is what it was validated on: written and loaded again, it
+  // keeps unseen people apart about as well as its own validation said.
+  writeBundle(s_dir->file("head.siamese"), result.bundle);
+  auto embedder = Embedder::load(s_dir->file("head.siamese"), DevicePreference::Cpu);
+  const std::vector<Pair>& validation = s_pairs[Split::Validation];
+  ScoredPairs scored;
+  for (const Pair& p : validation) {
+    const auto e = embedder->embed({s_cache->crop(std::size_t(p.a)), s_cache->crop(std::size_t(p.b))});
+    scored.add(embedder->distance(e[0], e[1]), p.same);
+  }
+  EXPECT_NEAR(accuracyAt(scored, meta.threshold.value), meta.metrics.at("validation_accuracy"), 0.02);
+  // The tower tells these 4 unseen AT&T people apart almost perfectly; a head
+  // that broke its embedding (or a crop in the wrong scaling) would not.
+  EXPECT_GT(meta.metrics.at("validation_accuracy"), 0.9);
+}
+
+TEST_F(TransferTraining, AStoppedRunOfEveryModeResumesToTheSameModel) {
+  for (const char* what : {"head", "last-blocks", "all"}) {
+    SCOPED_TRACE(what);
+    TrainConfig config = fromTower(what);
+    TrainOptions straight;
+    const TrainResult whole = trainSiamese(*s_cache, data(), config, straight);
+
+    StopToken stop;
+    TrainOptions interrupted;
+    interrupted.checkpointPath = s_dir->file(std::string(what) + ".ckpt");
+    interrupted.stop = &stop;
+    interrupted.progress = [&](const TrainProgress&) { stop.requestStop(); };
+    EXPECT_TRUE(trainSiamese(*s_cache, data(), config, interrupted).stopped);
+    interrupted.stop = nullptr;
+    interrupted.progress = nullptr;
+    interrupted.resume = true;
+    const TrainResult resumed = trainSiamese(*s_cache, data(), config, interrupted);
+    ASSERT_EQ(resumed.history.size(), whole.history.size());
+    for (std::size_t e = 0; e < whole.history.size(); ++e) {
+      EXPECT_NEAR(resumed.history[e].trainLoss, whole.history[e].trainLoss, 1e-4);
+      EXPECT_NEAR(resumed.history[e].validationLoss, whole.history[e].validationLoss, 1e-4);
+    }
+  }
+}
+
+TEST_F(TransferTraining, WrongStartsAreRefusedWithTheReason) {
+  // A cache cut another way than the tower's chips.
+  PrepareOptions templateCrops;
+  templateCrops.align.cropSize = 48;
+  DatasetOptions few;
+  few.maxPhotosPerPerson = 2;
+  const Dataset att = firstPeople(openDataset(test::data("att_faces"), few), 4);
+  prepareDataset(att, s_dir->file("template.cache"), templateCrops);
+  const FaceCache other = FaceCache::load(s_dir->file("template.cache"));
+  TrainData tiny;
+  for (std::size_t i = 0; i < other.size(); ++i) tiny.trainFaces.push_back(int(i));
+  tiny.validationPairs = {{0, 1, true}, {0, 2, false}};
+  const std::string wrongCrop = test::errorMessage([&] { trainSiamese(other, tiny, fromTower("head")); });
+  EXPECT_TRUE(test::contains(wrongCrop, "dlib-chip")) << wrongCrop;
+  EXPECT_TRUE(test::contains(wrongCrop, "--align dlib-chip")) << wrongCrop;
+
+  TrainConfig noHead = fromTower("head");
+  noHead.network.projection = "none";
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { noHead.validate(); }), "projection"));
+  TrainConfig convnetBlocks;
+  convnetBlocks.init.from = "x.siamese";
+  convnetBlocks.init.train = "last-blocks";
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { convnetBlocks.validate(); }), "face tower"));
+  TrainConfig scratchFrozen;
+  scratchFrozen.init.train = "head";
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { scratchFrozen.validate(); }), "pretrained"));
+  TrainConfig missing = fromTower("head");
+  missing.init.from = s_dir->file("no-such-model.siamese");
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { trainSiamese(*s_cache, data(), missing); }), "no-such-model.siamese"));
+}
+
+}  // namespace
+}  // namespace siamese
