@@ -2,11 +2,14 @@
 """Training throughput of PyTorch from Python on the network and batches that
 `siamese bench training` measures in our trainer, for the ratio between them.
 
-The same layers (core/nn/Networks.cpp), the same P x K batches of random
-64 px grey faces copied from a uint8 store, the same augmentation
+The same layers (core/nn/Networks.cpp, core/nn/DlibResNet.cpp), the same
+P x K batches of random faces copied from a uint8 store (64 px grey, or
+150 px colour for the face tower), the same augmentation
 (core/train/detail/Augmentation.cpp), the same batch contrastive loss
-(core/nn/Losses.cpp) and Adam. Each step is timed in the same four phases.
-Prints one JSON object. Needs Debian's python3-torch.
+(core/nn/Losses.cpp) and Adam. The tower cases fine-tune it the usual
+PyTorch way: frozen layers keep requires_grad off and run on every batch.
+Random weights: they do not change what a step costs. Each step is timed in
+the same four phases. Prints one JSON object. Needs Debian's python3-torch.
 """
 import argparse
 import json
@@ -73,6 +76,70 @@ def head(layers, channels, size, embedding, dropout):
     return Embedder(nn.Sequential(*layers), nn.Dropout(dropout), nn.Linear(channels * grid * grid, embedding))
 
 
+# dlib's face ResNet: (in, out, down) per residual block after the 7x7 stem.
+TOWER_BLOCKS = [(32, 32, False)] * 3 + [(32, 64, True)] + [(64, 64, False)] * 3 + [(64, 128, True)] + \
+               [(128, 128, False)] * 2 + [(128, 256, True)] + [(256, 256, False)] * 2 + [(256, 256, True)]
+
+
+def pad_to(x, channels, rows, cols):
+    return F.pad(x, (0, cols - x.size(3), 0, rows - x.size(2), 0, channels - x.size(1)))
+
+
+class TowerBlock(nn.Module):
+    def __init__(self, inp, out, down):
+        super().__init__()
+        self.down = down
+        self.conv1 = nn.Conv2d(inp, out, 3, stride=2 if down else 1, padding=0 if down else 1)
+        self.conv2 = nn.Conv2d(out, out, 3, padding=1)
+
+    def forward(self, x):
+        y = self.conv2(F.relu(self.conv1(x)))
+        shortcut = F.avg_pool2d(x, 2, 2) if self.down else x
+        shape = [max(a, b) for a, b in zip(y.shape[1:], shortcut.shape[1:])]
+        return F.relu(pad_to(y, *shape) + pad_to(shortcut, *shape))
+
+
+class Tower(nn.Module):
+    def __init__(self, projection):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 32, 7, stride=2)
+        self.blocks = nn.ModuleList([TowerBlock(*spec) for spec in TOWER_BLOCKS])
+        self.fc = nn.Linear(256, 128, bias=False)
+        self.projection = nn.Linear(128, 128) if projection else None
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.stem(x)), 3, 2)
+        for block in self.blocks:
+            x = block(x)
+        x = self.fc(x.mean((2, 3)))
+        if self.projection is not None:
+            x = self.projection(x)
+        return F.normalize(x, dim=1)
+
+
+def tower_and_optimizer(last_blocks):
+    """The tower fine-tuned: its last `last_blocks` blocks and final layer at 1e-4
+    under a new projection at 1e-3, or (last_blocks None) all of it at 1e-4."""
+    model = Tower(projection=last_blocks is not None)
+    if last_blocks is None:
+        return model, torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=1e-4)
+    frozen = [model.stem] + list(model.blocks[:len(TOWER_BLOCKS) - last_blocks])
+    for module in frozen:
+        for p in module.parameters():
+            p.requires_grad_(False)
+    tuned = [p for p in model.parameters() if p.requires_grad and all(p is not q for q in model.projection.parameters())]
+    groups = [{"params": list(model.projection.parameters()), "lr": 1e-3}, {"params": tuned, "lr": 1e-4}]
+    return model, torch.optim.Adam(groups, lr=1e-3, weight_decay=1e-4)
+
+
+DLIB_BGR_MEANS = torch.tensor([104.298, 117.001, 122.782]).view(1, 3, 1, 1)
+
+
+def dlib_rgb(unit_range):
+    """Unit-range BGR crops -> the tower's input (RGB, minus dlib's means, over 256)."""
+    return (((unit_range + 1) * 127.5 - DLIB_BGR_MEANS) / 256).flip(1)
+
+
 def uniform(n, half_width):
     return (torch.rand(n) * 2 - 1) * half_width
 
@@ -107,7 +174,7 @@ def batch_contrastive(e, labels, margin=1.0):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arch", choices=["convnet", "resnet"], default="convnet")
+    parser.add_argument("--arch", choices=["convnet", "resnet", "tower-last2", "tower-all"], default="convnet")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
@@ -118,11 +185,15 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     random.seed(1)
-    size, people, photos = 64, 40, 8
-    store = torch.randint(0, 256, (people * photos, size, size, 1), dtype=torch.uint8)
-    model = (convnet if args.arch == "convnet" else resnet)(1, size)
+    tower = args.arch.startswith("tower")
+    size, channels, people, photos = (150, 3, 40, 8) if tower else (64, 1, 40, 8)
+    store = torch.randint(0, 256, (people * photos, size, size, channels), dtype=torch.uint8)
+    if tower:
+        model, optimizer = tower_and_optimizer(2 if args.arch == "tower-last2" else None)
+    else:
+        model = (convnet if args.arch == "convnet" else resnet)(1, size)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
     model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
 
     phases = {"data": 0.0, "forward": 0.0, "backward": 0.0, "optimizer": 0.0}
     images = 0
@@ -144,6 +215,8 @@ def main():
         labels = torch.tensor([i for i in range(args.people) for _ in range(args.photos)])
         x = store[faces].permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0)
         x = augment(x)
+        if tower:
+            x = dlib_rgb(x)
         mark("data")
         loss = batch_contrastive(model(x), labels)
         mark("forward")

@@ -15,8 +15,11 @@
 #
 #   models/compare-transfer.sh            # about 40 minutes on 2 CPU cores
 #
+# Rerunning it keeps the models and scores already made in $WORK (delete
+# them to start over).
 # Writes the "transfer learning" section of BENCHMARKS.md.
 set -euo pipefail
+umask 077  # the models list LFW's people
 cd "$(dirname "$0")/.."
 
 DATA=${SIAMESE_DATA:-../shared/data}
@@ -37,20 +40,24 @@ mkdir -p "$WORK"
 variant() {
   local name=$1; shift
   for folds in 1-5 6-10; do
+    [ -f "$WORK/$name-$folds.siamese" ] && continue
     "$SIAMESE" train "$LFW" --init "$TOWER" --hold-out "$DATA/lfw/pairs.txt" --hold-out-folds "$folds" \
       --split 0.95,0.05,0 --out "$WORK/$name-$folds.siamese" --loss contrastive --margin 1.0 \
       --people-per-batch 16 --photos-per-person 4 --patience 0 --seed 7 --threads "$THREADS" \
       --name "face tower, $name, LFW folds $folds held out" "$@" > "$WORK/$name-$folds.log" 2>&1 ||
       { echo "training $name-$folds failed: see $WORK/$name-$folds.log" >&2; exit 1; }
   done
-  "$SIAMESE" eval --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" \
+  scored "$name-lfw.txt" || "$SIAMESE" eval --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" \
     --fold-models "$WORK/$name-1-5.siamese:1-5,$WORK/$name-6-10.siamese:6-10" > "$WORK/$name-lfw.txt" 2>&1
-  "$SIAMESE" eval --model "$WORK/$name-1-5.siamese" --cache "$ATT" --identify 1 > "$WORK/$name-att.txt" 2>&1
+  scored "$name-att.txt" || "$SIAMESE" eval --model "$WORK/$name-1-5.siamese" --cache "$ATT" --identify 1 > "$WORK/$name-att.txt" 2>&1
 }
 
+# True when an earlier run left this score complete.
+scored() { grep -qE 'protocol.*%|rank-1' "$WORK/$1" 2>/dev/null; }
+
 # (a) The tower as it is: every fold at a threshold chosen on the other nine.
-"$SIAMESE" eval --model "$TOWER" --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" > "$WORK/tower-lfw.txt" 2>&1
-"$SIAMESE" eval --model "$TOWER" --cache "$ATT" --identify 1 > "$WORK/tower-att.txt" 2>&1
+scored tower-lfw.txt || "$SIAMESE" eval --model "$TOWER" --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" > "$WORK/tower-lfw.txt" 2>&1
+scored tower-att.txt || "$SIAMESE" eval --model "$TOWER" --cache "$ATT" --identify 1 > "$WORK/tower-att.txt" 2>&1
 # (b) A linear projection (starting as the identity) on the frozen tower.
 variant head --trainable head --projection linear --epochs 10 --lr 0.001
 # (c) The last two residual blocks and the final layer, at a tenth of the head's rate.

@@ -44,25 +44,41 @@ double resnetFlops(const NetworkConfig& c) {
   return flops + head(in, side, c.embeddingSize);
 }
 
-double dlibResNetFlops() {
+// The tower from stage `firstStage` on (0 stem, 1..14 blocks, 15 final layer).
+double dlibResNetFlops(int firstStage) {
   // 150 px: 7×7 stride-2 stem without padding, 3×3 stride-2 max pool.
   int side = (150 - 7) / 2 + 1;
-  double flops = conv(3, 32, 7, side);
+  double flops = firstStage <= 0 ? conv(3, 32, 7, side) : 0;
   side = (side - 3) / 2 + 1;
+  int stage = 1;
   for (const detail::TowerBlockSpec& block : detail::dlibResNetBlocks()) {
     if (block.down) side = (side - 3) / 2 + 1;  // stride 2 without padding
-    flops += conv(block.in, block.out, 3, side) + conv(block.out, block.out, 3, side);
+    if (stage++ >= firstStage) flops += conv(block.in, block.out, 3, side) + conv(block.out, block.out, 3, side);
   }
-  return flops + linear(256, 128);
+  return flops + (firstStage < detail::kDlibResNetStages ? linear(256, 128) : 0);
+}
+
+double projectionFlops(const NetworkConfig& c) {
+  if (c.projection == "mlp") return linear(c.baseOutputSize(), 256) + linear(256, c.embeddingSize);
+  return c.projection == "linear" ? linear(c.baseOutputSize(), c.embeddingSize) : 0;
 }
 
 }  // namespace
 
-double forwardFlopsPerImage(const NetworkConfig& config) {
-  if (config.isDlibResNet()) return dlibResNetFlops();
-  return config.architecture == "resnet" ? resnetFlops(config) : convnetFlops(config);
+double forwardFlopsPerImage(const NetworkConfig& config) { return forwardFlopsPerImage(config, 0); }
+
+double forwardFlopsPerImage(const NetworkConfig& config, int firstStage) {
+  double base = 0;
+  if (config.isDlibResNet()) {
+    base = dlibResNetFlops(firstStage);
+  } else if (firstStage <= 0) {
+    base = config.architecture == "resnet" ? resnetFlops(config) : convnetFlops(config);
+  }
+  return base + projectionFlops(config);
 }
 
-double trainingFlopsPerImage(const NetworkConfig& config) { return 3 * forwardFlopsPerImage(config); }
+double trainingFlopsPerImage(const NetworkConfig& config, int firstTrainableStage) {
+  return 3 * forwardFlopsPerImage(config, firstTrainableStage);
+}
 
 }  // namespace siamese

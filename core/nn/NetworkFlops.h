@@ -11,11 +11,17 @@
 
 namespace siamese {
 
-/// FLOPs of one image's forward pass.
+/// FLOPs of one image's forward pass (the projection included).
 double forwardFlopsPerImage(const NetworkConfig& config);
 
-/// FLOPs of one image's training step, forward and backward, every layer
-/// trained: 3 × forwardFlopsPerImage.
-double trainingFlopsPerImage(const NetworkConfig& config);
+/// FLOPs of one image's forward pass from stage `firstStage` on (stages as
+/// in transfer learning: the tower's 16, or 1 for our own networks, then
+/// the projection); 0 is the whole network.
+double forwardFlopsPerImage(const NetworkConfig& config, int firstStage);
+
+/// FLOPs of one image's training step, forward and backward, of the layers
+/// from stage `firstTrainableStage` on (the frozen ones before it run once
+/// per photo, not per step): 3 × their forward FLOPs.
+double trainingFlopsPerImage(const NetworkConfig& config, int firstTrainableStage = 0);
 
 }  // namespace siamese

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/Error.h"
+#include "nn/detail/DlibResNetLayout.h"
 
 namespace siamese {
 
@@ -43,6 +44,14 @@ void TrainConfig::validate() const {
   if (!(init.baseLearningRateScale > 0 && init.baseLearningRateScale <= 1)) {
     fail("the pretrained layers' learning-rate scale must be in (0, 1]");
   }
+}
+
+int TrainConfig::firstTrainableStage() const {
+  const int baseStages = network.isDlibResNet() ? detail::kDlibResNetStages : 1;
+  if (init.train == "head") return baseStages;
+  // The tower's final layer is its last stage; its last n blocks come just before.
+  if (init.train == "last-blocks") return baseStages - 1 - init.lastBlocks;
+  return 0;
 }
 
 void TrainConfig::startFrom(const NetworkConfig& pretrained) {

@@ -86,6 +86,12 @@ struct TrainConfig {
   /// then unit length, the scale the losses' margins assume.
   void startFrom(const NetworkConfig& pretrained);
 
+  /// The first stage that trains (stages as in NetworkFlops.h and the
+  /// network: the tower's 16, or 1 for our own networks, then the
+  /// projection): 0 from scratch or training all; after the whole base for
+  /// "head"; the tower's last init.lastBlocks blocks for "last-blocks".
+  int firstTrainableStage() const;
+
   /// throws Error naming the first invalid field (network included).
   void validate() const;
   std::string toJson() const;

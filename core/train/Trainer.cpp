@@ -127,6 +127,7 @@ class Run {
   std::unordered_map<int, std::int64_t> m_featureRow;
   detail::RunState m_state;
   Clock::time_point m_runStart = Clock::now();
+  Clock::time_point m_stepsStart = Clock::now();  ///< after the frozen layers' pass: images/s and the ETA count from here
   Clock::time_point m_lastCheckpoint = Clock::now();
   std::size_t m_stepsDone = 0;  ///< in this process (for images/s and the ETA)
   ProgressThrottle m_throttle{std::chrono::milliseconds(500)};
@@ -145,10 +146,7 @@ void Run::startFromPretrained() {
                 std::to_string(meta.input.padding) + "'");
   }
   detail::loadPretrained(pretrained.weights, meta.network, meta.distance == "koch", m_model);
-  const int base = m_model.net->baseStages();
-  const std::string& train = m_config.init.train;
-  // The tower's stages: stem 0, blocks 1..14, final layer 15; its last n blocks start at 15 − n.
-  m_model.net->freezeBefore(train == "head" ? base : train == "last-blocks" ? base - 1 - m_config.init.lastBlocks : 0);
+  m_model.net->freezeBefore(m_config.firstTrainableStage());
   m_normalization = meta.input.normalization;
   m_pretrained = meta;
 }
@@ -432,7 +430,7 @@ void Run::checkpoint(int nextEpoch, std::size_t nextStep) {
 void Run::reportStep(int epoch, std::size_t step) {
   if (!m_options.progress || !m_throttle.due()) return;
   const std::size_t stepsPerEpoch = m_sampler.stepsPerEpoch();
-  const double elapsed = std::chrono::duration<double>(Clock::now() - m_runStart).count();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - m_stepsStart).count();
   const double perStep = elapsed / double(m_stepsDone);
   const std::size_t remaining = (std::size_t(m_config.epochs - epoch) * stepsPerEpoch) - step - 1;
   TrainProgress p;
@@ -522,6 +520,7 @@ TrainResult Run::run() {
     detail::loadCheckpoint(checkpointPath, m_config, m_model, *m_optimizer, m_device, m_state);
   }
   cacheFrozenFeatures();
+  m_stepsStart = Clock::now();
   m_model.train(true);
   const int firstEpoch = m_state.nextEpoch;
   for (int epoch = firstEpoch; epoch < m_config.epochs; ++epoch) {

@@ -1,9 +1,11 @@
 #include "train/TrainingBenchmark.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "common/Random.h"
 #include "data/FaceCache.h"
+#include "nn/ModelBundle.h"
 #include "nn/NetworkFlops.h"
 
 namespace siamese {
@@ -26,6 +28,12 @@ std::string writeSyntheticCache(const TrainConfig& config, const std::string& fo
   settings.alignedFaces = true;
   settings.detector = "none";
   settings.datasetRoot = "synthetic";
+  if (!config.init.empty()) {
+    // Crops cut as the pretrained model's were, or the trainer refuses them.
+    const InputSpec input = readBundle(config.init.from).metadata.input;
+    settings.alignment = input.alignment;
+    settings.padding = input.padding;
+  }
   FaceCacheWriter writer(path, settings, false);
   Rng rng(7);
   std::vector<std::uint8_t> pixels(std::size_t(side) * side * channels);
@@ -59,17 +67,35 @@ TrainData syntheticTrainData(const FaceCache& cache) {
 
 }  // namespace
 
-std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads) {
+std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std::string& faceTower) {
   TrainConfig convnet;  // the defaults: 4-block convnet, 64 px grey, P16×K4, batch contrastive, Adam
   convnet.threads = threads;
   convnet.device = "cpu";
   convnet.patience = 0;
   TrainConfig resnet = convnet;
   resnet.network.architecture = "resnet";
-  return {
+  std::vector<TrainingBenchmarkCase> cases = {
       {"convnet", "convnet (default): 64 px grey, 4 blocks × 2 convs, P16×K4, batch contrastive, Adam", convnet},
       {"resnet", "resnet: 64 px grey, 4 residual blocks, P16×K4, batch contrastive, Adam", resnet},
   };
+  if (faceTower.empty() || !std::filesystem::exists(faceTower)) return cases;
+  const NetworkConfig tower = readBundle(faceTower).metadata.network;
+  TrainConfig last2 = convnet;
+  last2.init.from = faceTower;
+  last2.init.train = "last-blocks";
+  last2.init.lastBlocks = 2;
+  last2.network.projection = "linear";
+  last2.startFrom(tower);
+  TrainConfig all = convnet;
+  all.init.from = faceTower;
+  all.startFrom(tower);
+  cases.push_back({"tower-last2",
+                   "face tower, fine-tuning its last 2 blocks and final layer (lr 1e-4) under a linear projection "
+                   "(1e-3): 150 px colour, P16×K4, batch contrastive, Adam",
+                   last2});
+  cases.push_back({"tower-all", "face tower, fine-tuning all of it (lr 1e-4): 150 px colour, P16×K4, batch contrastive, Adam",
+                   all});
+  return cases;
 }
 
 TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
@@ -83,6 +109,13 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   TrainOptions options;
   options.profile = &profile;
   options.channelsLast = channelsLast;
+  const auto started = std::chrono::steady_clock::now();
+  double frozenPassSeconds = 0;
+  std::size_t frozenPassPhotos = 0;
+  options.featureProgress = [&](const Progress& p) {
+    frozenPassSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    frozenPassPhotos = p.done;
+  };
   const TrainResult trained = trainSiamese(cache, syntheticTrainData(cache), config, options);
 
   TrainingBenchmarkResult result;
@@ -91,7 +124,9 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   result.device = trained.device;
   result.msPerStep = profile.steps ? profile.totalMs() / double(profile.steps) : 0;
   result.imagesPerSecond = profile.totalMs() > 0 ? double(profile.images) / (profile.totalMs() / 1000) : 0;
-  result.gflopsPerImage = trainingFlopsPerImage(config.network) / 1e9;
+  result.gflopsPerImage = trainingFlopsPerImage(config.network, config.firstTrainableStage()) / 1e9;
+  result.frozenPassSeconds = frozenPassSeconds;
+  result.frozenPassPhotos = frozenPassPhotos;
   result.achievedGflops = result.gflopsPerImage * result.imagesPerSecond;
   return result;
 }

@@ -22,8 +22,10 @@ struct TrainingBenchmarkCase {
 };
 
 /// The standard cases: the default convnet (64 px grey, P16×K4, batch
-/// contrastive loss, Adam) and the residual net on the same batches.
-std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads);
+/// contrastive loss, Adam) and the residual net on the same batches; with a
+/// face tower bundle, fine-tuning it too: its last two blocks under a
+/// linear projection ("tower-last2"), and all of it ("tower-all").
+std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std::string& faceTower = {});
 
 struct TrainingBenchmarkResult {
   std::string key;
@@ -32,6 +34,10 @@ struct TrainingBenchmarkResult {
   double msPerStep = 0;
   double gflopsPerImage = 0;       ///< training (forward + backward) arithmetic per image
   double achievedGflops = 0;       ///< gflopsPerImage × images/s
+  /// With frozen layers: the one pass of them over the synthetic photos
+  /// before the first step (not part of the steps' time).
+  double frozenPassSeconds = 0;
+  std::size_t frozenPassPhotos = 0;
   std::string device;
 };
 

@@ -31,7 +31,7 @@ TORCH_MODULE(TowerBlock);
 /// blocks (1..14) and the pooled linear layer (15); kStages ends it.
 class DlibResNetImpl : public torch::nn::Module {
  public:
-  static constexpr int kStages = 16;
+  static constexpr int kStages = kDlibResNetStages;
 
   DlibResNetImpl();
   torch::Tensor forward(const torch::Tensor& images) { return forwardStages(images, 0, kStages); }

@@ -16,6 +16,10 @@ struct TowerBlockSpec {
   bool down = false; ///< first convolution has stride 2; the shortcut is a 2×2 average pool
 };
 
+/// The tower's stages, as transfer learning counts them: the stem (0), the
+/// 14 residual blocks (1..14) and the pooled final linear layer (15).
+constexpr int kDlibResNetStages = 16;
+
 /// The blocks in forward order, after the 7×7 stem `conv32_down`.
 const std::vector<TowerBlockSpec>& dlibResNetBlocks();
 
