@@ -1,13 +1,20 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QLabel>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "ModelPage.h"
+#include "common/DefaultPaths.h"
 #include "common/Error.h"
+#include "nn/ModelBundle.h"
 
 namespace siamese::ui {
 namespace {
@@ -25,6 +32,18 @@ ModelPage::ModelPage(SharedState state) : m_state(std::move(state)) {
   setTitle(tr("4. Model"));
   setSubTitle(tr("The network each face goes through, the loss that teaches it, and how long to train; or let "
                  "a search try settings for you."));
+  m_startFrom = new QComboBox;
+  m_startFrom->addItem(tr("scratch: a new network of ours"), "scratch");
+  m_startFrom->addItem(tr("the pretrained face tower"), "tower");
+  m_startFrom->addItem(tr("a model trained before…"), "model");
+  if (!QFile::exists(QString::fromStdString(faceTowerPath()))) m_startFrom->setItemData(1, false, Qt::UserRole - 1);
+  m_trainable = new QComboBox;
+  m_trainable->addItem(tr("a head on top (the rest frozen; trains in seconds)"), "head");
+  m_trainable->addItem(tr("the tower's last two blocks and a head"), "last-blocks");
+  m_trainable->addItem(tr("everything (slowest)"), "all");
+  m_startModel = new QLineEdit;
+  m_startModel->setPlaceholderText(tr("model bundle (.siamese)"));
+  m_browse = new QPushButton(tr("Choose…"));
   m_architecture = new QComboBox;
   m_architecture->addItems({"convnet", "resnet"});
   m_loss = new QComboBox;
@@ -47,6 +66,12 @@ ModelPage::ModelPage(SharedState state) : m_state(std::move(state)) {
   m_trials = spin(2, 200, 6);
 
   auto* form = new QFormLayout;
+  form->addRow(tr("Start from:"), m_startFrom);
+  auto* modelRow = new QHBoxLayout;
+  modelRow->addWidget(m_startModel, 1);
+  modelRow->addWidget(m_browse);
+  form->addRow(tr("Model:"), modelRow);
+  form->addRow(tr("What trains:"), m_trainable);
   form->addRow(tr("Network:"), m_architecture);
   form->addRow(tr("Loss:"), m_loss);
   form->addRow(tr("Embedding size:"), m_embedding);
@@ -62,6 +87,49 @@ ModelPage::ModelPage(SharedState state) : m_state(std::move(state)) {
   layout->addStretch(1);
   m_trials->setEnabled(false);
   connect(m_tune, &QCheckBox::toggled, m_trials, &QWidget::setEnabled);
+  connect(m_startFrom, &QComboBox::currentIndexChanged, this, &ModelPage::showStartChoice);
+  connect(m_browse, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Start from a model"), QString(), tr("Models (*.siamese)"));
+    if (!path.isEmpty()) m_startModel->setText(path);
+  });
+  showStartChoice();
+}
+
+void ModelPage::showStartChoice() {
+  const QString start = m_startFrom->currentData().toString();
+  const bool pretrained = start != "scratch";
+  m_trainable->setEnabled(pretrained);
+  m_startModel->setEnabled(start == "model");
+  m_browse->setEnabled(start == "model");
+  // A pretrained start brings its own network.
+  for (QWidget* w : std::initializer_list<QWidget*>{m_architecture, m_embedding, m_inputSize}) w->setEnabled(!pretrained);
+  m_tune->setEnabled(!pretrained);
+  if (pretrained) {
+    m_tune->setChecked(false);
+    m_learningRate->setValue(start == "tower" && m_trainable->currentData() == "head" ? 0.001 : 0.0005);
+  }
+}
+
+void ModelPage::applyStart(TrainConfig& config) const {
+  const QString start = m_startFrom->currentData().toString();
+  if (start == "scratch") return;
+  config.init.from = start == "tower" ? faceTowerPath() : m_startModel->text().toStdString();
+  if (config.init.from.empty()) throw Error("choose the model to start from");
+  const BundleMetadata pretrained = readBundle(config.init.from).metadata;
+  config.init.train = m_trainable->currentData().toString().toStdString();
+  if (config.init.train == "last-blocks" && !pretrained.network.isDlibResNet()) {
+    throw Error("only the face tower has blocks to fine-tune: choose a head or everything");
+  }
+  config.network.projection = config.init.train == "all" ? "none" : "linear";
+  config.startFrom(pretrained.network);
+  if (!m_state->cache) throw Error("prepare the photos first");
+  const CacheSettings& crops = m_state->cache->settings();
+  if (crops.alignment != pretrained.input.alignment || crops.channels != pretrained.input.channels) {
+    throw Error("this model was trained on " + pretrained.input.alignment + " crops (" +
+                std::to_string(pretrained.input.cropSize) + " px, " + (pretrained.input.channels == 3 ? "colour" : "grey") +
+                "); go back to Preparation and prepare the photos " +
+                (start == "tower" ? std::string("for training on the face tower") : "as it expects"));
+  }
 }
 
 bool ModelPage::validatePage() {
@@ -77,6 +145,7 @@ bool ModelPage::validatePage() {
   config.peoplePerBatch = m_people->value();
   config.seed = m_state->pairOptions.seed;
   try {
+    applyStart(config);
     config.validate();
   } catch (const Error& e) {
     setSubTitle(QString::fromUtf8(e.what()));

@@ -13,7 +13,10 @@
 #include "ImageConversion.h"
 #include "JobRunner.h"
 #include "PreparePage.h"
+#include "common/DefaultPaths.h"
 #include "common/Error.h"
+#include "gallery/FaceEncoder.h"
+#include "nn/ModelBundle.h"
 #include "prep/FacePreparer.h"
 
 namespace siamese::ui {
@@ -22,6 +25,13 @@ PreparePage::PreparePage(SharedState state) : m_state(std::move(state)), m_job(n
   setTitle(tr("2. Preparation"));
   setSubTitle(tr("Every photo is searched for a face, aligned by its landmarks and cropped, once, into a face "
                  "cache. A stopped run continues where it ended."));
+  m_cropsFor = new QComboBox;
+  m_cropsFor->addItem(tr("our own networks (faces aligned on a template)"), "own");
+  m_cropsFor->addItem(tr("training on the face tower (dlib's chips, 150 px colour)"), "tower");
+  if (!QFile::exists(QString::fromStdString(faceTowerPath()))) {
+    m_cropsFor->setItemData(1, false, Qt::UserRole - 1);  // disabled: no tower imported
+    m_cropsFor->setItemData(1, tr("No face tower: scripts/setup.sh imports it"), Qt::ToolTipRole);
+  }
   m_detector = new QComboBox;
   m_detector->addItems({"hog", "haar", "mmod", "none"});
   m_detector->setToolTip(tr("hog: dlib's HOG detector; none: the photos are already face crops"));
@@ -43,6 +53,7 @@ PreparePage::PreparePage(SharedState state) : m_state(std::move(state)), m_job(n
   m_failures->setMaximumHeight(110);
 
   auto* form = new QFormLayout;
+  form->addRow(tr("Crops for:"), m_cropsFor);
   form->addRow(tr("Detector:"), m_detector);
   form->addRow(tr("Crop size (px):"), m_cropSize);
   form->addRow(QString(), m_colour);
@@ -60,6 +71,12 @@ PreparePage::PreparePage(SharedState state) : m_state(std::move(state)), m_job(n
   layout->addWidget(m_failures);
 
   connect(m_start, &QPushButton::clicked, this, &PreparePage::startPreparing);
+  // The tower's chips have a fixed size and colour.
+  connect(m_cropsFor, &QComboBox::currentIndexChanged, this, [this] {
+    const bool own = m_cropsFor->currentData().toString() == "own";
+    m_cropSize->setEnabled(own);
+    m_colour->setEnabled(own);
+  });
   connect(m_cancel, &QPushButton::clicked, m_job, &JobRunner::cancel);
   connect(m_job, &JobRunner::progressed, this, [this](const Progress& p) {
     m_progress->setRange(0, int(p.total));
@@ -81,7 +98,9 @@ PreparePage::~PreparePage() { delete m_job; }  // stop and join before the page 
 
 void PreparePage::initializePage() {
   const bool prepared = m_state->sourceIsCache;
-  for (QWidget* w : std::initializer_list<QWidget*>{m_detector, m_cropSize, m_colour, m_start}) w->setEnabled(!prepared);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_cropsFor, m_detector, m_cropSize, m_colour, m_start}) {
+    w->setEnabled(!prepared);
+  }
   if (!prepared && QFile::exists(QString::fromStdString(m_state->cachePath))) {
     try {
       m_state->cache = std::make_shared<FaceCache>(FaceCache::load(m_state->cachePath));
@@ -95,9 +114,21 @@ void PreparePage::initializePage() {
 void PreparePage::startPreparing() {
   if (!m_state->dataset || m_job->busy()) return;
   PrepareOptions options;
+  if (m_cropsFor->currentData().toString() == "tower") {
+    try {
+      options = prepareOptionsForModel(readBundle(faceTowerPath()).metadata);
+    } catch (const Error& e) {
+      m_summary->setText(QString::fromUtf8(e.what()));
+      return;
+    }
+  } else {
+    options.align.cropSize = m_cropSize->value();
+    options.align.colour = m_colour->isChecked();
+  }
   options.detector.kind = parseDetectorKind(m_detector->currentText().toStdString());
-  options.align.cropSize = m_cropSize->value();
-  options.align.colour = m_colour->isChecked();
+  // Each kind of crop has its cache, so switching back and forth reuses both.
+  const bool tower = m_cropsFor->currentData().toString() == "tower";
+  m_state->cachePath = (m_state->workFolder + (tower ? "/faces-tower-chips.cache" : "/faces.cache")).toStdString();
   const Dataset dataset = *m_state->dataset;
   const std::string cachePath = m_state->cachePath;
   m_start->setEnabled(false);

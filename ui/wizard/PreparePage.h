@@ -26,10 +26,14 @@ class PreparePage : public QWizardPage {
   void startPreparing();
   bool busy() const;
   QComboBox* detector() const { return m_detector; }
+  /// "own": template crops for our own networks; "tower": the face tower's
+  /// dlib chips (150 px colour), for training on top of it.
+  QComboBox* cropsFor() const { return m_cropsFor; }
  private:
   void showCache();
   SharedState m_state;
   JobRunner* m_job;
+  QComboBox* m_cropsFor;
   QComboBox* m_detector;
   QSpinBox* m_cropSize;
   QCheckBox* m_colour;

@@ -168,6 +168,13 @@ void TrainPage::startTraining() {
                               .arg(p.etaSeconds / 60, 0, 'f', 1));
       }, Qt::QueuedConnection);
     };
+    options.featureProgress = [this](const Progress& p) {
+      QMetaObject::invokeMethod(this, [this, p] {
+        m_progress->setRange(0, int(p.total));
+        m_progress->setValue(int(p.done));
+        m_status->setText(tr("Running the frozen layers once over every photo: %1 of %2").arg(p.done).arg(p.total));
+      }, Qt::QueuedConnection);
+    };
     TrainingOutcome outcome = runTrainingRecipe(*cache, trainDataFrom(pairs), recipe);
     if (outcome.searchOnly()) return;
     // A resumed run must continue with the settings the search chose.
