@@ -30,6 +30,7 @@ void addBenchCommand(CLI::App& app) {
   bench->require_subcommand(1);
   addBenchTrainingCommand(*bench);
   addBenchEmbeddingCommand(*bench);
+  addBenchAdaptationCommand(*bench);
   CLI::App* cmd = bench->add_subcommand("accuracy", "Measure every accuracy benchmark and rewrite BENCHMARKS.md");
   cmd->add_option("--data", args->inputs.data, "Data sets folder (default: $SIAMESE_DATA or ../shared/data)");
   cmd->add_option("--work", args->inputs.work, "Where prepared face caches are kept (resumable)")

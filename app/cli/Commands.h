@@ -31,6 +31,8 @@ void addBenchCommand(CLI::App& app);
 void addBenchTrainingCommand(CLI::App& bench);
 /// `siamese bench embedding`, added under `bench`.
 void addBenchEmbeddingCommand(CLI::App& bench);
+/// `siamese bench adaptation`, added under `bench`.
+void addBenchAdaptationCommand(CLI::App& bench);
 void addImportCommand(CLI::App& app);
 
 }  // namespace siamese::cli

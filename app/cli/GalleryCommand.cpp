@@ -62,6 +62,7 @@ void addGalleryCommands(CLI::App& app) {
   addGalleryPeopleCommands(*gallery, options);
   addGalleryArchiveCommands(*gallery, options);
   addGalleryThresholdCommand(*gallery, options);
+  addGalleryAdaptCommand(*gallery, options);
 }
 
 }  // namespace siamese::cli

@@ -1,7 +1,7 @@
 #pragma once
 // The `siamese gallery` subcommands, one file per group: people (list,
 // remove, rename), enrolment (add, add-folder, reembed), archives (export,
-// import) and the threshold. They share the gallery's --gallery/--model
+// import), the threshold and adaptation. They share the gallery's --gallery/--model
 // options, from which each makes the engine's Session.
 
 #include <memory>
@@ -28,5 +28,6 @@ void addGalleryPeopleCommands(CLI::App& gallery, const SharedGalleryOptions& opt
 void addGalleryEnrolCommands(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryArchiveCommands(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryThresholdCommand(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryAdaptCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 
 }  // namespace siamese::cli

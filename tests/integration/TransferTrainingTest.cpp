@@ -16,6 +16,7 @@
 #include "gallery/FaceEncoder.h"
 #include "nn/Embedder.h"
 #include "nn/WeightFingerprints.h"
+#include "session/GalleryAdaptation.h"
 #include "prep/FacePreparer.h"
 #include "support/TestSupport.h"
 #include "train/Trainer.h"
@@ -219,6 +220,47 @@ TEST_F(TransferTraining, WrongStartsAreRefusedWithTheReason) {
   TrainConfig missing = fromTower("head");
   missing.init.from = s_dir->file("no-such-model.siamese");
   EXPECT_TRUE(test::contains(test::errorMessage([&] { trainSiamese(*s_cache, data(), missing); }), "no-such-model.siamese"));
+}
+
+TEST_F(TransferTraining, AdaptationRefusesToDeployAModelThatScoresWorse) {
+  // A gallery of six AT&T people, four photos each, enrolled for the tower.
+  const std::string people = s_dir->file("people");
+  for (int person = 1; person <= 6; ++person) {
+    const std::string name = "s" + std::to_string(person);
+    std::filesystem::create_directories(people + "/" + name);
+    for (int photo = 1; photo <= 4; ++photo) {
+      std::filesystem::create_symlink(test::data("att_faces/" + name + "/" + std::to_string(photo) + ".pgm"),
+                                      people + "/" + name + "/" + std::to_string(photo) + ".pgm");
+    }
+  }
+  const std::string galleryPath = s_dir->file("adapt.db");
+  test::runCli("gallery --gallery " + galleryPath + " --model " + test::faceTower() + " add-folder " + people);
+  GalleryStore store(galleryPath);
+  const std::size_t embeddedBefore = store.embeddings(s_tower->metadata.modelId).size();
+  ASSERT_GE(embeddedBefore, 20u);
+
+  // A learning rate that wrecks the tower's own weights: the held-out check must catch it.
+  GalleryAdaptationOptions options;
+  options.adaptation.trainable = "all";
+  options.impostorCache = s_dir->file("att-chip.cache");  // s7..s16 (s1..s6 are left out by name)
+  options.outPath = s_dir->file("adapted.siamese");
+  options.adaptation.learningRate = 0.1;  // 0.01 for the tower's layers: far too much for Adam
+  options.adaptation.epochs = 2;
+  options.adaptation.stepsPerEpoch = 10;
+  options.adaptation.workDir = s_dir->path();
+  const GalleryAdaptationResult r =
+      adaptGalleryModel(store, test::faceTower(), s_tower->metadata.threshold.value, options);
+  const AdaptationResult& a = r.adaptation;
+  std::printf("%s\n", a.verdict.c_str());
+  EXPECT_EQ(a.before.probes, 6u);  // one held-out photo per person
+  EXPECT_GT(a.before.rank1, 0.8) << "the tower names unseen AT&T photos of enrolled people";
+  EXPECT_TRUE(a.after.identified < a.before.identified || a.after.falseAcceptRate > a.before.falseAcceptRate) << a.verdict;
+  EXPECT_FALSE(a.better);
+  EXPECT_FALSE(r.deployed);
+  EXPECT_FALSE(std::filesystem::exists(options.outPath)) << "a worse model was written";
+  EXPECT_EQ(store.embeddings(s_tower->metadata.modelId).size(), embeddedBefore);
+  EXPECT_TRUE(store.embeddings(a.adapted.metadata.modelId).empty()) << "the gallery was embedded for a refused model";
+  EXPECT_TRUE(test::contains(a.verdict, "not better")) << a.verdict;
 }
 
 }  // namespace

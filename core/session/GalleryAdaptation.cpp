@@ -1,0 +1,109 @@
+#include "session/GalleryAdaptation.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <unistd.h>
+
+#include "common/Error.h"
+#include "gallery/FaceEncoder.h"
+#include "nn/Embedder.h"
+#include "prep/FacePreparer.h"
+#include "vision/ImageIO.h"
+
+namespace siamese {
+namespace {
+
+/// The gallery's photos cut as the model expects, in a face cache that is
+/// removed when it goes.
+class GalleryCrops {
+ public:
+  GalleryCrops(GalleryStore& store, const BundleMetadata& model, const std::string& folder, std::size_t& withoutFace)
+      : m_path(folder + "/gallery-crops-" + std::to_string(::getpid()) + ".cache") {
+    std::filesystem::create_directories(folder);
+    PrepareOptions options = prepareOptionsForModel(model);
+    options.multiFace = MultiFacePolicy::Largest;  // as enrolment chose
+    FacePreparer preparer(options, true);
+    CacheSettings settings;
+    settings.cropSize = options.align.cropSize;
+    settings.channels = options.align.colour ? 3 : 1;
+    settings.padding = options.align.padding;
+    settings.alignment = model.input.alignment;
+    settings.detector = "gallery";
+    settings.datasetRoot = store.path();
+    {
+      FaceCacheWriter writer(m_path, settings, false);
+      for (const GalleryPerson& person : store.people()) {
+        for (const GalleryPhoto& photo : store.photosOf(person.id)) {
+          PreparedFace prepared;
+          try {
+            prepared = preparer.prepare(decodeImage(store.originalOf(photo.id), photo.sourceName));
+          } catch (const FileError&) {
+            prepared.ok = false;
+          }
+          if (!prepared.ok) {
+            ++withoutFace;
+            continue;
+          }
+          CachedFace face;
+          face.source = std::to_string(photo.id);
+          face.aligned = prepared.face.aligned;
+          const Image& crop = prepared.face.crop;
+          const std::size_t rowBytes = std::size_t(crop.width()) * std::size_t(crop.channels());
+          std::vector<std::uint8_t> pixels(rowBytes * std::size_t(crop.height()));
+          for (int y = 0; y < crop.height(); ++y) std::copy_n(crop.row(y), rowBytes, pixels.begin() + std::ptrdiff_t(y * rowBytes));
+          writer.addFace(face, person.name, pixels.data());
+        }
+      }
+      writer.flush();
+    }
+    m_cache = FaceCache::load(m_path);
+  }
+  ~GalleryCrops() { std::filesystem::remove(m_path); }
+  GalleryCrops(const GalleryCrops&) = delete;
+  GalleryCrops& operator=(const GalleryCrops&) = delete;
+  const FaceCache& cache() const { return m_cache; }
+
+ private:
+  std::string m_path;
+  FaceCache m_cache;
+};
+
+}  // namespace
+
+GalleryAdaptationResult adaptGalleryModel(GalleryStore& store, const std::string& modelPath, double thresholdInForce,
+                                          const GalleryAdaptationOptions& options, const ProgressFn& progress,
+                                          const StopToken* stop) {
+  const BundleMetadata model = readBundle(modelPath).metadata;
+  const FaceCache impostors = FaceCache::load(options.impostorCache);
+  GalleryAdaptationResult result;
+  const std::string workDir =
+      options.adaptation.workDir.empty() ? std::filesystem::temp_directory_path().string() : options.adaptation.workDir;
+  const GalleryCrops crops(store, model, workDir, result.photosWithoutFace);
+  const FaceCache& gallery = crops.cache();
+  result.photosUsed = gallery.size();
+  // One probe per person with three photos or more (two stay to train on);
+  // the others are references.
+  std::vector<int> references, probes;
+  for (const auto& faces : gallery.facesByPerson()) {
+    for (std::size_t k = 0; k < faces.size(); ++k) {
+      (faces.size() >= 3 && k + 1 == faces.size() ? probes : references).push_back(faces[k]);
+    }
+  }
+  result.adaptation = adaptModel(modelPath, thresholdInForce, gallery, references, probes, impostors,
+                                 options.adaptation, progress, stop);
+  if (!result.adaptation.better || options.outPath.empty()) return result;
+
+  BundleFile adapted = result.adaptation.adapted;
+  adapted.metadata.name = (model.name.empty() ? std::string("model") : model.name) + ", adapted to " +
+                          std::filesystem::path(store.path()).filename().string();
+  writeBundle(options.outPath, adapted);
+  std::filesystem::permissions(options.outPath, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);  // it lists the gallery's people
+  result.adaptation.adapted = adapted;
+  auto embedder = Embedder::load(options.outPath);
+  result.reembedded = reembedGallery(store, *embedder, progress, stop);
+  result.deployed = true;
+  return result;
+}
+
+}  // namespace siamese
