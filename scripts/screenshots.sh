@@ -30,7 +30,11 @@ clip+=("$(photo Dick_Armey 1)")  # never enrolled
 # Ten AT&T people for the training wizard's pages.
 mkdir -p "$work/att"
 for i in $(seq 1 10); do ln -s "$(realpath "$data/att_faces/s$i")" "$work/att/s$i"; done
+# Impostors for the "adapt to my people" dialog: LFW in the tower's crops,
+# as `siamese bench accuracy` prepares it, when it is there.
+impostors=()
+[ -f build/bench/lfw-150-chip.cache ] && [[ "$model" == *face-tower* ]] && impostors=(--adapt-impostors build/bench/lfw-150-chip.cache)
 mkdir -p "$out"
 XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" QT_QPA_PLATFORM=offscreen \
   "$bin/siamese-studio" --screenshots "$out" --gallery "$work/gallery.db" --model "$model" --live-source "$work/clip.avi" \
-  --train-data "$work/att"
+  --train-data "$work/att" "${impostors[@]}"

@@ -18,6 +18,8 @@
 #include "common/DefaultPaths.h"
 #include "ModelLabel.h"
 #include "PreferencesDialog.h"
+#include "AdaptDialog.h"
+#include "ModelsHub.h"
 #include "wizard/TrainingWizard.h"
 #include "common/Version.h"
 #include "nn/Embedder.h"
@@ -116,21 +118,42 @@ void MainWindow::describeModel(const QString& description) {
 QWidget* MainWindow::makeTrainingTab() {
   auto* tab = new QWidget;
   auto* text = new QLabel(tr(
-      "<h3>Train your own siamese network</h3>"
-      "<p>The wizard takes you through the whole job with the same engine as <tt>siamese train</tt>: choose a data "
-      "set of face photos, detect and align them into a face cache, build balanced same/different pairs from "
-      "people split between training, validation and test, pick the network and the loss (contrastive, triplet "
-      "or Koch et al.'s) or let a search tune them, train with live curves, evaluate on the test people with ROC "
-      "and distance histograms, choose the decision threshold, and deploy the model to the gallery.</p>"));
+      "<h3>Train, adapt and choose models</h3>"
+      "<p>The wizard takes you through training with the same engine as <tt>siamese train</tt>: from scratch, on "
+      "top of the pretrained face tower, or from a model trained before; data, face cache, balanced pairs, the "
+      "network and loss (contrastive, triplet or Koch et al.'s), live curves, evaluation on unseen people, the "
+      "threshold, and deployment. Below, every model you have.</p>"));
   text->setWordWrap(true);
   auto* start = new QPushButton(tr("Start the training wizard…"));
   start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
   connect(start, &QPushButton::clicked, this, &MainWindow::openTrainingWizard);
+  m_models = new ModelsHub(m_session);
+  connect(m_models, &ModelsHub::makeActive, this, [this](const QString& path) {
+    useModel(path);
+    m_gallery->reembed();
+  });
+  connect(m_models, &ModelsHub::openInInspect, this, [this](const QString& path) {
+    m_inspect->openBundle(path);
+    m_tabs->setCurrentWidget(m_inspect);
+  });
+  connect(m_models, &ModelsHub::adaptRequested, this, &MainWindow::openAdaptDialog);
   auto* layout = new QVBoxLayout(tab);
   layout->addWidget(text);
   layout->addWidget(start, 0, Qt::AlignLeft);
-  layout->addStretch(1);
+  layout->addWidget(new QLabel(tr("<b>Models</b>")));
+  layout->addWidget(m_models, 1);
   return tab;
+}
+
+AdaptDialog* MainWindow::openAdaptDialog() {
+  auto* dialog = new AdaptDialog(m_session, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &AdaptDialog::adapted, this, [this](const QString& path) {
+    useModel(path);  // the gallery was embedded for it already
+    m_models->refresh();
+  });
+  dialog->show();
+  return dialog;
 }
 
 TrainingWizard* MainWindow::openTrainingWizard() {
@@ -140,6 +163,7 @@ TrainingWizard* MainWindow::openTrainingWizard() {
     useModel(path);
     m_inspect->openBundle(path);
     m_gallery->reembed();
+    m_models->refresh();
   });
   wizard->show();
   return wizard;

@@ -12,9 +12,11 @@ class QTabWidget;
 
 namespace siamese::ui {
 
+class AdaptDialog;
 class GalleryTab;
 class InspectTab;
 class LiveTab;
+class ModelsHub;
 class TrainingWizard;
 
 class MainWindow : public QMainWindow {
@@ -27,12 +29,15 @@ class MainWindow : public QMainWindow {
   LiveTab* liveTab() const { return m_live; }
   GalleryTab* galleryTab() const { return m_gallery; }
   InspectTab* inspectTab() const { return m_inspect; }
+  ModelsHub* modelsHub() const { return m_models; }
   QTabWidget* tabs() const { return m_tabs; }
   StudioSettings& settings() { return m_session.settings(); }
   StudioSession& session() { return m_session; }
   QString statusText() const;
   /// Opens the training wizard (non-modal); its deployed model becomes active.
   TrainingWizard* openTrainingWizard();
+  /// Opens "adapt the active model to my people" (non-modal).
+  AdaptDialog* openAdaptDialog();
 
   /// Uses another model / gallery from now on (remembered).
   void useModel(const QString& path);
@@ -49,6 +54,7 @@ class MainWindow : public QMainWindow {
   LiveTab* m_live;
   GalleryTab* m_gallery;
   InspectTab* m_inspect;
+  ModelsHub* m_models = nullptr;
   QLabel* m_modelLabel;
   QLabel* m_fpsLabel;
 };

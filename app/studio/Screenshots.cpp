@@ -10,9 +10,11 @@
 #include <QTabWidget>
 #include <QThread>
 
+#include "AdaptDialog.h"
 #include "GalleryTab.h"
 #include "LiveTab.h"
 #include "MainWindow.h"
+#include "ModelsHub.h"
 #include "wizard/TrainingWizard.h"
 
 namespace siamese::studio {
@@ -68,7 +70,8 @@ int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QStri
 
 }  // namespace
 
-int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource, const QString& trainData) {
+int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource, const QString& trainData,
+                    const QString& adaptImpostors) {
   QDir().mkpath(folder);
   window.resize(1280, 800);
   window.show();
@@ -98,7 +101,18 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   if (people && people->count() > 0) people->setCurrentRow(0);
   pump(10000, [&] { return !window.galleryTab()->reading(); });
   written += grabTab(window, 1, folder + "/gallery.png");
+  pump(10000, [&] { return !window.modelsHub()->scanning(); });
   written += grabTab(window, 2, folder + "/training.png");
+  ui::AdaptDialog* adapt = window.openAdaptDialog();
+  if (!adaptImpostors.isEmpty()) {
+    adapt->impostorsEdit()->setText(adaptImpostors);
+    adapt->epochs()->setValue(4);
+    adapt->start();
+    pump(600000, [&] { return !adapt->busy(); });
+  }
+  pump(300, [] { return false; });
+  written += adapt->grab().save(folder + "/adapt.png");
+  adapt->close();
   written += grabTab(window, 3, folder + "/inspect.png");
   if (!trainData.isEmpty()) written += wizardScreenshots(window, folder, trainData);
   return written;

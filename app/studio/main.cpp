@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   parser.addOption({"screenshots", "Save a screenshot of each tab into <folder> and exit.", "folder"});
   parser.addOption({"live-source", "With --screenshots: play this source in the Live tab first.", "source"});
   parser.addOption({"train-data", "With --screenshots: run the training wizard on this small data set too.", "folder"});
+  parser.addOption({"adapt-impostors", "With --screenshots: adapt the model to the gallery with these impostor faces.", "cache"});
   parser.addOption({"gallery", "Use this gallery database.", "file"});
   parser.addOption({"model", "Use this model bundle.", "file"});
   parser.process(app);
@@ -40,9 +41,9 @@ int main(int argc, char** argv) {
   if (parser.isSet("gallery")) window.useGallery(parser.value("gallery"));
   if (parser.isSet("screenshots")) {
     const int written = siamese::studio::takeScreenshots(window, parser.value("screenshots"), parser.value("live-source"),
-                                                         parser.value("train-data"));
+                                                         parser.value("train-data"), parser.value("adapt-impostors"));
     std::printf("%d screenshots written to %s\n", written, qPrintable(parser.value("screenshots")));
-    return written == (parser.isSet("train-data") ? 6 : 4) ? 0 : 1;
+    return written == (parser.isSet("train-data") ? 7 : 5) ? 0 : 1;
   }
   window.show();
   return app.exec();

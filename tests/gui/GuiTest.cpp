@@ -12,8 +12,11 @@
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QThread>
+#include <algorithm>
 #include <filesystem>
 
 #include "GalleryTab.h"
@@ -23,6 +26,7 @@
 #include "MainWindow.h"
 #include "PreferencesDialog.h"
 #include "data/PairCsv.h"
+#include "ModelsHub.h"
 #include "wizard/TrainingWizard.h"
 #include "common/AtomicFile.h"
 #include "gallery/Enrolment.h"
@@ -230,6 +234,40 @@ TEST_F(Gui, InspectTabShowsTheBundleAndItsCurves) {
   test::writeText(m_dir.file("broken.siamese"), "not a model");
   EXPECT_FALSE(inspect->openBundle(QString::fromStdString(m_dir.file("broken.siamese"))));
   EXPECT_TRUE(inspect->metadataText().contains("Cannot open this model"));
+}
+
+TEST_F(Gui, ModelsHubListsEveryModelAndMakesOneActive) {
+  ui::ModelsHub* hub = m_window->modelsHub();
+  ASSERT_NE(hub, nullptr);
+  const QString tower = QString::fromStdString(test::faceTower());
+  const QString shipped = QString::fromStdString(test::defaultModel());
+  ASSERT_TRUE(waitFor([&] {
+    if (hub->scanning()) return false;
+    hub->refresh();  // the first scan may predate the model choice
+    return waitFor([&] { return !hub->scanning(); }, 60000) &&
+           std::any_of(hub->models().begin(), hub->models().end(), [&](const ui::ModelEntry& e) { return e.path == tower; });
+  }, 60000));
+  const auto entryOf = [&](const QString& path) {
+    return std::find_if(hub->models().begin(), hub->models().end(), [&](const ui::ModelEntry& e) {
+      return QFileInfo(e.path).canonicalFilePath() == QFileInfo(path).canonicalFilePath();
+    });
+  };
+  ASSERT_NE(entryOf(shipped), hub->models().end()) << "the shipped model is not listed";
+  EXPECT_EQ(entryOf(tower)->kind, "pretrained");
+  EXPECT_EQ(entryOf(shipped)->kind, "shipped");
+  EXPECT_EQ(entryOf(shipped)->metadata.modelId, readBundle(test::defaultModel()).metadata.modelId);
+  // The active model (the tower) is not deleted.
+  EXPECT_FALSE(hub->deleteModel(tower, false));
+  EXPECT_TRUE(std::filesystem::exists(test::faceTower()));
+  // Make the shipped model active: the session loads it, the hub marks it.
+  ASSERT_TRUE(hub->select(entryOf(shipped)->path));
+  emit hub->makeActive(entryOf(shipped)->path);
+  const QString shippedId = QString::fromStdString(entryOf(shipped)->metadata.modelId);
+  EXPECT_TRUE(waitFor([&] { return m_window->statusText().contains(shippedId); }, 60000)) << m_window->statusText().toStdString();
+  EXPECT_TRUE(waitFor([&] {
+    const int row = int(entryOf(shipped) - hub->models().begin());
+    return hub->table()->item(row, 0) && hub->table()->item(row, 0)->text().contains("active");
+  }, 10000));
 }
 
 TEST_F(Gui, TrainingWizardTrainsAHeadOnThePretrainedTower) {

@@ -1,0 +1,273 @@
+#include "ModelsHub.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <filesystem>
+#include <set>
+
+#include "common/DefaultPaths.h"
+#include "common/Error.h"
+#include "data/FaceCache.h"
+#include "eval/Protocols.h"
+#include "nn/Embedder.h"
+
+namespace siamese::ui {
+namespace {
+
+enum Column { Name, Kind, Id, Architecture, TrainedOn, StartedFrom, Figures, Path, Columns };
+
+QString kindOf(const QString& path, const BundleMetadata& m, const QString& shipped) {
+  if (path == QString::fromStdString(faceTowerPath()) || (m.training.initialisedFrom.empty() && !m.source.empty())) {
+    return QObject::tr("pretrained");
+  }
+  if (QFileInfo(path).canonicalFilePath() == QFileInfo(shipped).canonicalFilePath()) return QObject::tr("shipped");
+  if (m.training.initialisedFrom.empty()) return QObject::tr("trained");
+  return m.name.find("adapted") != std::string::npos ? QObject::tr("adapted") : QObject::tr("trained on a pretrained model");
+}
+
+QString architectureOf(const NetworkConfig& n) {
+  QString text = QString::fromStdString(n.architecture) + QObject::tr(", %1 px, %2 values").arg(n.inputSize).arg(n.embeddingSize);
+  if (n.hasProjection()) text += QObject::tr(", %1 projection").arg(QString::fromStdString(n.projection));
+  return text;
+}
+
+QString trainedOnOf(const BundleMetadata& m) {
+  if (!m.source.empty() && m.training.initialisedFrom.empty()) return QString::fromStdString(m.source.trainingData);
+  return QObject::tr("%1 people, %2 photos (%3), %4 loss")
+      .arg(m.training.people)
+      .arg(m.training.photos)
+      .arg(QFileInfo(QString::fromStdString(m.training.dataset)).fileName())
+      .arg(QString::fromStdString(m.training.loss));
+}
+
+QString figuresOf(const BundleMetadata& m) {
+  QStringList parts;
+  if (const auto it = m.metrics.find("validation_accuracy"); it != m.metrics.end()) {
+    parts << QObject::tr("validation %1%").arg(100 * it->second, 0, 'f', 2);
+  }
+  if (const auto it = m.metrics.find("validation_auc"); it != m.metrics.end()) {
+    parts << QObject::tr("AUC %1").arg(it->second, 0, 'f', 4);
+  }
+  if (parts.isEmpty() && !m.source.reference.empty()) parts << QString::fromStdString(m.source.reference);
+  parts << QObject::tr("threshold %1").arg(m.threshold.value, 0, 'f', 4);
+  return parts.join(", ");
+}
+
+}  // namespace
+
+QVector<ModelEntry> ModelsHub::findModels(const QStringList& extraPaths) {
+  QStringList candidates = extraPaths;
+  QString shipped;
+  try {
+    shipped = QString::fromStdString(ownModelPath());
+    candidates << shipped;
+  } catch (const Error&) {
+  }
+  candidates << QString::fromStdString(faceTowerPath());
+  const QDir userModels(QString::fromStdString(userDataDir()) + "/models");
+  for (const QFileInfo& file : userModels.entryInfoList({"*.siamese"}, QDir::Files, QDir::Name)) {
+    candidates << file.absoluteFilePath();
+  }
+  QVector<ModelEntry> models;
+  std::set<QString> seen;
+  for (const QString& path : candidates) {
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    if (path.isEmpty() || canonical.isEmpty() || !seen.insert(canonical).second) continue;
+    try {
+      ModelEntry entry;
+      entry.path = path;
+      entry.metadata = readBundle(path.toStdString()).metadata;
+      entry.kind = kindOf(path, entry.metadata, shipped);
+      models.push_back(std::move(entry));
+    } catch (const Error&) {
+      // Not a model bundle (or a damaged one): not listed.
+    }
+  }
+  return models;
+}
+
+ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent), m_session(session) {
+  m_table = new QTableWidget(0, Columns);
+  m_table->setHorizontalHeaderLabels(
+      {tr("Model"), tr("Kind"), tr("Id"), tr("Architecture"), tr("Trained on"), tr("Started from"), tr("Figures (its card)"), tr("File")});
+  m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->verticalHeader()->hide();
+  m_activate = new QPushButton(tr("Make active"));
+  m_activate->setToolTip(tr("Use this model from now on; the gallery is embedded for it"));
+  m_inspect = new QPushButton(tr("Open in Inspect"));
+  m_compare = new QPushButton(tr("Compare two on a data set…"));
+  m_compare->setToolTip(tr("Select two models, then choose a face cache prepared for them"));
+  m_adapt = new QPushButton(tr("Adapt the active model to my people…"));
+  m_delete = new QPushButton(tr("Delete"));
+  m_result = new QLabel;
+  m_result->setWordWrap(true);
+  m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  auto* buttons = new QHBoxLayout;
+  for (QPushButton* b : {m_activate, m_inspect, m_compare, m_adapt, m_delete}) buttons->addWidget(b);
+  buttons->addStretch(1);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_table, 1);
+  layout->addLayout(buttons);
+  layout->addWidget(m_result);
+
+  connect(m_activate, &QPushButton::clicked, this, [this] {
+    if (!selectedPath().isEmpty()) emit makeActive(selectedPath());
+  });
+  connect(m_inspect, &QPushButton::clicked, this, [this] {
+    if (!selectedPath().isEmpty()) emit openInInspect(selectedPath());
+  });
+  connect(m_adapt, &QPushButton::clicked, this, &ModelsHub::adaptRequested);
+  connect(m_delete, &QPushButton::clicked, this, [this] { deleteModel(selectedPath()); });
+  connect(m_compare, &QPushButton::clicked, this, [this] {
+    const QStringList paths = selectedPaths();
+    if (paths.size() != 2) {
+      m_result->setText(tr("Select two models to compare (Ctrl+click)."));
+      return;
+    }
+    const QString cache = QFileDialog::getOpenFileName(this, tr("Face cache to compare on"), QString(), tr("Face caches (*.cache)"));
+    if (!cache.isEmpty()) compare(paths[0], paths[1], cache);
+  });
+  connect(&m_session, &StudioSession::modelReady, this, [this] { show(); });
+  refresh();
+}
+
+void ModelsHub::refresh() {
+  if (m_scanning) return;
+  m_scanning = true;
+  const QStringList extra = {m_session.settings().modelPath};
+  auto found = std::make_shared<QVector<ModelEntry>>();
+  m_session.inBackground(this, [found, extra] { *found = findModels(extra); },
+                         [this, found](const QString& error) {
+                           m_scanning = false;
+                           if (!error.isEmpty()) {
+                             m_result->setText(error);
+                             return;
+                           }
+                           m_models = *found;
+                           show();
+                         });
+}
+
+void ModelsHub::show() {
+  const QString active = QFileInfo(QString::fromStdString(m_session.engine().modelPath())).canonicalFilePath();
+  const QString selected = selectedPath();
+  m_table->setRowCount(int(m_models.size()));
+  for (int row = 0; row < m_models.size(); ++row) {
+    const ModelEntry& e = m_models[row];
+    const BundleMetadata& m = e.metadata;
+    const bool isActive = QFileInfo(e.path).canonicalFilePath() == active;
+    const QString name = (m.name.empty() ? QFileInfo(e.path).completeBaseName() : QString::fromStdString(m.name)) +
+                         (isActive ? tr("  (active)") : QString());
+    const QStringList cells = {name, e.kind, QString::fromStdString(m.modelId), architectureOf(m.network), trainedOnOf(m),
+                               QString::fromStdString(m.training.initialisedFrom), figuresOf(m), e.path};
+    for (int column = 0; column < Columns; ++column) {
+      auto* item = new QTableWidgetItem(cells[column]);
+      item->setToolTip(cells[column]);
+      if (isActive) {
+        QFont bold = item->font();
+        bold.setBold(true);
+        item->setFont(bold);
+      }
+      m_table->setItem(row, column, item);
+    }
+  }
+  m_table->resizeColumnsToContents();
+  for (int column : {TrainedOn, StartedFrom, Figures}) m_table->setColumnWidth(column, std::min(m_table->columnWidth(column), 260));
+  if (!selected.isEmpty()) select(selected);
+}
+
+bool ModelsHub::select(const QString& path) {
+  for (int row = 0; row < m_models.size(); ++row) {
+    if (m_models[row].path == path) {
+      m_table->selectRow(row);
+      return true;
+    }
+  }
+  return false;
+}
+
+QString ModelsHub::selectedPath() const {
+  const QStringList paths = selectedPaths();
+  return paths.isEmpty() ? QString() : paths.front();
+}
+
+QStringList ModelsHub::selectedPaths() const {
+  QStringList paths;
+  for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
+    if (index.row() < m_models.size()) paths << m_models[index.row()].path;
+  }
+  return paths;
+}
+
+bool ModelsHub::deleteModel(const QString& path, bool confirm) {
+  const auto it = std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
+  if (it == m_models.end()) return false;
+  const bool active = QFileInfo(path).canonicalFilePath() ==
+                      QFileInfo(QString::fromStdString(m_session.engine().modelPath())).canonicalFilePath();
+  if (active || it->kind == tr("shipped") || it->kind == tr("pretrained")) {
+    m_result->setText(active ? tr("The active model cannot be deleted: make another one active first.")
+                             : tr("The shipped model and the imported tower are not deleted from here."));
+    return false;
+  }
+  if (confirm && QMessageBox::question(this, tr("Delete model"), tr("Delete %1 and its history?").arg(path)) != QMessageBox::Yes) {
+    return false;
+  }
+  std::error_code ignored;
+  std::filesystem::remove(path.toStdString() + ".history.csv", ignored);
+  if (!std::filesystem::remove(path.toStdString(), ignored)) {
+    m_result->setText(tr("Could not delete %1").arg(path));
+    return false;
+  }
+  m_result->setText(tr("Deleted %1").arg(path));
+  m_models.erase(it);
+  show();
+  return true;
+}
+
+void ModelsHub::compare(const QString& first, const QString& second, const QString& cachePath) {
+  m_result->setText(tr("Comparing on %1…").arg(cachePath));
+  auto text = std::make_shared<QString>();
+  m_session.inBackground(
+      this,
+      [first, second, cachePath, text] {
+        const FaceCache cache = FaceCache::load(cachePath.toStdString());
+        std::set<std::string> people(cache.people().begin(), cache.people().end());
+        QStringList lines;
+        for (const QString& path : {first, second}) {
+          auto embedder = Embedder::load(path.toStdString());
+          const auto seen = peopleSeenInTraining(embedder->metadata(), people);
+          if (!seen.empty()) {
+            lines << QObject::tr("%1: not scored, it was trained on %2 of these people")
+                         .arg(QFileInfo(path).fileName())
+                         .arg(seen.size());
+            continue;
+          }
+          const IdentificationReport r = identificationAccuracy(*embedder, cache, embedCache(*embedder, cache), 1, 1);
+          lines << QObject::tr("%1: rank-1 %2% over %3 probes")
+                       .arg(QFileInfo(path).fileName())
+                       .arg(100 * r.rank1, 0, 'f', 2)
+                       .arg(r.probes);
+        }
+        *text = QObject::tr("One reference photo per person (seed 1), the rest as probes, on %1 (%2 people): ")
+                    .arg(QFileInfo(cachePath).fileName())
+                    .arg(cache.people().size()) +
+                lines.join("; ");
+      },
+      [this, text](const QString& error) { m_result->setText(error.isEmpty() ? *text : error); });
+}
+
+QString ModelsHub::resultText() const { return m_result->text(); }
+
+}  // namespace siamese::ui
