@@ -13,7 +13,13 @@ namespace siamese {
 void TrainConfig::validate() const {
   network.validate();
   auto fail = [](const std::string& what) { throw Error("invalid training configuration: " + what); };
-  if (loss != "contrastive" && loss != "triplet" && loss != "koch") fail("loss must be contrastive, triplet or koch");
+  if (loss != "contrastive" && loss != "triplet" && loss != "koch" && loss != "distil") {
+    fail("loss must be contrastive, triplet, koch or distil");
+  }
+  if (loss == "distil" && teacher.empty()) fail("distillation needs a teacher model");
+  if (loss == "distil" && sampling != "online") fail("distillation draws photos (online sampling), not pairs");
+  if (loss != "distil" && !teacher.empty()) fail("a teacher is only for the distil loss");
+  if (loss == "distil" && !init.empty()) fail("a distilled network starts from scratch (no --init)");
   if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
   if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");
   if (margin <= 0) fail("margin must be positive");
@@ -75,6 +81,7 @@ std::string TrainConfig::toJson() const {
                    {"scale", augment.scale}, {"shift", augment.shift}, {"brightness", augment.brightness},
                    {"contrast", augment.contrast}}},
       {"seed", seed}, {"threads", threads}, {"device", device}};
+  if (!teacher.empty()) j["teacher"] = teacher;
   if (!init.empty()) {
     j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
                  {"base_lr_scale", init.baseLearningRateScale}};
@@ -88,6 +95,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     const auto j = nlohmann::json::parse(text);
     if (j.contains("network")) c.network = NetworkConfig::fromJson(j["network"].dump());
     c.loss = j.value("loss", c.loss);
+    c.teacher = j.value("teacher", c.teacher);
     c.margin = j.value("margin", c.margin);
     c.sampling = j.value("sampling", c.sampling);
     c.peoplePerBatch = j.value("people_per_batch", c.peoplePerBatch);

@@ -43,9 +43,13 @@ struct InitConfig {
 struct TrainConfig {
   NetworkConfig network;
   InitConfig init;
-  /// "contrastive" (Euclidean distance, margin), "triplet" (margin), or
-  /// "koch" (weighted-L1 head, sigmoid, binary cross-entropy).
+  /// "contrastive" (Euclidean distance, margin), "triplet" (margin),
+  /// "koch" (weighted-L1 head, sigmoid, binary cross-entropy), or "distil"
+  /// (teacher–student: the squared distance between the network's unit
+  /// embedding and the teacher's for the same crop; no labels needed).
   std::string loss = "contrastive";
+  /// With loss "distil": the model bundle whose embeddings are learned.
+  std::string teacher;
   double margin = 1.0;
   /// "online": batches of P people × K photos, every pair (or the hardest
   /// triplets) inside the batch; "pairs": the explicit pair list.

@@ -90,6 +90,13 @@ class Run {
   torch::Tensor embedFaces(const std::vector<int>& faces);
   /// Runs the frozen layers once over every face the run uses.
   void cacheFrozenFeatures();
+  /// Distillation: runs the teacher once over every face the run uses.
+  void computeTeacherTargets();
+  torch::Tensor distillationLoss(const std::vector<int>& faces, Rng& rng);
+  /// Every face the run trains or validates on, sorted.
+  std::vector<int> facesUsed() const;
+  /// Refuses a cache whose crops are not the ones `model` was made for.
+  void requireCropsOf(const BundleMetadata& model, const std::string& path) const;
   torch::Tensor inLayout(const torch::Tensor& images) const {
     return m_channelsLast ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
   }
@@ -125,6 +132,11 @@ class Run {
   /// mirror image; undefined when nothing is frozen.
   torch::Tensor m_features, m_mirroredFeatures;
   std::unordered_map<int, std::int64_t> m_featureRow;
+  /// Distillation: the teacher's unit embedding of each face and of its
+  /// mirror image (rows by m_targetRow).
+  std::optional<BundleMetadata> m_teacher;
+  torch::Tensor m_targets, m_mirroredTargets;
+  std::unordered_map<int, std::int64_t> m_targetRow;
   detail::RunState m_state;
   Clock::time_point m_runStart = Clock::now();
   Clock::time_point m_stepsStart = Clock::now();  ///< after the frozen layers' pass: images/s and the ETA count from here
@@ -136,19 +148,96 @@ class Run {
 void Run::startFromPretrained() {
   const BundleFile pretrained = readBundle(m_config.init.from);
   const BundleMetadata& meta = pretrained.metadata;
-  const CacheSettings& cache = m_cache.settings();
-  if (meta.input.alignedFaces != cache.alignedFaces ||
-      (cache.alignedFaces && (meta.input.alignment != cache.alignment || std::abs(meta.input.padding - cache.padding) > 1e-4f))) {
-    throw Error("the model " + m_config.init.from + " was trained on " + meta.input.alignment + " crops (padding " +
-                std::to_string(meta.input.padding) + "), but this face cache holds " + cache.alignment +
-                " crops (padding " + std::to_string(cache.padding) + "): prepare the photos for it with 'siamese prepare "
-                "--align " + meta.input.alignment + " --crop " + std::to_string(meta.input.cropSize) + " --padding " +
-                std::to_string(meta.input.padding) + "'");
-  }
+  requireCropsOf(meta, m_config.init.from);
   detail::loadPretrained(pretrained.weights, meta.network, meta.distance == "koch", m_model);
   m_model.net->freezeBefore(m_config.firstTrainableStage());
   m_normalization = meta.input.normalization;
   m_pretrained = meta;
+}
+
+void Run::requireCropsOf(const BundleMetadata& model, const std::string& path) const {
+  const CacheSettings& cache = m_cache.settings();
+  if (model.input.alignedFaces != cache.alignedFaces ||
+      (cache.alignedFaces && (model.input.alignment != cache.alignment || std::abs(model.input.padding - cache.padding) > 1e-4f))) {
+    throw Error("the model " + path + " was trained on " + model.input.alignment + " crops (padding " +
+                std::to_string(model.input.padding) + "), but this face cache holds " + cache.alignment +
+                " crops (padding " + std::to_string(cache.padding) + "): prepare the photos for it with 'siamese prepare "
+                "--align " + model.input.alignment + " --crop " + std::to_string(model.input.cropSize) + " --padding " +
+                std::to_string(model.input.padding) + "'");
+  }
+}
+
+std::vector<int> Run::facesUsed() const {
+  std::set<int> needed(m_data.trainFaces.begin(), m_data.trainFaces.end());
+  for (const std::vector<Pair>* pairs : {&m_data.trainPairs, &m_data.validationPairs}) {
+    for (const Pair& p : *pairs) {
+      needed.insert(p.a);
+      needed.insert(p.b);
+    }
+  }
+  return std::vector<int>(needed.begin(), needed.end());
+}
+
+void Run::computeTeacherTargets() {
+  if (m_config.loss != "distil") return;
+  const BundleFile teacher = readBundle(m_config.teacher);
+  requireCropsOf(teacher.metadata, m_config.teacher);
+  detail::SiameseModel model = detail::makeModel(teacher.metadata.network, teacher.metadata.distance == "koch");
+  detail::deserializeModel(teacher.weights, model);
+  model.to(m_device);
+  model.train(false);
+  torch::NoGradGuard noGrad;
+  const InputSpec& in = teacher.metadata.input;
+  const std::vector<int> faces = facesUsed();
+  const CacheSettings& s = m_cache.settings();
+  const std::size_t bytes = m_cache.bytesPerFace();
+  std::vector<torch::Tensor> plain, mirrored;
+  std::vector<std::uint8_t> packed;
+  Progress progress;
+  progress.total = faces.size();
+  progress.message = "running the teacher once over every photo";
+  const auto unit = [](const torch::Tensor& e) {
+    return torch::nn::functional::normalize(e, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  };
+  for (std::size_t start = 0; start < faces.size(); start += 64) {
+    if (m_options.stop && m_options.stop->stopRequested()) throw Error("stopped while running the teacher");
+    const std::size_t n = std::min<std::size_t>(64, faces.size() - start);
+    packed.resize(n * bytes);
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(packed.data() + i * bytes, m_cache.pixels(std::size_t(faces[start + i])), bytes);
+    const torch::Tensor input = detail::toNetworkInput(detail::packedCropsToFloat(packed.data(), n, s.cropSize, s.channels, m_device),
+                                                       in.size, in.channels, in.normalization);
+    plain.push_back(unit(model.net->forward(input)));
+    mirrored.push_back(unit(model.net->forward(input.flip({3}))));
+    if (m_options.featureProgress) {
+      progress.done = start + n;
+      m_options.featureProgress(progress);
+    }
+  }
+  m_targets = torch::cat(plain);
+  m_mirroredTargets = torch::cat(mirrored);
+  for (std::size_t i = 0; i < faces.size(); ++i) m_targetRow[faces[i]] = std::int64_t(i);
+  m_teacher = teacher.metadata;
+}
+
+torch::Tensor Run::distillationLoss(const std::vector<int>& faces, Rng& rng) {
+  // Flips are drawn here, not in the augmentation, so that a mirrored crop
+  // is taught the teacher's embedding of the mirrored crop.
+  AugmentConfig noFlip = m_config.augment;
+  noFlip.flip = false;
+  torch::Tensor images = detail::augmentBatch(loadBatch(faces), noFlip);
+  std::vector<std::int64_t> rows;
+  std::vector<float> flips;
+  for (int face : faces) {
+    rows.push_back(m_targetRow.at(face));
+    flips.push_back(m_config.augment.enabled && m_config.augment.flip && rng.unit() < 0.5 ? 1.0f : 0.0f);
+  }
+  const torch::Tensor flip = torch::tensor(flips).to(m_device);
+  images = torch::where(flip.view({-1, 1, 1, 1}) > 0.5, images.flip({3}), images);
+  const torch::Tensor index = torch::tensor(rows).to(m_device);
+  const torch::Tensor target = torch::where(flip.view({-1, 1}) > 0.5, m_mirroredTargets.index_select(0, index),
+                                            m_targets.index_select(0, index));
+  const torch::Tensor embeddings = m_model.net->trainablePart(inLayout(detail::fromUnitRange(images, m_normalization)));
+  return (embeddings - target).pow(2).sum(1).mean();
 }
 
 void Run::makeOptimizer() {
@@ -246,14 +335,7 @@ torch::Tensor Run::embedFaces(const std::vector<int>& faces) {
 
 void Run::cacheFrozenFeatures() {
   if (m_model.net->firstTrainableStage() == 0) return;
-  std::set<int> needed(m_data.trainFaces.begin(), m_data.trainFaces.end());
-  for (const std::vector<Pair>* pairs : {&m_data.trainPairs, &m_data.validationPairs}) {
-    for (const Pair& p : *pairs) {
-      needed.insert(p.a);
-      needed.insert(p.b);
-    }
-  }
-  const std::vector<int> faces(needed.begin(), needed.end());
+  const std::vector<int> faces = facesUsed();
   const bool mirrors = (m_config.augment.enabled && m_config.augment.flip) || m_config.mirrorAverage();
   torch::NoGradGuard noGrad;
   m_model.train(false);
@@ -326,6 +408,11 @@ torch::Tensor Run::step(int epoch, std::size_t step) {
 
 torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
   const detail::OnlineBatch batch = m_sampler.online(rng);
+  if (m_config.loss == "distil") {
+    torch::Tensor loss = distillationLoss(batch.faces, rng);
+    clock.mark(&StepProfile::forwardMs);
+    return loss;
+  }
   const torch::Tensor images = trainingInput(batch.faces, rng);
   const torch::Tensor label = torch::tensor(batch.labels, torch::kInt64).to(m_device);
   clock.mark(&StepProfile::dataMs);
@@ -508,6 +595,10 @@ BundleFile Run::bestBundle() {
       m_cache, m_data, m_config, m_state.history, detail::BestValidation{best.scored, best.auc, best.loss, m_state.bestEpoch},
       std::chrono::duration<double>(Clock::now() - m_runStart).count(), m_pretrained ? &*m_pretrained : nullptr);
   bundle.weights = m_state.bestWeights;
+  if (m_teacher) {
+    bundle.metadata.training.initialisedFrom = "distilled from " + (m_teacher->name.empty() ? m_config.teacher : m_teacher->name) +
+                                               " (id " + m_teacher->modelId + ")";
+  }
   return bundle;
 }
 
@@ -520,6 +611,7 @@ TrainResult Run::run() {
     detail::loadCheckpoint(checkpointPath, m_config, m_model, *m_optimizer, m_device, m_state);
   }
   cacheFrozenFeatures();
+  computeTeacherTargets();
   m_stepsStart = Clock::now();
   m_model.train(true);
   const int firstEpoch = m_state.nextEpoch;
