@@ -63,6 +63,21 @@ class Gui : public ::testing::Test {
     m_window->useGallery(QString::fromStdString(m_dir.file("gallery.db")));
   }
 
+  /// The training wizard with ten AT&T people (linked into a
+  /// folder-per-person tree) scanned on its data page.
+  ui::TrainingWizard* openWizardOnTenAttPeople() {
+    const std::string photos = m_dir.file("att");
+    std::filesystem::create_directories(photos);
+    for (int person = 1; person <= 10; ++person) {
+      const std::string name = "s" + std::to_string(person);
+      std::filesystem::create_directory_symlink(test::data("att_faces/" + name), photos + "/" + name);
+    }
+    ui::TrainingWizard* wizard = m_window->openTrainingWizard();
+    wizard->dataPage()->workFolderEdit()->setText(QString::fromStdString(m_dir.file("work")));
+    wizard->dataPage()->scan(QString::fromStdString(photos));
+    return wizard;
+  }
+
   test::ScratchDir m_dir;
   std::unique_ptr<ui::MainWindow> m_window;
 };
@@ -273,15 +288,8 @@ TEST_F(Gui, ModelsHubListsEveryModelAndMakesOneActive) {
 TEST_F(Gui, TrainingWizardTrainsAHeadOnThePretrainedTower) {
   SIAMESE_REQUIRE_DATA("att_faces");
   SIAMESE_REQUIRE_FACE_TOWER();
-  const std::string photos = m_dir.file("att");
-  std::filesystem::create_directories(photos);
-  for (int person = 1; person <= 10; ++person) {
-    const std::string name = "s" + std::to_string(person);
-    std::filesystem::create_directory_symlink(test::data("att_faces/" + name), photos + "/" + name);
-  }
-  ui::TrainingWizard* wizard = m_window->openTrainingWizard();
-  wizard->dataPage()->workFolderEdit()->setText(QString::fromStdString(m_dir.file("work")));
-  ASSERT_TRUE(wizard->dataPage()->scan(QString::fromStdString(photos)));
+  ui::TrainingWizard* wizard = openWizardOnTenAttPeople();
+  ASSERT_TRUE(wizard->dataPage()->isComplete());
   wizard->next();
   // Crops for our own networks first: the model page refuses the tower on them.
   wizard->preparePage()->startPreparing();
@@ -338,16 +346,7 @@ TEST_F(Gui, TrainingWizardTrainsAHeadOnThePretrainedTower) {
 
 TEST_F(Gui, TrainingWizardRunsEndToEndAndLiveUsesItsModel) {
   SIAMESE_REQUIRE_DATA("att_faces");
-  // Ten AT&T people, linked into a folder-per-person tree.
-  const std::string photos = m_dir.file("att");
-  std::filesystem::create_directories(photos);
-  for (int person = 1; person <= 10; ++person) {
-    const std::string name = "s" + std::to_string(person);
-    std::filesystem::create_directory_symlink(test::data("att_faces/" + name), photos + "/" + name);
-  }
-  ui::TrainingWizard* wizard = m_window->openTrainingWizard();
-  wizard->dataPage()->workFolderEdit()->setText(QString::fromStdString(m_dir.file("work")));
-  ASSERT_TRUE(wizard->dataPage()->scan(QString::fromStdString(photos)));
+  ui::TrainingWizard* wizard = openWizardOnTenAttPeople();
   ASSERT_TRUE(wizard->dataPage()->isComplete());
   wizard->next();
   ASSERT_EQ(wizard->currentPage(), wizard->preparePage());
