@@ -189,7 +189,13 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
   }
   if (args.noAugment) config.augment.enabled = false;
   if (args.noFlip) config.augment.flip = false;
-  if (!config.init.empty()) config.startFrom(readBundle(config.init.from).metadata.network);
+  if (!config.init.empty()) {
+    for (const char* option : {"--arch", "--input-size", "--channels", "--blocks", "--filters", "--kernel",
+                               "--convs-per-block", "--dropout"}) {
+      if (given(option)) std::printf("note: %s is ignored with --init: the network is the pretrained model's\n", option);
+    }
+    config.startFrom(readBundle(config.init.from).metadata.network);
+  }
   return config;
 }
 

@@ -133,6 +133,17 @@ TEST_F(ModelAndBenchCli, SpeedBenchmarksWriteTheirOwnSectionsAndKeepTheOthers) {
 
   const std::string unknown = test::runCli("bench training --cases alexnet --out " + out, 1);
   EXPECT_TRUE(contains(unknown, "no training benchmark called 'alexnet'")) << unknown;
+
+  // Fine-tuning the face tower: its frozen layers run once, before the steps.
+  if (std::filesystem::exists(test::faceTower())) {
+    const std::string tower = test::runCli("bench training --cases tower-last2 --steps 2 --warmup 1 --python none --tower " +
+                                           test::faceTower() + " --work " + dir.file("work") + " --out " + out);
+    EXPECT_TRUE(contains(tower, "ran the frozen layers once over 320 photos")) << tower;
+    const std::string towerSpeed = firstMatch(tower, "ours: +([0-9.]+) images/s");
+    ASSERT_FALSE(towerSpeed.empty()) << tower;
+    EXPECT_GT(std::stod(towerSpeed), 1.0) << tower;
+    EXPECT_TRUE(contains(readText(out), "face tower, fine-tuning its last 2 blocks")) << readText(out);
+  }
 }
 
 }  // namespace
