@@ -46,7 +46,7 @@ grep -q '^|' "$WORK/embedding.md" 2>/dev/null ||
 
 # The "distilled student" section of BENCHMARKS.md.
 lfw=$(grep -oE 'people: [0-9.]+% \+- [0-9.]+%' "$WORK/student-lfw.txt" | grep -oE '[0-9.]+% \+- [0-9.]+%')
-tar1=$(grep -oE 'TAR [0-9.]+% at FAR <= 1%' "$WORK/student-lfw.txt" | grep -oE '[0-9.]+%' | paste -sd/ - | sed 's|/| / |')
+tar1=$(grep -oE 'TAR [0-9.]+% at FAR <= 1%' "$WORK/student-lfw.txt" | sed -E 's/TAR ([0-9.]+)%.*/\1%/' | paste -sd/ - | sed 's|/| / |')
 {
   echo "<!-- siamese student -->"
   echo "# Benchmarks: a student distilled from the face tower"
