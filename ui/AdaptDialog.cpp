@@ -121,6 +121,8 @@ bool AdaptDialog::start() {
   Session& engine = m_session.engine();
   connect(m_job, &JobRunner::finished, this, [this, result, options](bool ok, bool, const QString& error) {
     m_start->setEnabled(true);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(ok ? 1 : 0);
     if (!ok) {
       m_result->setText(error);
       return;

@@ -140,17 +140,26 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
     if (!cache.isEmpty()) compare(paths[0], paths[1], cache);
   });
   connect(&m_session, &StudioSession::modelReady, this, [this] { show(); });
+  connect(&m_session, &StudioSession::modelChanged, this, &ModelsHub::refresh);  // the active one is always listed
   refresh();
 }
 
 void ModelsHub::refresh() {
-  if (m_scanning) return;
+  if (m_scanning) {
+    m_rescan = true;  // once this scan ends
+    return;
+  }
   m_scanning = true;
-  const QStringList extra = {m_session.settings().modelPath};
+  m_rescan = false;
+  const QStringList extra = {m_session.settings().modelPath, activeModelPath()};
   auto found = std::make_shared<QVector<ModelEntry>>();
   m_session.inBackground(this, [found, extra] { *found = findModels(extra); },
                          [this, found](const QString& error) {
                            m_scanning = false;
+                           if (m_rescan) {
+                             refresh();
+                             return;
+                           }
                            if (!error.isEmpty()) {
                              m_result->setText(error);
                              return;
@@ -161,7 +170,7 @@ void ModelsHub::refresh() {
 }
 
 void ModelsHub::show() {
-  const QString active = QFileInfo(QString::fromStdString(m_session.engine().modelPath())).canonicalFilePath();
+  const QString active = QFileInfo(activeModelPath()).canonicalFilePath();
   const QString selected = selectedPath();
   m_table->setRowCount(int(m_models.size()));
   for (int row = 0; row < m_models.size(); ++row) {
@@ -214,8 +223,7 @@ QStringList ModelsHub::selectedPaths() const {
 bool ModelsHub::deleteModel(const QString& path, bool confirm) {
   const auto it = std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
   if (it == m_models.end()) return false;
-  const bool active = QFileInfo(path).canonicalFilePath() ==
-                      QFileInfo(QString::fromStdString(m_session.engine().modelPath())).canonicalFilePath();
+  const bool active = QFileInfo(path).canonicalFilePath() == QFileInfo(activeModelPath()).canonicalFilePath();
   if (active || it->kind == tr("shipped") || it->kind == tr("pretrained")) {
     m_result->setText(active ? tr("The active model cannot be deleted: make another one active first.")
                              : tr("The shipped model and the imported tower are not deleted from here."));
@@ -269,5 +277,13 @@ void ModelsHub::compare(const QString& first, const QString& second, const QStri
 }
 
 QString ModelsHub::resultText() const { return m_result->text(); }
+
+QString ModelsHub::activeModelPath() const {
+  try {
+    return QString::fromStdString(m_session.engine().modelPath());
+  } catch (const Error&) {
+    return {};  // no model at all: nothing is active
+  }
+}
 
 }  // namespace siamese::ui

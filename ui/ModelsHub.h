@@ -60,6 +60,8 @@ class ModelsHub : public QWidget {
  private:
   void show();
   QString selectedPath() const;
+  /// The model in use ("" when there is none).
+  QString activeModelPath() const;
   QStringList selectedPaths() const;
 
   StudioSession& m_session;
@@ -72,6 +74,7 @@ class ModelsHub : public QWidget {
   QPushButton* m_delete;
   QVector<ModelEntry> m_models;
   bool m_scanning = false;
+  bool m_rescan = false;  ///< asked for while a scan ran
 };
 
 }  // namespace siamese::ui

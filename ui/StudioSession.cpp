@@ -1,5 +1,7 @@
 #include "StudioSession.h"
 
+#include <QPointer>
+
 #include <QMetaObject>
 #include <exception>
 #include <memory>
@@ -40,15 +42,20 @@ StudioSession::~StudioSession() {
 
 void StudioSession::inBackground(QObject* context, std::function<void()> work,
                                  std::function<void(const QString&)> done) {
-  m_workers.start([work = std::move(work), done = std::move(done), context] {
+  // `context` may be deleted while the work runs (a tab closing with the
+  // window): the answer is posted to the session, which outlives its
+  // workers, and `done` runs only if `context` still exists by then.
+  const QPointer<QObject> guard(context);
+  m_workers.start([this, work = std::move(work), done = std::move(done), guard] {
     QString error;
     try {
       work();
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }
-    // Dropped by Qt when `context` is gone by the time it would run.
-    QMetaObject::invokeMethod(context, [done, error] { done(error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [done, error, guard] {
+      if (guard) done(error);
+    }, Qt::QueuedConnection);
   });
 }
 
