@@ -10,6 +10,7 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
+#include "gallery/JointAssignment.h"
 #include "gallery/Matcher.h"
 #include "session/Session.h"
 #include "vision/ImageIO.h"
@@ -41,13 +42,22 @@ void runIdentify(const IdentifyArgs& args) {
   if (faces.empty()) throw Error(args.photo + ": no face found");
   std::printf("%s: %zu face(s); threshold %.4f (%s)\n", args.photo.c_str(), faces.size(), threshold.value,
               threshold.source.c_str());
+  // The faces of one photo are named together: two cannot be the same person.
+  std::vector<MatchResult> matches;
   for (const EncodedFace& face : faces) {
-    const FaceBox& box = face.box;
-    const MatchResult match = index.matcher->match(face.embedding, threshold.value, std::size_t(std::max(1, args.top)));
+    matches.push_back(index.matcher->match(face.embedding, threshold.value, std::size_t(std::max(3, args.top))));
+  }
+  const std::vector<AssignedName> names = assignJointly(matches, threshold.value);
+  for (std::size_t f = 0; f < faces.size(); ++f) {
+    const FaceBox& box = faces[f].box;
+    const MatchResult& match = matches[f];
     std::printf("  face at x=%.0f y=%.0f w=%.0f: %s", box.x, box.y, box.width,
-                match.known ? index.names.at(match.best()->personId).c_str() : "unknown");
+                names[f].personId != kNobody ? index.names.at(names[f].personId).c_str() : "unknown");
+    if (names[f].fellBack) {
+      std::printf(" [%s is nearer to another face in this photo]", index.names.at(match.ranked.front().personId).c_str());
+    }
     std::printf("  (");
-    for (std::size_t i = 0; i < match.ranked.size(); ++i) {
+    for (std::size_t i = 0; i < match.ranked.size() && int(i) < std::max(1, args.top); ++i) {
       std::printf("%s%s %.3f", i ? ", " : "", index.names.at(match.ranked[i].personId).c_str(),
                   match.ranked[i].distance);
     }

@@ -5,8 +5,12 @@
 
 #include "common/Error.h"
 #include "gallery/Enrolment.h"
+#include "gallery/JointAssignment.h"
 
 namespace siamese {
+
+static_assert(kNobody == kUnknownPerson, "joint assignment and the vote must mean the same by 'nobody'");
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -218,18 +222,20 @@ void LiveRecognizer::matchAndVote(const FrameCrops& crops, const std::vector<Emb
     matcher = m_gallery.matcher;
     threshold = m_options.threshold;
   }
+  // The faces of one frame are named together: two of them cannot be the
+  // same person (the nearer keeps the name, the other takes its next
+  // candidate or stays unknown).
+  std::vector<MatchResult> matches(crops.images.size());
+  if (matcher && matcher->size() > 0) {
+    for (std::size_t i = 0; i < crops.images.size(); ++i) matches[i] = matcher->match(embeddings[i], threshold, 3);
+  }
+  const std::vector<AssignedName> names = assignJointly(matches, threshold);
   for (std::size_t i = 0; i < crops.images.size(); ++i) {
     LiveFace& face = result.faces[crops.faceOf[i]];
     face.embedded = true;
-    face.framePersonId = kUnknownPerson;
-    if (matcher && matcher->size() > 0) {
-      const MatchResult match = matcher->match(embeddings[i], threshold, 1);
-      if (!match.ranked.empty()) {
-        face.nearestPersonId = match.ranked.front().personId;
-        face.frameDistance = match.ranked.front().distance;
-      }
-      if (match.known) face.framePersonId = match.best()->personId;
-    }
+    face.framePersonId = names[i].personId;
+    face.frameDistance = names[i].distance;
+    if (!matches[i].ranked.empty()) face.nearestPersonId = matches[i].ranked.front().personId;
     TrackState& state = m_trackStates.at(face.trackId);
     state.vote.add(face.framePersonId, face.frameDistance);
     state.lastEmbedding = embeddings[i];
@@ -239,6 +245,7 @@ void LiveRecognizer::matchAndVote(const FrameCrops& crops, const std::vector<Emb
 // The names the votes show, each face's latest crop and embedding, and the
 // appear/leave events they cause.
 void LiveRecognizer::showNames(const CapturedFrame& frame, LiveFrameResult& result) {
+  std::map<std::int64_t, LiveFace*> shownBy;  // person → the face that keeps the name
   for (LiveFace& face : result.faces) {
     const TrackState& state = m_trackStates.at(face.trackId);
     face.crop = state.lastCrop;
@@ -246,8 +253,17 @@ void LiveRecognizer::showNames(const CapturedFrame& frame, LiveFrameResult& resu
     face.embedding = state.lastEmbedding;
     const NameVote& vote = state.vote;
     face.shownPersonId = vote.shown();
-    face.shownName = nameOf(face.shownPersonId);
     face.shownDistance = vote.shownDistance();
+    if (face.shownPersonId < 0) continue;
+    // Two tracks whose votes name the same person in one frame: the nearer keeps it.
+    auto [it, first] = shownBy.emplace(face.shownPersonId, &face);
+    if (first) continue;
+    LiveFace* loser = face.shownDistance < it->second->shownDistance ? it->second : &face;
+    if (loser != &face) it->second = &face;
+    loser->shownPersonId = kUnknownPerson;
+  }
+  for (LiveFace& face : result.faces) {
+    face.shownName = nameOf(face.shownPersonId);
     const PresenceLog::Shown shown{face.shownPersonId, face.shownName, face.shownDistance};
     for (PresenceEvent& e : m_presence.update(face.trackId, shown, frame.timestamp, frame.index)) {
       result.events.push_back(e);

@@ -4,10 +4,12 @@
 // threshold it used.
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "common/AtomicFile.h"
 #include "support/TestSupport.h"
+#include "vision/ImageIO.h"
 
 namespace siamese {
 namespace {
@@ -66,6 +68,47 @@ TEST(GalleryCli, AddFolderExportImportThresholdAndIdentify) {
   const std::string given = test::runCli("identify" + second + " --threshold 0.0001 " + photo);
   EXPECT_TRUE(contains(given, "threshold 0.0001 (given on the command line)")) << given;
   EXPECT_TRUE(contains(test::runCli("identify" + first + " " + photo), "(model bundle,")) << "first gallery: bundle threshold";
+}
+
+// Two faces in one photo cannot be the same person: with two unseen photos
+// of one enrolled person side by side, one face is named and the other
+// falls back (to unknown, or to someone else, said so); two different
+// enrolled people side by side are both named.
+TEST(GalleryCli, FacesOfOnePhotoAreNamedJointly) {
+  SIAMESE_REQUIRE_FACE_TOWER();
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  test::ScratchDir dir;
+  const std::string gallery = " --gallery " + dir.file("g.db") + " --model " + test::faceTower();
+  for (const char* person : {"Jacques_Chirac", "Winona_Ryder"}) {
+    std::string photos;
+    for (int n : {1, 2, 3}) photos += " " + test::lfwPhoto(person, n);
+    std::string name = person;
+    std::replace(name.begin(), name.end(), '_', ' ');
+    test::runCli("gallery" + gallery + " add \"" + name + "\"" + photos);
+  }
+  const std::string identify = "identify --gallery " + dir.file("g.db") + " --model " + test::faceTower() + " ";
+
+  const std::string twice = dir.file("twice.jpg");
+  saveImage(twice, test::sideBySide({loadImage(test::lfwPhoto("Jacques_Chirac", 7)),
+                                     loadImage(test::lfwPhoto("Jacques_Chirac", 8))}));
+  const std::string sameTwice = test::runCli(identify + twice);
+  std::printf("%s", sameTwice.c_str());
+  EXPECT_TRUE(contains(sameTwice, "2 face(s)")) << sameTwice;
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(sameTwice, ": Jacques Chirac  ("), 1u) << "named once, not twice\n" << sameTwice;
+  EXPECT_EQ(count(sameTwice, "[Jacques Chirac is nearer to another face in this photo]"), 1u) << sameTwice;
+
+  const std::string pair = dir.file("pair.jpg");
+  saveImage(pair, test::sideBySide({loadImage(test::lfwPhoto("Jacques_Chirac", 7)),
+                                    loadImage(test::lfwPhoto("Winona_Ryder", 5))}));
+  const std::string both = test::runCli(identify + pair);
+  EXPECT_EQ(count(both, ": Jacques Chirac  ("), 1u) << both;
+  EXPECT_EQ(count(both, ": Winona Ryder  ("), 1u) << both;
+  EXPECT_FALSE(contains(both, "nearer to another face")) << both;
 }
 
 }  // namespace

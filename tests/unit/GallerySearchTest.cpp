@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/Error.h"
+#include "gallery/JointAssignment.h"
 #include "gallery/Matcher.h"
 #include "support/TestSupport.h"
 
@@ -115,6 +116,38 @@ TEST(GallerySearch, AutoUsesFaissOnlyForLargeGalleriesOfEuclideanModels) {
   // The original constructor stays brute force.
   EXPECT_EQ(GalleryMatcher(references, test::euclideanDistance).searchName(), "brute force");
   EXPECT_TRUE(GalleryMatcher({}, test::euclideanDistance, forced(SearchBackend::Faiss)).match({0, 0, 0, 0}, 1).ranked.empty());
+}
+
+// Joint naming: the nearer face keeps a person, the other takes its next
+// candidate within the threshold, or none; faces' order does not matter.
+TEST(JointAssignment, TheNearerFaceKeepsThePersonAndTheOtherFallsBack) {
+  const auto ranked = [](std::vector<std::pair<std::int64_t, double>> candidates) {
+    MatchResult m;
+    for (const auto& [person, distance] : candidates) m.ranked.push_back(MatchCandidate{person, 0, distance});
+    m.known = !m.ranked.empty() && m.ranked.front().distance < 0.6;
+    return m;
+  };
+  // Both faces are nearest to person 7; face 1 is nearer, face 0 falls back to 9.
+  std::vector<AssignedName> names = assignJointly({ranked({{7, 0.40}, {9, 0.55}}), ranked({{7, 0.30}, {9, 0.70}})}, 0.6);
+  EXPECT_EQ(names[1].personId, 7);
+  EXPECT_EQ(names[0].personId, 9);
+  EXPECT_TRUE(names[0].fellBack);
+  EXPECT_FALSE(names[1].fellBack);
+  EXPECT_DOUBLE_EQ(names[0].distance, 0.55);
+  // Its next candidate is beyond the threshold: unknown.
+  names = assignJointly({ranked({{7, 0.40}, {9, 0.65}}), ranked({{7, 0.30}})}, 0.6);
+  EXPECT_EQ(names[0].personId, kNobody);
+  EXPECT_TRUE(names[0].fellBack);
+  // The same in the other order.
+  names = assignJointly({ranked({{7, 0.30}}), ranked({{7, 0.40}, {9, 0.65}})}, 0.6);
+  EXPECT_EQ(names[0].personId, 7);
+  EXPECT_EQ(names[1].personId, kNobody);
+  // Different people, and a face with no candidate at all, are left as they are.
+  names = assignJointly({ranked({{7, 0.30}}), ranked({{9, 0.20}}), MatchResult{}}, 0.6);
+  EXPECT_EQ(names[0].personId, 7);
+  EXPECT_EQ(names[1].personId, 9);
+  EXPECT_EQ(names[2].personId, kNobody);
+  EXPECT_FALSE(names[2].fellBack);
 }
 
 }  // namespace
