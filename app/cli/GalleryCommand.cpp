@@ -63,6 +63,7 @@ void addGalleryCommands(CLI::App& app) {
   addGalleryArchiveCommands(*gallery, options);
   addGalleryThresholdCommand(*gallery, options);
   addGalleryAdaptCommand(*gallery, options);
+  addGalleryCheckCommand(*gallery, options);
 }
 
 }  // namespace siamese::cli

@@ -1,7 +1,7 @@
 #pragma once
 // The `siamese gallery` subcommands, one file per group: people (list,
 // remove, rename), enrolment (add, add-folder, reembed), archives (export,
-// import), the threshold and adaptation. They share the gallery's --gallery/--model
+// import), the threshold, adaptation and the health check. They share the gallery's --gallery/--model
 // options, from which each makes the engine's Session.
 
 #include <memory>
@@ -29,5 +29,6 @@ void addGalleryEnrolCommands(CLI::App& gallery, const SharedGalleryOptions& opti
 void addGalleryArchiveCommands(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryThresholdCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryAdaptCommand(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryCheckCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 
 }  // namespace siamese::cli

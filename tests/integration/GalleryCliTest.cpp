@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "common/AtomicFile.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
@@ -109,6 +111,49 @@ TEST(GalleryCli, FacesOfOnePhotoAreNamedJointly) {
   EXPECT_EQ(count(both, ": Jacques Chirac  ("), 1u) << both;
   EXPECT_EQ(count(both, ": Winona Ryder  ("), 1u) << both;
   EXPECT_FALSE(contains(both, "nearer to another face")) << both;
+}
+
+// The health check finds a photo enrolled under the wrong person, a copy of
+// a photo, and a person with one photo, on real LFW photos and the tower.
+TEST(GalleryCli, TheHealthCheckFindsAMislabelledPhotoADuplicateAndTooFewPhotos) {
+  SIAMESE_REQUIRE_FACE_TOWER();
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  test::ScratchDir dir;
+  const std::string gallery = "gallery --gallery " + dir.file("g.db") + " --model " + test::faceTower();
+  // The same pixels in another file: a near-duplicate the content hash cannot catch.
+  saveImage(dir.file("chirac-2-again.png"), loadImage(test::lfwPhoto("Jacques_Chirac", 2)));
+  test::runCli(gallery + " add \"Jacques Chirac\" " + test::lfwPhoto("Jacques_Chirac", 1) + " " +
+               test::lfwPhoto("Jacques_Chirac", 2) + " " + test::lfwPhoto("Jacques_Chirac", 3) + " " +
+               dir.file("chirac-2-again.png") + " " + test::lfwPhoto("Winona_Ryder", 4));  // the last is not Chirac
+  test::runCli(gallery + " add \"Winona Ryder\" " + test::lfwPhoto("Winona_Ryder", 1) + " " +
+               test::lfwPhoto("Winona_Ryder", 2) + " " + test::lfwPhoto("Winona_Ryder", 3));
+  test::runCli(gallery + " add \"Gray Davis\" " + test::lfwPhoto("Gray_Davis", 1));
+
+  const std::string text = test::runCli(gallery + " check");
+  std::printf("%s", text.c_str());
+  const auto report = nlohmann::json::parse(test::runCli(gallery + " check --json"));
+  int mislabelled = 0, duplicates = 0, tooFew = 0;
+  for (const auto& f : report["findings"]) {
+    const std::string kind = f["kind"], message = f["message"];
+    if (kind == "mislabelled") {
+      ++mislabelled;
+      EXPECT_TRUE(contains(message, "of Jacques Chirac is nearer to Winona Ryder")) << message;
+    }
+    if (kind == "near-duplicate") {
+      ++duplicates;
+      EXPECT_LT(double(f["distance"]), 0.06) << message;
+    }
+    if (kind == "too-few-photos") {
+      ++tooFew;
+      EXPECT_TRUE(contains(message, "Gray Davis has 1 photo")) << message;
+    }
+    EXPECT_FALSE(std::string(f["action"]).empty());
+  }
+  EXPECT_EQ(mislabelled, 1) << report.dump(2);
+  EXPECT_EQ(duplicates, 1) << report.dump(2);
+  EXPECT_EQ(tooFew, 1) << report.dump(2);
+  ASSERT_FALSE(report["confusable"].empty());
+  EXPECT_EQ(report["embedded"], 9);
 }
 
 }  // namespace
