@@ -1,6 +1,7 @@
 #include "GalleryTab.h"
 
 #include <QDragEnterEvent>
+#include <algorithm>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -18,6 +19,8 @@
 #include "JobRunner.h"
 #include "common/Error.h"
 #include "gallery/GalleryArchive.h"
+#include "gallery/GalleryHealth.h"
+#include "gallery/MatchThreshold.h"
 
 namespace siamese::ui {
 namespace {
@@ -39,6 +42,9 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   auto* remove = button(tr("Delete…"), this);
   auto* addPhotos = button(tr("Add photos…"), this);
   auto* reembedButton = button(tr("Re-embed for the model"), this);
+  auto* healthButton = button(tr("Check health"), this);
+  healthButton->setToolTip(tr("Likely mislabelled photos, duplicates, people with too few photos, missing embeddings, "
+                              "the most confusable pairs of people"));
   auto* exportButton = button(tr("Export…"), this);
   auto* importButton = button(tr("Import…"), this);
   m_personButtons = {rename, remove, addPhotos};
@@ -65,6 +71,7 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   photoButtons->addWidget(addPhotos);
   photoButtons->addStretch(1);
   photoButtons->addWidget(reembedButton);
+  photoButtons->addWidget(healthButton);
   photoButtons->addWidget(exportButton);
   photoButtons->addWidget(importButton);
   auto* right = new QVBoxLayout;
@@ -91,6 +98,7 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   connect(remove, &QPushButton::clicked, this, &GalleryTab::deletePerson);
   connect(addPhotos, &QPushButton::clicked, this, &GalleryTab::addPhotosByDialog);
   connect(reembedButton, &QPushButton::clicked, this, &GalleryTab::reembed);
+  connect(healthButton, &QPushButton::clicked, this, &GalleryTab::checkHealth);
   connect(exportButton, &QPushButton::clicked, this, &GalleryTab::exportArchive);
   connect(importButton, &QPushButton::clicked, this, &GalleryTab::importArchive);
   connect(m_jobs, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
@@ -316,6 +324,41 @@ void GalleryTab::reembed() {
     QMetaObject::invokeMethod(this, [this, s] {
       m_jobMessage = tr("%1 photos embedded, %2 without a usable face").arg(s.embedded).arg(s.failed);
     }, Qt::QueuedConnection);
+  });
+}
+
+void GalleryTab::checkHealth() {
+  if (m_checkingHealth) return;
+  m_checkingHealth = true;
+  m_summary->setText(tr("Checking the gallery's health…"));
+  auto lines = std::make_shared<QStringList>();
+  m_session.inBackground(this, [this, lines] {
+    Session& engine = m_session.engine();
+    auto model = engine.model();
+    const double threshold = engine.threshold().value;
+    const GalleryHealthReport report =
+        checkGalleryHealth(engine.gallery(), model->metadata().modelId, distanceOf(*model), threshold);
+    for (const HealthFinding& f : report.findings) {
+      *lines << tr("[%1] %2 → %3").arg(QString::fromStdString(f.kind), QString::fromStdString(f.message),
+                                        QString::fromStdString(f.action));
+    }
+    for (const ConfusablePair& c : report.confusable) {
+      *lines << tr("[confusable] %1 / %2: nearest photos %3 apart%4")
+                    .arg(QString::fromStdString(c.nameA), QString::fromStdString(c.nameB))
+                    .arg(c.distance, 0, 'f', 3)
+                    .arg(c.withinThreshold ? tr(", within the threshold: add varied photos of both") : QString());
+    }
+  }, [this, lines](const QString& error) {
+    m_checkingHealth = false;
+    if (!error.isEmpty()) {
+      m_summary->setText(tr("The health check failed: %1").arg(error));
+      return;
+    }
+    m_report->clear();
+    m_report->addItems(*lines);
+    const auto findings = std::count_if(lines->begin(), lines->end(), [](const QString& l) { return !l.startsWith("[confusable]"); });
+    m_summary->setText(findings ? tr("Health: %1 finding(s), each with what to do (below)").arg(findings)
+                                : tr("Health: no findings"));
   });
 }
 

@@ -40,6 +40,11 @@ class GalleryTab : public QWidget {
   bool reading() const;
   /// Embeds every photo for the active model (after a model change), on a worker.
   void reembed();
+  /// The gallery's health for the active model (GalleryHealth.h), read on a
+  /// worker; the findings, each with its action, replace the report list.
+  void checkHealth();
+  /// True while the health check runs.
+  bool checkingHealth() const { return m_checkingHealth; }
 
   /// "Name (n photos)" for each person listed.
   QStringList peopleShown() const;
@@ -86,6 +91,7 @@ class GalleryTab : public QWidget {
   QString m_jobMessage;
   int m_photosRequest = 0;  ///< the latest photo read asked for; older answers are dropped
   bool m_readingPhotos = false;
+  bool m_checkingHealth = false;
 };
 
 }  // namespace siamese::ui

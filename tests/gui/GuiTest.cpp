@@ -110,6 +110,12 @@ TEST_F(Gui, GalleryTabEnrolsAPersonAndShowsARefusedPhoto) {
   EXPECT_TRUE(report[0].startsWith(QString::fromUtf8("✓"))) << report[0].toStdString();
   EXPECT_TRUE(report[1].startsWith(QString::fromUtf8("✗"))) << report[1].toStdString();
   EXPECT_TRUE(report[1].contains("wall.png") && report[1].contains("no face")) << report[1].toStdString();
+
+  // The health check runs on a worker and lists what to do: one photo is too few.
+  gallery->checkHealth();
+  ASSERT_TRUE(waitFor([&] { return !gallery->checkingHealth(); }, 60000));
+  const QStringList health = gallery->reportLines();
+  EXPECT_TRUE(health.join("\n").contains("[too-few-photos] Abdullah Gul has 1 photo(s)")) << health.join("; ").toStdString();
 }
 
 TEST_F(Gui, LiveTabNamesAnUnseenPhotoAndCallsAStrangerUnknown) {
