@@ -64,10 +64,5 @@ tar1=$(grep -oE 'TAR [0-9.]+% at FAR <= 1%' "$WORK/student-lfw.txt" | sed -E 's/
   echo "The goal, 97.5% at several times the tower's speed, is not reached. Distilling beats our own network trained from scratch on the same photos (88% against 85%), after seeing $((EPOCHS * STEPS * 64)) crops, but $EPOCHS short epochs on two CPU cores are far from enough, and this student is not fast: at batch 64 it is slower than the tower. Every call resizes its 150 px colour chips to 64 px (antialiased) and runs the crop and its mirror image through a network with two full-resolution convolutions per block; where that time goes is not measured yet. A student cut at its own crop size, with one convolution per block, trained for many more steps (a GPU), is the next step."
   echo "<!-- end of siamese student -->"
 } > "$WORK/student.md"
-if grep -q '<!-- siamese student -->' BENCHMARKS.md; then
-  awk -v f="$WORK/student.md" '/<!-- siamese student -->/{while((getline l < f)>0) print l; skip=1} /<!-- end of siamese student -->/{skip=0; next} !skip' BENCHMARKS.md > "$WORK/BENCHMARKS.md"
-  cp "$WORK/BENCHMARKS.md" BENCHMARKS.md
-else
-  { echo; cat "$WORK/student.md"; } >> BENCHMARKS.md
-fi
+scripts/write-benchmark-section.sh student "$WORK/student.md"
 cat "$WORK/student.md"

@@ -11,6 +11,7 @@
 
 #include "common/Error.h"
 #include "common/Random.h"
+#include "eval/Protocols.h"
 #include "nn/Embedder.h"
 #include "train/Trainer.h"
 
@@ -154,12 +155,10 @@ class CheckSet {
  private:
   int personOf(int face) const { return m_cache.faces()[std::size_t(face)].person; }
   std::vector<Embedding> embed(const std::vector<int>& faces) {
-    const std::size_t bytes = m_cache.bytesPerFace();
-    std::vector<std::uint8_t> packed(faces.size() * bytes);
-    for (std::size_t i = 0; i < faces.size(); ++i) {
-      std::copy_n(m_cache.pixels(std::size_t(faces[i])), bytes, packed.begin() + std::ptrdiff_t(i * bytes));
-    }
-    return m_embedder.embedPacked(packed.data(), faces.size(), m_cache.settings().cropSize, m_cache.settings().channels);
+    const std::vector<Embedding> byFace = embedCacheFaces(m_embedder, m_cache, faces);
+    std::vector<Embedding> inOrder;
+    for (int face : faces) inOrder.push_back(byFace[std::size_t(face)]);
+    return inOrder;
   }
   std::pair<double, int> nearest(const Embedding& e) const {
     std::pair<double, int> best{std::numeric_limits<double>::infinity(), -1};
