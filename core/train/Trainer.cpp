@@ -79,6 +79,8 @@ class Run {
   }
   void startFromPretrained();
   void makeOptimizer();
+  /// The faces' crops as floats [N, C, H, W] in 0..255 (BGR or grey, at the cache's size) on the device.
+  torch::Tensor pixelsOf(const std::vector<int>& faces) const;
   /// Crops as unit-range floats [N, C, H, W] at the network's size.
   torch::Tensor loadBatch(const std::vector<int>& faces);
   /// What the trainable part of the network takes for these faces: the
@@ -189,10 +191,7 @@ void Run::computeTeacherTargets() {
   torch::NoGradGuard noGrad;
   const InputSpec& in = teacher.metadata.input;
   const std::vector<int> faces = facesUsed();
-  const CacheSettings& s = m_cache.settings();
-  const std::size_t bytes = m_cache.bytesPerFace();
   std::vector<torch::Tensor> plain, mirrored;
-  std::vector<std::uint8_t> packed;
   Progress progress;
   progress.total = faces.size();
   progress.message = "running the teacher once over every photo";
@@ -202,10 +201,8 @@ void Run::computeTeacherTargets() {
   for (std::size_t start = 0; start < faces.size(); start += 64) {
     if (m_options.stop && m_options.stop->stopRequested()) throw Error("stopped while running the teacher");
     const std::size_t n = std::min<std::size_t>(64, faces.size() - start);
-    packed.resize(n * bytes);
-    for (std::size_t i = 0; i < n; ++i) std::memcpy(packed.data() + i * bytes, m_cache.pixels(std::size_t(faces[start + i])), bytes);
-    const torch::Tensor input = detail::toNetworkInput(detail::packedCropsToFloat(packed.data(), n, s.cropSize, s.channels, m_device),
-                                                       in.size, in.channels, in.normalization);
+    const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start), faces.begin() + std::ptrdiff_t(start + n));
+    const torch::Tensor input = detail::toNetworkInput(pixelsOf(chunk), in.size, in.channels, in.normalization);
     plain.push_back(unit(model.net->forward(input)));
     mirrored.push_back(unit(model.net->forward(input.flip({3}))));
     if (m_options.featureProgress) {
@@ -283,14 +280,17 @@ void Run::makeOptimizer() {
   }
 }
 
-torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
+torch::Tensor Run::pixelsOf(const std::vector<int>& faces) const {
   const CacheSettings& s = m_cache.settings();
   const std::size_t bytes = m_cache.bytesPerFace();
   torch::Tensor packed = torch::empty({std::int64_t(faces.size()), s.cropSize, s.cropSize, s.channels}, torch::kUInt8);
   std::uint8_t* out = packed.data_ptr<std::uint8_t>();
   for (std::size_t i = 0; i < faces.size(); ++i) std::memcpy(out + i * bytes, m_cache.pixels(std::size_t(faces[i])), bytes);
-  torch::Tensor x = packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(127.5).sub_(1.0);
-  return detail::conformBatch(x, m_config.network.inputSize, m_config.network.channels);
+  return packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32);
+}
+
+torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
+  return detail::conformBatch(pixelsOf(faces).div_(127.5).sub_(1.0), m_config.network.inputSize, m_config.network.channels);
 }
 
 torch::Tensor Run::trainingInput(const std::vector<int>& faces, Rng& rng) {
