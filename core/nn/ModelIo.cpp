@@ -106,31 +106,27 @@ void deserializeModel(const std::string& bytes, SiameseModel& model) {
   }
 }
 
-std::size_t loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork,
-                           bool pretrainedKochHead, SiameseModel& model) {
+void loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork, bool pretrainedKochHead,
+                    SiameseModel& model) {
   SiameseModel source = makeModel(pretrainedNetwork, pretrainedKochHead);
   deserializeModel(pretrained, source);
   const auto copyInto = [](const torch::nn::Module& from, torch::nn::Module& to, bool requireAll) {
     torch::NoGradGuard noGrad;
-    std::size_t copied = 0;
     const auto fromParams = from.named_parameters();
     const auto fromBuffers = from.named_buffers();
     const auto copyOne = [&](const std::string& name, torch::Tensor& target, const torch::OrderedDict<std::string, torch::Tensor>& pool) {
       const torch::Tensor* found = pool.find(name);
       if (found && found->sizes() == target.sizes()) {
         target.copy_(*found);
-        ++copied;
       } else if (requireAll && name.rfind("projection.", 0) != 0) {
         throw Error("the pretrained model has no weight " + name + " of this shape to start from");
       }
     };
     for (auto& p : to.named_parameters()) copyOne(p.key(), p.value(), fromParams);
     for (auto& b : to.named_buffers()) copyOne(b.key(), b.value(), fromBuffers);
-    return copied;
   };
-  std::size_t copied = copyInto(*source.net, *model.net, /*requireAll=*/true);
-  if (source.head && model.head) copied += copyInto(*source.head, *model.head, false);
-  return copied;
+  copyInto(*source.net, *model.net, /*requireAll=*/true);
+  if (source.head && model.head) copyInto(*source.head, *model.head, false);
 }
 
 torch::Tensor packedCropsToFloat(const std::uint8_t* pixels, std::size_t count, int size, int channels,

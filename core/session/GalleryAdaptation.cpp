@@ -1,6 +1,5 @@
 #include "session/GalleryAdaptation.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <unistd.h>
 
@@ -47,11 +46,8 @@ class GalleryCrops {
           CachedFace face;
           face.source = std::to_string(photo.id);
           face.aligned = prepared.face.aligned;
-          const Image& crop = prepared.face.crop;
-          const std::size_t rowBytes = std::size_t(crop.width()) * std::size_t(crop.channels());
-          std::vector<std::uint8_t> pixels(rowBytes * std::size_t(crop.height()));
-          for (int y = 0; y < crop.height(); ++y) std::copy_n(crop.row(y), rowBytes, pixels.begin() + std::ptrdiff_t(y * rowBytes));
-          writer.addFace(face, person.name, pixels.data());
+          const Image crop = prepared.face.crop.clone();  // tightly packed, as prepareDataset writes it
+          writer.addFace(face, person.name, crop.data());
         }
       }
       writer.flush();

@@ -33,11 +33,11 @@ void deserializeModel(const std::string& bytes, SiameseModel& model);
 /// weight and buffer of `pretrained` (serialised, of architecture
 /// `pretrainedNetwork`, with a Koch head when `pretrainedKochHead`) whose name
 /// and shape `model` also has is copied into it; what `model` adds (a
-/// projection, a head) keeps its fresh initialisation. Returns how many
-/// tensors were copied. throws Error when the bytes do not fit
-/// `pretrainedNetwork`, or when a base weight of `model` has no counterpart.
-std::size_t loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork,
-                           bool pretrainedKochHead, SiameseModel& model);
+/// projection, a head) keeps its fresh initialisation. throws Error when the
+/// bytes do not fit `pretrainedNetwork`, or when a base weight of `model`
+/// has no counterpart.
+void loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork, bool pretrainedKochHead,
+                    SiameseModel& model);
 
 /// Brings a batch [N, C, H, W] to `channels` (BGR → grey by luminance, or
 /// grey repeated) and size×size (bilinear, antialiased when shrinking).
