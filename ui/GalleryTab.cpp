@@ -380,8 +380,9 @@ void GalleryTab::importArchive() {
   startJob(tr("Importing %1").arg(path), [this, path](const ProgressFn& progress, const StopToken&) {
     const ImportSummary s = importGallery(m_session.engine().gallery(), path.toStdString(), progress);
     QMetaObject::invokeMethod(this, [this, s] {
-      m_jobMessage = tr("%1 people added, %2 merged; %3 photos added, %4 already there")
-                         .arg(s.peopleAdded).arg(s.peopleMerged).arg(s.photosAdded).arg(s.photosSkipped);
+      m_jobMessage = tr("%1 people added, %2 merged; %3 photos added, %4 already there; %5 corrections")
+                         .arg(s.peopleAdded).arg(s.peopleMerged).arg(s.photosAdded).arg(s.photosSkipped)
+                         .arg(s.correctionsImported);
     }, Qt::QueuedConnection);
   });
 }

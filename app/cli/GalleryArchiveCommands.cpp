@@ -42,6 +42,10 @@ void runImport(const GalleryOptions& options, const std::string& archive) {
               "imported, %zu already there\n",
               s.peopleAdded, s.peopleMerged, s.photosAdded, s.photosSkipped, s.embeddingsImported,
               s.embeddingsSkipped);
+  if (s.correctionsImported > 0) {
+    std::printf("corrections: %zu faces marked as not a person came along (siamese gallery corrections)\n",
+                s.correctionsImported);
+  }
   if (const std::size_t missing = store.photosWithoutEmbedding(activeModel).size()) {
     std::printf("%zu photos have no embedding for the model in use (%s): run `siamese gallery reembed`\n", missing,
                 activeModel.c_str());

@@ -64,6 +64,7 @@ void addGalleryCommands(CLI::App& app) {
   addGalleryThresholdCommand(*gallery, options);
   addGalleryAdaptCommand(*gallery, options);
   addGalleryCheckCommand(*gallery, options);
+  addGalleryCorrectionCommands(*gallery, options);
 }
 
 }  // namespace siamese::cli

@@ -1,7 +1,7 @@
 #pragma once
 // The `siamese gallery` subcommands, one file per group: people (list,
 // remove, rename), enrolment (add, add-folder, reembed), archives (export,
-// import), the threshold, adaptation and the health check. They share the gallery's --gallery/--model
+// import), the threshold, adaptation, the health check and corrections. They share the gallery's --gallery/--model
 // options, from which each makes the engine's Session.
 
 #include <memory>
@@ -30,5 +30,6 @@ void addGalleryArchiveCommands(CLI::App& gallery, const SharedGalleryOptions& op
 void addGalleryThresholdCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryAdaptCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryCheckCommand(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryCorrectionCommands(CLI::App& gallery, const SharedGalleryOptions& options);
 
 }  // namespace siamese::cli

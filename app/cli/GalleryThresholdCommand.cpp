@@ -21,6 +21,10 @@ void printCalibration(const CalibrationReport& r, const BundleMetadata& model, c
   std::printf("model %s: %zu people (%zu with two or more photos); %zu genuine and %zu impostor pairs%s\n",
               model.modelId.c_str(), r.people, r.peopleWithSeveralPhotos, r.genuinePairs, r.impostorPairs,
               r.sampled ? " (sampled)" : "");
+  if (r.correctionPairs > 0) {
+    std::printf("%zu of the impostor pairs are your corrections (a rejected face against the person's photos)\n",
+                r.correctionPairs);
+  }
   std::printf("threshold for a false-accept rate of %s: %.4f  (FAR %s, FRR %s)\n", percent(r.targetFar).c_str(),
               r.chosen.threshold, percent(r.chosen.falseAcceptRate).c_str(),
               r.genuinePairs ? percent(r.chosen.falseRejectRate).c_str() : "unknown");
@@ -50,6 +54,7 @@ void runThreshold(const GalleryOptions& options, const ThresholdArgs& args) {
   CalibrationOptions calibration;
   calibration.targetFar = args.far;
   calibration.bundleThreshold = meta.threshold.value;
+  calibration.corrections = store.rejectionEmbeddings(meta.modelId);
   const CalibrationReport report = calibrateThreshold(store.embeddings(meta.modelId), distanceOf(*model), calibration);
   printCalibration(report, meta, session->threshold());
   if (args.save) {

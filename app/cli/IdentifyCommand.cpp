@@ -56,12 +56,17 @@ void runIdentify(const IdentifyArgs& args) {
     if (names[f].fellBack) {
       std::printf(" [%s is nearer to another face in this photo]", index.names.at(match.ranked.front().personId).c_str());
     }
-    std::printf("  (");
+    std::printf(match.ranked.empty() ? "  (no candidate left" : "  (");
     for (std::size_t i = 0; i < match.ranked.size() && int(i) < std::max(1, args.top); ++i) {
       std::printf("%s%s %.3f", i ? ", " : "", index.names.at(match.ranked[i].personId).c_str(),
                   match.ranked[i].distance);
     }
-    std::printf(")\n");
+    std::printf(")");
+    for (const MatchCandidate& veto : match.vetoed) {
+      std::printf(" [not %s: correction %lld at %.3f]", index.names.at(veto.personId).c_str(),
+                  static_cast<long long>(veto.photoId), veto.distance);
+    }
+    std::printf("\n");
   }
 }
 

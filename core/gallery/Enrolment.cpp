@@ -26,6 +26,23 @@ EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path)
 
 EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::uint8_t>& bytes,
                                   const std::string& path) {
+  return encodeAndStore(personId, bytes, path, false);
+}
+
+EnrolOutcome Enroller::rejectFile(std::int64_t personId, const std::string& path) {
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = readFileBytes(path);
+  } catch (const FileError& e) {
+    EnrolOutcome outcome;
+    outcome.message = e.what();
+    return outcome;
+  }
+  return encodeAndStore(personId, bytes, path, true);
+}
+
+EnrolOutcome Enroller::encodeAndStore(std::int64_t personId, const std::vector<std::uint8_t>& bytes,
+                                      const std::string& path, bool rejected) {
   EnrolOutcome outcome;
   EncodedPhoto encoded;
   try {
@@ -41,8 +58,9 @@ EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::
     outcome.message = path + ": " + face.failure;
     return outcome;
   }
-  outcome = enrolEncodedFace(m_store, personId, bytes, path, face.face.crop, face.face.aligned, m_encoder.model().modelId,
-                             *encoded.embedding);
+  outcome = (rejected ? rejectEncodedFace : enrolEncodedFace)(m_store, personId, bytes, path, face.face.crop,
+                                                               face.face.aligned, m_encoder.model().modelId,
+                                                               *encoded.embedding);
   outcome.facesFound = face.facesFound;
   if (outcome.added() && face.facesFound > 1) {
     outcome.message += " (" + std::to_string(face.facesFound) + " faces in the photo; the largest was used)";
@@ -56,6 +74,9 @@ EnrolOutcome enrolEncodedFace(GalleryStore& store, std::int64_t personId, const 
   if (crop.empty() || embedding.empty()) throw Error(source + ": the face has no crop or embedding yet");
   EnrolOutcome outcome;
   outcome.facesFound = 1;
+  // The photo and its embedding land together: a photo left without one
+  // would be skipped as a duplicate by a re-run and never matched.
+  GalleryStore::ChangeScope change(store);
   const auto photoId = store.addPhoto(personId, source, photo, crop, aligned);
   if (!photoId) {
     outcome.status = EnrolStatus::Duplicate;
@@ -63,9 +84,27 @@ EnrolOutcome enrolEncodedFace(GalleryStore& store, std::int64_t personId, const 
     return outcome;
   }
   store.setEmbedding(*photoId, modelId, embedding);
+  change.commit();
   outcome.status = EnrolStatus::Added;
   outcome.photoId = photoId;
   outcome.message = source + ": added";
+  return outcome;
+}
+
+EnrolOutcome rejectEncodedFace(GalleryStore& store, std::int64_t personId, const std::vector<std::uint8_t>& photo,
+                               const std::string& source, const Image& crop, bool aligned, const std::string& modelId,
+                               const Embedding& embedding) {
+  if (crop.empty() || embedding.empty()) throw Error(source + ": the face has no crop or embedding yet");
+  GalleryStore::ChangeScope change(store);
+  const std::int64_t photoId = store.addRejection(personId, source, photo, crop, aligned);
+  // A reference photo taken back keeps the embeddings it has.
+  if (!store.hasEmbedding(photoId, modelId)) store.setEmbedding(photoId, modelId, embedding);
+  change.commit();
+  EnrolOutcome outcome;
+  outcome.facesFound = 1;
+  outcome.status = EnrolStatus::Added;
+  outcome.photoId = photoId;
+  outcome.message = source + ": recorded as a correction (" + std::to_string(photoId) + ")";
   return outcome;
 }
 

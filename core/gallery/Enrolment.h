@@ -44,8 +44,14 @@ class Enroller {
   /// The same for a photo already in memory (a camera snapshot); `name`
   /// is what the gallery records as its source.
   EnrolOutcome enrolPhoto(std::int64_t personId, const std::vector<std::uint8_t>& bytes, const std::string& name);
+  /// Records that the face in the photo at `path` is not the person (a
+  /// correction, GalleryStore::addRejection), embedded at once.
+  EnrolOutcome rejectFile(std::int64_t personId, const std::string& path);
 
  private:
+  EnrolOutcome encodeAndStore(std::int64_t personId, const std::vector<std::uint8_t>& bytes, const std::string& path,
+                              bool rejected);
+
   GalleryStore& m_store;
   FaceEncoder m_encoder;
 };
@@ -56,6 +62,12 @@ class Enroller {
 EnrolOutcome enrolEncodedFace(GalleryStore& store, std::int64_t personId, const std::vector<std::uint8_t>& photo,
                               const std::string& source, const Image& crop, bool aligned, const std::string& modelId,
                               const Embedding& embedding);
+
+/// Records a face already cut out and embedded (a face of the live view) as
+/// not the person, in one transaction with its embedding.
+EnrolOutcome rejectEncodedFace(GalleryStore& store, std::int64_t personId, const std::vector<std::uint8_t>& photo,
+                               const std::string& source, const Image& crop, bool aligned, const std::string& modelId,
+                               const Embedding& embedding);
 
 struct ReembedSummary {
   std::size_t embedded = 0;

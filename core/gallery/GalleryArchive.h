@@ -11,7 +11,8 @@
 /// Import merges by person name and by the hash of each photo's original
 /// bytes: people already in the gallery get the new photos, photos they
 /// already have are skipped, and the embeddings of every model come along
-/// (never replacing one the gallery already has). The merge is one
+/// (never replacing one the gallery already has). Corrections (faces
+/// rejected as a person) come along and apply to the merged gallery. The merge is one
 /// transaction: a damaged archive or a failure part-way leaves the gallery
 /// exactly as it was. Calibrated thresholds are not imported: they belong
 /// to the gallery they were measured on (calibrate again after merging).
@@ -58,6 +59,7 @@ struct ImportSummary {
   std::size_t peopleMerged = 0;       ///< names the gallery already had
   std::size_t photosAdded = 0;
   std::size_t photosSkipped = 0;      ///< the person already had these bytes
+  std::size_t correctionsImported = 0;  ///< faces rejected as a person (GalleryStore::addRejection)
   std::size_t embeddingsImported = 0;
   std::size_t embeddingsSkipped = 0;  ///< the gallery already had one for that photo and model
 };

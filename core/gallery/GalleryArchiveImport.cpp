@@ -138,9 +138,12 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
   summary.archive = validate(archive, archivePath);
 
   Statement people(archive, "SELECT id, name FROM people ORDER BY name");
-  Statement photos(archive,
-                   "SELECT id, source_name, content_hash, original, crop, crop_width, crop_height, crop_channels, "
-                   "aligned FROM photos WHERE person_id = ? ORDER BY id");
+  // Archives from before corrections (schema 2) hold reference photos only.
+  const std::string photoQuery =
+      std::string("SELECT id, source_name, content_hash, original, crop, crop_width, crop_height, crop_channels, "
+                  "aligned, ") +
+      (summary.archive.schemaVersion >= 3 ? "role" : "'reference'") + " FROM photos WHERE person_id = ? ORDER BY id";
+  Statement photos(archive, photoQuery.c_str());
   Statement embeddings(archive, "SELECT model_id, vector FROM embeddings WHERE photo_id = ? ORDER BY model_id");
   std::map<std::string, std::size_t> dimensions;  // per model: one size, or the archive is damaged
   std::size_t photosDone = 0;
@@ -169,8 +172,17 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
       if (fnv1aHex(original.data(), original.size()) != hash) {
         refuse(archivePath, what + " is damaged (its bytes do not match their hash)");
       }
+      const std::string role = photos.text(9);
       std::int64_t photoId = 0;
-      if (const auto existing = store.findPhoto(personId, hash)) {
+      if (role != "reference") {
+        if (role != "rejected" && role != "rejected-reference") refuse(archivePath, what + " has an unknown role '" + role + "'");
+        // A correction made on the other machine applies here too, even to
+        // a reference photo this gallery has of the same bytes.
+        const Image crop = cropFromRow(photos, 4, archivePath, what);
+        photoId = store.addRejection(personId, photos.text(1), original, crop, photos.integer(8) != 0,
+                                     role == "rejected-reference");
+        ++summary.correctionsImported;
+      } else if (const auto existing = store.findPhoto(personId, hash)) {
         photoId = *existing;
         ++summary.photosSkipped;
       } else {

@@ -50,9 +50,23 @@ const char* const kMigrations[] = {
         method TEXT NOT NULL,
         set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
     )sql",
+    // 2 -> 3: corrections. A photo's role says whether it shows the person
+    // ('reference') or a face the user said is not them ('rejected', or
+    // 'rejected-reference' for a reference photo they took back, which an
+    // undo restores). Rejected faces keep their original and embeddings, so
+    // that re-embedding, export and import carry them like any photo.
+    R"sql(
+      ALTER TABLE photos ADD COLUMN role TEXT NOT NULL DEFAULT 'reference'
+        CHECK (role IN ('reference', 'rejected', 'rejected-reference'));
+      ALTER TABLE photos ADD COLUMN role_set_at TEXT;
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == GalleryStore::kSchemaVersion,
               "one migration step per schema version");
+
+const char* const kReference = "reference";
+const char* const kRejected = "rejected";
+const char* const kRejectedReference = "rejected-reference";
 
 }  // namespace
 
@@ -140,7 +154,8 @@ void GalleryStore::removePerson(std::int64_t id) {
 
 std::vector<GalleryPerson> GalleryStore::people() const {
   Statement s(*m_db,
-              "SELECT p.id, p.name, COUNT(f.id) FROM people p LEFT JOIN photos f ON f.person_id = p.id "
+              "SELECT p.id, p.name, COUNT(f.id) FROM people p "
+              "LEFT JOIN photos f ON f.person_id = p.id AND f.role = 'reference' "
               "GROUP BY p.id ORDER BY p.name");
   std::vector<GalleryPerson> out;
   while (s.step("cannot list people")) out.push_back(GalleryPerson{s.integer(0), s.text(1), int(s.integer(2))});
@@ -159,7 +174,8 @@ std::int64_t GalleryStore::findOrAddPerson(const std::string& name) {
 
 std::optional<GalleryPerson> GalleryStore::findPerson(const std::string& name) const {
   Statement s(*m_db,
-              "SELECT p.id, p.name, (SELECT COUNT(*) FROM photos f WHERE f.person_id = p.id) FROM people p "
+              "SELECT p.id, p.name, (SELECT COUNT(*) FROM photos f WHERE f.person_id = p.id AND f.role = 'reference') "
+              "FROM people p "
               "WHERE p.name = ?");
   s.bind(1, name);
   if (!s.step("cannot look up " + name)) return std::nullopt;
@@ -169,27 +185,105 @@ std::optional<GalleryPerson> GalleryStore::findPerson(const std::string& name) c
 std::optional<std::int64_t> GalleryStore::addPhoto(std::int64_t personId, const std::string& sourceName,
                                                    const std::vector<std::uint8_t>& originalBytes, const Image& crop,
                                                    bool aligned) {
+  const std::string hash = fnv1aHex(originalBytes.data(), originalBytes.size());
+  if (const auto existing = photoWithHash(personId, hash)) {
+    if (existing->second == kReference) return std::nullopt;
+    throw Error(sourceName + ": this face was marked as not " + personNameOf(personId) + " (correction " +
+                std::to_string(existing->first) + "); undo that correction to enrol it");
+  }
+  return insertPhoto(personId, sourceName, originalBytes, crop, aligned, kReference);
+}
+
+std::int64_t GalleryStore::insertPhoto(std::int64_t personId, const std::string& sourceName,
+                                       const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,
+                                       const char* role) {
   if (crop.empty()) throw Error("cannot add a photo without its face crop");
   const std::string hash = fnv1aHex(originalBytes.data(), originalBytes.size());
-  if (findPhoto(personId, hash)) return std::nullopt;
   const Image packed = crop.clone();  // tightly packed rows
   Transaction t(*m_db);
   Statement s(*m_db,
               "INSERT INTO photos(person_id, source_name, content_hash, original, crop, crop_width, crop_height, "
-              "crop_channels, aligned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              "crop_channels, aligned, role, role_set_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+              "CASE WHEN ? = 'reference' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END)");
   s.bind(1, personId).bind(2, sourceName).bind(3, hash);
   s.bindBlob(4, originalBytes.data(), originalBytes.size());
   s.bindBlob(5, packed.data(), std::size_t(packed.width()) * packed.height() * packed.channels());
   s.bind(6, std::int64_t(packed.width())).bind(7, std::int64_t(packed.height())).bind(8, std::int64_t(packed.channels()));
-  s.bind(9, std::int64_t(aligned ? 1 : 0));
+  s.bind(9, std::int64_t(aligned ? 1 : 0)).bind(10, std::string(role)).bind(11, std::string(role));
   s.step("cannot add the photo " + sourceName);
   const std::int64_t id = sqlite3_last_insert_rowid(m_db->handle);
   t.commit();
   return id;
 }
 
+std::optional<std::pair<std::int64_t, std::string>> GalleryStore::photoWithHash(std::int64_t personId,
+                                                                               const std::string& hash) const {
+  Statement s(*m_db, "SELECT id, role FROM photos WHERE person_id = ? AND content_hash = ?");
+  s.bind(1, personId).bind(2, hash);
+  if (!s.step("cannot check for duplicates")) return std::nullopt;
+  return std::make_pair(s.integer(0), s.text(1));
+}
+
+std::string GalleryStore::personNameOf(std::int64_t personId) const {
+  Statement s(*m_db, "SELECT name FROM people WHERE id = ?");
+  s.bind(1, personId);
+  if (!s.step("cannot look up a person")) throw Error("no person with id " + std::to_string(personId));
+  return s.text(0);
+}
+
+std::int64_t GalleryStore::addRejection(std::int64_t personId, const std::string& sourceName,
+                                        const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,
+                                        bool wasReference) {
+  const std::string hash = fnv1aHex(originalBytes.data(), originalBytes.size());
+  if (const auto existing = photoWithHash(personId, hash)) {
+    if (existing->second == kReference) rejectPhoto(existing->first);
+    return existing->first;
+  }
+  return insertPhoto(personId, sourceName, originalBytes, crop, aligned, wasReference ? kRejectedReference : kRejected);
+}
+
+void GalleryStore::rejectPhoto(std::int64_t photoId) {
+  Transaction t(*m_db);
+  Statement s(*m_db,
+              "UPDATE photos SET role = 'rejected-reference', role_set_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+              "WHERE id = ? AND role = 'reference'");
+  s.bind(1, photoId).step("cannot record the correction");
+  if (sqlite3_changes(m_db->handle) == 0) {
+    throw Error("gallery " + m_path + " has no reference photo with id " + std::to_string(photoId));
+  }
+  t.commit();
+}
+
+std::vector<GalleryCorrection> GalleryStore::corrections() const {
+  Statement s(*m_db,
+              "SELECT f.id, f.person_id, p.name, f.source_name, f.role, COALESCE(f.role_set_at, f.added_at) "
+              "FROM photos f JOIN people p ON p.id = f.person_id WHERE f.role != 'reference' ORDER BY f.id");
+  std::vector<GalleryCorrection> out;
+  while (s.step("cannot list corrections")) {
+    out.push_back(GalleryCorrection{s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4) == kRejectedReference,
+                                    s.text(5)});
+  }
+  return out;
+}
+
+void GalleryStore::undoCorrection(std::int64_t photoId) {
+  Transaction t(*m_db);
+  Statement restore(*m_db,
+                    "UPDATE photos SET role = 'reference', role_set_at = NULL WHERE id = ? AND role = 'rejected-reference'");
+  restore.bind(1, photoId).step("cannot undo the correction");
+  if (sqlite3_changes(m_db->handle) == 0) {
+    Statement forget(*m_db, "DELETE FROM photos WHERE id = ? AND role = 'rejected'");
+    forget.bind(1, photoId).step("cannot undo the correction");
+    if (sqlite3_changes(m_db->handle) == 0) {
+      throw Error("gallery " + m_path + " has no correction with id " + std::to_string(photoId));
+    }
+  }
+  t.commit();
+}
+
 std::vector<GalleryPhoto> GalleryStore::photosOf(std::int64_t personId) const {
-  Statement s(*m_db, "SELECT id, person_id, source_name, content_hash, aligned FROM photos WHERE person_id = ? ORDER BY id");
+  Statement s(*m_db, "SELECT id, person_id, source_name, content_hash, aligned FROM photos "
+                     "WHERE person_id = ? AND role = 'reference' ORDER BY id");
   s.bind(1, personId);
   std::vector<GalleryPhoto> out;
   while (s.step("cannot list photos")) {
@@ -199,10 +293,9 @@ std::vector<GalleryPhoto> GalleryStore::photosOf(std::int64_t personId) const {
 }
 
 std::optional<std::int64_t> GalleryStore::findPhoto(std::int64_t personId, const std::string& contentHash) const {
-  Statement s(*m_db, "SELECT id FROM photos WHERE person_id = ? AND content_hash = ?");
-  s.bind(1, personId).bind(2, contentHash);
-  if (!s.step("cannot check for duplicates")) return std::nullopt;
-  return s.integer(0);
+  const auto found = photoWithHash(personId, contentHash);
+  if (!found || found->second != kReference) return std::nullopt;
+  return found->first;
 }
 
 Image GalleryStore::cropOf(std::int64_t photoId) const {
@@ -234,9 +327,19 @@ void GalleryStore::setEmbedding(std::int64_t photoId, const std::string& modelId
 }
 
 std::vector<StoredEmbedding> GalleryStore::embeddings(const std::string& modelId) const {
-  Statement s(*m_db,
-              "SELECT e.photo_id, f.person_id, e.vector FROM embeddings e JOIN photos f ON f.id = e.photo_id "
-              "WHERE e.model_id = ? ORDER BY e.photo_id");
+  return embeddingsWithRole(modelId, false);
+}
+
+std::vector<StoredEmbedding> GalleryStore::rejectionEmbeddings(const std::string& modelId) const {
+  return embeddingsWithRole(modelId, true);
+}
+
+std::vector<StoredEmbedding> GalleryStore::embeddingsWithRole(const std::string& modelId, bool rejected) const {
+  const std::string sql =
+      std::string("SELECT e.photo_id, f.person_id, e.vector FROM embeddings e JOIN photos f ON f.id = e.photo_id "
+                  "WHERE e.model_id = ? AND f.role ") +
+      (rejected ? "!=" : "=") + " 'reference' ORDER BY e.photo_id";
+  Statement s(*m_db, sql.c_str());
   s.bind(1, modelId);
   std::vector<StoredEmbedding> out;
   while (s.step("cannot read embeddings")) {

@@ -46,11 +46,24 @@ struct GalleryThreshold {
   std::string setAt;   ///< UTC, ISO 8601
 };
 
+/// A correction: a face the user said is not this person. It stays in the
+/// gallery (original, crop, embeddings) so that matching can keep it from
+/// being named as them again, calibration can count it as an impostor and
+/// adaptation can train on it as a hard negative.
+struct GalleryCorrection {
+  std::int64_t photoId = 0;   ///< the rejected face's photo id (what undo takes)
+  std::int64_t personId = 0;  ///< the person it is not
+  std::string personName;
+  std::string sourceName;
+  bool wasReference = false;  ///< a reference photo taken back; undo makes it one again
+  std::string setAt;          ///< UTC, ISO 8601
+};
+
 /// Not thread-safe: one store per thread (SQLite serialises writers).
 class GalleryStore {
  public:
   /// The schema version this program writes.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   /// Opens or creates the database. throws Error naming the file when it
   /// cannot be opened, is not a gallery, is locked by another program
@@ -76,21 +89,43 @@ class GalleryStore {
   std::int64_t findOrAddPerson(const std::string& name);
 
   /// Adds a reference photo; returns nullopt (and stores nothing) when the
-  /// person already has a photo with these bytes.
+  /// person already has a photo with these bytes. throws Error when these
+  /// bytes were rejected as not this person (undo the correction first).
   std::optional<std::int64_t> addPhoto(std::int64_t personId, const std::string& sourceName,
                                        const std::vector<std::uint8_t>& originalBytes, const Image& crop,
                                        bool aligned);
+  /// The person's reference photos (rejected faces are corrections()).
   std::vector<GalleryPhoto> photosOf(std::int64_t personId) const;
   /// The person's photo with these original bytes' hash, if any.
   std::optional<std::int64_t> findPhoto(std::int64_t personId, const std::string& contentHash) const;
   Image cropOf(std::int64_t photoId) const;
   std::vector<std::uint8_t> originalOf(std::int64_t photoId) const;
 
+  /// Records that a face is not the person: kept with its original and
+  /// crop (embed it with setEmbedding). The person's reference photo with
+  /// these bytes is taken back instead; a face already rejected is left as
+  /// it is. Returns the correction's photo id.
+  std::int64_t addRejection(std::int64_t personId, const std::string& sourceName,
+                            const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,
+                            bool wasReference = false);
+  /// "Not this person" for one of their reference photos. throws Error when
+  /// there is no such reference photo.
+  void rejectPhoto(std::int64_t photoId);
+  /// Every correction, oldest first.
+  std::vector<GalleryCorrection> corrections() const;
+  /// A taken-back reference photo becomes a reference again; a rejected
+  /// face is forgotten. throws Error when no correction has this id.
+  void undoCorrection(std::int64_t photoId);
+
   /// Stores (or replaces) a photo's embedding under a model id.
   void setEmbedding(std::int64_t photoId, const std::string& modelId, const std::vector<float>& vector);
-  /// Every embedding of one model: a match never mixes two models.
+  /// Every reference photo's embedding for one model: a match never mixes two models.
   std::vector<StoredEmbedding> embeddings(const std::string& modelId) const;
-  /// Photos that have no embedding for this model yet (re-embedding resumes here).
+  /// The rejected faces' embeddings for one model; personId is the person
+  /// each face is not.
+  std::vector<StoredEmbedding> rejectionEmbeddings(const std::string& modelId) const;
+  /// Photos (rejected faces too) that have no embedding for this model yet
+  /// (re-embedding resumes here).
   std::vector<std::int64_t> photosWithoutEmbedding(const std::string& modelId) const;
   bool hasEmbedding(std::int64_t photoId, const std::string& modelId) const;
   /// Model ids with embeddings, and how many each.
@@ -131,6 +166,13 @@ class GalleryStore {
 
  private:
   void migrate();
+  std::int64_t insertPhoto(std::int64_t personId, const std::string& sourceName,
+                           const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,
+                           const char* role);
+  /// The person's photo with these bytes (any role): its id and role.
+  std::optional<std::pair<std::int64_t, std::string>> photoWithHash(std::int64_t personId, const std::string& hash) const;
+  std::string personNameOf(std::int64_t personId) const;
+  std::vector<StoredEmbedding> embeddingsWithRole(const std::string& modelId, bool rejected) const;
   std::string m_path;
   std::unique_ptr<Db> m_db;
 };

@@ -1,5 +1,7 @@
 #include "gallery/Matcher.h"
 
+#include <set>
+
 #include "common/Error.h"
 #include "gallery/ReferenceSearch.h"
 #include "nn/Embedder.h"
@@ -17,9 +19,19 @@ GalleryMatcher::GalleryMatcher(std::vector<StoredEmbedding> references, Distance
     : GalleryMatcher(std::move(references), std::move(distance), SearchOptions{SearchBackend::BruteForce}) {}
 
 GalleryMatcher::GalleryMatcher(std::vector<StoredEmbedding> references, DistanceFn distance,
-                               const SearchOptions& options)
-    : m_references(std::make_shared<const std::vector<StoredEmbedding>>(std::move(references))) {
+                               const SearchOptions& options, std::vector<StoredEmbedding> rejections)
+    : m_references(std::make_shared<const std::vector<StoredEmbedding>>(std::move(references))),
+      m_rejections(std::make_shared<const std::vector<StoredEmbedding>>(std::move(rejections))),
+      m_distance(distance) {
   if (!distance) throw Error("a matcher needs a distance function");
+  std::set<std::int64_t> rejectedPeople;
+  for (const StoredEmbedding& r : *m_rejections) {
+    if (!m_references->empty() && r.vector.size() != m_references->front().vector.size()) {
+      throw Error("a correction's embedding has another size than the gallery's (mixed models?)");
+    }
+    rejectedPeople.insert(r.personId);
+  }
+  m_rejectedPeople = rejectedPeople.size();
   for (const StoredEmbedding& r : *m_references) {
     if (r.vector.size() != m_references->front().vector.size()) {
       throw Error("gallery embeddings of different sizes cannot be matched together (mixed models?)");
@@ -40,7 +52,24 @@ GalleryMatcher::GalleryMatcher(std::vector<StoredEmbedding> references, Distance
 
 MatchResult GalleryMatcher::match(const std::vector<float>& query, double threshold, std::size_t topK) const {
   MatchResult result;
-  result.ranked = m_search->nearestPeople(query, topK);
+  // Ask for as many more as corrections could take away.
+  result.ranked = m_search->nearestPeople(query, topK + m_rejectedPeople);
+  if (!m_rejections->empty()) {
+    std::vector<MatchCandidate> kept;
+    for (const MatchCandidate& candidate : result.ranked) {
+      MatchCandidate veto;
+      for (const StoredEmbedding& rejected : *m_rejections) {
+        if (rejected.personId != candidate.personId) continue;
+        const double d = m_distance(query, rejected.vector);
+        if (d < candidate.distance && (veto.photoId == 0 || d < veto.distance)) {
+          veto = MatchCandidate{candidate.personId, rejected.photoId, d};
+        }
+      }
+      (veto.photoId != 0 ? result.vetoed : kept).push_back(veto.photoId != 0 ? veto : candidate);
+    }
+    result.ranked = std::move(kept);
+  }
+  if (result.ranked.size() > topK) result.ranked.resize(topK);
   result.known = !result.ranked.empty() && result.ranked.front().distance < threshold;
   return result;
 }
@@ -53,7 +82,7 @@ GalleryIndex loadGalleryIndex(const GalleryStore& store, const Embedder& embedde
   index.matcher = std::make_shared<const GalleryMatcher>(
       store.embeddings(embedder.metadata().modelId),
       [&embedder](const Embedding& a, const Embedding& b) { return embedder.distance(a, b); },
-      searchOptionsFor(embedder.metadata()));
+      searchOptionsFor(embedder.metadata()), store.rejectionEmbeddings(embedder.metadata().modelId));
   return index;
 }
 

@@ -31,6 +31,9 @@ struct MatchCandidate {
 struct MatchResult {
   bool known = false;                 ///< best distance < threshold
   std::vector<MatchCandidate> ranked; ///< one entry per person, nearest first (top k)
+  /// People left out by a correction: the query sits nearer to a face the
+  /// user rejected as them (photoId, distance) than to any of their photos.
+  std::vector<MatchCandidate> vetoed;
 
   /// The named person, when known.
   const MatchCandidate* best() const { return known && !ranked.empty() ? &ranked.front() : nullptr; }
@@ -64,13 +67,18 @@ class GalleryMatcher {
   /// Brute force.
   GalleryMatcher(std::vector<StoredEmbedding> references, DistanceFn distance);
   /// Chooses the search by `options`. throws Error when FAISS is asked for
-  /// a model whose distance is not Euclidean.
-  GalleryMatcher(std::vector<StoredEmbedding> references, DistanceFn distance, const SearchOptions& options);
+  /// a model whose distance is not Euclidean. `rejections` are faces the
+  /// user said are not a person (GalleryStore::rejectionEmbeddings): that
+  /// person is never named for a query nearer to one of them than to all
+  /// of the person's photos.
+  GalleryMatcher(std::vector<StoredEmbedding> references, DistanceFn distance, const SearchOptions& options,
+                 std::vector<StoredEmbedding> rejections = {});
 
   /// Ranks the enrolled people for `query`; at most `topK` candidates.
   MatchResult match(const std::vector<float>& query, double threshold, std::size_t topK = 3) const;
 
   std::size_t size() const { return m_references->size(); }
+  std::size_t rejections() const { return m_rejections->size(); }
   /// Which search is used ("brute force", "faiss (exact flat index)").
   std::string searchName() const;
 
@@ -78,6 +86,9 @@ class GalleryMatcher {
   // Shared so that a matcher stays cheap to copy; the search reads the references.
   std::shared_ptr<const std::vector<StoredEmbedding>> m_references;
   std::shared_ptr<const ReferenceSearch> m_search;
+  std::shared_ptr<const std::vector<StoredEmbedding>> m_rejections;
+  std::size_t m_rejectedPeople = 0;  ///< people with a rejection: the most a query can lose
+  DistanceFn m_distance;
 };
 
 /// What matching needs from a gallery for one model: a matcher over its
@@ -87,7 +98,7 @@ struct GalleryIndex {
   std::map<std::int64_t, std::string> names;
 };
 
-/// The gallery's references for `embedder`'s model and the people's names.
+/// The gallery's references (and corrections) for `embedder`'s model and the people's names.
 /// The matcher measures with the model's own distance (FAISS where it
 /// wins), so `embedder` must outlive it.
 GalleryIndex loadGalleryIndex(const GalleryStore& store, const Embedder& embedder);

@@ -121,8 +121,14 @@ CalibrationReport calibrateThreshold(const std::vector<StoredEmbedding>& embeddi
   }
   Rng rng(options.seed);
   const auto genuine = genuineDistances(embeddings, people, distance, options.maxGenuinePairs, rng, report.sampled);
-  const auto impostor =
-      impostorDistances(embeddings, distance, genuineTotal, options.maxImpostorPairs, rng, report.sampled);
+  auto impostor = impostorDistances(embeddings, distance, genuineTotal, options.maxImpostorPairs, rng, report.sampled);
+  for (const StoredEmbedding& rejected : options.corrections) {
+    for (const StoredEmbedding& photo : embeddings) {
+      if (photo.personId != rejected.personId) continue;
+      impostor.push_back(distance(rejected.vector, photo.vector));
+      ++report.correctionPairs;
+    }
+  }
   report.genuinePairs = genuine.size();
   report.impostorPairs = impostor.size();
   report.chosen = operatingPoint(genuine, impostor, thresholdForFar(impostor, options.targetFar));
@@ -151,9 +157,11 @@ CalibrationReport calibrateThreshold(const std::vector<StoredEmbedding>& embeddi
 }
 
 std::string CalibrationReport::method() const {
-  char text[160];
-  std::snprintf(text, sizeof text, "far=%g on the gallery (%zu genuine / %zu impostor pairs%s)", targetFar, genuinePairs,
-                impostorPairs, sampled ? ", sampled" : "");
+  char text[200];
+  char corrections[64] = "";
+  if (correctionPairs > 0) std::snprintf(corrections, sizeof corrections, ", %zu of them from corrections", correctionPairs);
+  std::snprintf(text, sizeof text, "far=%g on the gallery (%zu genuine / %zu impostor pairs%s%s)", targetFar,
+                genuinePairs, impostorPairs, corrections, sampled ? ", sampled" : "");
   return text;
 }
 

@@ -6,7 +6,7 @@
 /// model was tuned on. Genuine pairs are two photos of the same enrolled
 /// person, impostor pairs two photos of different people; the threshold is
 /// the largest one that lets at most the target share of impostor pairs
-/// through (the false-accept rate), and the false-reject rate is what it
+/// (with the user's corrections among them) through (the false-accept rate), and the false-reject rate is what it
 /// costs on the genuine pairs.
 
 #include <cstddef>
@@ -35,6 +35,10 @@ struct CalibrationOptions {
   std::uint64_t seed = 1;
   /// Fewer genuine pairs than this earn a warning: the FRR is then a guess.
   std::size_t minGenuinePairs = 50;
+  /// Faces the user rejected as a person (GalleryStore::rejectionEmbeddings):
+  /// each against each of that person's photos is an impostor pair, always
+  /// counted (never sampled away): they are the pairs the user has seen fail.
+  std::vector<StoredEmbedding> corrections;
 };
 
 struct CalibrationReport {
@@ -43,6 +47,7 @@ struct CalibrationReport {
   double targetFar = 0;
   std::size_t genuinePairs = 0;
   std::size_t impostorPairs = 0;
+  std::size_t correctionPairs = 0;  ///< of the impostor pairs, those from corrections
   bool sampled = false;           ///< pairs were drawn, not all used
   std::size_t people = 0;
   std::size_t peopleWithSeveralPhotos = 0;  ///< only these give genuine pairs

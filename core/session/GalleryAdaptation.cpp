@@ -1,6 +1,7 @@
 #include "session/GalleryAdaptation.h"
 
 #include <filesystem>
+#include <map>
 #include <unistd.h>
 
 #include "common/Error.h"
@@ -31,28 +32,40 @@ class GalleryCrops {
     settings.datasetRoot = store.path();
     {
       FaceCacheWriter writer(m_path, settings, false);
-      for (const GalleryPerson& person : store.people()) {
-        for (const GalleryPhoto& photo : store.photosOf(person.id)) {
-          PreparedFace prepared;
-          try {
-            prepared = preparer.prepare(decodeImage(store.originalOf(photo.id), photo.sourceName));
-          } catch (const FileError&) {
-            prepared.ok = false;
-          }
-          if (!prepared.ok) {
-            ++withoutFace;
-            continue;
-          }
-          CachedFace face;
-          face.source = std::to_string(photo.id);
-          face.aligned = prepared.face.aligned;
-          const Image crop = prepared.face.crop.clone();  // tightly packed, as prepareDataset writes it
-          writer.addFace(face, person.name, crop.data());
+      const auto add = [&](std::int64_t photoId, const std::string& source, const std::string& label) {
+        PreparedFace prepared;
+        try {
+          prepared = preparer.prepare(decodeImage(store.originalOf(photoId), source));
+        } catch (const FileError&) {
+          prepared.ok = false;
         }
+        if (!prepared.ok) {
+          ++withoutFace;
+          return;
+        }
+        CachedFace face;
+        face.source = std::to_string(photoId);
+        face.aligned = prepared.face.aligned;
+        const Image crop = prepared.face.crop.clone();  // tightly packed, as prepareDataset writes it
+        writer.addFace(face, label, crop.data());
+      };
+      for (const GalleryPerson& person : store.people()) {
+        for (const GalleryPhoto& photo : store.photosOf(person.id)) add(photo.id, photo.sourceName, person.name);
+      }
+      // Each rejected face is an identity of its own, remembered with the
+      // person it is not.
+      for (const GalleryCorrection& c : store.corrections()) {
+        add(c.photoId, c.sourceName, "correction " + std::to_string(c.photoId));
+        m_rejectedAs[std::to_string(c.photoId)] = c.personName;
       }
       writer.flush();
     }
     m_cache = FaceCache::load(m_path);
+  }
+  /// The person a face was rejected as, or null for a reference photo.
+  const std::string* rejectedAs(int face) const {
+    const auto it = m_rejectedAs.find(m_cache.faces()[std::size_t(face)].source);
+    return it == m_rejectedAs.end() ? nullptr : &it->second;
   }
   ~GalleryCrops() { std::filesystem::remove(m_path); }
   GalleryCrops(const GalleryCrops&) = delete;
@@ -62,6 +75,7 @@ class GalleryCrops {
  private:
   std::string m_path;
   FaceCache m_cache;
+  std::map<std::string, std::string> m_rejectedAs;  ///< correction's photo id → the person it is not
 };
 
 }  // namespace
@@ -80,13 +94,30 @@ GalleryAdaptationResult adaptGalleryModel(GalleryStore& store, const std::string
   // One probe per person with three photos or more (two stay to train on);
   // the others are references.
   std::vector<int> references, probes;
+  std::vector<std::pair<int, std::string>> rejected;  // face, the person it is not
+  std::map<std::string, int> firstReferenceOf;
   for (const auto& faces : gallery.facesByPerson()) {
+    if (faces.empty()) continue;
+    if (const std::string* notName = crops.rejectedAs(faces.front())) {
+      rejected.emplace_back(faces.front(), *notName);
+      continue;
+    }
     for (std::size_t k = 0; k < faces.size(); ++k) {
       (faces.size() >= 3 && k + 1 == faces.size() ? probes : references).push_back(faces[k]);
     }
+    firstReferenceOf.emplace(gallery.people()[std::size_t(gallery.faces()[std::size_t(faces.front())].person)],
+                             faces.front());
   }
+  // Corrections are hard negatives: the rejected face against the person.
+  std::vector<Pair> hardNegatives;
+  for (const auto& [face, notName] : rejected) {
+    if (const auto it = firstReferenceOf.find(notName); it != firstReferenceOf.end()) {
+      hardNegatives.push_back(Pair{face, it->second, false});
+    }
+  }
+  result.correctionsUsed = hardNegatives.size();
   result.adaptation = adaptModel(modelPath, thresholdInForce, gallery, references, probes, impostors,
-                                 options.adaptation, progress, stop);
+                                 options.adaptation, progress, stop, hardNegatives);
   if (!result.adaptation.better || options.outPath.empty()) return result;
 
   BundleFile adapted = result.adaptation.adapted;

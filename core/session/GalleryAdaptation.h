@@ -3,7 +3,8 @@
 /// "Adapt to my people" on a gallery: its photos are cut again as the model
 /// expects, one photo of each person with three or more is held out as a
 /// probe, the model is adapted on the rest with impostors from another
-/// face cache (ModelAdaptation.h), and only when the held-out check says the
+/// face cache (ModelAdaptation.h) and the user's corrections as hard
+/// negatives, and only when the held-out check says the
 /// adapted model is better is it written and the gallery embedded for it.
 /// The model in use is never changed here: the caller makes the new one
 /// active (it stays beside the old one, which remains selectable).
@@ -26,6 +27,7 @@ struct GalleryAdaptationOptions {
 struct GalleryAdaptationResult {
   AdaptationResult adaptation;
   std::size_t photosUsed = 0;
+  std::size_t correctionsUsed = 0;    ///< rejected faces trained on as hard negatives
   std::size_t photosWithoutFace = 0;  ///< originals that give no face with the model's settings
   bool deployed = false;              ///< written to outPath and the gallery embedded for it
   ReembedSummary reembedded;

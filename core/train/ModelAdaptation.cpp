@@ -199,7 +199,7 @@ std::string describe(const AdaptationCheck& c) {
 AdaptationResult adaptModel(const std::string& modelPath, double thresholdInForce, const FaceCache& gallery,
                             const std::vector<int>& references, const std::vector<int>& probes,
                             const FaceCache& impostors, const AdaptationOptions& options, const ProgressFn& progress,
-                            const StopToken* stop) {
+                            const StopToken* stop, const std::vector<Pair>& hardNegatives) {
   requireSameCrops(gallery, impostors);
   if (probes.empty()) throw Error("no probe photos to check the adaptation on: enrol at least 3 photos of someone");
   const ImpostorSplit split = splitImpostors(gallery, impostors, options);
@@ -227,6 +227,13 @@ AdaptationResult adaptModel(const std::string& modelPath, double thresholdInForc
     for (int face : impostorsOf[std::size_t(person)]) data.trainFaces.push_back(combined.impostorFace(face));
   }
   result.impostorTrainingPeople = split.train.size();
+  for (const Pair& hard : hardNegatives) {
+    // Only against a person who trains (two references or more).
+    const int person = gallery.faces()[std::size_t(hard.b)].person;
+    const auto it = referencesByPerson.find(person);
+    if (it == referencesByPerson.end() || it->second.size() < 2) continue;
+    data.hardNegatives.push_back(Pair{combined.galleryFace(hard.a), it->second.front(), false});
+  }
   // Validation (the epoch kept and the adapted model's threshold): impostor people of their own.
   for (std::size_t i = 0; i < split.validate.size(); ++i) {
     const auto& faces = impostorsOf[std::size_t(split.validate[i])];

@@ -17,6 +17,7 @@
 
 #include "common/Progress.h"
 #include "data/FaceCache.h"
+#include "data/PairBuilder.h"
 #include "nn/ModelBundle.h"
 #include "train/TrainingHistory.h"
 
@@ -59,12 +60,15 @@ struct AdaptationResult {
 /// Adapts the model at `modelPath`. `gallery` holds the user's faces in the
 /// model's crops: `references` train and are matched against, `probes` are
 /// only checked. `impostors` holds faces of other people in the same crops
-/// (anyone named like a gallery person is left out). throws Error when the
+/// (anyone named like a gallery person is left out). `hardNegatives` are
+/// pairs of gallery faces (a face rejected as a person, one of that
+/// person's references) trained on in every step. throws Error when the
 /// crops do not fit the model, there are too few references or impostors
 /// to train on, or when stopped.
 AdaptationResult adaptModel(const std::string& modelPath, double thresholdInForce, const FaceCache& gallery,
                             const std::vector<int>& references, const std::vector<int>& probes,
                             const FaceCache& impostors, const AdaptationOptions& options,
-                            const ProgressFn& progress = {}, const StopToken* stop = nullptr);
+                            const ProgressFn& progress = {}, const StopToken* stop = nullptr,
+                            const std::vector<Pair>& hardNegatives = {});
 
 }  // namespace siamese

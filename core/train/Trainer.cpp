@@ -171,7 +171,7 @@ void Run::requireCropsOf(const BundleMetadata& model, const std::string& path) c
 
 std::vector<int> Run::facesUsed() const {
   std::set<int> needed(m_data.trainFaces.begin(), m_data.trainFaces.end());
-  for (const std::vector<Pair>* pairs : {&m_data.trainPairs, &m_data.validationPairs}) {
+  for (const std::vector<Pair>* pairs : {&m_data.trainPairs, &m_data.validationPairs, &m_data.hardNegatives}) {
     for (const Pair& p : *pairs) {
       needed.insert(p.a);
       needed.insert(p.b);

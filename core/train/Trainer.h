@@ -22,6 +22,11 @@ struct TrainData {
   std::vector<int> trainFaces;       ///< online sampling draws from these faces
   std::vector<Pair> trainPairs;      ///< pairs sampling uses these
   std::vector<Pair> validationPairs; ///< scored after every epoch
+  /// Faces the user said are not a person: `a` is the rejected face, `b` one
+  /// of that person's training faces. Online batches take one at random
+  /// with b's person, `a` in a slot of its own: the loss then pushes the
+  /// two apart in every step.
+  std::vector<Pair> hardNegatives;
 };
 
 /// Training data from built splits: the train split's photos and pairs,

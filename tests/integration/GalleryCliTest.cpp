@@ -156,5 +156,59 @@ TEST(GalleryCli, TheHealthCheckFindsAMislabelledPhotoADuplicateAndTooFewPhotos) 
   EXPECT_EQ(report["embedded"], 9);
 }
 
+// "Not this person" sticks: a stranger whom a loose threshold names as an
+// enrolled person is rejected once; that photo and another, unseen photo of
+// the stranger are no longer given that name, in this gallery (each command
+// reopens it) and in one imported from its archive; undo brings it back.
+TEST(GalleryCli, ACorrectionSticksForTheFaceAndFacesNearItAndIsUndone) {
+  SIAMESE_REQUIRE_FACE_TOWER();
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  test::ScratchDir dir;
+  const std::string options = " --gallery " + dir.file("g.db") + " --model " + test::faceTower();
+  test::runCli("gallery" + options + " add \"Jacques Chirac\" " + test::lfwPhoto("Jacques_Chirac", 1) + " " +
+               test::lfwPhoto("Jacques_Chirac", 2) + " " + test::lfwPhoto("Jacques_Chirac", 3));
+  test::runCli("gallery" + options + " add \"Winona Ryder\" " + test::lfwPhoto("Winona_Ryder", 1) + " " +
+               test::lfwPhoto("Winona_Ryder", 2) + " " + test::lfwPhoto("Winona_Ryder", 3));
+  // A threshold far too loose: everyone gets a name, the complaint corrections answer.
+  const auto nameOf = [&](const std::string& gallery, const std::string& photo) {
+    const std::string out = test::runCli("identify --threshold 5 --gallery " + gallery + " --model " +
+                                         test::faceTower() + " " + photo);
+    const std::size_t colon = out.find(": ", out.find("face at"));
+    return out.substr(colon + 2, out.find("  (", colon) - colon - 2);
+  };
+  const std::string seen = test::lfwPhoto("Tony_Blair", 1), unseen = test::lfwPhoto("Tony_Blair", 2);
+  const std::string wrong = nameOf(dir.file("g.db"), seen);
+  ASSERT_TRUE(wrong == "Jacques Chirac" || wrong == "Winona Ryder") << wrong;
+  ASSERT_EQ(nameOf(dir.file("g.db"), unseen), wrong) << "the unseen photo is named the same before the correction";
+
+  const std::string rejected = test::runCli("gallery" + options + " reject " + seen + " --not \"" + wrong + "\"");
+  EXPECT_TRUE(contains(rejected, "1 face(s) recorded as not " + wrong)) << rejected;
+  EXPECT_NE(nameOf(dir.file("g.db"), seen), wrong);
+  EXPECT_NE(nameOf(dir.file("g.db"), unseen), wrong) << "nearer to the rejected face than to " << wrong;
+  const std::string ownPhoto =
+      wrong == "Jacques Chirac" ? test::lfwPhoto("Jacques_Chirac", 7) : test::lfwPhoto("Winona_Ryder", 5);
+  EXPECT_EQ(nameOf(dir.file("g.db"), ownPhoto), wrong) << "the person's own unseen photos keep their name";
+  const std::string explained = test::runCli("identify --threshold 5" + options + " " + unseen);
+  EXPECT_TRUE(contains(explained, "[not " + wrong + ": correction")) << explained;
+
+  test::runCli("gallery" + options + " export " + dir.file("g.archive"));
+  const std::string imported =
+      test::runCli("gallery --gallery " + dir.file("copy.db") + " --model " + test::faceTower() + " import " +
+                   dir.file("g.archive"));
+  EXPECT_TRUE(contains(imported, "corrections: 1")) << imported;
+  EXPECT_NE(nameOf(dir.file("copy.db"), unseen), wrong) << "the imported gallery keeps the correction";
+
+  const auto list = nlohmann::json::parse(test::runCli("gallery" + options + " corrections --json"));
+  ASSERT_EQ(list.size(), 1u) << list.dump(2);
+  EXPECT_EQ(list[0]["not"], wrong);
+  EXPECT_EQ(list[0]["source"], seen);
+  const std::string undone =
+      test::runCli("gallery" + options + " corrections --undo " + std::to_string(int(list[0]["id"])));
+  EXPECT_TRUE(contains(undone, "the face is forgotten")) << undone;
+  EXPECT_EQ(nameOf(dir.file("g.db"), seen), wrong) << "undone: the loose threshold names the stranger again";
+  const std::string unknownId = test::runCli("gallery" + options + " corrections --undo 999", 1);
+  EXPECT_TRUE(contains(unknownId, "no correction with id 999")) << unknownId;
+}
+
 }  // namespace
 }  // namespace siamese

@@ -98,7 +98,7 @@ TEST(GalleryStore, AVersion1GalleryIsUpgradedToVersion2KeepingItsData) {
   sql(path, kVersion1Schema);
   {
     GalleryStore store(path);
-    EXPECT_EQ(store.schemaVersion(), 2);
+    EXPECT_EQ(store.schemaVersion(), GalleryStore::kSchemaVersion);
     ASSERT_EQ(store.people().size(), 1u);
     EXPECT_EQ(store.people()[0].name, "Ada");
     ASSERT_EQ(store.photosOf(1).size(), 1u);
@@ -112,7 +112,7 @@ TEST(GalleryStore, AVersion1GalleryIsUpgradedToVersion2KeepingItsData) {
     store.setThreshold("model-a", 0.42, "far=0.01 on the gallery");
   }
   GalleryStore reopened(path);
-  EXPECT_EQ(reopened.schemaVersion(), 2);
+  EXPECT_EQ(reopened.schemaVersion(), GalleryStore::kSchemaVersion);
   ASSERT_TRUE(reopened.threshold("model-a").has_value());
   EXPECT_DOUBLE_EQ(*reopened.threshold("model-a"), 0.42);
   EXPECT_EQ(reopened.thresholdRecord("model-a")->method, "far=0.01 on the gallery");

@@ -27,8 +27,15 @@ BatchSampler::BatchSampler(const FaceCache& cache, const TrainData& data, const 
     for (auto& [person, faces] : byPerson) {
       if (faces.size() >= 2) {
         photos += faces.size();
+        m_slotOfPerson[person] = m_facesOfPeople.size();
         m_facesOfPeople.push_back(std::move(faces));
       }
+    }
+    for (const Pair& hard : data.hardNegatives) {
+      if (!m_slotOfPerson.count(cache.faces().at(std::size_t(hard.b)).person)) {
+        throw Error("a hard negative's person is not among the training people with two photos");
+      }
+      m_hardNegativePeople.push_back(m_slotOfPerson.at(cache.faces().at(std::size_t(hard.b)).person));
     }
     if (int(m_facesOfPeople.size()) < config.peoplePerBatch) {
       throw Error("online batches need " + std::to_string(config.peoplePerBatch) +
@@ -51,8 +58,25 @@ OnlineBatch BatchSampler::online(Rng& rng) const {
   std::vector<std::size_t> people(m_facesOfPeople.size());
   std::iota(people.begin(), people.end(), 0);
   OnlineBatch batch;
+  // With hard negatives, the first slot is the rejected person and the last
+  // their rejected face (no draws change when there are none).
+  const Pair* hard = nullptr;
+  if (!m_data.hardNegatives.empty()) {
+    const std::size_t pick = rng.below(m_data.hardNegatives.size());
+    hard = &m_data.hardNegatives[pick];
+    std::swap(people[0], people[m_hardNegativePeople[pick]]);
+  }
   for (int p = 0; p < m_config.peoplePerBatch; ++p) {
-    std::swap(people[std::size_t(p)], people[std::size_t(p) + rng.below(people.size() - std::size_t(p))]);
+    if (hard && p + 1 == m_config.peoplePerBatch) {
+      for (int k = 0; k < m_config.photosPerPerson; ++k) {
+        batch.faces.push_back(hard->a);  // augmentation makes the copies differ
+        batch.labels.push_back(p);
+      }
+      break;
+    }
+    if (!hard || p > 0) {
+      std::swap(people[std::size_t(p)], people[std::size_t(p) + rng.below(people.size() - std::size_t(p))]);
+    }
     std::vector<int> photos = m_facesOfPeople[people[std::size_t(p)]];
     rng.shuffle(photos);
     for (int k = 0; k < m_config.photosPerPerson; ++k) {

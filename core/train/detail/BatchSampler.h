@@ -7,6 +7,7 @@
 /// No LibTorch here: the trainer turns the faces into tensors.
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "common/Random.h"
@@ -41,6 +42,8 @@ class BatchSampler {
 
   /// P people drawn without replacement, K photos each (people with fewer
   /// than K photos repeat some: augmentation makes the repeats differ).
+  /// With hard negatives, one drawn at random fills the last slot and its
+  /// person the first.
   OnlineBatch online(Rng& rng) const;
   /// The step's window of this epoch's permutation of the training pairs.
   PairBatch pairs(int epoch, std::size_t step);
@@ -49,6 +52,8 @@ class BatchSampler {
   const TrainData& m_data;
   TrainConfig m_config;
   std::vector<std::vector<int>> m_facesOfPeople;  ///< online: eligible training people's faces
+  std::map<int, std::size_t> m_slotOfPerson;      ///< cache person → index into m_facesOfPeople
+  std::vector<std::size_t> m_hardNegativePeople;  ///< per hard negative: its person's index
   std::size_t m_stepsPerEpoch = 0;
   std::vector<std::size_t> m_pairOrder;  ///< pairs: this epoch's order
   int m_orderEpoch = -1;
