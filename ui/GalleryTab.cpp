@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -26,6 +27,12 @@ namespace siamese::ui {
 namespace {
 
 QPushButton* button(const QString& text, QWidget* parent) { return new QPushButton(text, parent); }
+
+QList<qint64> idsIn(const QListWidget* list) {
+  QList<qint64> ids;
+  for (int i = 0; i < list->count(); ++i) ids << list->item(i)->data(Qt::UserRole).toLongLong();
+  return ids;
+}
 
 }  // namespace
 
@@ -54,6 +61,17 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   m_photos->setIconSize(QSize(112, 112));
   m_photos->setResizeMode(QListView::Adjust);
   m_photos->setMovement(QListView::Static);
+  m_photos->setContextMenuPolicy(Qt::CustomContextMenu);
+  m_photos->setToolTip(tr("Right-click a photo that is not this person to take it back"));
+  m_correctionsTitle = new QLabel;
+  m_corrections = new QListWidget;
+  m_corrections->setViewMode(QListView::IconMode);
+  m_corrections->setIconSize(QSize(56, 56));
+  m_corrections->setResizeMode(QListView::Adjust);
+  m_corrections->setMovement(QListView::Static);
+  m_corrections->setMaximumHeight(96);
+  m_corrections->setContextMenuPolicy(Qt::CustomContextMenu);
+  m_corrections->setToolTip(tr("Faces you said are not this person: they are never named so. Right-click to undo."));
   m_report = new QListWidget;
   m_report->setMaximumHeight(150);
   m_summary = new QLabel(tr("Drop photo files here to add them to the selected person."));
@@ -77,6 +95,8 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   auto* right = new QVBoxLayout;
   right->addWidget(m_photosTitle);
   right->addWidget(m_photos, 1);
+  right->addWidget(m_correctionsTitle);
+  right->addWidget(m_corrections);
   right->addLayout(photoButtons);
   right->addWidget(new QLabel(tr("Last enrolment")));
   right->addWidget(m_report);
@@ -92,6 +112,22 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   connect(m_people, &QListWidget::currentRowChanged, this, [this] {
     showPhotosOf(selectedName());
     for (QPushButton* b : m_personButtons) b->setEnabled(!selectedName().isEmpty());
+  });
+  connect(m_photos, &QListWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    const QListWidgetItem* item = m_photos->itemAt(at);
+    if (!item) return;
+    QMenu menu(this);
+    QAction* reject = menu.addAction(tr("Not %1 (take this photo back)").arg(selectedName()));
+    if (menu.exec(m_photos->viewport()->mapToGlobal(at)) == reject) rejectPhoto(item->data(Qt::UserRole).toLongLong());
+  });
+  connect(m_corrections, &QListWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    const QListWidgetItem* item = m_corrections->itemAt(at);
+    if (!item) return;
+    QMenu menu(this);
+    QAction* undo = menu.addAction(tr("Undo this correction"));
+    if (menu.exec(m_corrections->viewport()->mapToGlobal(at)) == undo) {
+      undoCorrection(item->data(Qt::UserRole).toLongLong());
+    }
   });
   connect(add, &QPushButton::clicked, this, &GalleryTab::addPerson);
   connect(rename, &QPushButton::clicked, this, &GalleryTab::renamePerson);
@@ -132,6 +168,15 @@ QString GalleryTab::selectedName() const {
   return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
+bool GalleryTab::selectPerson(const QString& name) {
+  for (int i = 0; i < m_people->count(); ++i) {
+    if (m_people->item(i)->data(Qt::UserRole).toString() != name) continue;
+    m_people->setCurrentRow(i);
+    return true;
+  }
+  return false;
+}
+
 void GalleryTab::refresh() { m_session.readPeople(); }
 
 bool GalleryTab::reading() const { return m_session.busy() || m_readingPhotos; }
@@ -156,6 +201,8 @@ void GalleryTab::showPeople() {
 void GalleryTab::showPhotosOf(const QString& name) {
   const int request = ++m_photosRequest;
   m_photos->clear();
+  m_corrections->clear();
+  m_correctionsTitle->clear();
   if (name.isEmpty()) {
     m_photosTitle->setText(tr("Select a person to see their photos"));
     return;
@@ -163,6 +210,8 @@ void GalleryTab::showPhotosOf(const QString& name) {
   struct Shown {
     QImage crop;
     QString file, tooltip;
+    qint64 photoId = 0;
+    bool rejected = false;
   };
   auto shown = std::make_shared<std::vector<Shown>>();
   m_readingPhotos = true;
@@ -174,7 +223,16 @@ void GalleryTab::showPhotosOf(const QString& name) {
     for (const GalleryPhoto& photo : store.photosOf(person->id)) {
       shown->push_back({toQImage(store.cropOf(photo.id)), QFileInfo(QString::fromStdString(photo.sourceName)).fileName(),
                         QString::fromStdString(photo.sourceName) +
-                            (photo.aligned ? tr("\naligned by landmarks") : tr("\nbox crop (landmarks failed)"))});
+                            (photo.aligned ? tr("\naligned by landmarks") : tr("\nbox crop (landmarks failed)")),
+                        photo.id, false});
+    }
+    for (const GalleryCorrection& c : store.corrections()) {
+      if (c.personId != person->id) continue;
+      shown->push_back({toQImage(store.cropOf(c.photoId)), tr("#%1").arg(c.photoId),
+                        tr("%1\nmarked as not %2 on %3%4")
+                            .arg(QString::fromStdString(c.sourceName), name, QString::fromStdString(c.setAt),
+                                 c.wasReference ? tr(" (was a reference photo)") : QString()),
+                        c.photoId, true});
     }
   }, [this, request, name, shown](const QString& error) {
     if (request != m_photosRequest) return;  // another person was selected meanwhile
@@ -184,11 +242,16 @@ void GalleryTab::showPhotosOf(const QString& name) {
       return;
     }
     m_photosTitle->setText(tr("Photos of %1 (aligned crops)").arg(name));
+    int corrections = 0;
     for (const Shown& photo : *shown) {
       auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(photo.crop)), photo.file);
       item->setToolTip(photo.tooltip);
-      m_photos->addItem(item);
+      item->setData(Qt::UserRole, photo.photoId);
+      (photo.rejected ? m_corrections : m_photos)->addItem(item);
+      corrections += photo.rejected ? 1 : 0;
     }
+    m_correctionsTitle->setText(corrections ? tr("Not %1 (%2 corrections)").arg(name).arg(corrections)
+                                            : tr("No corrections for %1").arg(name));
   });
 }
 
@@ -199,6 +262,18 @@ void GalleryTab::editInBackground(const QString& title, std::function<void(Galle
                            m_session.galleryEdited();
                          });
 }
+
+void GalleryTab::rejectPhoto(qint64 photoId) {
+  editInBackground(tr("Not this person"), [photoId](GalleryStore& store) { store.rejectPhoto(photoId); });
+}
+
+void GalleryTab::undoCorrection(qint64 photoId) {
+  editInBackground(tr("Undo the correction"), [photoId](GalleryStore& store) { store.undoCorrection(photoId); });
+}
+
+QList<qint64> GalleryTab::photoIdsShown() const { return idsIn(m_photos); }
+
+QList<qint64> GalleryTab::correctionIdsShown() const { return idsIn(m_corrections); }
 
 QStringList GalleryTab::peopleShown() const {
   QStringList lines;

@@ -1,7 +1,8 @@
 #pragma once
 // The Gallery tab: enrolled people with thumbnails and photo counts; add,
 // rename and delete people; add photos by file dialog or drag and drop;
-// each photo's aligned crop; why refused photos were refused; re-embed
+// each photo's aligned crop; "not this person" for a photo, and the
+// person's corrections with undo; why refused photos were refused; re-embed
 // after a model change; search; export and import archives. Every long
 // job runs on a worker thread with progress and Cancel.
 
@@ -34,6 +35,9 @@ class GalleryTab : public QWidget {
   /// Enrols `files` for `name` (created when new) on a worker thread;
   /// the report lists each photo's outcome.
   void enrolPhotos(const QString& name, const QStringList& files);
+  /// Selects the person listed under `name` (their photos are read on a
+  /// worker); false when they are not listed.
+  bool selectPerson(const QString& name);
   /// Reads the gallery again (on a worker); the lists follow.
   void refresh();
   /// True while people or photos are being read.
@@ -45,6 +49,16 @@ class GalleryTab : public QWidget {
   void checkHealth();
   /// True while the health check runs.
   bool checkingHealth() const { return m_checkingHealth; }
+
+  /// "Not this person" for one of the selected person's photos (a
+  /// correction: the photo stops being a reference and is never named so).
+  void rejectPhoto(qint64 photoId);
+  /// Undoes a correction: a taken-back photo is a reference again, a
+  /// rejected face is forgotten.
+  void undoCorrection(qint64 photoId);
+  /// The photo ids shown for the selected person, and of their corrections.
+  QList<qint64> photoIdsShown() const;
+  QList<qint64> correctionIdsShown() const;
 
   /// "Name (n photos)" for each person listed.
   QStringList peopleShown() const;
@@ -82,6 +96,8 @@ class GalleryTab : public QWidget {
   QListWidget* m_people;
   QLabel* m_photosTitle;
   QListWidget* m_photos;
+  QLabel* m_correctionsTitle;
+  QListWidget* m_corrections;  ///< faces marked as not the selected person
   QListWidget* m_report;
   QLabel* m_summary;
   std::vector<QPushButton*> m_personButtons;

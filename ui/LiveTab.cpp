@@ -2,14 +2,17 @@
 
 #include <QBuffer>
 #include <QComboBox>
+#include <QCursor>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <optional>
 
 #include "JobRunner.h"
 #include "LiveView.h"
@@ -188,32 +191,56 @@ bool LiveTab::saveSnapshot(const QString& path) const {
 }
 
 void LiveTab::onClicked(QPointF position) {
-  // The frame as clicked: new frames keep arriving while the dialog is open.
+  // The frame as clicked: new frames keep arriving while the menu is open.
   const LiveFrame clicked = m_last;
   for (const LiveFace& face : clicked.result.faces) {
     const QRectF box(face.box.x, face.box.y, face.box.width, face.box.height);
     if (!box.contains(position)) continue;
-    bool ok = false;
-    const QStringList people = m_session.peopleNames();
-    const QString suggestion = face.shownPersonId >= 0 ? QString::fromStdString(face.shownName) : QString();
-    const QString name = QInputDialog::getItem(this, tr("Enrol this face"),
-                                               tr("Person (a new name creates a new person):"), people,
-                                               std::max(0, int(people.indexOf(suggestion))), true, &ok);
-    if (ok && !name.trimmed().isEmpty()) enrolFaceFrom(clicked, face.trackId, name.trimmed());
+    const QString shown = QString::fromStdString(face.shownName);
+    QMenu menu(this);
+    QAction* enrol = menu.addAction(tr("This is… (enrol the face)"));
+    QAction* reject = nullptr;
+    if (face.shownPersonId >= 0) reject = menu.addAction(tr("Not %1").arg(shown));
+    QAction* chosen = menu.exec(QCursor::pos());  // where the click was
+    if (chosen == reject && reject) {
+      rejectFaceFrom(clicked, face.trackId);
+    } else if (chosen == enrol) {
+      bool ok = false;
+      const QStringList people = m_session.peopleNames();
+      const QString suggestion = face.shownPersonId >= 0 ? shown : QString();
+      const QString name = QInputDialog::getItem(this, tr("Enrol this face"),
+                                                 tr("Person (a new name creates a new person):"), people,
+                                                 std::max(0, int(people.indexOf(suggestion))), true, &ok);
+      if (ok && !name.trimmed().isEmpty()) enrolFaceFrom(clicked, face.trackId, name.trimmed());
+    }
     return;
   }
 }
 
 void LiveTab::enrolFace(int trackId, const QString& personName) { enrolFaceFrom(m_last, trackId, personName); }
 
-void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName) {
+bool LiveTab::rejectFace(int trackId) { return rejectFaceFrom(m_last, trackId); }
+
+namespace {
+
+/// What the live view knows of one face, to store in the gallery.
+struct FaceSnapshot {
+  std::vector<std::uint8_t> photo;  ///< the face with room around it, PNG
+  std::string source;
+  Image crop;
+  bool aligned = false;
+  Embedding embedding;
+  std::string modelId;
+};
+
+std::optional<FaceSnapshot> snapshotOf(const LiveFrame& frame, int trackId) {
   const LiveFace* face = nullptr;
   for (const LiveFace& f : frame.result.faces) {
     if (f.trackId == trackId) face = &f;
   }
-  if (!face || frame.raw.isNull()) return;
+  if (!face || frame.raw.isNull()) return std::nullopt;
   // The face with room around it, so the detector and the landmarks see it
-  // as they would in a photo.
+  // as they would in a photo (and other models can embed it again).
   const QRectF box(face->box.x, face->box.y, face->box.width, face->box.height);
   const QRect region = box.adjusted(-box.width() * 0.6, -box.height() * 0.6, box.width() * 0.6, box.height() * 0.6)
                            .toAlignedRect()
@@ -222,28 +249,51 @@ void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& 
   QBuffer buffer(&png);
   buffer.open(QIODevice::WriteOnly);
   frame.raw.copy(region).save(&buffer, "PNG");
-  std::vector<std::uint8_t> bytes(png.begin(), png.end());
+  FaceSnapshot snapshot;
+  snapshot.photo.assign(png.begin(), png.end());
+  snapshot.source = "live frame " + std::to_string(frame.result.frameIndex) + ", track " + std::to_string(trackId);
+  snapshot.crop = face->crop;
+  snapshot.aligned = face->cropAligned;
+  snapshot.embedding = face->embedding;
+  snapshot.modelId = frame.result.modelId;
+  return snapshot;
+}
+
+}  // namespace
+
+void LiveTab::enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName) {
+  const auto snapshot = snapshotOf(frame, trackId);
+  if (!snapshot) return;
   const std::string name = personName.toStdString();
-  const std::string source = "live frame " + std::to_string(frame.result.frameIndex) + ", track " + std::to_string(trackId);
-  // The pipeline already cut this face out and embedded it: store that
-  // (the surrounding region is kept as the photo, for re-embedding with
-  // other models). Only a face not yet embedded is detected again.
-  const Image crop = face->crop;
-  const bool aligned = face->cropAligned;
-  const Embedding embedding = face->embedding;
-  const std::string modelId = frame.result.modelId;
-  const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [=](const ProgressFn&, const StopToken&) {
+  // The pipeline already cut this face out and embedded it: store that.
+  // Only a face not yet embedded is detected again.
+  const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [this, name, s = *snapshot](const ProgressFn&, const StopToken&) {
     GalleryStore& store = m_session.engine().gallery();  // this worker's connection
     const std::int64_t id = store.findOrAddPerson(name);
     EnrolOutcome outcome;
-    if (!embedding.empty() && !modelId.empty()) {
-      outcome = enrolEncodedFace(store, id, bytes, source, crop, aligned, modelId, embedding);
+    if (!s.embedding.empty() && !s.modelId.empty()) {
+      outcome = enrolEncodedFace(store, id, s.photo, s.source, s.crop, s.aligned, s.modelId, s.embedding);
     } else {
-      outcome = Enroller(store, *m_session.engine().model()).enrolPhoto(id, bytes, source);
+      outcome = Enroller(store, *m_session.engine().model()).enrolPhoto(id, s.photo, s.source);
     }
     if (!outcome.added()) throw Error(outcome.message);
   });
-  if (!started) QMessageBox::information(this, tr("Enrol"), tr("The previous enrolment is still running."));
+  if (!started) QMessageBox::information(this, tr("Enrol"), tr("The previous change to the gallery is still running."));
+}
+
+bool LiveTab::rejectFaceFrom(const LiveFrame& frame, int trackId) {
+  const auto snapshot = snapshotOf(frame, trackId);
+  std::int64_t personId = kUnknownPerson;
+  for (const LiveFace& f : frame.result.faces) {
+    if (f.trackId == trackId) personId = f.shownPersonId;
+  }
+  if (!snapshot || personId < 0 || snapshot->embedding.empty()) return false;
+  // Kept as a correction: from the next frame on, this face (and faces
+  // nearer to it than to the person's photos) is never given that name.
+  return m_jobs->start(tr("Recording a correction"), [this, personId, s = *snapshot](const ProgressFn&, const StopToken&) {
+    GalleryStore& store = m_session.engine().gallery();
+    rejectEncodedFace(store, personId, s.photo, s.source, s.crop, s.aligned, s.modelId, s.embedding);
+  });
 }
 
 }  // namespace siamese::ui

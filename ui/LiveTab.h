@@ -1,8 +1,9 @@
 #pragma once
 // The Live tab: pick a source (a camera found on this machine, a video
 // file, a stream URL or an image folder), start and stop, watch named
-// boxes with frames/s and per-stage timings, click an unknown face to
-// enrol it, and save a snapshot.
+// boxes with frames/s and per-stage timings, click a face to enrol it or
+// to say it is not the person named (a correction that sticks), and save a
+// snapshot.
 
 #include <QWidget>
 
@@ -40,6 +41,10 @@ class LiveTab : public QWidget {
   /// Enrols the face of the last frame at `trackId` for `personName`
   /// (created when new), on a worker thread.
   void enrolFace(int trackId, const QString& personName);
+  /// "Not this person" for the named face of the last frame at `trackId`:
+  /// a correction in the gallery, on a worker thread. false when the face
+  /// is not named or not embedded, or another change is running.
+  bool rejectFace(int trackId);
 
  signals:
   void framesPerSecondChanged(double fps);
@@ -52,6 +57,7 @@ class LiveTab : public QWidget {
   void showFrame(const LiveFrame& frame);
   void onClicked(QPointF position);
   void enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName);
+  bool rejectFaceFrom(const LiveFrame& frame, int trackId);
   void updateButtons();
 
   StudioSession& m_session;

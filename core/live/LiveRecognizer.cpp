@@ -78,6 +78,7 @@ LiveRecognizer::~LiveRecognizer() = default;
 void LiveRecognizer::setGallery(GalleryIndex gallery) {
   std::lock_guard<std::mutex> lock(m_galleryMutex);
   m_gallery = std::move(gallery);
+  m_votesStale = true;
 }
 
 void LiveRecognizer::setThreshold(double threshold) {
@@ -98,6 +99,11 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
   LiveFrameResult result;
   result.modelId = m_encoder.model().modelId;
   result.frameIndex = frame.index;
+  if (m_votesStale.exchange(false)) {
+    // Votes cast against the old gallery (a person since corrected,
+    // renamed or removed) must not keep a name on screen: decide again.
+    for (auto& [id, state] : m_trackStates) state.vote = NameVote(m_options.vote);
+  }
   result.timestamp = frame.timestamp;
   result.timings.captureMs = frame.captureMs;
 
@@ -136,7 +142,7 @@ void LiveRecognizer::detectOrPredict(const CapturedFrame& frame, LiveFrameResult
     for (PresenceEvent& e : m_presence.end(ended.id, frame.timestamp, frame.index)) result.events.push_back(e);
     m_trackStates.erase(ended.id);
   }
-  for (int id : update.started) m_trackStates.emplace(id, TrackState{NameVote(m_options.vote)});
+  for (int id : update.started) m_trackStates[id].vote = NameVote(m_options.vote);
   m_framesSinceDetection = 0;
   m_detectedOnce = true;
 }

@@ -6,6 +6,7 @@
 /// matching against the gallery and a vote per track. Synchronous and
 /// deterministic; LiveSession runs it on its own thread.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -101,7 +102,8 @@ class LiveRecognizer {
   /// The stream ended: every track leaves.
   std::vector<PresenceEvent> finish(double timestamp, std::int64_t frameIndex);
 
-  /// Swaps in a changed gallery (someone was enrolled); thread-safe.
+  /// Swaps in a changed gallery (someone was enrolled, a face corrected);
+  /// thread-safe. Every track's name is voted on afresh from the next frame.
   void setGallery(GalleryIndex gallery);
   void setThreshold(double threshold);
   const LiveOptions& options() const { return m_options; }
@@ -142,6 +144,7 @@ class LiveRecognizer {
   bool m_detectedOnce = false;
 
   mutable std::mutex m_galleryMutex;
+  std::atomic<bool> m_votesStale{false};  ///< set by setGallery, acted on by the next process()
   GalleryIndex m_gallery;
 };
 

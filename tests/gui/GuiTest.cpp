@@ -197,6 +197,60 @@ TEST_F(Gui, ClickingAFaceInTheLiveViewEnrolsIt) {
   waitFor([&] { return !live->isRunning(); }, 10000);
 }
 
+// A threshold far too loose names Abdullah Gul as the only person enrolled.
+// "Not Colin Powell" on his face in the live view sticks: the running view
+// stops naming him so; the Gallery tab shows the correction under Powell
+// and undoes it.
+TEST_F(Gui, SayingALiveFaceIsNotThePersonNamedSticksAndShowsInTheGallery) {
+  {
+    GalleryStore store(m_dir.file("gallery.db"));
+    auto embedder = Embedder::load(test::faceTower(), DevicePreference::Cpu);
+    Enroller enroller(store, *embedder);
+    const auto powell = store.addPerson("Colin Powell");
+    for (int photo : {1, 2}) ASSERT_TRUE(enroller.enrolFile(powell, test::lfwPhoto("Colin_Powell", photo)).added());
+    store.setThreshold(embedder->metadata().modelId, 5.0, "far too loose, for this test");
+  }
+  const std::string video = test::writeGulVideo(m_dir, 300);
+  ui::LiveTab* live = m_window->liveTab();
+  live->startSource(QString::fromStdString(video));
+  ASSERT_TRUE(waitFor([&] { return live->shownNames().contains("Colin Powell"); }, 60000))
+      << live->shownNames().join(",").toStdString();
+  const LiveFace face = live->lastFrame().result.faces.front();
+  ASSERT_TRUE(live->rejectFace(face.trackId));
+  ASSERT_TRUE(waitFor([&] { return !live->jobs()->busy(); }, 60000));
+  {
+    const GalleryStore store(m_dir.file("gallery.db"));
+    ASSERT_EQ(store.corrections().size(), 1u);
+    EXPECT_EQ(store.corrections()[0].personName, "Colin Powell");
+    EXPECT_EQ(store.findPerson("Colin Powell")->photoCount, 2) << "his own photos stay";
+  }
+  // The running view re-reads the gallery and decides the name again.
+  ASSERT_TRUE(waitFor([&] { return live->shownNames().contains("unknown"); }, 60000))
+      << live->shownNames().join(",").toStdString();
+  int namedPowellAfter = 0, framesAfter = 0;
+  waitFor(
+      [&] {
+        namedPowellAfter += live->shownNames().contains("Colin Powell") ? 1 : 0;
+        ++framesAfter;
+        return !live->isRunning();
+      },
+      90000);
+  EXPECT_EQ(namedPowellAfter, 0) << "of " << framesAfter << " looks after the correction";
+
+  ui::GalleryTab* gallery = m_window->galleryTab();
+  ASSERT_TRUE(waitFor([&] { return gallery->selectPerson("Colin Powell"); }, 10000));
+  ASSERT_TRUE(waitFor([&] { return !gallery->reading() && gallery->correctionIdsShown().size() == 1; }, 10000));
+  EXPECT_EQ(gallery->photoIdsShown().size(), 2);
+  // Taking back one of his photos moves it under the corrections; undo restores it.
+  const qint64 photo = gallery->photoIdsShown().front();
+  gallery->rejectPhoto(photo);
+  ASSERT_TRUE(waitFor([&] { return !gallery->reading() && gallery->correctionIdsShown().size() == 2; }, 10000));
+  EXPECT_EQ(gallery->photoIdsShown().size(), 1);
+  gallery->undoCorrection(photo);
+  ASSERT_TRUE(waitFor([&] { return !gallery->reading() && gallery->photoIdsShown().size() == 2; }, 10000));
+  EXPECT_EQ(gallery->correctionIdsShown().size(), 1);
+}
+
 TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
   ui::PreferencesDialog dialog(m_window->settings());
   dialog.detector()->setCurrentIndex(dialog.detector()->findData("haar"));
