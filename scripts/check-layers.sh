@@ -19,7 +19,7 @@ declare -A allowed=(
   [render]="common vision"
   [gallery]="common nn vision prep"
   [live]="common data nn vision prep gallery"
-  [session]="common data nn eval train vision prep gallery live"
+  [session]="common data nn eval train vision prep render gallery live"
 )
 
 # The one exception: the trainer builds on nn's LibTorch-level pieces (the

@@ -8,7 +8,9 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QDialog>
 #include <QListWidget>
+#include <QScrollArea>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
@@ -22,6 +24,7 @@
 #include "gallery/GalleryArchive.h"
 #include "gallery/GalleryHealth.h"
 #include "gallery/MatchThreshold.h"
+#include "session/HealthMontage.h"
 
 namespace siamese::ui {
 namespace {
@@ -52,6 +55,10 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   auto* healthButton = button(tr("Check health"), this);
   healthButton->setToolTip(tr("Likely mislabelled photos, duplicates, people with too few photos, missing embeddings, "
                               "the most confusable pairs of people"));
+  m_pairsButton = button(tr("Pairs…"), this);
+  m_pairsButton->setToolTip(tr("The health check's pairs side by side: likely mislabelled photos, near-duplicates, "
+                               "the most confusable people"));
+  m_pairsButton->setEnabled(false);
   auto* exportButton = button(tr("Export…"), this);
   auto* importButton = button(tr("Import…"), this);
   m_personButtons = {rename, remove, addPhotos};
@@ -90,6 +97,7 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   photoButtons->addStretch(1);
   photoButtons->addWidget(reembedButton);
   photoButtons->addWidget(healthButton);
+  photoButtons->addWidget(m_pairsButton);
   photoButtons->addWidget(exportButton);
   photoButtons->addWidget(importButton);
   auto* right = new QVBoxLayout;
@@ -135,6 +143,19 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   connect(addPhotos, &QPushButton::clicked, this, &GalleryTab::addPhotosByDialog);
   connect(reembedButton, &QPushButton::clicked, this, &GalleryTab::reembed);
   connect(healthButton, &QPushButton::clicked, this, &GalleryTab::checkHealth);
+  connect(m_pairsButton, &QPushButton::clicked, this, [this] {
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Pairs to look at (green: the distance agrees with the gallery, red: it does not)"));
+    auto* label = new QLabel;
+    label->setPixmap(QPixmap::fromImage(m_healthMontage));
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(label);
+    auto* dialogLayout = new QVBoxLayout(dialog);
+    dialogLayout->addWidget(scroll);
+    dialog->resize(std::min(m_healthMontage.width() + 40, 1100), std::min(m_healthMontage.height() + 40, 800));
+    dialog->show();
+  });
   connect(exportButton, &QPushButton::clicked, this, &GalleryTab::exportArchive);
   connect(importButton, &QPushButton::clicked, this, &GalleryTab::importArchive);
   connect(m_jobs, &JobRunner::finished, this, [this](bool ok, bool cancelled, const QString& error) {
@@ -407,7 +428,8 @@ void GalleryTab::checkHealth() {
   m_checkingHealth = true;
   m_summary->setText(tr("Checking the gallery's health…"));
   auto lines = std::make_shared<QStringList>();
-  m_session.inBackground(this, [this, lines] {
+  auto montage = std::make_shared<QImage>();
+  m_session.inBackground(this, [this, lines, montage] {
     Session& engine = m_session.engine();
     auto model = engine.model();
     const double threshold = engine.threshold().value;
@@ -423,7 +445,11 @@ void GalleryTab::checkHealth() {
                     .arg(c.distance, 0, 'f', 3)
                     .arg(c.withinThreshold ? tr(", within the threshold: add varied photos of both") : QString());
     }
-  }, [this, lines](const QString& error) {
+    if (!report.confusable.empty() || std::any_of(report.findings.begin(), report.findings.end(),
+                                                  [](const HealthFinding& f) { return f.otherPhotoId != 0; })) {
+      *montage = toQImage(renderHealthMontage(engine.gallery(), report, threshold)).copy();
+    }
+  }, [this, lines, montage](const QString& error) {
     m_checkingHealth = false;
     if (!error.isEmpty()) {
       m_summary->setText(tr("The health check failed: %1").arg(error));
@@ -431,6 +457,8 @@ void GalleryTab::checkHealth() {
     }
     m_report->clear();
     m_report->addItems(*lines);
+    m_healthMontage = *montage;
+    m_pairsButton->setEnabled(!m_healthMontage.isNull());
     const auto findings = std::count_if(lines->begin(), lines->end(), [](const QString& l) { return !l.startsWith("[confusable]"); });
     m_summary->setText(findings ? tr("Health: %1 finding(s), each with what to do (below)").arg(findings)
                                 : tr("Health: no findings"));

@@ -6,6 +6,7 @@
 // after a model change; search; export and import archives. Every long
 // job runs on a worker thread with progress and Cancel.
 
+#include <QImage>
 #include <QStringList>
 #include <QWidget>
 #include <functional>
@@ -49,6 +50,8 @@ class GalleryTab : public QWidget {
   void checkHealth();
   /// True while the health check runs.
   bool checkingHealth() const { return m_checkingHealth; }
+  /// The last health check's pairs as a montage (null when it had none).
+  const QImage& healthMontage() const { return m_healthMontage; }
 
   /// "Not this person" for one of the selected person's photos (a
   /// correction: the photo stops being a reference and is never named so).
@@ -108,6 +111,8 @@ class GalleryTab : public QWidget {
   int m_photosRequest = 0;  ///< the latest photo read asked for; older answers are dropped
   bool m_readingPhotos = false;
   bool m_checkingHealth = false;
+  QImage m_healthMontage;
+  QPushButton* m_pairsButton;
 };
 
 }  // namespace siamese::ui

@@ -2,6 +2,8 @@
 
 #include <QBuffer>
 #include <QComboBox>
+#include <QDialog>
+#include <QScrollArea>
 #include <QCursor>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -12,12 +14,18 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <map>
+#include <memory>
 #include <optional>
 
 #include "JobRunner.h"
 #include "LiveView.h"
 #include "common/Error.h"
+#include "ImageConversion.h"
 #include "gallery/Enrolment.h"
+#include "gallery/MatchExplanation.h"
+#include "gallery/MatchThreshold.h"
+#include "session/ExplanationImage.h"
 #include "live/FrameSource.h"
 
 namespace siamese::ui {
@@ -201,9 +209,15 @@ void LiveTab::onClicked(QPointF position) {
     QAction* enrol = menu.addAction(tr("This is… (enrol the face)"));
     QAction* reject = nullptr;
     if (face.shownPersonId >= 0) reject = menu.addAction(tr("Not %1").arg(shown));
+    menu.addSeparator();
+    QAction* explain = menu.addAction(tr("Why this name?"));
     QAction* chosen = menu.exec(QCursor::pos());  // where the click was
     if (chosen == reject && reject) {
       rejectFaceFrom(clicked, face.trackId);
+    } else if (chosen == explain) {
+      if (!explainFaceFrom(clicked, face.trackId)) {
+        QMessageBox::information(this, tr("Why this name?"), tr("This face has not been embedded yet; try again."));
+      }
     } else if (chosen == enrol) {
       bool ok = false;
       const QStringList people = m_session.peopleNames();
@@ -220,6 +234,67 @@ void LiveTab::onClicked(QPointF position) {
 void LiveTab::enrolFace(int trackId, const QString& personName) { enrolFaceFrom(m_last, trackId, personName); }
 
 bool LiveTab::rejectFace(int trackId) { return rejectFaceFrom(m_last, trackId); }
+
+bool LiveTab::explainFace(int trackId) { return explainFaceFrom(m_last, trackId); }
+
+bool LiveTab::explainFaceFrom(const LiveFrame& frame, int trackId) {
+  const LiveFace* face = nullptr;
+  for (const LiveFace& f : frame.result.faces) {
+    if (f.trackId == trackId) face = &f;
+  }
+  if (!face || face->embedding.empty()) return false;
+  auto sheet = std::make_shared<QImage>();
+  m_explaining = true;
+  // On a worker: the gallery's photos are read and their crops drawn.
+  m_session.inBackground(this, [engine = &m_session.engine(), f = *face, sheet] {
+    GalleryStore& store = engine->gallery();
+    const auto model = engine->model();
+    const MatchExplanation explanation = explainMatch(store, model->metadata().modelId, distanceOf(*model), f.embedding,
+                                                      engine->threshold().value);
+    std::map<std::int64_t, std::string> names;
+    for (const GalleryPerson& p : store.people()) names[p.id] = p.name;
+    std::string votes;
+    int cast = 0;
+    for (const auto& [label, count] : f.votes) {
+      const std::string name = label == kUnknownPerson ? "unknown" : names.count(label) ? names[label] : "?";
+      votes += (votes.empty() ? "" : ", ") + name + " " + std::to_string(count);
+      cast += count;
+    }
+    const std::vector<std::string> extra{
+        "shown: " + f.shownName + " (the track's vote, so that names do not flicker)",
+        "its last " + std::to_string(cast) + " looks (of up to " + std::to_string(f.voteWindow) + "): " +
+            (votes.empty() ? "none yet" : votes)};
+    *sheet = toQImage(renderSheet({explanationSection(f.crop, explanation, extra)})).copy();
+  }, [this, sheet](const QString& error) {
+    m_explaining = false;
+    if (!error.isEmpty()) {
+      QMessageBox::warning(this, tr("Why this name?"), error);
+      return;
+    }
+    m_explanation = *sheet;
+    showExplanation();
+  });
+  return true;
+}
+
+void LiveTab::showExplanation() {
+  if (!m_explanationDialog) {
+    m_explanationDialog = new QDialog(this);
+    m_explanationDialog->setWindowTitle(tr("Why this name?"));
+    auto* label = new QLabel;
+    label->setObjectName("explanation");
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(label);
+    scroll->setWidgetResizable(true);
+    auto* layout = new QVBoxLayout(m_explanationDialog);
+    layout->addWidget(scroll);
+    m_explanationDialog->resize(800, 600);
+  }
+  auto* label = m_explanationDialog->findChild<QLabel*>("explanation");
+  label->setPixmap(QPixmap::fromImage(m_explanation));
+  m_explanationDialog->show();
+  m_explanationDialog->raise();
+}
 
 namespace {
 

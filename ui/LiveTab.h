@@ -11,6 +11,7 @@
 #include "StudioSession.h"
 
 class QComboBox;
+class QDialog;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -45,6 +46,14 @@ class LiveTab : public QWidget {
   /// a correction in the gallery, on a worker thread. false when the face
   /// is not named or not embedded, or another change is running.
   bool rejectFace(int trackId);
+  /// "Why this name?" for the face of the last frame at `trackId`: the
+  /// nearest gallery photos of its top candidates, their distances, the
+  /// threshold and the track's vote, drawn on a worker and shown in a
+  /// window. false when the face is not embedded yet.
+  bool explainFace(int trackId);
+  bool explaining() const { return m_explaining; }
+  /// The last explanation drawn (null before the first).
+  const QImage& lastExplanation() const { return m_explanation; }
 
  signals:
   void framesPerSecondChanged(double fps);
@@ -58,6 +67,8 @@ class LiveTab : public QWidget {
   void onClicked(QPointF position);
   void enrolFaceFrom(const LiveFrame& frame, int trackId, const QString& personName);
   bool rejectFaceFrom(const LiveFrame& frame, int trackId);
+  bool explainFaceFrom(const LiveFrame& frame, int trackId);
+  void showExplanation();
   void updateButtons();
 
   StudioSession& m_session;
@@ -73,6 +84,9 @@ class LiveTab : public QWidget {
   QLabel* m_cameraNote;
   QListWidget* m_faces;
   LiveFrame m_last;
+  QImage m_explanation;
+  QDialog* m_explanationDialog = nullptr;
+  bool m_explaining = false;
 };
 
 }  // namespace siamese::ui

@@ -9,12 +9,15 @@
 #include "GalleryCommands.h"
 #include "gallery/GalleryHealth.h"
 #include "gallery/MatchThreshold.h"
+#include "session/HealthMontage.h"
+#include "vision/ImageIO.h"
 
 namespace siamese::cli {
 namespace {
 
 struct CheckArgs {
   bool json = false;
+  std::string montage;  ///< write the pairs as a montage here
   HealthOptions options;
 };
 
@@ -24,6 +27,10 @@ void runCheck(const GalleryOptions& gallery, const CheckArgs& args) {
   const MatchThreshold threshold = session->threshold();
   const GalleryHealthReport report = checkGalleryHealth(session->gallery(), model->metadata().modelId,
                                                         distanceOf(*model), threshold.value, args.options);
+  if (!args.montage.empty()) {
+    saveImage(args.montage, renderHealthMontage(session->gallery(), report, threshold.value));
+    if (!args.json) std::printf("montage of the pairs: %s\n", args.montage.c_str());
+  }
   if (args.json) {
     std::printf("%s\n", report.toJson().c_str());
     return;
@@ -49,6 +56,8 @@ void addGalleryCheckCommand(CLI::App& gallery, const SharedGalleryOptions& optio
   CLI::App* cmd = gallery.add_subcommand(
       "check", "The gallery's health: mislabelled photos, duplicates, people with too few photos, missing embeddings");
   cmd->add_flag("--json", args->json, "Print the findings as JSON");
+  cmd->add_option("--montage", args->montage,
+                  "Write the pairs found (mislabelled, near-duplicates, confusable people) as a montage PNG");
   cmd->add_option("--min-photos", args->options.minPhotos, "Fewer photos than this is a finding")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));

@@ -11,7 +11,10 @@
 #include "Commands.h"
 #include "common/Error.h"
 #include "gallery/JointAssignment.h"
+#include "gallery/MatchExplanation.h"
+#include "gallery/MatchThreshold.h"
 #include "gallery/Matcher.h"
+#include "session/ExplanationImage.h"
 #include "session/Session.h"
 #include "vision/ImageIO.h"
 
@@ -20,9 +23,27 @@ namespace {
 
 struct IdentifyArgs {
   std::string photo, gallery, model;
+  std::string explain;  ///< write the explanation sheet here
   int top = 3;
   std::optional<double> threshold;
 };
+
+// One section per face: its own match, and what joint naming changed.
+void writeExplanation(const std::string& path, Session& session, const std::vector<EncodedFace>& faces,
+                      const std::vector<AssignedName>& names, const GalleryIndex& index, double threshold) {
+  const auto model = session.model();
+  std::vector<SheetSection> sections;
+  for (std::size_t f = 0; f < faces.size(); ++f) {
+    const MatchExplanation explanation = explainMatch(session.gallery(), model->metadata().modelId, distanceOf(*model),
+                                                      faces[f].embedding, threshold);
+    std::vector<std::string> extra{"face " + std::to_string(f + 1) + " of " + std::to_string(faces.size()) + ": shown as " +
+                                   (names[f].personId != kNobody ? index.names.at(names[f].personId) : "unknown")};
+    if (names[f].fellBack) extra.push_back("its best match is nearer to another face of this photo, which keeps that name");
+    sections.push_back(explanationSection(faces[f].face.crop, explanation, extra));
+  }
+  saveImage(path, renderSheet(sections));
+  std::printf("explanation: %s\n", path.c_str());
+}
 
 void runIdentify(const IdentifyArgs& args) {
   configureTorchThreads();
@@ -68,6 +89,7 @@ void runIdentify(const IdentifyArgs& args) {
     }
     std::printf("\n");
   }
+  if (!args.explain.empty()) writeExplanation(args.explain, session, faces, names, index, threshold.value);
 }
 
 }  // namespace
@@ -81,6 +103,9 @@ void addIdentifyCommand(CLI::App& app) {
   cmd->add_option("--top", args->top, "Candidates to list per face")->capture_default_str();
   cmd->add_option("--threshold", args->threshold,
                   "Distance below which a face is named (default: the gallery's, else the model's)");
+  cmd->add_option("--explain", args->explain,
+                  "Write a picture of why each face got its name: the nearest gallery photos of the top candidates, "
+                  "their distances and the threshold");
   cmd->callback([args] { runIdentify(*args); });
 }
 

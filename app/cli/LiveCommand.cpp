@@ -11,7 +11,9 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
+#include "gallery/MatchThreshold.h"
 #include "live/FrameAnnotator.h"
+#include "live/UnknownVisitors.h"
 #include "session/LivePipeline.h"
 #include "session/Session.h"
 #include "live/VideoFileWriter.h"
@@ -20,7 +22,7 @@ namespace siamese::cli {
 namespace {
 
 struct LiveArgs {
-  std::string source, gallery, model, out, events, detector = "hog", device = "auto";
+  std::string source, gallery, model, out, events, unknowns, detector = "hog", device = "auto";
   int minFace = 60;
   int maxDetectSide = 0;
   int detectEvery = 3;
@@ -134,12 +136,26 @@ void runLive(const LiveArgs& args) {
                pipeline.model().deviceName().c_str(), pipeline.options().detectEvery);
 
   LiveOutput output(args, source.framesPerSecond());
+  std::optional<UnknownVisitors> visitors;
+  if (!args.unknowns.empty()) visitors.emplace(distanceOf(pipeline.model()), pipeline.threshold().value);
   LiveSessionCallbacks callbacks;
-  callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) { output.onFrame(frame, result); };
+  callbacks.onFrame = [&](CapturedFrame& frame, const LiveFrameResult& result) {
+    if (visitors) visitors->observe(frame.image, result);  // before the frame is drawn on
+    output.onFrame(frame, result);
+  };
   callbacks.onStatus = [](const std::string& status) { std::fprintf(stderr, "%s\n", status.c_str()); };
   callbacks.onFinish = [&](const std::vector<PresenceEvent>& events) { output.logEvents(events); };
   const LiveSessionStats stats = pipeline.run(callbacks, interruptToken());
   output.printSummary(stats, source);
+  if (visitors) {
+    const std::vector<VisitorCluster> clusters = visitors->clusters();
+    writeVisitors(args.unknowns, clusters, pipeline.threshold().value);
+    std::printf("%zu unknown visitor(s) proposed as people: %s/visitors.json\n", clusters.size(), args.unknowns.c_str());
+    for (const VisitorCluster& c : clusters) {
+      std::printf("  visitor-%d: %zu track(s), %d looks, seen %.1f–%.1f s, %zu shots\n", c.id, c.trackIds.size(), c.looks,
+                  c.firstSeen, c.lastSeen, c.shots.size());
+    }
+  }
   if (stats.sourceLost) throw Error(source.description() + " was lost and did not come back");
 }
 
@@ -154,6 +170,9 @@ void addLiveCommand(CLI::App& app) {
   cmd->add_option("-m,--model", args->model, "Model bundle (default: the face tower when imported, else our own model)");
   cmd->add_option("--out", args->out, "Write the annotated video here (.mp4 or .avi)");
   cmd->add_option("--events", args->events, "Write one JSON line per person appearing or leaving here");
+  cmd->add_option("--unknowns", args->unknowns,
+                  "Write the faces that stayed unknown here, clustered into proposed people (a folder per "
+                  "visitor with their best shots, and visitors.json)");
   cmd->add_option("--detector", args->detector, "hog, haar or mmod")->capture_default_str();
   cmd->add_option("--min-face", args->minFace, "Smallest face to find, px")->capture_default_str();
   cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: full size)")

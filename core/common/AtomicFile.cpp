@@ -23,8 +23,11 @@ void writeAtomically(const std::string& path, const char* data, std::size_t size
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
 
   const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // Owner-only, whatever the umask allows: what this program writes shows
+  // or names people (crops, montages, reports, models listing identities).
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw FileError(path, "cannot create file: " + systemReason(errno));
+  ::fchmod(fd, 0600);  // a temporary file left by a crash keeps its old mode otherwise
 
   std::size_t written = 0;
   while (written < size) {

@@ -11,7 +11,8 @@
 
 namespace siamese {
 
-/// Writes `bytes` to `path` atomically. Creates missing parent folders.
+/// Writes `bytes` to `path` atomically, readable by its owner only (a
+/// replaced file takes these permissions too). Creates missing parent folders.
 /// throws FileError naming `path` (and the system's reason) on failure; the
 /// previous content of `path`, if any, is then untouched.
 void writeFileAtomically(const std::string& path, const std::string& bytes);

@@ -58,7 +58,7 @@ GalleryHealthReport checkGalleryHealth(const GalleryStore& store, const std::str
                                    all[i].personId == all[j].personId
                                        ? "remove one: a second copy adds nothing to matching"
                                        : "the same picture under two people: remove it from the wrong one",
-                                   all[i].personId, all[i].photoId, all[j].photoId, d});
+                                   all[i].personId, all[i].photoId, all[j].photoId, d, all[j].personId});
       }
       if (all[i].personId == all[j].personId) {
         nearestOwn[i] = std::min(nearestOwn[i], d);
@@ -97,8 +97,10 @@ GalleryHealthReport checkGalleryHealth(const GalleryStore& store, const std::str
                                    " is nearer to " + names[other.personId] + " (photo " + std::to_string(other.photoId) +
                                    ", " + fixed(nearestOther[i].first) + ") than to " + names[all[i].personId] +
                                    "'s other photos (" + fixed(nearestOwn[i]) + ")",
-                               "look at it: if it is " + names[other.personId] + ", move it; if it is a poor photo, remove it",
-                               all[i].personId, all[i].photoId, other.photoId, nearestOther[i].first});
+                               "look at it: if it is not " + names[all[i].personId] + ", take it back (siamese gallery reject "
+                               "--photo-id " + std::to_string(all[i].photoId) + " --not \"" + names[all[i].personId] +
+                                   "\", or right-click it in the Gallery tab); if it is a poor photo, remove it",
+                               all[i].personId, all[i].photoId, other.photoId, nearestOther[i].first, other.personId});
   }
   for (auto& [key, pair] : byPeople) report.confusable.push_back(pair);
   std::sort(report.confusable.begin(), report.confusable.end(),

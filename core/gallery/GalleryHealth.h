@@ -25,6 +25,7 @@ struct HealthFinding {
   std::int64_t photoId = 0;       ///< the photo concerned (0 for a person-level finding)
   std::int64_t otherPhotoId = 0;  ///< the photo it is compared with, when there is one
   double distance = 0;
+  std::int64_t otherPersonId = 0;  ///< whose the other photo is
 };
 
 /// Two people and their nearest photos.

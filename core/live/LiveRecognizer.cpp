@@ -260,6 +260,8 @@ void LiveRecognizer::showNames(const CapturedFrame& frame, LiveFrameResult& resu
     const NameVote& vote = state.vote;
     face.shownPersonId = vote.shown();
     face.shownDistance = vote.shownDistance();
+    face.votes = vote.tally();
+    face.voteWindow = m_options.vote.window;
     if (face.shownPersonId < 0) continue;
     // Two tracks whose votes name the same person in one frame: the nearer keeps it.
     auto [it, first] = shownBy.emplace(face.shownPersonId, &face);

@@ -79,6 +79,10 @@ struct LiveFace {
   Image crop;
   bool cropAligned = false;
   Embedding embedding;
+  /// The track's recent votes per label (person id or kUnknownPerson),
+  /// most first, out of `voteWindow`: why the shown name is shown.
+  std::vector<std::pair<std::int64_t, int>> votes;
+  int voteWindow = 0;
 };
 
 struct LiveFrameResult {

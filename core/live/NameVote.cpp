@@ -1,5 +1,6 @@
 #include "live/NameVote.h"
 
+#include <algorithm>
 #include <map>
 
 namespace siamese {
@@ -19,6 +20,14 @@ void NameVote::add(std::int64_t personId, double distance) {
     }
   }
   // No clear winner: keep showing the last one (hysteresis).
+}
+
+std::vector<std::pair<std::int64_t, int>> NameVote::tally() const {
+  std::map<std::int64_t, int> counts;
+  for (const Vote& v : m_votes) ++counts[v.personId];
+  std::vector<std::pair<std::int64_t, int>> out(counts.begin(), counts.end());
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
 }
 
 double NameVote::shownDistance() const {

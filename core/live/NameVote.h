@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <utility>
+#include <vector>
 
 namespace siamese {
 
@@ -35,6 +37,9 @@ class NameVote {
   /// undecided).
   double shownDistance() const;
   int votes() const { return int(m_votes.size()); }
+  /// The votes in the window per label (a person id or kUnknownPerson),
+  /// most first: what the shown name rests on.
+  std::vector<std::pair<std::int64_t, int>> tally() const;
 
  private:
   struct Vote {

@@ -4,35 +4,20 @@
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 
-#include "vision/CvInterop.h"
+#include "render/detail/Drawing.h"
 
 namespace siamese {
 namespace {
 
-const cv::Scalar kBackground(40, 40, 40);
+const cv::Scalar kBackground = detail::kSheetBackground;
 const cv::Scalar kSameColour(90, 200, 90);         // green-ish label text
 const cv::Scalar kDifferentColour(230, 160, 60);   // blue-ish label text
-const cv::Scalar kCorrect(60, 190, 60);
-const cv::Scalar kWrong(50, 50, 230);
+const cv::Scalar kCorrect = detail::kGoodColour;
+const cv::Scalar kWrong = detail::kBadColour;
 constexpr int kCaptionHeight = 34;
 constexpr int kGap = 6;
-
-cv::Mat faceTile(const Image& face, int size) {
-  cv::Mat tile;
-  if (face.empty()) return cv::Mat(size, size, CV_8UC3, cv::Scalar(0, 0, 0));
-  cv::Mat source = detail::asMat(face);
-  if (source.channels() == 1) cv::cvtColor(source, source, cv::COLOR_GRAY2BGR);
-  cv::resize(source, tile, cv::Size(size, size), 0, 0, source.cols > size ? cv::INTER_AREA : cv::INTER_LINEAR);
-  return tile;
-}
-
-std::string fitText(std::string text, int width, double scale) {
-  int baseline = 0;
-  while (text.size() > 3 && cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline).width > width) {
-    text = text.substr(0, text.size() - 4) + "...";
-  }
-  return text;
-}
+using detail::faceTile;
+using detail::fitText;
 
 }  // namespace
 

@@ -151,15 +151,18 @@ void saveImage(const std::string& path, const Image& image) {
   // PPM/PGM: raw pixels any program reads (the face-api reference script does).
   const bool netpbm = extension == ".ppm" || extension == ".pgm";
   const std::string format = jpeg ? ".jpg" : netpbm ? (image.channels() == 1 ? ".pgm" : ".ppm") : ".png";
+  writeFileAtomically(path, encodeImage(image, format, path));
+}
+
+std::vector<std::uint8_t> encodeImage(const Image& image, const std::string& format, const std::string& name) {
+  if (image.empty()) throw FileError(name, "cannot encode an empty image");
   std::vector<std::uint8_t> encoded;
   try {
-    if (!cv::imencode(format, detail::asMat(image), encoded)) {
-      throw FileError(path, "the image could not be encoded");
-    }
+    if (!cv::imencode(format, detail::asMat(image), encoded)) throw FileError(name, "the image could not be encoded");
   } catch (const cv::Exception& e) {
-    throw FileError(path, std::string("the image could not be encoded: ") + e.err);
+    throw FileError(name, std::string("the image could not be encoded: ") + e.err);
   }
-  writeFileAtomically(path, encoded);
+  return encoded;
 }
 
 Image toGrey(const Image& image) {

@@ -58,6 +58,10 @@ Image loadImage(const std::string& path, const ImageLimits& limits = {});
 /// writes it atomically. throws FileError on failure.
 void saveImage(const std::string& path, const Image& image);
 
+/// Encodes `image` in `format` (".png", ".jpg"). throws FileError naming
+/// `name` when it cannot be encoded.
+std::vector<std::uint8_t> encodeImage(const Image& image, const std::string& format, const std::string& name);
+
 /// Returns a grey copy (1 channel) of a BGR or grey image.
 Image toGrey(const Image& image);
 

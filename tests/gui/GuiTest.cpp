@@ -227,6 +227,11 @@ TEST_F(Gui, SayingALiveFaceIsNotThePersonNamedSticksAndShowsInTheGallery) {
   // The running view re-reads the gallery and decides the name again.
   ASSERT_TRUE(waitFor([&] { return live->shownNames().contains("unknown"); }, 60000))
       << live->shownNames().join(",").toStdString();
+  // "Why this name?" draws the candidates, the correction and the vote.
+  ASSERT_TRUE(live->explainFace(live->lastFrame().result.faces.front().trackId));
+  ASSERT_TRUE(waitFor([&] { return !live->explaining(); }, 30000));
+  EXPECT_GT(live->lastExplanation().height(), 2 * 96) << "the face, then Powell's row";
+  live->lastExplanation().save(QString::fromStdString(m_dir.file("why.png")));
   int namedPowellAfter = 0, framesAfter = 0;
   waitFor(
       [&] {
@@ -249,6 +254,13 @@ TEST_F(Gui, SayingALiveFaceIsNotThePersonNamedSticksAndShowsInTheGallery) {
   gallery->undoCorrection(photo);
   ASSERT_TRUE(waitFor([&] { return !gallery->reading() && gallery->photoIdsShown().size() == 2; }, 10000));
   EXPECT_EQ(gallery->correctionIdsShown().size(), 1);
+
+  // With a second person, the health check has a confusable pair to draw.
+  gallery->enrolPhotos("Winona Ryder", {QString::fromStdString(test::lfwPhoto("Winona_Ryder", 1))});
+  ASSERT_TRUE(waitFor([&] { return !gallery->jobs()->busy(); }, 60000));
+  gallery->checkHealth();
+  ASSERT_TRUE(waitFor([&] { return !gallery->checkingHealth(); }, 60000));
+  EXPECT_GE(gallery->healthMontage().width(), 4 * 2 * 112) << "the Powell / Ryder pair in a montage row";
 }
 
 TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {

@@ -129,7 +129,9 @@ TEST(GalleryCli, TheHealthCheckFindsAMislabelledPhotoADuplicateAndTooFewPhotos) 
                test::lfwPhoto("Winona_Ryder", 2) + " " + test::lfwPhoto("Winona_Ryder", 3));
   test::runCli(gallery + " add \"Gray Davis\" " + test::lfwPhoto("Gray_Davis", 1));
 
-  const std::string text = test::runCli(gallery + " check");
+  const std::string text = test::runCli(gallery + " check --montage " + dir.file("pairs.png"));
+  // Three pairs to look at (mislabelled, duplicate, ≥1 confusable): at least one montage row of 4.
+  EXPECT_GE(loadImage(dir.file("pairs.png")).width(), 4 * 2 * 112) << text;
   std::printf("%s", text.c_str());
   const auto report = nlohmann::json::parse(test::runCli(gallery + " check --json"));
   int mislabelled = 0, duplicates = 0, tooFew = 0;
@@ -188,8 +190,16 @@ TEST(GalleryCli, ACorrectionSticksForTheFaceAndFacesNearItAndIsUndone) {
   const std::string ownPhoto =
       wrong == "Jacques Chirac" ? test::lfwPhoto("Jacques_Chirac", 7) : test::lfwPhoto("Winona_Ryder", 5);
   EXPECT_EQ(nameOf(dir.file("g.db"), ownPhoto), wrong) << "the person's own unseen photos keep their name";
-  const std::string explained = test::runCli("identify --threshold 5" + options + " " + unseen);
+  const std::string explained =
+      test::runCli("identify --threshold 5" + options + " --explain " + dir.file("why.png") + " " + unseen);
   EXPECT_TRUE(contains(explained, "[not " + wrong + ": correction")) << explained;
+  // The picture: the face, then a row per person (their nearest photos; the
+  // rejected face first in the ruled-out row).
+  const Image why = loadImage(dir.file("why.png"));
+  EXPECT_GT(why.height(), 3 * 96) << "a header and two candidate rows";
+  EXPECT_EQ(std::filesystem::status(dir.file("why.png")).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+      << "it shows gallery faces: owner only";
 
   test::runCli("gallery" + options + " export " + dir.file("g.archive"));
   const std::string imported =

@@ -1,0 +1,70 @@
+#include "gallery/MatchExplanation.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace siamese {
+namespace {
+
+std::string formatDistance(double d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", d);
+  return text;
+}
+
+}  // namespace
+
+MatchExplanation explainMatch(const GalleryStore& store, const std::string& modelId, const DistanceFn& distance,
+                              const std::vector<float>& query, double threshold, const ExplainOptions& options) {
+  std::vector<StoredEmbedding> references = store.embeddings(modelId);
+  const GalleryMatcher matcher(references, distance, SearchOptions{}, store.rejectionEmbeddings(modelId));
+  const MatchResult match = matcher.match(query, threshold, options.people);
+  std::map<std::int64_t, std::string> names;
+  for (const GalleryPerson& p : store.people()) names[p.id] = p.name;
+
+  MatchExplanation out;
+  out.threshold = threshold;
+  const auto describe = [&](const MatchCandidate& c, bool vetoed) {
+    ExplainedCandidate e;
+    e.personId = c.personId;
+    e.name = names.count(c.personId) ? names[c.personId] : "person " + std::to_string(c.personId);
+    std::vector<ExplainedPhoto> photos;
+    for (const StoredEmbedding& r : references) {
+      if (r.personId == c.personId) photos.push_back(ExplainedPhoto{r.photoId, distance(query, r.vector), Image()});
+    }
+    std::sort(photos.begin(), photos.end(), [](const auto& a, const auto& b) { return a.distance < b.distance; });
+    if (photos.size() > options.photosPerPerson) photos.resize(options.photosPerPerson);
+    for (ExplainedPhoto& p : photos) p.crop = store.cropOf(p.photoId);
+    e.nearest = std::move(photos);
+    e.distance = e.nearest.empty() ? c.distance : e.nearest.front().distance;
+    if (vetoed) {
+      e.vetoed = true;
+      e.correctionId = c.photoId;
+      e.correctionDistance = c.distance;
+      e.correctionCrop = store.cropOf(c.photoId);
+    }
+    return e;
+  };
+  for (const MatchCandidate& c : match.ranked) out.candidates.push_back(describe(c, false));
+  for (const MatchCandidate& c : match.vetoed) out.candidates.push_back(describe(c, true));
+
+  const std::string limit = "the threshold " + formatDistance(threshold);
+  if (match.known) {
+    out.verdict = out.candidates.front().name + ": nearest photo at " + formatDistance(out.candidates.front().distance) +
+                  ", below " + limit;
+  } else if (!match.ranked.empty()) {
+    out.verdict = "unknown: the nearest, " + out.candidates.front().name + ", is at " +
+                  formatDistance(out.candidates.front().distance) + ", not below " + limit;
+  } else {
+    out.verdict = match.vetoed.empty() ? "unknown: the gallery has no photos for this model"
+                                       : "unknown: every candidate was ruled out by a correction";
+  }
+  for (const MatchCandidate& v : match.vetoed) {
+    out.notes.push_back("not " + names[v.personId] + ": the face is nearer to correction " + std::to_string(v.photoId) +
+                        " (" + formatDistance(v.distance) + ") than to any photo of them");
+  }
+  return out;
+}
+
+}  // namespace siamese
