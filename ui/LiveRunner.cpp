@@ -6,6 +6,7 @@
 #include "ImageConversion.h"
 #include "ModelLabel.h"
 #include "live/FrameAnnotator.h"
+#include "session/Session.h"
 
 namespace siamese::ui {
 
@@ -28,6 +29,16 @@ bool LiveRunner::start(Session& session, const LivePipelineSettings& settings) {
   return true;
 }
 
+std::vector<VisitorCluster> LiveRunner::visitors() const {
+  std::lock_guard<std::mutex> lock(m_visitorsMutex);
+  return m_visitors ? m_visitors->clusters() : std::vector<VisitorCluster>{};
+}
+
+void LiveRunner::forgetVisitor(const VisitorCluster& cluster) {
+  std::lock_guard<std::mutex> lock(m_visitorsMutex);
+  if (m_visitors) m_visitors->forget(cluster);
+}
+
 void LiveRunner::stop() {
   if (m_stop) m_stop->requestStop();
 }
@@ -37,6 +48,14 @@ void LiveRunner::run(Session& session, LivePipelineSettings settings) {
   try {
     LivePipeline pipeline(session, settings);
     const MatchThreshold& threshold = pipeline.threshold();
+    {
+      // The proposals outlive the pipeline (their cards stay after a video
+      // ends): the distance holds the model itself.
+      std::shared_ptr<Embedder> model = session.model();
+      std::lock_guard<std::mutex> lock(m_visitorsMutex);
+      m_visitors.emplace([model](const Embedding& a, const Embedding& b) { return model->distance(a, b); },
+                         threshold.value);
+    }
     emit modelLoaded(modelLabel(pipeline.model().metadata(), pipeline.model().deviceName()));
     emit statusChanged(QString::fromStdString("reading " + pipeline.source().description() + "; threshold " +
                                               std::to_string(threshold.value).substr(0, 6) + " (" +
@@ -58,6 +77,10 @@ void LiveRunner::run(Session& session, LivePipelineSettings settings) {
         fullWindow = true;
       } else if (!fullWindow && seconds > 0) {
         fps = framesInWindow / seconds;  // the first second: a running estimate rather than 0
+      }
+      {
+        std::lock_guard<std::mutex> lock(m_visitorsMutex);
+        m_visitors->observe(frame.image, result);  // before anything is drawn on it
       }
       if (m_framePending.exchange(true)) return;  // the GUI is still showing the last one
       LiveFrame shown;

@@ -12,10 +12,14 @@
 #include <QString>
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "common/Progress.h"
 #include "live/LiveRecognizer.h"
+#include "live/UnknownVisitors.h"
 #include "session/LivePipeline.h"
 
 namespace siamese {
@@ -48,6 +52,13 @@ class LiveRunner : public QObject {
   /// The GUI calls this once it has shown a frame, to get the next one.
   void frameShown() { m_framePending = false; }
 
+  /// Faces that stayed unknown in the last (or current) session, proposed
+  /// as people (UnknownVisitors.h): every processed frame is looked at,
+  /// shown or not. Kept after the session ends, until the next one starts.
+  std::vector<VisitorCluster> visitors() const;
+  /// Drops a proposal (enrolled or discarded).
+  void forgetVisitor(const VisitorCluster& cluster);
+
  signals:
   void frameReady(const siamese::ui::LiveFrame& frame);
   void statusChanged(const QString& status);
@@ -63,6 +74,8 @@ class LiveRunner : public QObject {
   std::unique_ptr<StopToken> m_stop;
   std::atomic<bool> m_running{false};
   std::atomic<bool> m_framePending{false};
+  mutable std::mutex m_visitorsMutex;  ///< the worker adds, the GUI reads
+  std::optional<UnknownVisitors> m_visitors;
 };
 
 }  // namespace siamese::ui

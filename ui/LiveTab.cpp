@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "gallery/MatchExplanation.h"
 #include "gallery/MatchThreshold.h"
 #include "session/ExplanationImage.h"
+#include "vision/ImageIO.h"
 #include "live/FrameSource.h"
 
 namespace siamese::ui {
@@ -54,6 +56,15 @@ LiveTab::LiveTab(StudioSession& session, QWidget* parent)
   m_timings->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_faces = new QListWidget;
   m_faces->setMaximumWidth(280);
+  m_visitors = new QListWidget;
+  m_visitors->setViewMode(QListView::IconMode);
+  m_visitors->setIconSize(QSize(72, 72));
+  m_visitors->setResizeMode(QListView::Adjust);
+  m_visitors->setMovement(QListView::Static);
+  m_visitors->setMaximumWidth(280);
+  m_visitors->setContextMenuPolicy(Qt::CustomContextMenu);
+  m_visitors->setToolTip(tr("Faces that stayed unknown, grouped across the session. Right-click (or double-click) "
+                            "one to enrol it under a name, or to discard it."));
 
   auto* controls = new QHBoxLayout;
   controls->addWidget(new QLabel(tr("Source:")));
@@ -64,6 +75,8 @@ LiveTab::LiveTab(StudioSession& session, QWidget* parent)
   auto* side = new QVBoxLayout;
   side->addWidget(new QLabel(tr("Faces in view")));
   side->addWidget(m_faces, 1);
+  side->addWidget(new QLabel(tr("New person?")));
+  side->addWidget(m_visitors, 1);
   side->addWidget(m_timings);
   auto* body = new QHBoxLayout;
   body->addWidget(m_view, 1);
@@ -87,10 +100,24 @@ LiveTab::LiveTab(StudioSession& session, QWidget* parent)
   });
   connect(m_view, &LiveView::clicked, this, &LiveTab::onClicked);
   connect(m_runner, &LiveRunner::frameReady, this, &LiveTab::showFrame);
+  connect(m_visitors, &QListWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    const QListWidgetItem* item = m_visitors->itemAt(at);
+    if (!item) return;
+    QMenu menu(this);
+    QAction* enrol = menu.addAction(tr("Enrol as…"));
+    QAction* discard = menu.addAction(tr("Discard"));
+    QAction* chosen = menu.exec(m_visitors->viewport()->mapToGlobal(at));
+    const int track = item->data(Qt::UserRole).toInt();
+    if (chosen == enrol) askNameForVisitor(track);
+    if (chosen == discard) discardVisitor(track);
+  });
+  connect(m_visitors, &QListWidget::itemDoubleClicked, this,
+          [this](QListWidgetItem* item) { askNameForVisitor(item->data(Qt::UserRole).toInt()); });
   connect(m_runner, &LiveRunner::statusChanged, this, &LiveTab::status);
   connect(m_runner, &LiveRunner::modelLoaded, this, &LiveTab::modelDescribed);
   connect(m_runner, &LiveRunner::stopped, this, [this](const QString& error) {
     updateButtons();
+    refreshVisitors();
     emit framesPerSecondChanged(0);
     if (!error.isEmpty()) {
       emit status(error);
@@ -185,6 +212,7 @@ void LiveTab::showFrame(const LiveFrame& frame) {
     m_faces->addItem(line);
   }
   emit framesPerSecondChanged(frame.framesPerSecond);
+  if (!m_visitorsShownAt.isValid() || m_visitorsShownAt.elapsed() > 1000) refreshVisitors();
   m_runner->frameShown();
 }
 
@@ -236,6 +264,63 @@ void LiveTab::enrolFace(int trackId, const QString& personName) { enrolFaceFrom(
 bool LiveTab::rejectFace(int trackId) { return rejectFaceFrom(m_last, trackId); }
 
 bool LiveTab::explainFace(int trackId) { return explainFaceFrom(m_last, trackId); }
+
+void LiveTab::refreshVisitors() {
+  m_visitorsShownAt.start();
+  const std::vector<VisitorCluster> clusters = m_runner->visitors();
+  m_visitors->clear();
+  for (const VisitorCluster& c : clusters) {
+    auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(toQImage(c.shots.front().crop))),
+                                     tr("Visitor %1\n%2 visit(s)").arg(c.id).arg(c.trackIds.size()));
+    item->setToolTip(tr("%1 looks, seen from %2 s to %3 s").arg(c.looks).arg(c.firstSeen, 0, 'f', 1).arg(c.lastSeen, 0, 'f', 1));
+    item->setData(Qt::UserRole, c.trackIds.front());  // ids are renumbered as groups merge; tracks are not
+    m_visitors->addItem(item);
+  }
+}
+
+int LiveTab::visitorsShown() const { return m_visitors->count(); }
+
+std::optional<VisitorCluster> LiveTab::visitorWithTrack(int trackId) const {
+  for (const VisitorCluster& c : m_runner->visitors()) {
+    if (std::find(c.trackIds.begin(), c.trackIds.end(), trackId) != c.trackIds.end()) return c;
+  }
+  return std::nullopt;
+}
+
+void LiveTab::askNameForVisitor(int trackId) {
+  bool ok = false;
+  const QString name = QInputDialog::getItem(this, tr("Enrol this visitor"), tr("Name (a new name creates a new person):"),
+                                             m_session.peopleNames(), -1, true, &ok);
+  if (ok && !name.trimmed().isEmpty()) enrolVisitor(trackId, name.trimmed());
+}
+
+bool LiveTab::enrolVisitor(int trackId, const QString& personName) {
+  const auto cluster = visitorWithTrack(trackId);
+  if (!cluster) return false;
+  const std::string name = personName.toStdString();
+  const std::string modelId = m_last.result.modelId;
+  const bool started = m_jobs->start(tr("Enrolling %1").arg(personName), [this, name, modelId, c = *cluster](const ProgressFn&, const StopToken&) {
+    GalleryStore& store = m_session.engine().gallery();
+    GalleryStore::ChangeScope change(store);  // all of the visitor's shots, or none
+    const std::int64_t id = store.findOrAddPerson(name);
+    for (const VisitorShot& shot : c.shots) {
+      const std::string source = "unknown visitor, frame " + std::to_string(shot.frameIndex) + ", track " +
+                                 std::to_string(shot.trackId);
+      enrolEncodedFace(store, id, encodeImage(shot.photo, ".png", source), source, shot.crop, shot.cropAligned, modelId,
+                       shot.embedding);
+    }
+    change.commit();
+  });
+  if (!started) return false;
+  m_runner->forgetVisitor(*cluster);
+  refreshVisitors();
+  return true;
+}
+
+void LiveTab::discardVisitor(int trackId) {
+  if (const auto cluster = visitorWithTrack(trackId)) m_runner->forgetVisitor(*cluster);
+  refreshVisitors();
+}
 
 bool LiveTab::explainFaceFrom(const LiveFrame& frame, int trackId) {
   const LiveFace* face = nullptr;

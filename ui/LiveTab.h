@@ -5,7 +5,10 @@
 // to say it is not the person named (a correction that sticks), and save a
 // snapshot.
 
+#include <QElapsedTimer>
 #include <QWidget>
+#include <optional>
+#include <vector>
 
 #include "LiveRunner.h"
 #include "StudioSession.h"
@@ -55,6 +58,17 @@ class LiveTab : public QWidget {
   /// The last explanation drawn (null before the first).
   const QImage& lastExplanation() const { return m_explanation; }
 
+  /// The "New person?" cards: faces that stayed unknown, grouped across the
+  /// session (read from the runner at most once a second while it runs).
+  void refreshVisitors();
+  int visitorsShown() const;
+  /// Enrols the proposal holding track `trackId` under `personName`
+  /// (created when new) from its best shots, on a worker; the card goes.
+  bool enrolVisitor(int trackId, const QString& personName);
+  void discardVisitor(int trackId);
+  /// The proposals, as the cards show them.
+  std::vector<VisitorCluster> visitors() const { return m_runner->visitors(); }
+
  signals:
   void framesPerSecondChanged(double fps);
   void modelDescribed(const QString& description);
@@ -69,6 +83,8 @@ class LiveTab : public QWidget {
   bool rejectFaceFrom(const LiveFrame& frame, int trackId);
   bool explainFaceFrom(const LiveFrame& frame, int trackId);
   void showExplanation();
+  std::optional<VisitorCluster> visitorWithTrack(int trackId) const;
+  void askNameForVisitor(int trackId);
   void updateButtons();
 
   StudioSession& m_session;
@@ -83,6 +99,8 @@ class LiveTab : public QWidget {
   QLabel* m_timings;
   QLabel* m_cameraNote;
   QListWidget* m_faces;
+  QListWidget* m_visitors;  ///< "New person?" cards
+  QElapsedTimer m_visitorsShownAt;
   LiveFrame m_last;
   QImage m_explanation;
   QDialog* m_explanationDialog = nullptr;

@@ -263,6 +263,37 @@ TEST_F(Gui, SayingALiveFaceIsNotThePersonNamedSticksAndShowsInTheGallery) {
   EXPECT_GE(gallery->healthMontage().width(), 4 * 2 * 112) << "the Powell / Ryder pair in a montage row";
 }
 
+// Two strangers who each come twice become two "New person?" cards; one is
+// enrolled under a name from its shots, the other discarded.
+TEST_F(Gui, StrangersWhoStayUnknownAreProposedAsPeopleAndOneIsEnrolled) {
+  {
+    GalleryStore store(m_dir.file("gallery.db"));
+    auto embedder = Embedder::load(test::faceTower(), DevicePreference::Cpu);
+    Enroller enroller(store, *embedder);
+    const auto powell = store.addPerson("Colin Powell");
+    for (int photo : {1, 3, 4}) ASSERT_TRUE(enroller.enrolFile(powell, test::lfwPhoto("Colin_Powell", photo)).added());
+  }
+  ui::LiveTab* live = m_window->liveTab();
+  live->startSource(QString::fromStdString(test::writeVisitorsVideo(m_dir)));
+  ASSERT_TRUE(waitFor([&] { return !live->isRunning(); }, 120000)) << "the video should end by itself";
+  ASSERT_TRUE(waitFor([&] { return live->visitorsShown() == 2; }, 5000)) << live->visitorsShown();
+  const auto visitors = live->visitors();
+  ASSERT_EQ(visitors.size(), 2u);
+  EXPECT_EQ(visitors[0].trackIds.size(), 2u);
+  EXPECT_EQ(visitors[1].trackIds.size(), 2u);
+
+  ASSERT_TRUE(live->enrolVisitor(visitors[0].trackIds.front(), "Tony Blair"));
+  ASSERT_TRUE(waitFor([&] { return !live->jobs()->busy(); }, 60000));
+  EXPECT_EQ(live->visitorsShown(), 1);
+  live->discardVisitor(visitors[1].trackIds.front());
+  EXPECT_EQ(live->visitorsShown(), 0);
+  const GalleryStore store(m_dir.file("gallery.db"));
+  const auto blair = store.findPerson("Tony Blair");
+  ASSERT_TRUE(blair.has_value());
+  EXPECT_EQ(blair->photoCount, int(visitors[0].shots.size()));
+  EXPECT_FALSE(store.findPerson("Serena Williams").has_value());
+}
+
 TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
   ui::PreferencesDialog dialog(m_window->settings());
   dialog.detector()->setCurrentIndex(dialog.detector()->findData("haar"));

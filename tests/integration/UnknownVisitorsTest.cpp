@@ -9,8 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFile.h"
-#include "live/SyntheticScene.h"
-#include "live/VideoFileWriter.h"
 #include "support/TestSupport.h"
 #include "vision/ImageIO.h"
 
@@ -27,22 +25,7 @@ TEST(UnknownVisitors, TwoStrangersWhoEachAppearTwiceAreTwoProposedPeople) {
   test::runCli("gallery" + options + " add \"Colin Powell\" " + test::lfwPhoto("Colin_Powell", 1) + " " +
                test::lfwPhoto("Colin_Powell", 3) + " " + test::lfwPhoto("Colin_Powell", 4));
 
-  // Each appearance is 45 frames (1.5 s) with a gap between: a new track each time.
-  const auto actor = [](const std::string& person, int photo, const std::string& label, int first) {
-    return SceneActor{loadImage(test::lfwPhoto(person, photo)), label, 220, 230, 420, 250, 190, first, first + 44};
-  };
-  const std::vector<SceneActor> actors{
-      actor("Tony_Blair", 1, "unknown", 0),       actor("Colin_Powell", 2, "Colin Powell", 55),
-      actor("Serena_Williams", 1, "unknown", 110), actor("Tony_Blair", 2, "unknown", 165),
-      actor("Colin_Powell", 5, "Colin Powell", 220), actor("Serena_Williams", 2, "unknown", 275),
-  };
-  const SyntheticScene scene(640, 480, actors);
-  const std::string video = dir.file("visitors.avi");
-  {
-    VideoFileWriter writer(video, 30);
-    for (int f = 0; f < 320; ++f) writer.write(scene.render(f));
-    writer.close();
-  }
+  const std::string video = test::writeVisitorsVideo(dir);
   const std::string out =
       test::runCli("live" + options + " --source " + video + " --detect-every 2 --unknowns " + dir.file("visitors"));
   std::printf("%s", out.c_str());

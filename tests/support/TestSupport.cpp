@@ -160,6 +160,22 @@ std::string writeGulVideo(const ScratchDir& dir, int frames) {
   return path;
 }
 
+std::string writeVisitorsVideo(const ScratchDir& dir) {
+  // Each appearance is 45 frames with a gap between: a new track each time.
+  const auto actor = [](const std::string& person, int photo, const std::string& label, int first) {
+    return SceneActor{loadImage(lfwPhoto(person, photo)), label, 220, 230, 420, 250, 190, first, first + 44};
+  };
+  const SyntheticScene scene(640, 480,
+                             {actor("Tony_Blair", 1, "unknown", 0), actor("Colin_Powell", 2, "Colin Powell", 55),
+                              actor("Serena_Williams", 1, "unknown", 110), actor("Tony_Blair", 2, "unknown", 165),
+                              actor("Colin_Powell", 5, "Colin Powell", 220), actor("Serena_Williams", 2, "unknown", 275)});
+  const std::string path = dir.file("visitors.avi");
+  VideoFileWriter writer(path, 30);
+  for (int f = 0; f < 320; ++f) writer.write(scene.render(f));
+  writer.close();
+  return path;
+}
+
 std::string defaultModel() { return std::string(SIAMESE_MODELS_DIR) + "/default.siamese"; }
 
 std::string faceTower() { return SIAMESE_FACE_TOWER; }

@@ -116,6 +116,11 @@ double euclideanDistance(const std::vector<float>& a, const std::vector<float>& 
 /// generated room for `frames` frames at 30 frames/s. Returns its path.
 std::string writeGulVideo(const ScratchDir& dir, int frames = 60);
 
+/// A video (visitors.avi, 320 frames at 30/s) in which Tony Blair and Serena
+/// Williams, never enrolled, each appear twice (a different LFW photo each
+/// time), with Colin Powell (photos 2 and 5) between them; 1.5 s each.
+std::string writeVisitorsVideo(const ScratchDir& dir);
+
 /// The shipped default model bundle (models/default.siamese).
 std::string defaultModel();
 
