@@ -94,6 +94,19 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     pump(5000, [&] { return !window.liveTab()->isRunning(); });
   }
   written += grabTab(window, 0, folder + "/live.png");
+  if (!liveSource.isEmpty()) {
+    // "Why this name?" for the first face on screen.
+    const auto& faces = window.liveTab()->lastFrame().result.faces;
+    if (!faces.empty() && window.liveTab()->explainFace(faces.front().trackId)) {
+      pump(30000, [&] { return !window.liveTab()->explaining(); });
+      written += window.liveTab()->lastExplanation().save(folder + "/why.png");
+    }
+    // The whole clip, for the "New person?" cards of the strangers in it.
+    window.liveTab()->startSource(liveSource);
+    pump(180000, [&] { return !window.liveTab()->isRunning(); });
+    pump(500, [] { return false; });
+    written += grabTab(window, 0, folder + "/live-visitors.png");
+  }
 
   // The people and their photos are read on a worker: wait for both.
   pump(10000, [&] { return !window.galleryTab()->reading(); });
@@ -101,6 +114,11 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   if (people && people->count() > 0) people->setCurrentRow(0);
   pump(10000, [&] { return !window.galleryTab()->reading(); });
   written += grabTab(window, 1, folder + "/gallery.png");
+  window.galleryTab()->checkHealth();
+  pump(60000, [&] { return !window.galleryTab()->checkingHealth(); });
+  if (!window.galleryTab()->healthMontage().isNull()) {
+    written += window.galleryTab()->healthMontage().save(folder + "/health-pairs.png");
+  }
   pump(10000, [&] { return !window.modelsHub()->scanning(); });
   written += grabTab(window, 2, folder + "/training.png");
   ui::AdaptDialog* adapt = window.openAdaptDialog();
