@@ -34,7 +34,10 @@ for i in $(seq 1 10); do ln -s "$(realpath "$data/att_faces/s$i")" "$work/att/s$
 # as `siamese bench accuracy` prepares it, when it is there.
 impostors=()
 [ -f build/bench/lfw-150-chip.cache ] && [[ "$model" == *face-tower* ]] && impostors=(--adapt-impostors build/bench/lfw-150-chip.cache)
+# Photos of one man for guided enrolment: LFW's variety of poses and sharpness.
+mkdir -p "$work/enrol"
+for n in 1 2 3 5 6 8 10 12; do ln -s "$(realpath "$(photo Colin_Powell "$n")")" "$work/enrol/$n.jpg"; done
 mkdir -p "$out"
 XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" QT_QPA_PLATFORM=offscreen \
   "$bin/siamese-studio" --screenshots "$out" --gallery "$work/gallery.db" --model "$model" --live-source "$work/clip.avi" \
-  --train-data "$work/att" "${impostors[@]}"
+  --train-data "$work/att" --enrol-source "$work/enrol" "${impostors[@]}"

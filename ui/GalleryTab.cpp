@@ -18,6 +18,7 @@
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
+#include "EnrolFromCameraDialog.h"
 #include "ImageConversion.h"
 #include "JobRunner.h"
 #include "common/Error.h"
@@ -51,6 +52,9 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   auto* rename = button(tr("Rename…"), this);
   auto* remove = button(tr("Delete…"), this);
   auto* addPhotos = button(tr("Add photos…"), this);
+  auto* fromCamera = button(tr("Enrol from camera…"), this);
+  fromCamera->setToolTip(tr("Guided: checks each frame (one face, large, sharp, well lit) and keeps the best "
+                            "frontal, turned-left and turned-right frames"));
   auto* reembedButton = button(tr("Re-embed for the model"), this);
   auto* healthButton = button(tr("Check health"), this);
   healthButton->setToolTip(tr("Likely mislabelled photos, duplicates, people with too few photos, missing embeddings, "
@@ -94,6 +98,7 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   left->addLayout(peopleButtons);
   auto* photoButtons = new QHBoxLayout;
   photoButtons->addWidget(addPhotos);
+  photoButtons->addWidget(fromCamera);
   photoButtons->addStretch(1);
   photoButtons->addWidget(reembedButton);
   photoButtons->addWidget(healthButton);
@@ -141,6 +146,7 @@ GalleryTab::GalleryTab(StudioSession& session, QWidget* parent)
   connect(rename, &QPushButton::clicked, this, &GalleryTab::renamePerson);
   connect(remove, &QPushButton::clicked, this, &GalleryTab::deletePerson);
   connect(addPhotos, &QPushButton::clicked, this, &GalleryTab::addPhotosByDialog);
+  connect(fromCamera, &QPushButton::clicked, this, &GalleryTab::openEnrolFromCamera);
   connect(reembedButton, &QPushButton::clicked, this, &GalleryTab::reembed);
   connect(healthButton, &QPushButton::clicked, this, &GalleryTab::checkHealth);
   connect(m_pairsButton, &QPushButton::clicked, this, [this] {
@@ -187,6 +193,14 @@ bool GalleryTab::startJob(const QString& title, const std::function<void(const P
 QString GalleryTab::selectedName() const {
   const QListWidgetItem* item = m_people->currentItem();
   return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+EnrolFromCameraDialog* GalleryTab::openEnrolFromCamera() {
+  auto* dialog = new EnrolFromCameraDialog(m_session, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (!selectedName().isEmpty()) dialog->nameEdit()->setText(selectedName());
+  dialog->show();
+  return dialog;
 }
 
 bool GalleryTab::selectPerson(const QString& name) {

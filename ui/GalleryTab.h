@@ -24,6 +24,7 @@ class QPushButton;
 
 namespace siamese::ui {
 
+class EnrolFromCameraDialog;
 class JobRunner;
 
 class GalleryTab : public QWidget {
@@ -39,6 +40,8 @@ class GalleryTab : public QWidget {
   /// Selects the person listed under `name` (their photos are read on a
   /// worker); false when they are not listed.
   bool selectPerson(const QString& name);
+  /// Opens the guided "Enrol from camera" dialog (for the selected person).
+  EnrolFromCameraDialog* openEnrolFromCamera();
   /// Reads the gallery again (on a worker); the lists follow.
   void refresh();
   /// True while people or photos are being read.

@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include "AdaptDialog.h"
+#include "EnrolFromCameraDialog.h"
 #include "GalleryTab.h"
 #include "LiveTab.h"
 #include "MainWindow.h"
@@ -71,11 +72,11 @@ int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QStri
 }  // namespace
 
 int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource, const QString& trainData,
-                    const QString& adaptImpostors) {
+                    const QString& adaptImpostors, const QString& enrolSource) {
   QDir().mkpath(folder);
   window.resize(1280, 800);
   window.show();
-  int written = 0;
+  int failed = 0;  // pictures that could not be written
   if (!liveSource.isEmpty()) {
     window.tabs()->setCurrentIndex(0);
     window.liveTab()->startSource(liveSource);
@@ -93,19 +94,19 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     window.liveTab()->stopLive();
     pump(5000, [&] { return !window.liveTab()->isRunning(); });
   }
-  written += grabTab(window, 0, folder + "/live.png");
+  failed += !grabTab(window, 0, folder + "/live.png");
   if (!liveSource.isEmpty()) {
     // "Why this name?" for the first face on screen.
     const auto& faces = window.liveTab()->lastFrame().result.faces;
     if (!faces.empty() && window.liveTab()->explainFace(faces.front().trackId)) {
       pump(30000, [&] { return !window.liveTab()->explaining(); });
-      written += window.liveTab()->lastExplanation().save(folder + "/why.png");
+      failed += !window.liveTab()->lastExplanation().save(folder + "/why.png");
     }
     // The whole clip, for the "New person?" cards of the strangers in it.
     window.liveTab()->startSource(liveSource);
     pump(180000, [&] { return !window.liveTab()->isRunning(); });
     pump(500, [] { return false; });
-    written += grabTab(window, 0, folder + "/live-visitors.png");
+    failed += !grabTab(window, 0, folder + "/live-visitors.png");
   }
 
   // The people and their photos are read on a worker: wait for both.
@@ -113,14 +114,25 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   auto* people = window.galleryTab()->findChild<QListWidget*>();
   if (people && people->count() > 0) people->setCurrentRow(0);
   pump(10000, [&] { return !window.galleryTab()->reading(); });
-  written += grabTab(window, 1, folder + "/gallery.png");
+  failed += !grabTab(window, 1, folder + "/gallery.png");
   window.galleryTab()->checkHealth();
   pump(60000, [&] { return !window.galleryTab()->checkingHealth(); });
   if (!window.galleryTab()->healthMontage().isNull()) {
-    written += window.galleryTab()->healthMontage().save(folder + "/health-pairs.png");
+    failed += !window.galleryTab()->healthMontage().save(folder + "/health-pairs.png");
   }
   pump(10000, [&] { return !window.modelsHub()->scanning(); });
-  written += grabTab(window, 2, folder + "/training.png");
+  if (!enrolSource.isEmpty()) {
+    window.tabs()->setCurrentIndex(1);
+    ui::EnrolFromCameraDialog* enrol = window.galleryTab()->openEnrolFromCamera();
+    enrol->resize(1000, 560);
+    enrol->start(enrolSource);
+    pump(120000, [&] { return !enrol->running(); });
+    enrol->nameEdit()->setText("Colin Powell");
+    pump(300, [] { return false; });
+    failed += !enrol->grab().save(folder + "/enrol-from-camera.png");
+    enrol->close();
+  }
+  failed += !grabTab(window, 2, folder + "/training.png");
   ui::AdaptDialog* adapt = window.openAdaptDialog();
   if (!adaptImpostors.isEmpty()) {
     adapt->impostorsEdit()->setText(adaptImpostors);
@@ -129,11 +141,11 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     pump(600000, [&] { return !adapt->busy(); });
   }
   pump(300, [] { return false; });
-  written += adapt->grab().save(folder + "/adapt.png");
+  failed += !adapt->grab().save(folder + "/adapt.png");
   adapt->close();
-  written += grabTab(window, 3, folder + "/inspect.png");
-  if (!trainData.isEmpty()) written += wizardScreenshots(window, folder, trainData);
-  return written;
+  failed += !grabTab(window, 3, folder + "/inspect.png");
+  if (!trainData.isEmpty()) failed += 2 - wizardScreenshots(window, folder, trainData);
+  return failed;
 }
 
 }  // namespace siamese::studio

@@ -16,8 +16,12 @@ namespace siamese::studio {
 /// training and evaluation pages, and adapt.png: the "adapt to my people"
 /// dialog, after adapting the active model to the gallery with
 /// `adaptImpostors` (a face cache of other people in its crops) when given.
-/// Returns the number of files written.
+/// Also why.png ("Why this name?" on a face of the live source),
+/// live-visitors.png (the whole source played, with its "New person?"
+/// cards), health-pairs.png (when the health check finds pairs) and, with
+/// `enrolSource`, enrol-from-camera.png (guided enrolment on it).
+/// Returns the number of pictures that could not be written.
 int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString& liveSource, const QString& trainData,
-                    const QString& adaptImpostors = {});
+                    const QString& adaptImpostors = {}, const QString& enrolSource = {});
 
 }  // namespace siamese::studio

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   parser.addOption({"live-source", "With --screenshots: play this source in the Live tab first.", "source"});
   parser.addOption({"train-data", "With --screenshots: run the training wizard on this small data set too.", "folder"});
   parser.addOption({"adapt-impostors", "With --screenshots: adapt the model to the gallery with these impostor faces.", "cache"});
+  parser.addOption({"enrol-source", "With --screenshots: run guided enrolment on this source (a folder of photos of one person).", "source"});
   parser.addOption({"gallery", "Use this gallery database.", "file"});
   parser.addOption({"model", "Use this model bundle.", "file"});
   parser.process(app);
@@ -40,10 +41,12 @@ int main(int argc, char** argv) {
   if (parser.isSet("model")) window.useModel(parser.value("model"));
   if (parser.isSet("gallery")) window.useGallery(parser.value("gallery"));
   if (parser.isSet("screenshots")) {
-    const int written = siamese::studio::takeScreenshots(window, parser.value("screenshots"), parser.value("live-source"),
-                                                         parser.value("train-data"), parser.value("adapt-impostors"));
-    std::printf("%d screenshots written to %s\n", written, qPrintable(parser.value("screenshots")));
-    return written == (parser.isSet("train-data") ? 7 : 5) ? 0 : 1;
+    const int failed = siamese::studio::takeScreenshots(window, parser.value("screenshots"), parser.value("live-source"),
+                                                        parser.value("train-data"), parser.value("adapt-impostors"),
+                                                        parser.value("enrol-source"));
+    std::printf("screenshots written to %s%s\n", qPrintable(parser.value("screenshots")),
+                failed ? qPrintable(QString(" (%1 could not be written)").arg(failed)) : "");
+    return failed == 0 ? 0 : 1;
   }
   window.show();
   return app.exec();

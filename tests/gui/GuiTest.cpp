@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "EnrolFromCameraDialog.h"
 #include "GalleryTab.h"
 #include "InspectTab.h"
 #include "JobRunner.h"
@@ -33,7 +34,9 @@
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
 #include "support/TestSupport.h"
+#include "vision/CvInterop.h"
 #include "vision/ImageIO.h"
+#include <opencv2/imgproc.hpp>
 
 namespace siamese {
 namespace {
@@ -292,6 +295,47 @@ TEST_F(Gui, StrangersWhoStayUnknownAreProposedAsPeopleAndOneIsEnrolled) {
   ASSERT_TRUE(blair.has_value());
   EXPECT_EQ(blair->photoCount, int(visitors[0].shots.size()));
   EXPECT_FALSE(store.findPerson("Serena Williams").has_value());
+}
+
+// Guided enrolment from a folder of frames: a blurred one and a shrunken
+// one are refused (saying why), then frontal and both turned poses are
+// kept, and Enrol stores them under the name.
+TEST_F(Gui, EnrolFromCameraChecksEachFrameAndKeepsTheThreePoses) {
+  const std::string frames = m_dir.file("frames");
+  std::filesystem::create_directories(frames);
+  // Powell's photo 5 faces the camera and photo 1 is turned (EnrolmentGuideTest finds them by landmarks;
+  // photo 4 faces it too but is too soft).
+  const Image frontal = loadImage(test::lfwPhoto("Colin_Powell", 5));
+  const Image turned = loadImage(test::lfwPhoto("Colin_Powell", 1));
+  cv::Mat blurred, small, mirror;
+  cv::GaussianBlur(detail::asMat(frontal), blurred, cv::Size(0, 0), 3.0);
+  cv::Mat canvas(250, 250, CV_8UC3, cv::Scalar(128, 128, 128));
+  cv::resize(detail::asMat(frontal), small, cv::Size(0, 0), 0.5, 0.5, cv::INTER_AREA);
+  small.copyTo(canvas(cv::Rect(62, 62, small.cols, small.rows)));
+  cv::flip(detail::asMat(turned), mirror, 1);
+  saveImage(frames + "/1.png", detail::fromMat(blurred));
+  saveImage(frames + "/2.png", detail::fromMat(canvas));
+  saveImage(frames + "/3.png", frontal);
+  saveImage(frames + "/4.png", turned);
+  saveImage(frames + "/5.png", detail::fromMat(mirror));
+
+  ui::EnrolFromCameraDialog* dialog = m_window->galleryTab()->openEnrolFromCamera();
+  ASSERT_TRUE(dialog->start(QString::fromStdString(frames)));
+  ASSERT_TRUE(waitFor([&] { return !dialog->running(); }, 60000));
+  const QStringList problems = dialog->problemsSeen();
+  std::printf("refused: %s\n", problems.join("; ").toStdString().c_str());
+  EXPECT_EQ(problems.size(), 2) << problems.join("; ").toStdString();
+  EXPECT_TRUE(problems.join(";").contains("blurred")) << problems.join("; ").toStdString();
+  EXPECT_TRUE(problems.join(";").contains("too small")) << problems.join("; ").toStdString();
+  EXPECT_EQ(dialog->posesCaptured(), (QStringList{"frontal", "turned left", "turned right"}));
+  dialog->grab().save(QString::fromStdString(m_dir.file("enrol-from-camera.png")));
+
+  dialog->nameEdit()->setText("Colin Powell");
+  ASSERT_TRUE(dialog->enrol());
+  ASSERT_TRUE(waitFor([&] { return !dialog->enrolling(); }, 30000));
+  EXPECT_TRUE(dialog->result().contains("3 photo(s) of Colin Powell enrolled")) << dialog->result().toStdString();
+  EXPECT_TRUE(waitFor([&] { return m_window->galleryTab()->peopleShown().contains("Colin Powell (3 photos)"); }, 10000))
+      << m_window->galleryTab()->peopleShown().join("; ").toStdString();
 }
 
 TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
