@@ -23,6 +23,8 @@ photo() { printf '%s/lfw/images/%s/%s_%04d.jpg' "$data" "$1" "$1" "$2"; }
 for p in "${people[@]}"; do
   "$bin/siamese" gallery --gallery "$work/gallery.db" --model "$model" add "${p//_/ }" "$(photo "$p" 1)" "$(photo "$p" 2)" "$(photo "$p" 3)" >/dev/null
 done
+# A correction to show under Abdullah Gul: a stranger the user said is not him.
+"$bin/siamese" gallery --gallery "$work/gallery.db" --model "$model" reject "$(photo Recep_Tayyip_Erdogan 1)" --not "Abdullah Gul" >/dev/null
 clip=()
 for p in "${people[@]}"; do clip+=("$(photo "$p" 5)"); done
 clip+=("$(photo Dick_Armey 1)")  # never enrolled
