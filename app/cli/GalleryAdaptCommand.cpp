@@ -36,8 +36,9 @@ void runAdapt(const GalleryOptions& gallery, AdaptArgs args) {
                         [&bar](const Progress& p) { bar.update(p); }, &interruptToken());
   bar.finish();
   const AdaptationResult& a = r.adaptation;
-  std::printf("%zu gallery photos used (%zu without a face for this model); %zu people trained on, %zu impostor people\n",
-              r.photosUsed, r.photosWithoutFace, a.trainingPeople, a.impostorTrainingPeople);
+  std::printf("%zu gallery photos used (%zu without a face for this model); %zu people trained on, %zu impostor people; "
+              "%zu corrections trained on as hard negatives\n",
+              r.photosUsed, r.photosWithoutFace, a.trainingPeople, a.impostorTrainingPeople, r.correctionsUsed);
   std::printf("held-out check, before: rank-1 %.1f%%, named %.1f%% of %zu probes; %.2f%% of %zu impostor photos accepted (threshold %.4f)\n",
               100 * a.before.rank1, 100 * a.before.identified, a.before.probes, 100 * a.before.falseAcceptRate,
               a.before.impostorProbes, a.before.threshold);

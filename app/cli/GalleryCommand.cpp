@@ -65,6 +65,7 @@ void addGalleryCommands(CLI::App& app) {
   addGalleryAdaptCommand(*gallery, options);
   addGalleryCheckCommand(*gallery, options);
   addGalleryCorrectionCommands(*gallery, options);
+  addGalleryCaptureCommand(*gallery, options);
 }
 
 }  // namespace siamese::cli

@@ -1,7 +1,7 @@
 #pragma once
 // The `siamese gallery` subcommands, one file per group: people (list,
 // remove, rename), enrolment (add, add-folder, reembed), archives (export,
-// import), the threshold, adaptation, the health check and corrections. They share the gallery's --gallery/--model
+// import), the threshold, adaptation, the health check, corrections and guided capture. They share the gallery's --gallery/--model
 // options, from which each makes the engine's Session.
 
 #include <memory>
@@ -31,5 +31,6 @@ void addGalleryThresholdCommand(CLI::App& gallery, const SharedGalleryOptions& o
 void addGalleryAdaptCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryCheckCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 void addGalleryCorrectionCommands(CLI::App& gallery, const SharedGalleryOptions& options);
+void addGalleryCaptureCommand(CLI::App& gallery, const SharedGalleryOptions& options);
 
 }  // namespace siamese::cli

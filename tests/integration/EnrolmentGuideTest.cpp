@@ -40,6 +40,19 @@ Image mirrored(const Image& image) {
   return detail::fromMat(out);
 }
 
+// Five frames of Colin Powell: a blurred one, a frontal one, a shrunken
+// turned one, the turned one, its mirror image.
+void writePowellFrames(const std::string& folder, int frontal, int turned) {
+  std::filesystem::create_directories(folder);
+  const Image good = loadImage(test::lfwPhoto("Colin_Powell", frontal));
+  const Image side = loadImage(test::lfwPhoto("Colin_Powell", turned));
+  saveImage(folder + "/01.png", blurred(good, 3.0));
+  saveImage(folder + "/02.png", good);
+  saveImage(folder + "/03.png", shrunk(side, 0.5));
+  saveImage(folder + "/04.png", side);
+  saveImage(folder + "/05.png", mirrored(side));
+}
+
 class EnrolmentGuideTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -94,14 +107,7 @@ TEST_F(EnrolmentGuideTest, AFolderOfFramesCoversThreePosesAndEnrolsAPersonWhoIsT
   ASSERT_NE(frontal, 0) << "no frontal photo of Colin Powell among 1..40";
   ASSERT_NE(turned, 0) << "no turned photo of Colin Powell among 1..40";
   test::ScratchDir dir;
-  std::filesystem::create_directories(dir.file("frames"));
-  const Image good = loadImage(test::lfwPhoto("Colin_Powell", frontal));
-  const Image side = loadImage(test::lfwPhoto("Colin_Powell", turned));
-  saveImage(dir.file("frames/01.png"), blurred(good, 3.0));
-  saveImage(dir.file("frames/02.png"), good);
-  saveImage(dir.file("frames/03.png"), shrunk(side, 0.5));
-  saveImage(dir.file("frames/04.png"), side);
-  saveImage(dir.file("frames/05.png"), mirrored(side));
+  writePowellFrames(dir.file("frames"), frontal, turned);
 
   EnrolmentGuide guide(*m_embedder);
   auto source = openFrameSource(dir.file("frames"));
@@ -125,6 +131,23 @@ TEST_F(EnrolmentGuideTest, AFolderOfFramesCoversThreePosesAndEnrolsAPersonWhoIsT
   const MatchResult match = index.matcher->match(*unseen.embedding, m_embedder->metadata().threshold.value);
   ASSERT_TRUE(match.known);
   EXPECT_EQ(index.names.at(match.best()->personId), "Colin Powell");
+}
+
+// The same from the command line: `siamese gallery capture`.
+TEST_F(EnrolmentGuideTest, GalleryCaptureSaysWhatIsWrongAndEnrolsTheThreePoses) {
+  test::ScratchDir dir;
+  writePowellFrames(dir.file("frames"), 5, 1);  // the frontal and turned photos the test above finds
+  const std::string out = test::runCli("gallery --gallery " + dir.file("g.db") + " --model " + test::faceTower() +
+                                       " capture \"Colin Powell\" --source " + dir.file("frames"));
+  std::printf("%s", out.c_str());
+  EXPECT_TRUE(contains(out, "frame 0: the face is blurred")) << out;
+  EXPECT_TRUE(contains(out, "frame 2: the face is too small")) << out;
+  EXPECT_TRUE(contains(out, "3 of 3 poses kept")) << out;
+  EXPECT_TRUE(contains(out, "3 photo(s) of Colin Powell enrolled")) << out;
+  const std::string refused = test::runCli("gallery --gallery " + dir.file("g.db") + " --model " + test::faceTower() +
+                                               " capture Nobody --source " + dir.file("frames") + " --max-frames 1",
+                                           1);
+  EXPECT_TRUE(contains(refused, "no usable frame of Nobody")) << refused;
 }
 
 }  // namespace
