@@ -20,6 +20,7 @@ declare -A allowed=(
   [gallery]="common nn vision prep"
   [live]="common data nn vision prep gallery"
   [session]="common data nn eval train vision prep render gallery live"
+  [serve]="common vision gallery session"
 )
 
 # The one exception: the trainer builds on nn's LibTorch-level pieces (the

@@ -20,9 +20,10 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   qt6-base-dev libqt6opengl6-dev qt6-multimedia-dev qt6-charts-dev
   libsqlite3-dev libfaiss-dev libssl-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
   dpkg-dev file   # the .deb (cpack): dpkg-shlibdeps reads its library dependencies
+  chromium chromium-driver   # the web page's end-to-end test drives a headless Chromium
 )
 
 missing=()

@@ -24,6 +24,7 @@ void addTuneCommand(CLI::App& app);
 void addGalleryCommands(CLI::App& app);
 void addIdentifyCommand(CLI::App& app);
 void addLiveCommand(CLI::App& app);
+void addServeCommand(CLI::App& app);
 void addSceneCommand(CLI::App& app);
 void addModelCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   siamese::cli::addGalleryCommands(app);
   siamese::cli::addIdentifyCommand(app);
   siamese::cli::addLiveCommand(app);
+  siamese::cli::addServeCommand(app);
   siamese::cli::addSceneCommand(app);
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
