@@ -19,6 +19,7 @@
 #include "ModelLabel.h"
 #include "PreferencesDialog.h"
 #include "AdaptDialog.h"
+#include "serve/FaceServer.h"
 #include "ModelsHub.h"
 #include "wizard/TrainingWizard.h"
 #include "common/Version.h"
@@ -42,6 +43,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_fpsLabel = new QLabel;
   statusBar()->addPermanentWidget(m_modelLabel);
   statusBar()->addPermanentWidget(m_fpsLabel);
+  m_serverLabel = new QLabel;
+  m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  m_serverLabel->hide();
+  statusBar()->addPermanentWidget(m_serverLabel);
   buildMenu();
   m_modelLabel->setText(tr("Loading the model…"));
   connect(&m_session, &StudioSession::modelReady, this, &MainWindow::describeModel);
@@ -59,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+  m_server.reset();  // its requests use the session
   // The tabs stop their live view and jobs, which use the session, before
   // the session (a member) goes.
   delete takeCentralWidget();
@@ -93,10 +99,56 @@ void MainWindow::buildMenu() {
     view->addAction(m_tabs->tabText(i).remove('&'), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), this,
                     [this, i] { m_tabs->setCurrentIndex(i); });
   }
+  QMenu* server = menuBar()->addMenu(tr("&Server"));
+  QAction* startServer = server->addAction(tr("Start the &web page and API"));
+  QAction* stopServer = server->addAction(tr("S&top the web page and API"));
+  stopServer->setEnabled(false);
+  connect(startServer, &QAction::triggered, this, [this, startServer, stopServer] {
+    if (!startWebServer()) return;
+    startServer->setEnabled(false);
+    stopServer->setEnabled(true);
+    QMessageBox::information(this, tr("Web page and API"),
+                             tr("Serving on %1 (this machine only).\nOpen it in a browser, or call %1api/compare, "
+                                "api/identify, api/people and api/health.")
+                                 .arg(webServerUrl()));
+  });
+  connect(stopServer, &QAction::triggered, this, [this, startServer, stopServer] {
+    stopWebServer();
+    startServer->setEnabled(true);
+    stopServer->setEnabled(false);
+  });
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Siamese Studio"), this, &MainWindow::showAbout);
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
+
+bool MainWindow::startWebServer(int port) {
+  if (m_server) return true;
+  // Loopback only: from the app there is no token to give. The usual port,
+  // or any free one when something else has it.
+  for (const int tryPort : {port, 0}) {
+    try {
+      ServerOptions options;
+      options.port = tryPort;
+      auto server = std::make_unique<FaceServer>(m_session.engine(), options);
+      server->start();
+      m_server = std::move(server);
+      m_serverLabel->setText(tr("Web: %1").arg(webServerUrl()));
+      m_serverLabel->show();
+      return true;
+    } catch (const std::exception& e) {
+      if (tryPort == 0) QMessageBox::warning(this, tr("Web page and API"), QString::fromUtf8(e.what()));
+    }
+  }
+  return false;
+}
+
+void MainWindow::stopWebServer() {
+  m_server.reset();
+  m_serverLabel->hide();
+}
+
+QString MainWindow::webServerUrl() const { return m_server ? QString::fromStdString(m_server->url()) : QString(); }
 
 void MainWindow::describeModel(const QString& description) {
   m_modelLabel->setText(tr("Model: %1").arg(description));

@@ -4,11 +4,16 @@
 // between runs (QSettings).
 
 #include <QMainWindow>
+#include <memory>
 
 #include "StudioSession.h"
 
 class QLabel;
 class QTabWidget;
+
+namespace siamese {
+class FaceServer;
+}
 
 namespace siamese::ui {
 
@@ -41,6 +46,13 @@ class MainWindow : public QMainWindow {
 
   /// Uses another model / gallery from now on (remembered).
   void useModel(const QString& path);
+  /// Serves the web page and JSON API (FaceServer.h) on 127.0.0.1 at
+  /// `port`, or a free port when it is taken; false (with a message) when
+  /// it cannot. The address shows in the status bar until stopped.
+  bool startWebServer(int port = 8765);
+  void stopWebServer();
+  /// "http://127.0.0.1:8765/" while serving, else empty.
+  QString webServerUrl() const;
   void useGallery(const QString& path);
 
  private:
@@ -57,6 +69,8 @@ class MainWindow : public QMainWindow {
   ModelsHub* m_models = nullptr;
   QLabel* m_modelLabel;
   QLabel* m_fpsLabel;
+  QLabel* m_serverLabel;
+  std::unique_ptr<FaceServer> m_server;
 };
 
 }  // namespace siamese::ui

@@ -4,6 +4,8 @@
 // shows named boxes; the Inspect tab shows a bundle and its curves; the
 // screenshot command writes a picture of every tab.
 
+#include <httplib.h>
+
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
@@ -336,6 +338,29 @@ TEST_F(Gui, EnrolFromCameraChecksEachFrameAndKeepsTheThreePoses) {
   EXPECT_TRUE(dialog->result().contains("3 photo(s) of Colin Powell enrolled")) << dialog->result().toStdString();
   EXPECT_TRUE(waitFor([&] { return m_window->galleryTab()->peopleShown().contains("Colin Powell (3 photos)"); }, 10000))
       << m_window->galleryTab()->peopleShown().join("; ").toStdString();
+}
+
+TEST_F(Gui, TheServerMenuStartsAndStopsTheWebPageAndApi) {
+  ASSERT_TRUE(m_window->startWebServer(0));  // any free port, on loopback
+  const QString url = m_window->webServerUrl();
+  ASSERT_TRUE(url.startsWith("http://127.0.0.1:")) << url.toStdString();
+  const int port = url.section(':', 2).section('/', 0, 0).toInt();
+  {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(60);
+    const auto health = client.Get("/api/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_TRUE(contains(health->body, "\"status\":\"ok\"")) << health->body;
+    const auto page = client.Get("/");
+    ASSERT_TRUE(page);
+    EXPECT_TRUE(contains(page->body, "Compare two photos"));
+  }
+  m_window->stopWebServer();
+  EXPECT_TRUE(m_window->webServerUrl().isEmpty());
+  httplib::Client after("127.0.0.1", port);
+  after.set_connection_timeout(2);
+  EXPECT_FALSE(after.Get("/api/health")) << "stopped: nothing answers";
 }
 
 TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
