@@ -30,7 +30,9 @@ std::string trimmed(std::string text) {
 }
 
 void runServe(ServeArgs args) {
-  configureTorchThreads();
+  // Requests run side by side on their own threads: one LibTorch thread
+  // each keeps them from fighting over the cores (bench_serve: see README).
+  configureTorchThreads(1);
   parseListenAddress(args.listen, args.server);
   args.server.token = args.tokenFile.empty() ? args.token : trimmed(readTextFile(args.tokenFile));
   args.server.maxUploadBytes = std::size_t(args.maxUploadMb * 1024 * 1024);

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -202,6 +203,17 @@ void FaceServer::start() {
 void FaceServer::stop() {
   if (!m_thread.joinable()) return;
   m_impl->server.stop();
+  // httplib closes the listening socket to end its accept(); seen under
+  // load (bench_serve, two LibTorch threads) that accept() can stay blocked
+  // anyway. A connection of our own wakes it, and it then sees the socket
+  // closed and returns.
+  for (int attempt = 0; attempt < 50 && m_impl->server.is_running(); ++attempt) {
+    httplib::Client poke(isLoopbackHost(m_options.host) || m_options.host == "0.0.0.0" ? "127.0.0.1" : m_options.host,
+                         m_port);
+    poke.set_connection_timeout(0, 200000);
+    poke.Get("/");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   m_thread.join();
 }
 
