@@ -186,6 +186,14 @@ TEST_F(ServeApi, ATokenIsCheckedOnEveryRequestAndNeededBeyondLoopback) {
   EXPECT_EQ(page->status, 200);
 }
 
+TEST(ServeCommand, RefusesToListenBeyondLoopbackWithoutAToken) {
+  SIAMESE_REQUIRE_FACE_TOWER();
+  const std::string out = test::runCli("serve --listen 0.0.0.0:0 --model " + test::faceTower(), 1);
+  EXPECT_TRUE(contains(out, "refusing to listen on 0.0.0.0 without a token")) << out;
+  const std::string bad = test::runCli("serve --listen nowhere:port --model " + test::faceTower(), 1);
+  EXPECT_TRUE(contains(bad, "expected host:port")) << bad;
+}
+
 TEST_F(ServeApi, RequestsBeyondTheLimitGet503AndTheOthersAreAnswered) {
   ServerOptions options;
   options.maxConcurrent = 1;
