@@ -12,7 +12,11 @@ Enroller::Enroller(GalleryStore& store, Embedder& embedder, const EnrolOptions& 
         o.multiFace = options.refuseSeveralFaces ? MultiFacePolicy::Refuse : MultiFacePolicy::Largest;
       }) {}
 
-EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path) {
+EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path) { return storeFile(personId, path, false); }
+
+EnrolOutcome Enroller::rejectFile(std::int64_t personId, const std::string& path) { return storeFile(personId, path, true); }
+
+EnrolOutcome Enroller::storeFile(std::int64_t personId, const std::string& path, bool rejected) {
   std::vector<std::uint8_t> bytes;
   try {
     bytes = readFileBytes(path);
@@ -21,24 +25,12 @@ EnrolOutcome Enroller::enrolFile(std::int64_t personId, const std::string& path)
     outcome.message = e.what();
     return outcome;
   }
-  return enrolPhoto(personId, bytes, path);
+  return encodeAndStore(personId, bytes, path, rejected);
 }
 
 EnrolOutcome Enroller::enrolPhoto(std::int64_t personId, const std::vector<std::uint8_t>& bytes,
                                   const std::string& path) {
   return encodeAndStore(personId, bytes, path, false);
-}
-
-EnrolOutcome Enroller::rejectFile(std::int64_t personId, const std::string& path) {
-  std::vector<std::uint8_t> bytes;
-  try {
-    bytes = readFileBytes(path);
-  } catch (const FileError& e) {
-    EnrolOutcome outcome;
-    outcome.message = e.what();
-    return outcome;
-  }
-  return encodeAndStore(personId, bytes, path, true);
 }
 
 EnrolOutcome Enroller::encodeAndStore(std::int64_t personId, const std::vector<std::uint8_t>& bytes,

@@ -49,6 +49,7 @@ class Enroller {
   EnrolOutcome rejectFile(std::int64_t personId, const std::string& path);
 
  private:
+  EnrolOutcome storeFile(std::int64_t personId, const std::string& path, bool rejected);
   EnrolOutcome encodeAndStore(std::int64_t personId, const std::vector<std::uint8_t>& bytes, const std::string& path,
                               bool rejected);
 

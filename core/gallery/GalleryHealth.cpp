@@ -1,22 +1,14 @@
 #include "gallery/GalleryHealth.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "common/Format.h"
+
 namespace siamese {
-namespace {
-
-std::string fixed(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", value);
-  return text;
-}
-
-}  // namespace
 
 GalleryHealthReport checkGalleryHealth(const GalleryStore& store, const std::string& modelId, const DistanceFn& distance,
                                        double threshold, const HealthOptions& options) {
@@ -54,7 +46,7 @@ GalleryHealthReport checkGalleryHealth(const GalleryStore& store, const std::str
         report.findings.push_back({"near-duplicate",
                                    "photos " + std::to_string(all[i].photoId) + " (" + names[all[i].personId] + ") and " +
                                        std::to_string(all[j].photoId) + " (" + names[all[j].personId] +
-                                       ") are nearly the same picture (distance " + fixed(d) + ")",
+                                       ") are nearly the same picture (distance " + fixedDecimals(d) + ")",
                                    all[i].personId == all[j].personId
                                        ? "remove one: a second copy adds nothing to matching"
                                        : "the same picture under two people: remove it from the wrong one",
@@ -95,8 +87,8 @@ GalleryHealthReport checkGalleryHealth(const GalleryStore& store, const std::str
     report.findings.push_back({"mislabelled",
                                "photo " + std::to_string(all[i].photoId) + " of " + names[all[i].personId] +
                                    " is nearer to " + names[other.personId] + " (photo " + std::to_string(other.photoId) +
-                                   ", " + fixed(nearestOther[i].first) + ") than to " + names[all[i].personId] +
-                                   "'s other photos (" + fixed(nearestOwn[i]) + ")",
+                                   ", " + fixedDecimals(nearestOther[i].first) + ") than to " + names[all[i].personId] +
+                                   "'s other photos (" + fixedDecimals(nearestOwn[i]) + ")",
                                "look at it: if it is not " + names[all[i].personId] + ", take it back (siamese gallery reject "
                                "--photo-id " + std::to_string(all[i].photoId) + " --not \"" + names[all[i].personId] +
                                    "\", or right-click it in the Gallery tab); if it is a poor photo, remove it",

@@ -1,19 +1,11 @@
 #include "gallery/MatchExplanation.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 
+#include "common/Format.h"
+
 namespace siamese {
-namespace {
-
-std::string formatDistance(double d) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", d);
-  return text;
-}
-
-}  // namespace
 
 MatchExplanation explainMatch(const GalleryStore& store, const std::string& modelId, const DistanceFn& distance,
                               const std::vector<float>& query, double threshold, const ExplainOptions& options) {
@@ -49,20 +41,20 @@ MatchExplanation explainMatch(const GalleryStore& store, const std::string& mode
   for (const MatchCandidate& c : match.ranked) out.candidates.push_back(describe(c, false));
   for (const MatchCandidate& c : match.vetoed) out.candidates.push_back(describe(c, true));
 
-  const std::string limit = "the threshold " + formatDistance(threshold);
+  const std::string limit = "the threshold " + fixedDecimals(threshold);
   if (match.known) {
-    out.verdict = out.candidates.front().name + ": nearest photo at " + formatDistance(out.candidates.front().distance) +
+    out.verdict = out.candidates.front().name + ": nearest photo at " + fixedDecimals(out.candidates.front().distance) +
                   ", below " + limit;
   } else if (!match.ranked.empty()) {
     out.verdict = "unknown: the nearest, " + out.candidates.front().name + ", is at " +
-                  formatDistance(out.candidates.front().distance) + ", not below " + limit;
+                  fixedDecimals(out.candidates.front().distance) + ", not below " + limit;
   } else {
     out.verdict = match.vetoed.empty() ? "unknown: the gallery has no photos for this model"
                                        : "unknown: every candidate was ruled out by a correction";
   }
   for (const MatchCandidate& v : match.vetoed) {
     out.notes.push_back("not " + names[v.personId] + ": the face is nearer to correction " + std::to_string(v.photoId) +
-                        " (" + formatDistance(v.distance) + ") than to any photo of them");
+                        " (" + fixedDecimals(v.distance) + ") than to any photo of them");
   }
   return out;
 }
