@@ -46,7 +46,7 @@ void addBenchCommand(CLI::App& app) {
                   "Omniglot model (default: models/benchmark/omniglot.siamese)");
   cmd->add_option("--only", args->only, "Comma-separated benchmarks: lfw-10fold, lfw-view1, mnist, omniglot, celeb13, att");
   cmd->add_option("-o,--out", args->out, "Markdown file to write")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "LibTorch threads (0: all cores)")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "LibTorch threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 256));
   cmd->callback([args] {
     configureTorchThreads(args->threads);
     BenchmarkInputs in = args->inputs;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -97,5 +98,18 @@ void parseSize(const std::string& text, int& width, int& height, int maxSide, co
 }
 
 void parseGrid(const std::string& text, int& columns, int& rows) { parseSize(text, columns, rows, 100, "grid"); }
+
+const CLI::Validator& finiteNumber() {
+  static const CLI::Validator check(
+      [](std::string& text) -> std::string {
+        try {
+          return std::isfinite(std::stod(text)) ? "" : "Value " + text + " is not a finite number";
+        } catch (const std::exception&) {
+          return "Value " + text + " is not a number";
+        }
+      },
+      "FINITE");
+  return check;
+}
 
 }  // namespace siamese::cli

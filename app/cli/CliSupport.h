@@ -2,6 +2,7 @@
 // Shared pieces of the CLI: the progress bar, Ctrl-C handling, and the
 // defaults that depend on where the program runs.
 
+#include <CLI/CLI.hpp>
 #include <string>
 
 #include "common/DefaultPaths.h"
@@ -43,5 +44,8 @@ void parseSize(const std::string& text, int& width, int& height, int maxSide, co
 
 /// Parses "7x7" into columns and rows. throws Error otherwise.
 void parseGrid(const std::string& text, int& columns, int& rows);
+
+/// A CLI11 check that refuses nan and inf, which pass a range check.
+const CLI::Validator& finiteNumber();
 
 }  // namespace siamese::cli

@@ -24,8 +24,8 @@ void addDetectCommand(CLI::App& app) {
   cmd->add_option("photos", args->photos, "Photo files")->required();
   cmd->add_option("--detector", args->detector, "hog, haar, mmod or none")->capture_default_str();
   cmd->add_option("--mmod-model", args->mmodModel, "dlib MMOD model file for --detector mmod");
-  cmd->add_option("--min-face", args->minFace, "Smallest face, px")->capture_default_str();
-  cmd->add_option("--crop", args->crop, "Crop size, px")->capture_default_str();
+  cmd->add_option("--min-face", args->minFace, "Smallest face, px")->capture_default_str()->check(CLI::Range(8, 4096));
+  cmd->add_option("--crop", args->crop, "Crop size, px")->capture_default_str()->check(CLI::Range(16, 1024));
   cmd->add_option("--crop-out", args->cropOut,
                   "Write the chosen face's aligned crop to this PNG (or .ppm: raw pixels; one photo only)");
   cmd->add_option("-m,--model", args->model, "Crop as this model bundle expects (its size, alignment, colour)");

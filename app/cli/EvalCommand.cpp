@@ -275,7 +275,7 @@ void addEvalCommand(CLI::App& app) {
   cmd->add_option("--pairs", args->pairs, "Pair list CSV to score");
   cmd->add_option("--lfw-pairs", args->lfwPairs, "LFW pairs.txt (10-fold protocol) or pairsDevTest.txt");
   cmd->add_option("--n-way", args->nWay, "Sampled N-way one-shot tasks from the cache's people");
-  cmd->add_option("--tasks", args->tasks, "Number of N-way tasks")->capture_default_str();
+  cmd->add_option("--tasks", args->tasks, "Number of N-way tasks")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--identify", args->references, "Identification with this many reference photos per person");
   cmd->add_option("--fold-models", args->foldModels,
                   "With --lfw-pairs: a model per group of folds it never saw, e.g. a.siamese:1-5,b.siamese:6-10");

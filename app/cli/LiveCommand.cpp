@@ -174,18 +174,23 @@ void addLiveCommand(CLI::App& app) {
                   "Write the faces that stayed unknown here, clustered into proposed people (a folder per "
                   "visitor with their best shots, and visitors.json)");
   cmd->add_option("--detector", args->detector, "hog, haar or mmod")->capture_default_str();
-  cmd->add_option("--min-face", args->minFace, "Smallest face to find, px")->capture_default_str();
+  cmd->add_option("--min-face", args->minFace, "Smallest face to find, px")->capture_default_str()->check(CLI::Range(8, 4096));
   cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: full size)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0, 20000));
   cmd->add_option("--detect-every", args->detectEvery, "Run the detector on every n-th frame, track in between")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--embed-every", args->embedEvery,
                   "Embed a face whose name is decided on every n-th frame only (new faces: every frame)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--threshold", args->threshold, "Decision threshold (default: the gallery's calibrated one, else the model's)");
   cmd->add_option("--max-frames", args->maxFrames, "Stop after this many frames (0: until the source ends)");
   cmd->add_option("--device", args->device, "auto, cpu or cuda")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "LibTorch threads for embedding (0: every core)")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "LibTorch threads for embedding (0: every core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "Print only the summary");
   cmd->callback([args] { runLive(*args); });
 }

@@ -71,7 +71,7 @@ void addMontageCommand(CLI::App& app) {
   cmd->add_option("-c,--cache", args->cache, "Face cache holding the photos")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "PNG file to write")->capture_default_str();
   cmd->add_option("--grid", args->grid, "Columns x rows")->capture_default_str();
-  cmd->add_option("--face-size", args->faceSize, "Size of each face in the grid, px")->capture_default_str();
+  cmd->add_option("--face-size", args->faceSize, "Size of each face in the grid, px")->capture_default_str()->check(CLI::Range(16, 1024));
   cmd->add_option("--threshold", args->threshold,
                   "With a distance column: colour each pair by the verdict distance < threshold");
   cmd->callback([args] {

@@ -65,9 +65,12 @@ void addPairsCommand(CLI::App& app) {
   cmd->add_option("cache", args->cache, "Face cache made by 'siamese prepare'")->required();
   cmd->add_option("-o,--out", args->out, "Folder for train.csv, validation.csv, test.csv")->capture_default_str();
   cmd->add_option("--split", args->split, "Fractions of people: train,validation,test")->capture_default_str();
-  cmd->add_option("--pairs", args->pairs, "Pairs per split (0: as many as balance allows, up to 20000)");
-  cmd->add_option("--train-pairs", args->trainPairs, "Pairs in the train split (overrides --pairs)");
-  cmd->add_option("--validation-pairs", args->validationPairs, "Pairs in the validation split");
+  cmd->add_option("--pairs", args->pairs, "Pairs per split (0: as many as balance allows, up to 20000)")
+      ->check(CLI::Range(0, 10000000));
+  cmd->add_option("--train-pairs", args->trainPairs, "Pairs in the train split (overrides --pairs)")
+      ->check(CLI::Range(0, 10000000));
+  cmd->add_option("--validation-pairs", args->validationPairs, "Pairs in the validation split")
+      ->check(CLI::Range(0, 10000000));
   cmd->add_option("--test-pairs", args->testPairs, "Pairs in the test split");
   cmd->add_option("--min-photos", args->minPhotos, "Leave out people with fewer photos")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (same seed, same pairs)")->capture_default_str();

@@ -58,20 +58,25 @@ void addPrepareCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--mmod-model", args->mmodModel, "dlib MMOD model file for --detector mmod");
   cmd->add_option("--landmarks", args->landmarks, "dlib 68-point landmark model (default from libdlib-data)");
-  cmd->add_option("--crop", args->crop, "Crop size in pixels (e.g. 64, 96, 112, 150)")->capture_default_str();
+  cmd->add_option("--crop", args->crop, "Crop size in pixels (e.g. 64, 96, 112, 150)")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1024));
   cmd->add_flag("--colour,--color", args->colour, "Keep colour (default: grey crops)");
   cmd->add_option("--padding", args->padding, "Context around the face template, fraction of the crop")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(finiteNumber())
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--align", args->align,
                   "template (five points onto a fixed template) or dlib-chip (dlib's chip, as the face tower "
                   "expects: use --crop 150 --colour --padding 0.25)")
       ->capture_default_str();
-  cmd->add_option("--min-face", args->minFace, "Smallest face to detect, px")->capture_default_str();
-  cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: off)");
+  cmd->add_option("--min-face", args->minFace, "Smallest face to detect, px")->capture_default_str()->check(CLI::Range(8, 4096));
+  cmd->add_option("--max-detect-side", args->maxDetectSide, "Detect on a copy downscaled to this longer side (0: off)")
+      ->check(CLI::Range(0, 20000));
   cmd->add_option("--multi-face", args->multiFace, "Photo with several faces: central, largest or refuse")
       ->capture_default_str();
   cmd->add_flag("--no-border-retry", args->noBorderRetry, "Do not retry detection on a padded copy");
-  cmd->add_option("--threads", args->threads, "Worker threads (0: all cores)")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Worker threads (0: all cores)")->capture_default_str()->check(CLI::Range(0, 256));
   cmd->add_option("--min-photos", args->minPhotos, "Leave out people with fewer photos")->capture_default_str();
   cmd->add_option("--max-photos", args->maxPhotos, "Keep at most this many photos per person (0: all)");
   cmd->add_flag("--retry-failed", args->retryFailed, "Try again the photos that failed in an earlier run");

@@ -30,7 +30,7 @@ void addSceneCommand(CLI::App& app) {
   cmd->add_option("--out", args->out, "Video file to write (.mp4 or .avi)")->required();
   cmd->add_option("--size", args->size, "Frame size")->capture_default_str();
   cmd->add_option("--frames-per-face", args->framesPerFace, "Frames each face is on screen")->capture_default_str();
-  cmd->add_option("--face-size", args->faceSize, "Side of each pasted portrait, px")->capture_default_str();
+  cmd->add_option("--face-size", args->faceSize, "Side of each pasted portrait, px")->capture_default_str()->check(CLI::Range(16, 2048));
   cmd->add_option("--fps", args->fps, "Frames per second of the video")->capture_default_str();
   cmd->callback([args] {
     int width = 0, height = 0;

@@ -142,7 +142,7 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_flag("--no-augment", args.noAugment, "Train without augmentation");
   cmd.add_flag("--no-flip", args.noFlip, "Augment without mirroring (characters and digits change meaning)");
   cmd.add_option("--seed", c.seed)->capture_default_str();
-  cmd.add_option("--threads", c.threads, "LibTorch threads (0: all cores)");
+  cmd.add_option("--threads", c.threads, "LibTorch threads (0: all cores)")->check(CLI::Range(0, 256));
   cmd.add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
 }
 

@@ -247,5 +247,22 @@ TEST_F(CliWithDefaultModel, LiveNamesAnEnrolledPersonInAVideoAndLogsEvents) {
   EXPECT_TRUE(contains(missing, "nowhere.mp4")) << missing;
 }
 
+// Values out of range are refused before anything runs, naming the option:
+// none wraps around, spawns thousands of threads or allocates from it.
+TEST(Cli, OutOfRangeValuesAreRefusedNamingTheOption) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"prepare photos --threads 100000", "--threads"},      {"pairs x.cache --pairs -1", "--pairs"},
+      {"live --source x --detect-every -1", "--detect-every"}, {"live --source x --embed-every 0", "--embed-every"},
+      {"detect x.jpg --min-face -5", "--min-face"},           {"prepare photos --crop 100000", "--crop"},
+      {"prepare photos --padding nan", "--padding"},          {"prepare photos --padding 1e30", "--padding"},
+      {"eval --model m --tasks -1", "--tasks"},               {"montage x.csv --face-size -5", "--face-size"},
+      {"train x.cache --threads -3", "--threads"},
+  };
+  for (const auto& [arguments, option] : cases) {
+    const std::string out = test::runCli(arguments, 105);  // CLI11's exit code for a bad value
+    EXPECT_TRUE(contains(out, std::string(option) + ": Value")) << arguments << "\n" << out;
+  }
+}
+
 }  // namespace
 }  // namespace siamese
