@@ -1,6 +1,7 @@
 // Writing a gallery archive: snapshot, describe, flush, rename.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -109,6 +110,29 @@ ArchiveInfo describeSnapshot(const std::string& snapshot, const std::string& arc
   return info;
 }
 
+// Removes what an export killed part-way left beside `archivePath`: its
+// "<archive>.tmp-<pid>" file and SQLite's journal, WAL and shared-memory
+// files next to it, when the process that made them is gone.
+void removeStaleTemporaries(const std::string& archivePath) {
+  namespace fs = std::filesystem;
+  const fs::path target(archivePath);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string prefix = target.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t digits = rest.find_first_not_of("0123456789");
+    if (digits == 0 || rest.empty()) continue;
+    const std::string suffix = digits == std::string::npos ? "" : rest.substr(digits);
+    if (!suffix.empty() && suffix != "-journal" && suffix != "-wal" && suffix != "-shm") continue;
+    const long pid = std::stol(rest.substr(0, digits));
+    if (pid == long(::getpid()) || (::kill(pid_t(pid), 0) == 0 || errno == EPERM)) continue;  // still running
+    fs::remove(entry.path(), ec);
+  }
+}
+
 }  // namespace
 
 ArchiveInfo exportGallery(const GalleryStore& store, const std::string& archivePath, const std::string& modelId) {
@@ -117,8 +141,9 @@ ArchiveInfo exportGallery(const GalleryStore& store, const std::string& archiveP
   if (fs::path(archivePath).has_parent_path()) fs::create_directories(fs::path(archivePath).parent_path(), ec);
   if (fs::is_directory(archivePath, ec)) throw FileError(archivePath, "is a folder; name the archive file to write");
 
+  removeStaleTemporaries(archivePath);
   TempFile temp(archivePath + ".tmp-" + std::to_string(::getpid()));
-  ::unlink(temp.path().c_str());  // left over by a crashed export
+  ::unlink(temp.path().c_str());  // left over by a crashed export with our pid
   // Created empty and owner-only first: VACUUM INTO keeps these permissions,
   // and the archive holds biometric data.
   const int fd = ::open(temp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

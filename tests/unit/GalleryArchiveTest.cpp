@@ -133,6 +133,20 @@ TEST_F(GalleryArchive, TheArchiveDescribesItselfAndIsOwnerOnly) {
   EXPECT_EQ(files, 1u);
 }
 
+TEST_F(GalleryArchive, WhatAKilledExportLeftBehindIsRemovedByTheNextOne) {
+  // A process id that is not running: the highest possible one.
+  const std::string dead = m_archive + ".tmp-4194304";
+  test::writeText(dead, "half an archive");
+  test::writeText(dead + "-journal", "its journal");
+  const std::string other = m_dir.file("out/notes.txt");
+  test::writeText(other, "not ours");
+  exportGallery(*m_source, m_archive, "model-a");
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_FALSE(std::filesystem::exists(dead + "-journal"));
+  EXPECT_TRUE(std::filesystem::exists(other)) << "only the export's own leftovers go";
+  EXPECT_EQ(readArchiveInfo(m_archive).people, 3u);
+}
+
 TEST_F(GalleryArchive, ImportIntoAnEmptyGalleryGivesBackEverything) {
   GalleryStore target(m_dir.file("target.db"));
   const ImportSummary s = importGallery(target, m_archive);
