@@ -3,12 +3,14 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 
 #include "common/Error.h"
 #include "common/Hash.h"
+#include "gallery/detail/ArchiveFormat.h"
 #include "gallery/detail/Sqlite.h"
 
 namespace siamese {
@@ -64,6 +66,10 @@ const char* const kMigrations[] = {
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == GalleryStore::kSchemaVersion,
               "one migration step per schema version");
 
+/// Stored in the SQLite header (PRAGMA application_id): "SGAL", so that a
+/// gallery is told from an archive ("SGAR") and from other programs' files.
+constexpr std::int32_t kGalleryApplicationId = 0x5347414C;
+
 const char* const kReference = "reference";
 const char* const kRejected = "rejected";
 const char* const kRejectedReference = "rejected-reference";
@@ -93,9 +99,48 @@ GalleryStore::GalleryStore(const std::string& path) : m_path(path), m_db(std::ma
   m_db->open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!existed) ::chmod(path.c_str(), 0600);  // biometric data: owner only
   sqlite3_busy_timeout(m_db->handle, 3000);
+  checkItIsAGallery();
   m_db->exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys");
   m_db->exec("PRAGMA journal_mode = WAL", "cannot switch to write-ahead logging");
   migrate();
+}
+
+void GalleryStore::checkItIsAGallery() {
+  // Before anything is written: another program's database must not get
+  // our tables, an archive is imported rather than opened, and a damaged
+  // file is reported rather than read and written.
+  Statement id(*m_db, "PRAGMA application_id");
+  id.step("cannot read the file's header");
+  const std::int64_t applicationId = id.integer(0);
+  if (applicationId == detail::kArchiveApplicationId) {
+    throw Error("gallery " + m_path + " is a gallery archive, not a gallery: import it with `siamese gallery import`");
+  }
+  if (applicationId != 0 && applicationId != kGalleryApplicationId) {
+    throw Error("gallery " + m_path + " belongs to another program (SQLite application id " +
+                std::to_string(applicationId) + "); nothing was written to it");
+  }
+  std::vector<std::string> tables;
+  {
+    Statement list(*m_db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    while (list.step("cannot read the file's tables")) tables.push_back(list.text(0));
+  }
+  const auto has = [&tables](const char* name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
+  if (has("archive_info")) {
+    throw Error("gallery " + m_path + " is a gallery archive, not a gallery: import it with `siamese gallery import`");
+  }
+  if (!tables.empty() && !has("people")) {
+    std::string names;
+    for (std::size_t i = 0; i < tables.size() && i < 5; ++i) names += (i ? ", " : "") + tables[i];
+    throw Error("gallery " + m_path + " is another program's SQLite database (tables: " + names +
+                "); nothing was written to it: choose another file for the gallery");
+  }
+  Statement check(*m_db, "PRAGMA quick_check(1)");
+  check.step("cannot check the file");
+  if (check.text(0) != "ok") {
+    throw Error("gallery " + m_path + " is damaged (" + check.text(0) +
+                "); nothing was written to it. Restore a copy or an exported archive; `sqlite3 " + m_path +
+                " .recover` may save what is left");
+  }
 }
 
 GalleryStore::~GalleryStore() = default;
@@ -111,6 +156,14 @@ void GalleryStore::migrate() {
   if (version > kSchemaVersion) {
     throw Error("gallery " + m_path + " has schema version " + std::to_string(version) +
                 ", newer than this program's " + std::to_string(kSchemaVersion) + "; update Siamese Studio");
+  }
+  {
+    Statement id(*m_db, "PRAGMA application_id");
+    id.step("cannot read the file's header");
+    if (id.integer(0) == 0) {
+      m_db->exec(("PRAGMA application_id = " + std::to_string(kGalleryApplicationId)).c_str(),
+                 "cannot mark the file as a gallery");
+    }
   }
   for (int v = version; v < kSchemaVersion; ++v) {
     // One transaction per step: a failed upgrade leaves the previous version intact.

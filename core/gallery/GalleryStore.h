@@ -65,9 +65,11 @@ class GalleryStore {
   /// The schema version this program writes.
   static constexpr int kSchemaVersion = 3;
 
-  /// Opens or creates the database. throws Error naming the file when it
-  /// cannot be opened, is not a gallery, is locked by another program
-  /// beyond a few seconds, or has a newer schema.
+  /// Opens or creates the database. throws Error naming the file, before
+  /// anything is written to it, when it cannot be opened, is another
+  /// program's database or a gallery archive, is damaged (SQLite's quick
+  /// check), is locked by another program beyond a few seconds, or has a
+  /// newer schema.
   explicit GalleryStore(const std::string& path);
   ~GalleryStore();
   GalleryStore(const GalleryStore&) = delete;
@@ -165,6 +167,7 @@ class GalleryStore {
   struct Db;  // the SQLite connection (defined in the .cpp)
 
  private:
+  void checkItIsAGallery();
   void migrate();
   std::int64_t insertPhoto(std::int64_t personId, const std::string& sourceName,
                            const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,

@@ -133,6 +133,12 @@ TEST_F(GalleryArchive, TheArchiveDescribesItselfAndIsOwnerOnly) {
   EXPECT_EQ(files, 1u);
 }
 
+TEST_F(GalleryArchive, AnArchiveIsNotOpenedAsAGallery) {
+  const std::string message = test::errorMessage([&] { GalleryStore store(m_archive); });
+  EXPECT_TRUE(test::contains(message, "is a gallery archive, not a gallery")) << message;
+  EXPECT_EQ(readArchiveInfo(m_archive).people, 3u) << "and it is left as it was";
+}
+
 TEST_F(GalleryArchive, WhatAKilledExportLeftBehindIsRemovedByTheNextOne) {
   // A process id that is not running: the highest possible one.
   const std::string dead = m_archive + ".tmp-4194304";

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "common/Error.h"
 #include "gallery/GalleryStore.h"
@@ -206,6 +207,51 @@ TEST(GalleryStore, EmbeddingsAreKeptPerModelAndReembeddingResumes) {
   EXPECT_EQ(store.photosWithoutEmbedding("new"), (std::vector<std::int64_t>{p2}));
   store.setEmbedding(p1, "new", {9, 9});  // replaced, not duplicated
   EXPECT_EQ(store.embeddings("new")[0].vector, (std::vector<float>{9, 9}));
+}
+
+// Before anything is written: another program's database keeps its own
+// tables only, an archive is sent to import, and damaged pages are reported.
+TEST(GalleryStore, OnlyAGalleryIsOpenedAsOneAndDamageIsReported) {
+  test::ScratchDir dir;
+  const std::string foreign = dir.file("invoices.db");
+  sql(foreign, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)");
+  const std::string refused = errorMessage([&] { GalleryStore store(foreign); });
+  EXPECT_TRUE(contains(refused, "another program's SQLite database (tables: invoices)")) << refused;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(foreign.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* tables = nullptr;
+  sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", -1, &tables, nullptr);
+  sqlite3_step(tables);
+  EXPECT_EQ(sqlite3_column_int(tables, 0), 1) << "nothing was added to it";
+  sqlite3_finalize(tables);
+  sqlite3_close(db);
+
+  sql(dir.file("other.db"), "PRAGMA application_id = 1234");
+  EXPECT_TRUE(contains(errorMessage([&] { GalleryStore store(dir.file("other.db")); }), "belongs to another program"));
+
+  const std::string path = dir.file("gallery.db");
+  {
+    GalleryStore store(path);
+    const auto ada = store.addPerson("Ada");
+    // Enough rows to fill several pages.
+    for (int i = 0; i < 40; ++i) {
+      ASSERT_TRUE(store.addPhoto(ada, "p" + std::to_string(i), std::vector<std::uint8_t>(3000, std::uint8_t(i)), crop(1),
+                                 true));
+    }
+  }
+  {
+    GalleryStore reopened(path);  // a gallery opens, and is marked as one
+    EXPECT_EQ(reopened.photosOf(reopened.personIdOf("Ada")).size(), 40u);
+  }
+  // Garbage over a page in the middle of the file.
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(4096 * 3);
+    const std::string garbage(4096, '\x5a');
+    file.write(garbage.data(), std::streamsize(garbage.size()));
+  }
+  const std::string damaged = errorMessage([&] { GalleryStore store(path); });
+  EXPECT_TRUE(contains(damaged, "is damaged")) << damaged;
 }
 
 TEST(GalleryStore, ForeignNewerAndLockedDatabasesGiveClearErrors) {
