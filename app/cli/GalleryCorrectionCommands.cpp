@@ -27,8 +27,8 @@ void runReject(const GalleryOptions& options, const RejectArgs& args) {
   GalleryStore& store = session->gallery();
   const std::int64_t personId = store.personIdOf(args.notName);
   int recorded = 0;
+  const auto own = store.photosOf(personId);
   for (const std::int64_t photoId : args.photoIds) {
-    const auto own = store.photosOf(personId);
     const bool isTheirs =
         std::any_of(own.begin(), own.end(), [photoId](const GalleryPhoto& p) { return p.id == photoId; });
     if (!isTheirs) throw Error("photo " + std::to_string(photoId) + " is not a reference photo of " + args.notName);

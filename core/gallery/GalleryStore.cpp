@@ -112,21 +112,18 @@ void GalleryStore::checkItIsAGallery() {
   Statement id(*m_db, "PRAGMA application_id");
   id.step("cannot read the file's header");
   const std::int64_t applicationId = id.integer(0);
-  if (applicationId == detail::kArchiveApplicationId) {
-    throw Error("gallery " + m_path + " is a gallery archive, not a gallery: import it with `siamese gallery import`");
-  }
-  if (applicationId != 0 && applicationId != kGalleryApplicationId) {
-    throw Error("gallery " + m_path + " belongs to another program (SQLite application id " +
-                std::to_string(applicationId) + "); nothing was written to it");
-  }
   std::vector<std::string> tables;
   {
     Statement list(*m_db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
     while (list.step("cannot read the file's tables")) tables.push_back(list.text(0));
   }
   const auto has = [&tables](const char* name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
-  if (has("archive_info")) {
+  if (applicationId == detail::kArchiveApplicationId || has("archive_info")) {
     throw Error("gallery " + m_path + " is a gallery archive, not a gallery: import it with `siamese gallery import`");
+  }
+  if (applicationId != 0 && applicationId != kGalleryApplicationId) {
+    throw Error("gallery " + m_path + " belongs to another program (SQLite application id " +
+                std::to_string(applicationId) + "); nothing was written to it");
   }
   if (!tables.empty() && !has("people")) {
     std::string names;
@@ -140,6 +137,10 @@ void GalleryStore::checkItIsAGallery() {
     throw Error("gallery " + m_path + " is damaged (" + check.text(0) +
                 "); nothing was written to it. Restore a copy or an exported archive; `sqlite3 " + m_path +
                 " .recover` may save what is left");
+  }
+  if (applicationId == 0) {  // new, or made before galleries were marked
+    m_db->exec(("PRAGMA application_id = " + std::to_string(kGalleryApplicationId)).c_str(),
+               "cannot mark the file as a gallery");
   }
 }
 
@@ -156,14 +157,6 @@ void GalleryStore::migrate() {
   if (version > kSchemaVersion) {
     throw Error("gallery " + m_path + " has schema version " + std::to_string(version) +
                 ", newer than this program's " + std::to_string(kSchemaVersion) + "; update Siamese Studio");
-  }
-  {
-    Statement id(*m_db, "PRAGMA application_id");
-    id.step("cannot read the file's header");
-    if (id.integer(0) == 0) {
-      m_db->exec(("PRAGMA application_id = " + std::to_string(kGalleryApplicationId)).c_str(),
-                 "cannot mark the file as a gallery");
-    }
   }
   for (int v = version; v < kSchemaVersion; ++v) {
     // One transaction per step: a failed upgrade leaves the previous version intact.
@@ -244,14 +237,13 @@ std::optional<std::int64_t> GalleryStore::addPhoto(std::int64_t personId, const 
     throw Error(sourceName + ": this face was marked as not " + personNameOf(personId) + " (correction " +
                 std::to_string(existing->first) + "); undo that correction to enrol it");
   }
-  return insertPhoto(personId, sourceName, originalBytes, crop, aligned, kReference);
+  return insertPhoto(personId, sourceName, originalBytes, hash, crop, aligned, kReference);
 }
 
 std::int64_t GalleryStore::insertPhoto(std::int64_t personId, const std::string& sourceName,
-                                       const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,
-                                       const char* role) {
+                                       const std::vector<std::uint8_t>& originalBytes, const std::string& hash,
+                                       const Image& crop, bool aligned, const char* role) {
   if (crop.empty()) throw Error("cannot add a photo without its face crop");
-  const std::string hash = fnv1aHex(originalBytes.data(), originalBytes.size());
   const Image packed = crop.clone();  // tightly packed rows
   Transaction t(*m_db);
   Statement s(*m_db,
@@ -292,7 +284,8 @@ std::int64_t GalleryStore::addRejection(std::int64_t personId, const std::string
     if (existing->second == kReference) rejectPhoto(existing->first);
     return existing->first;
   }
-  return insertPhoto(personId, sourceName, originalBytes, crop, aligned, wasReference ? kRejectedReference : kRejected);
+  return insertPhoto(personId, sourceName, originalBytes, hash, crop, aligned,
+                     wasReference ? kRejectedReference : kRejected);
 }
 
 void GalleryStore::rejectPhoto(std::int64_t photoId) {

@@ -170,8 +170,8 @@ class GalleryStore {
   void checkItIsAGallery();
   void migrate();
   std::int64_t insertPhoto(std::int64_t personId, const std::string& sourceName,
-                           const std::vector<std::uint8_t>& originalBytes, const Image& crop, bool aligned,
-                           const char* role);
+                           const std::vector<std::uint8_t>& originalBytes, const std::string& hash, const Image& crop,
+                           bool aligned, const char* role);
   /// The person's photo with these bytes (any role): its id and role.
   std::optional<std::pair<std::int64_t, std::string>> photoWithHash(std::int64_t personId, const std::string& hash) const;
   std::string personNameOf(std::int64_t personId) const;

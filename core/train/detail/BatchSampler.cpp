@@ -23,19 +23,21 @@ BatchSampler::BatchSampler(const FaceCache& cache, const TrainData& data, const 
   std::size_t photos = 0;
   if (config.sampling == "online") {
     std::map<int, std::vector<int>> byPerson;
+    std::map<int, std::size_t> slotOfPerson;  // cache person → index into m_facesOfPeople
     for (int face : data.trainFaces) byPerson[cache.faces().at(std::size_t(face)).person].push_back(face);
     for (auto& [person, faces] : byPerson) {
       if (faces.size() >= 2) {
         photos += faces.size();
-        m_slotOfPerson[person] = m_facesOfPeople.size();
+        slotOfPerson[person] = m_facesOfPeople.size();
         m_facesOfPeople.push_back(std::move(faces));
       }
     }
     for (const Pair& hard : data.hardNegatives) {
-      if (!m_slotOfPerson.count(cache.faces().at(std::size_t(hard.b)).person)) {
+      const auto slot = slotOfPerson.find(cache.faces().at(std::size_t(hard.b)).person);
+      if (slot == slotOfPerson.end()) {
         throw Error("a hard negative's person is not among the training people with two photos");
       }
-      m_hardNegativePeople.push_back(m_slotOfPerson.at(cache.faces().at(std::size_t(hard.b)).person));
+      m_hardNegativePeople.push_back(slot->second);
     }
     if (int(m_facesOfPeople.size()) < config.peoplePerBatch) {
       throw Error("online batches need " + std::to_string(config.peoplePerBatch) +

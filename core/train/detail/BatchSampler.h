@@ -7,7 +7,6 @@
 /// No LibTorch here: the trainer turns the faces into tensors.
 
 #include <cstdint>
-#include <map>
 #include <vector>
 
 #include "common/Random.h"
@@ -52,7 +51,6 @@ class BatchSampler {
   const TrainData& m_data;
   TrainConfig m_config;
   std::vector<std::vector<int>> m_facesOfPeople;  ///< online: eligible training people's faces
-  std::map<int, std::size_t> m_slotOfPerson;      ///< cache person → index into m_facesOfPeople
   std::vector<std::size_t> m_hardNegativePeople;  ///< per hard negative: its person's index
   std::size_t m_stepsPerEpoch = 0;
   std::vector<std::size_t> m_pairOrder;  ///< pairs: this epoch's order
