@@ -15,7 +15,6 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -334,14 +333,14 @@ bool LiveTab::explainFaceFrom(const LiveFrame& frame, int trackId) {
   m_session.inBackground(this, [engine = &m_session.engine(), f = *face, sheet] {
     GalleryStore& store = engine->gallery();
     const auto model = engine->model();
-    const MatchExplanation explanation = explainMatch(store, model->metadata().modelId, distanceOf(*model), f.embedding,
-                                                      engine->threshold().value);
-    std::map<std::int64_t, std::string> names;
-    for (const GalleryPerson& p : store.people()) names[p.id] = p.name;
+    const GalleryIndex index = loadGalleryIndex(store, *model);
+    const MatchExplanation explanation =
+        explainMatch(store, index, distanceOf(*model), f.embedding, engine->threshold().value);
     std::string votes;
     int cast = 0;
     for (const auto& [label, count] : f.votes) {
-      const std::string name = label == kUnknownPerson ? "unknown" : names.count(label) ? names[label] : "?";
+      const auto known = index.names.find(label);
+      const std::string name = label == kUnknownPerson ? "unknown" : known != index.names.end() ? known->second : "?";
       votes += (votes.empty() ? "" : ", ") + name + " " + std::to_string(count);
       cast += count;
     }

@@ -34,8 +34,8 @@ void writeExplanation(const std::string& path, Session& session, const std::vect
   const auto model = session.model();
   std::vector<SheetSection> sections;
   for (std::size_t f = 0; f < faces.size(); ++f) {
-    const MatchExplanation explanation = explainMatch(session.gallery(), model->metadata().modelId, distanceOf(*model),
-                                                      faces[f].embedding, threshold);
+    const MatchExplanation explanation =
+        explainMatch(session.gallery(), index, distanceOf(*model), faces[f].embedding, threshold);
     std::vector<std::string> extra{"face " + std::to_string(f + 1) + " of " + std::to_string(faces.size()) + ": shown as " +
                                    (names[f].personId != kNobody ? index.names.at(names[f].personId) : "unknown")};
     if (names[f].fellBack) extra.push_back("its best match is nearer to another face of this photo, which keeps that name");

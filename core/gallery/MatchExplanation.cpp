@@ -1,26 +1,30 @@
 #include "gallery/MatchExplanation.h"
 
 #include <algorithm>
-#include <map>
 
 #include "common/Format.h"
 
 namespace siamese {
 
-MatchExplanation explainMatch(const GalleryStore& store, const std::string& modelId, const DistanceFn& distance,
+MatchExplanation explainMatch(const GalleryStore& store, const GalleryIndex& index, const DistanceFn& distance,
                               const std::vector<float>& query, double threshold, const ExplainOptions& options) {
-  std::vector<StoredEmbedding> references = store.embeddings(modelId);
-  const GalleryMatcher matcher(references, distance, SearchOptions{}, store.rejectionEmbeddings(modelId));
-  const MatchResult match = matcher.match(query, threshold, options.people);
-  std::map<std::int64_t, std::string> names;
-  for (const GalleryPerson& p : store.people()) names[p.id] = p.name;
-
   MatchExplanation out;
   out.threshold = threshold;
+  if (!index.matcher) {
+    out.verdict = "unknown: the gallery has no photos for this model";
+    return out;
+  }
+  const std::vector<StoredEmbedding>& references = index.matcher->references();
+  const MatchResult match = index.matcher->match(query, threshold, options.people);
+  const auto nameOf = [&index](std::int64_t id) {
+    const auto it = index.names.find(id);
+    return it != index.names.end() ? it->second : "person " + std::to_string(id);
+  };
+
   const auto describe = [&](const MatchCandidate& c, bool vetoed) {
     ExplainedCandidate e;
     e.personId = c.personId;
-    e.name = names.count(c.personId) ? names[c.personId] : "person " + std::to_string(c.personId);
+    e.name = nameOf(c.personId);
     std::vector<ExplainedPhoto> photos;
     for (const StoredEmbedding& r : references) {
       if (r.personId == c.personId) photos.push_back(ExplainedPhoto{r.photoId, distance(query, r.vector), Image()});
@@ -53,7 +57,7 @@ MatchExplanation explainMatch(const GalleryStore& store, const std::string& mode
                                        : "unknown: every candidate was ruled out by a correction";
   }
   for (const MatchCandidate& v : match.vetoed) {
-    out.notes.push_back("not " + names[v.personId] + ": the face is nearer to correction " + std::to_string(v.photoId) +
+    out.notes.push_back("not " + nameOf(v.personId) + ": the face is nearer to correction " + std::to_string(v.photoId) +
                         " (" + fixedDecimals(v.distance) + ") than to any photo of them");
   }
   return out;

@@ -46,11 +46,12 @@ struct ExplainOptions {
   std::size_t photosPerPerson = 3; ///< nearest photos shown for each
 };
 
-/// Explains `query` (an embedding by the model of `modelId`) against the
-/// gallery's photos and corrections for that model, at `threshold`. This
-/// is the face's own match: the live view's vote and the joint naming of a
-/// photo's faces come on top of it (their callers say so).
-MatchExplanation explainMatch(const GalleryStore& store, const std::string& modelId, const DistanceFn& distance,
+/// Explains `query` against `index` (the gallery's references and
+/// corrections for one model, loadGalleryIndex) at `threshold`; the photos'
+/// crops are read from `store`. This is the face's own match: the live
+/// view's vote and the joint naming of a photo's faces come on top of it
+/// (their callers say so).
+MatchExplanation explainMatch(const GalleryStore& store, const GalleryIndex& index, const DistanceFn& distance,
                               const std::vector<float>& query, double threshold, const ExplainOptions& options = {});
 
 }  // namespace siamese

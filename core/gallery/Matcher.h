@@ -79,6 +79,8 @@ class GalleryMatcher {
 
   std::size_t size() const { return m_references->size(); }
   std::size_t rejections() const { return m_rejections->size(); }
+  /// The reference embeddings it matches against.
+  const std::vector<StoredEmbedding>& references() const { return *m_references; }
   /// Which search is used ("brute force", "faiss (exact flat index)").
   std::string searchName() const;
 
