@@ -3,6 +3,9 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs objdetect videoio)
 find_package(dlib REQUIRED)
+# libjpeg-turbo: OpenCV decodes JPEGs, but a damaged one only makes libjpeg
+# warn; we read the data once more ourselves to refuse it (vision/JpegIntegrity).
+find_package(JPEG REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 

@@ -16,7 +16,7 @@ PRESET=${PRESET:-release}
 PACKAGES=(
   cmake ninja-build ccache g++ pkg-config
   libopencv-dev opencv-data
-  libdlib-dev libdlib-data libgif-dev
+  libdlib-dev libdlib-data libgif-dev libjpeg-dev
   libtorch-dev libopenblas0-pthread
   qt6-base-dev libqt6opengl6-dev qt6-multimedia-dev qt6-charts-dev
   libsqlite3-dev libfaiss-dev libssl-dev

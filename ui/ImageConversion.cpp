@@ -1,5 +1,7 @@
 #include "ImageConversion.h"
 
+#include <QFile>
+
 #include <cstring>
 
 namespace siamese::ui {
@@ -37,6 +39,11 @@ Image fromQImage(const QImage& source) {
     }
   }
   return out;
+}
+
+bool saveOwnerOnly(const QImage& image, const QString& path) {
+  if (image.isNull() || !image.save(path)) return false;
+  return QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 }
 
 }  // namespace siamese::ui

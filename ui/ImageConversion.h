@@ -13,4 +13,8 @@ QImage toQImage(const Image& image);
 /// A deep copy as a BGR Image.
 Image fromQImage(const QImage& image);
 
+/// Saves a picture the user asked for (a snapshot, a chart) readable by its
+/// owner only, like every file the engine writes: faces are biometric data.
+bool saveOwnerOnly(const QImage& image, const QString& path);
+
 }  // namespace siamese::ui

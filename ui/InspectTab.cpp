@@ -258,7 +258,7 @@ QString InspectTab::verificationText() const { return m_verification->text(); }
 bool InspectTab::exportCharts(const QString& folder) const {
   bool ok = true;
   for (const auto& [view, name] : {std::pair{m_loss, "loss"}, {m_accuracy, "accuracy"}, {m_roc, "roc"}, {m_histogram, "distances"}}) {
-    ok = view->grab().save(folder + "/" + name + ".png") && ok;
+    ok = saveOwnerOnly(view->grab().toImage(), folder + "/" + name + ".png") && ok;
   }
   return ok;
 }

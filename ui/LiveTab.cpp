@@ -222,7 +222,7 @@ QStringList LiveTab::shownNames() const {
 }
 
 bool LiveTab::saveSnapshot(const QString& path) const {
-  return !m_last.annotated.isNull() && m_last.annotated.save(path);
+  return saveOwnerOnly(m_last.annotated, path);
 }
 
 void LiveTab::onClicked(QPointF position) {

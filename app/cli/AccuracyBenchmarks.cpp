@@ -165,7 +165,7 @@ BenchmarkResult lfwViewOne(const BenchmarkInputs& in, const std::string& modelPa
   if (missing(pairsPath)) return notMeasured("no LFW pairsDevTest.txt in " + in.data + "/lfw");
   auto embedder = Embedder::load(modelPath);
   const BundleMetadata& model = embedder->metadata();
-  const FaceCache cache = FaceCache::load(preparedLfwCache(in, model));
+  const FaceCache cache = loadFaceCache(preparedLfwCache(in, model));
   const LfwPairsFile file = readLfwPairs(pairsPath);
   const auto pairs = lfwProtocolPairs(file, 0, cache);
   refuseLeakage(model, peopleOfPairs(cache, pairs), /*allowSeen=*/false);
@@ -185,7 +185,7 @@ BenchmarkResult mnistPairs(const BenchmarkInputs& in) {
   }
   auto embedder = Embedder::load(in.mnistModel);
   const BundleMetadata& model = embedder->metadata();
-  const FaceCache cache = FaceCache::load(prepareCache(in, "mnist", "mnist", prepareOptionsForModel(model)));
+  const FaceCache cache = loadFaceCache(prepareCache(in, "mnist", "mnist", prepareOptionsForModel(model)));
   // The split of scripts/reproduce-mnist.sh, rebuilt from the model's own
   // seed: half of each digit's images train, a tenth validate, the rest test.
   PairOptions options;
@@ -234,7 +234,7 @@ BenchmarkResult identification(const BenchmarkInputs& in, const std::string& mod
   const BundleMetadata& model = embedder->metadata();
   PrepareOptions options = prepareOptionsForModel(model);
   options.detector.kind = detector;
-  const FaceCache cache = FaceCache::load(prepareCache(in, dataset, dataset, options));
+  const FaceCache cache = loadFaceCache(prepareCache(in, dataset, dataset, options));
   const std::set<std::string> people(cache.people().begin(), cache.people().end());
   refuseLeakage(model, people, /*allowSeen=*/false);
   const IdentificationReport r =

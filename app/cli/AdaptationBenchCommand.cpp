@@ -38,7 +38,7 @@ std::string percent(double value) {
 void runAdaptationBench(AdaptationBenchArgs args) {
   const std::string model = args.model.empty() ? faceTowerPath() : args.model;
   const BundleMetadata meta = readBundle(model).metadata;
-  const FaceCache impostors = FaceCache::load(args.impostors);
+  const FaceCache impostors = loadFaceCache(args.impostors);
   std::ostringstream md;
   md << "# Benchmarks: adapting a model to the user's people\n\n"
      << "Written by `siamese bench adaptation` (" << machineDescription() << "). Each data set is used as a gallery: "
@@ -59,7 +59,7 @@ void runAdaptationBench(AdaptationBenchArgs args) {
     const auto eq = entry.find('=');
     if (eq == std::string::npos) throw Error("--gallery takes NAME=CACHE, not " + entry);
     const std::string name = entry.substr(0, eq);
-    const FaceCache gallery = FaceCache::load(entry.substr(eq + 1));
+    const FaceCache gallery = loadFaceCache(entry.substr(eq + 1));
     std::vector<int> references, probes;
     for (const auto& faces : gallery.facesByPerson()) {
       for (std::size_t k = 0; k < faces.size(); ++k) (int(k) < args.references ? references : probes).push_back(faces[k]);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "CliSupport.h"
 #include "Commands.h"
 #include "data/FaceCache.h"
 
@@ -21,7 +22,7 @@ void addCacheInfoCommand(CLI::App& app) {
   cmd->add_flag("--people", args->people, "List people with their photo counts");
 
   cmd->callback([args] {
-    const FaceCache cache = FaceCache::load(args->cache);
+    const FaceCache cache = loadFaceCache(args->cache);
     const CacheSettings& s = cache.settings();
     std::size_t aligned = 0;
     for (const CachedFace& f : cache.faces()) aligned += f.aligned ? 1 : 0;
@@ -51,6 +52,7 @@ void addCacheInfoCommand(CLI::App& app) {
                 cache.people().size(), aligned, cache.size() - aligned);
     std::printf("  failures:   %zu\n", cache.failures().size());
     for (const auto& [reason, count] : reasons) std::printf("    %5d  %s\n", count, reason.c_str());
+    if (cache.damagedRecords()) std::printf("  damage:     %s\n", cache.damageNote().c_str());
     if (cache.ignoredTailBytes()) {
       std::printf("  note: %zu bytes at the end were an unfinished record (ignored; a resume repairs it)\n",
                   cache.ignoredTailBytes());

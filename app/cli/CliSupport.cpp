@@ -20,12 +20,31 @@ namespace {
 StopToken g_interrupt;
 volatile std::sig_atomic_t g_interruptCount = 0;
 
+// How long a stopped command may take to end after Ctrl-C or SIGTERM before
+// it is ended anyway. Every file is written atomically, so ending it then
+// loses only the step in progress; without this, a command blocked in a
+// system call that is restarted after the signal would never end.
+// (A safe point is at most a training step, a photo or a batch away; what
+// follows it, a checkpoint or a last validation, takes seconds.)
+constexpr unsigned kSecondsToStop = 60;
+volatile std::sig_atomic_t g_stopSignal = 0;
+
+void onStopOverdue(int) {
+  static const char message[] = "\nstopped: the command did not reach a safe point in time; ending it\n";
+  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+  ::_exit(128 + g_stopSignal);
+}
+
 void onInterrupt(int signal) {
   g_interrupt.requestStop();
+  g_stopSignal = signal;
   if (++g_interruptCount > 1) {
     std::signal(signal, SIG_DFL);
     std::raise(signal);
+    return;
   }
+  std::signal(SIGALRM, onStopOverdue);
+  ::alarm(kSecondsToStop);
 }
 
 std::string formatDuration(double seconds) {
@@ -76,6 +95,27 @@ StopToken& interruptToken() { return g_interrupt; }
 void installInterruptHandler() {
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
+}
+
+void reportSkippedEntries(const Dataset& dataset) {
+  if (dataset.skipped.empty()) return;
+  std::fprintf(stderr, "note: %zu entries of %s are not photos and were left out:\n", dataset.skipped.size(),
+               dataset.root.c_str());
+  for (std::size_t i = 0; i < dataset.skipped.size() && i < 10; ++i) std::fprintf(stderr, "  %s\n", dataset.skipped[i].c_str());
+  if (dataset.skipped.size() > 10) std::fprintf(stderr, "  and %zu more\n", dataset.skipped.size() - 10);
+}
+
+FaceCache loadFaceCache(const std::string& path) {
+  FaceCache cache = FaceCache::load(path);
+  const std::string damage = cache.damageNote();
+  if (!damage.empty()) std::fprintf(stderr, "warning: %s: %s\n", path.c_str(), damage.c_str());
+  if (cache.ignoredTailBytes()) {
+    std::fprintf(stderr,
+                 "warning: %s: its last %zu bytes are an unfinished record (an interrupted 'siamese prepare'?), "
+                 "ignored; running the same prepare again completes the cache\n",
+                 path.c_str(), cache.ignoredTailBytes());
+  }
+  return cache;
 }
 
 std::string sharedDataDir() {

@@ -7,6 +7,8 @@
 
 #include "common/DefaultPaths.h"
 #include "common/Progress.h"
+#include "data/Dataset.h"
+#include "data/FaceCache.h"
 
 namespace siamese::cli {
 
@@ -44,6 +46,13 @@ void parseSize(const std::string& text, int& width, int& height, int maxSide, co
 
 /// Parses "7x7" into columns and rows. throws Error otherwise.
 void parseGrid(const std::string& text, int& columns, int& rows);
+
+/// Says on stderr which entries of a data set were not photos (folders and
+/// named pipes inside people's folders), so none is left out without a word.
+void reportSkippedEntries(const Dataset& dataset);
+
+/// FaceCache::load, saying on stderr what was skipped when the cache is damaged.
+FaceCache loadFaceCache(const std::string& path);
 
 /// A CLI11 check that refuses nan and inf, which pass a range check.
 const CLI::Validator& finiteNumber();

@@ -47,7 +47,7 @@ void addDemoCommand(CLI::App& app) {
     if (interruptToken().stopRequested()) return;
 
     std::printf("\n== 2. Pairs: identity-disjoint splits, 50%% same / 50%% different\n");
-    const FaceCache cache = FaceCache::load(cachePath);
+    const FaceCache cache = loadFaceCache(cachePath);
     PairOptions pairOptions;
     pairOptions.pairCounts = {4000, 1000, 1000};
     buildAndWritePairs(cache, pairOptions, args->out + "/pairs");

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/AtomicFile.h"
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
@@ -92,6 +93,7 @@ double omniglotOneShotAccuracy(Embedder& embedder, const std::string& runsDir) {
     char name[8];
     std::snprintf(name, sizeof name, "run%02d", run);
     const std::string labels = runsDir + "/" + name + "/class_labels.txt";
+    requireRegularFile(labels);
     std::ifstream in(labels);
     if (!in) throw Error("cannot open " + labels);
     std::vector<std::pair<std::string, std::string>> items;
@@ -256,7 +258,7 @@ void runEval(const EvalArgs& args) {
     return;
   }
   if (args.cache.empty()) throw Error("--cache is needed (or --omniglot-runs)");
-  const FaceCache cache = FaceCache::load(args.cache);
+  const FaceCache cache = loadFaceCache(args.cache);
   const auto embeddings = embedWithProgress(*embedder, cache);
   const EmbeddedCache in{*embedder, cache, embeddings};
   const EvalThreshold threshold = evalThreshold(args, in);

@@ -29,7 +29,7 @@ void runExport(const GalleryOptions& options, const std::string& archive) {
 }
 
 void runImport(const GalleryOptions& options, const std::string& archive) {
-  auto session = options.session();
+  auto session = options.session(GalleryOpening::CreateIfMissing);
   GalleryStore& store = session->gallery();
   const std::string activeModel = activeModelId(*session);
   ProgressBar bar("import");

@@ -24,7 +24,7 @@ struct CaptureArgs {
 };
 
 void runCapture(const GalleryOptions& options, const CaptureArgs& args) {
-  auto session = options.session();
+  auto session = options.session(GalleryOpening::CreateIfMissing);
   EnrolmentGuide guide(*session->model(), args.guide);
   auto source = openFrameSource(args.source);
   CapturedFrame frame;

@@ -11,9 +11,10 @@
 
 namespace siamese::cli {
 
-std::unique_ptr<Session> GalleryOptions::session() const {
+std::unique_ptr<Session> GalleryOptions::session(GalleryOpening opening) const {
   configureTorchThreads();
   SessionSettings settings;
+  settings.galleryOpening = opening;
   settings.galleryPath = gallery;
   settings.modelPath = model;
   return std::make_unique<Session>(settings);

@@ -20,7 +20,8 @@ struct GalleryOptions {
   std::string gallery;  ///< empty: the default gallery
   std::string model;    ///< empty: the default model
   /// A session over them (LibTorch on every core: these are batch jobs).
-  std::unique_ptr<Session> session() const;
+  /// Only enrolment and import make a gallery that is not there.
+  std::unique_ptr<Session> session(GalleryOpening opening = GalleryOpening::MustExist) const;
 };
 using SharedGalleryOptions = std::shared_ptr<const GalleryOptions>;
 

@@ -81,7 +81,7 @@ struct AddArgs {
 };
 
 void runAdd(const GalleryOptions& options, const AddArgs& args) {
-  auto session = options.session();
+  auto session = options.session(GalleryOpening::CreateIfMissing);
   EnrolOptions enrol;
   enrol.refuseSeveralFaces = args.refuseSeveral;
   const int added = enrolPhotos(session->gallery(), *session->model(), args.name, args.photos, enrol);
@@ -94,10 +94,11 @@ struct AddFolderArgs {
 };
 
 void runAddFolder(const GalleryOptions& options, const AddFolderArgs& args) {
-  auto session = options.session();
+  auto session = options.session(GalleryOpening::CreateIfMissing);
   DatasetOptions folders;
   folders.format = DatasetFormat::FolderPerPerson;
   const Dataset dataset = openDataset(args.folder, folders);
+  reportSkippedEntries(dataset);
   EnrolmentReport report;
   bool finished = false;
   try {
@@ -125,6 +126,7 @@ void runReembed(const GalleryOptions& options) {
   const ReembedSummary s =
       reembedGallery(session->gallery(), *model, [&](const Progress& p) { bar.update(p); }, &interruptToken());
   bar.finish();
+  if (s.repaired) std::printf("%zu embeddings of the wrong size were removed, to be made anew\n", s.repaired);
   std::printf("%zu photos embedded for model %s, %zu without a usable face%s\n", s.embedded,
               model->metadata().modelId.c_str(), s.failed, s.stopped ? " (stopped: run again to resume)" : "");
 }

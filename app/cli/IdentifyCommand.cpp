@@ -48,6 +48,7 @@ void writeExplanation(const std::string& path, Session& session, const std::vect
 void runIdentify(const IdentifyArgs& args) {
   configureTorchThreads();
   SessionSettings settings;
+  settings.galleryOpening = GalleryOpening::MustExist;  // a mistyped --gallery is not a new, empty gallery
   settings.modelPath = args.model;
   settings.galleryPath = args.gallery;
   settings.threshold = args.threshold;

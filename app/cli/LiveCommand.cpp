@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
@@ -49,6 +50,8 @@ class LiveOutput {
     if (!args.events.empty()) {
       m_events.open(args.events, std::ios::trunc);
       if (!m_events) throw Error(args.events + ": cannot write the events file");
+      // Who was seen when: owner-only, like every file the program writes.
+      std::filesystem::permissions(args.events, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     }
   }
 
@@ -120,6 +123,7 @@ LivePipelineSettings pipelineSettingsOf(const LiveArgs& args) {
 
 void runLive(const LiveArgs& args) {
   SessionSettings settings;
+  settings.galleryOpening = GalleryOpening::MustExist;  // a mistyped --gallery is not a new, empty gallery
   settings.modelPath = args.model;
   settings.galleryPath = args.gallery;
   settings.device = parseDevice(args.device);

@@ -92,7 +92,7 @@ void addModelCommand(CLI::App& app) {
       writeBundle(out, bundle);
       configureTorchThreads();
       auto embedder = Embedder::load(out);
-      const FaceCache cache = FaceCache::load(args->cache);
+      const FaceCache cache = loadFaceCache(args->cache);
       const auto pairs = resolvePairs(readPairsCsv(args->thresholdPairs), cache, true);
       refuseLeakage(bundle.metadata, peopleOfPairs(cache, pairs), /*allowSeen=*/false);
       const ScoredPairs scored = scorePairs(*embedder, embedCache(*embedder, cache), pairs);

@@ -55,7 +55,10 @@ void writeMontage(const FaceCache& cache, const std::string& pairsCsv, const std
   if (pairs.empty()) throw Error("no pair of " + pairsCsv + " has both photos in the face cache");
   saveImage(outPng, renderMontage(pairs, options));
   std::printf("Montage of %zu pairs written to %s", pairs.size(), outPng.c_str());
-  if (missing) std::printf(" (%zu pairs skipped: a photo failed in 'prepare')", missing);
+  if (missing) {
+    std::printf(" (%zu pairs of %s skipped: a photo of each is not among the cache's faces; it failed in 'prepare', "
+                "or the list is of another data set)", missing, pairsCsv.c_str());
+  }
   std::printf("\n");
 }
 
@@ -77,7 +80,7 @@ void addMontageCommand(CLI::App& app) {
   cmd->callback([args] {
     int columns = 0, rows = 0;
     parseGrid(args->grid, columns, rows);
-    const FaceCache cache = FaceCache::load(args->cache);
+    const FaceCache cache = loadFaceCache(args->cache);
     writeMontage(cache, args->pairs, args->out, columns, rows, args->faceSize, args->threshold);
   });
 }

@@ -78,7 +78,7 @@ void addPairsCommand(CLI::App& app) {
                 "Split each class's photos instead of the classes (closed sets such as MNIST)");
 
   cmd->callback([args] {
-    const FaceCache cache = FaceCache::load(args->cache);
+    const FaceCache cache = loadFaceCache(args->cache);
     PairOptions options;
     options.fractions = parseSplitFractions(args->split);
     options.pairCounts = {args->trainPairs ? args->trainPairs : args->pairs,

@@ -90,6 +90,7 @@ void addPrepareCommand(CLI::App& app) {
     datasetOptions.minPhotosPerPerson = args->minPhotos;
     datasetOptions.maxPhotosPerPerson = args->maxPhotos;
     const Dataset dataset = openDataset(args->dataset, datasetOptions);
+    reportSkippedEntries(dataset);
 
     PrepareOptions options;
     options.detector.kind = parseDetectorKind(args->detector);

@@ -287,7 +287,7 @@ void saveAndReport(const TrainArgs& args, TrainingOutcome& outcome, const std::s
 
 void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& given) {
   const TrainConfig config = trainConfigOf(args, given);
-  const FaceCache cache = FaceCache::load(args.cache);
+  const FaceCache cache = loadFaceCache(args.cache);
   const TrainData data = trainDataOf(args, config, cache);
   TrainingRecipe recipe = recipeOf(args, config);
   ProgressBar bar("train", "img");

@@ -37,7 +37,7 @@ void addTuneCommand(CLI::App& app) {
   cmd->add_option("-o,--out", args->out, "Best configuration (JSON)")->capture_default_str();
   cmd->add_option("--table", args->table, "All trials (CSV)")->capture_default_str();
   cmd->callback([args] {
-    const FaceCache cache = FaceCache::load(args->cache);
+    const FaceCache cache = loadFaceCache(args->cache);
     PairOptions pairOptions;
     pairOptions.seed = args->base.seed;
     pairOptions.minPhotosPerPerson = args->minPhotos;

@@ -3,12 +3,16 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QListWidget>
+#include <QInputDialog>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTabWidget>
 #include <QThread>
+#include <QTimer>
+#include <cstdio>
 
 #include "AdaptDialog.h"
 #include "EnrolFromCameraDialog.h"
@@ -33,10 +37,23 @@ void pump(int ms, Done done) {
   }
 }
 
+// Says on stderr what is being done, with the time since the start, so a
+// run that gets stuck shows where.
+void step(const QString& what) {
+  static QElapsedTimer sinceStart;
+  if (!sinceStart.isValid()) sinceStart.start();
+  std::fprintf(stderr, "screenshots: %6.1f s  %s\n", sinceStart.elapsed() / 1000.0, qPrintable(what));
+}
+
+bool save(const QImage& image, const QString& file) {
+  step(file);
+  return image.save(file);
+}
+
 bool grabTab(ui::MainWindow& window, int tab, const QString& file) {
   window.tabs()->setCurrentIndex(tab);
   pump(300, [] { return false; });
-  return window.grab().save(file);
+  return save(window.grab().toImage(), file);
 }
 
 // The wizard on a small data set: its training page with the curves of a
@@ -59,14 +76,33 @@ int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QStri
     wizard->trainPage()->startTraining();
     pump(600000, [&] { return wizard->trainPage()->isComplete(); });
     pump(300, [] { return false; });
-    written += wizard->grab().save(folder + "/wizard-training.png");
+    written += save(wizard->grab().toImage(), folder + "/wizard-training.png");
     wizard->next();
     pump(120000, [&] { return wizard->evaluatePage()->isComplete(); });
     pump(300, [] { return false; });
-    written += wizard->grab().save(folder + "/wizard-evaluation.png");
+    written += save(wizard->grab().toImage(), folder + "/wizard-evaluation.png");
   }
   static_cast<QDialog*>(wizard)->done(QDialog::Rejected);  // not reject(): no question about the undeployed model
   return written;
+}
+
+// Nobody is there to answer a message box during a screenshot run: its
+// nested event loop would wait for ever. Each one is printed (it says what
+// went wrong) and dismissed, and the run goes on.
+void dismissMessageBoxes(QObject* owner) {
+  auto* timer = new QTimer(owner);
+  QObject::connect(timer, &QTimer::timeout, [] {
+    QWidget* modal = QApplication::activeModalWidget();
+    if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+      std::fprintf(stderr, "screenshots: dismissed a message box \"%s\": %s\n", qPrintable(box->windowTitle()),
+                   qPrintable(box->text()));
+      box->done(QMessageBox::Cancel);
+    } else if (auto* input = qobject_cast<QInputDialog*>(modal)) {
+      std::fprintf(stderr, "screenshots: dismissed a question \"%s\"\n", qPrintable(input->windowTitle()));
+      input->reject();
+    }
+  });
+  timer->start(250);
 }
 
 }  // namespace
@@ -76,9 +112,11 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   QDir().mkpath(folder);
   window.resize(1280, 800);
   window.show();
+  dismissMessageBoxes(&window);
   int failed = 0;  // pictures that could not be written
   if (!liveSource.isEmpty()) {
     window.tabs()->setCurrentIndex(0);
+    step("playing " + liveSource);
     window.liveTab()->startSource(liveSource);
     // Until a moment when two faces (or, after a while, one) are in view
     // and their names have won their votes; then stop, so the picture stays
@@ -100,9 +138,10 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     const auto& faces = window.liveTab()->lastFrame().result.faces;
     if (!faces.empty() && window.liveTab()->explainFace(faces.front().trackId)) {
       pump(30000, [&] { return !window.liveTab()->explaining(); });
-      failed += !window.liveTab()->lastExplanation().save(folder + "/why.png");
+      failed += !save(window.liveTab()->lastExplanation(), folder + "/why.png");
     }
     // The whole clip, for the "New person?" cards of the strangers in it.
+    step("playing the whole of " + liveSource);
     window.liveTab()->startSource(liveSource);
     pump(180000, [&] { return !window.liveTab()->isRunning(); });
     pump(500, [] { return false; });
@@ -115,10 +154,11 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   if (people && people->count() > 0) people->setCurrentRow(0);
   pump(10000, [&] { return !window.galleryTab()->reading(); });
   failed += !grabTab(window, 1, folder + "/gallery.png");
+  step("checking the gallery's health");
   window.galleryTab()->checkHealth();
   pump(60000, [&] { return !window.galleryTab()->checkingHealth(); });
   if (!window.galleryTab()->healthMontage().isNull()) {
-    failed += !window.galleryTab()->healthMontage().save(folder + "/health-pairs.png");
+    failed += !save(window.galleryTab()->healthMontage(), folder + "/health-pairs.png");
   }
   pump(10000, [&] { return !window.modelsHub()->scanning(); });
   if (!enrolSource.isEmpty()) {
@@ -129,7 +169,7 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     pump(120000, [&] { return !enrol->running(); });
     enrol->nameEdit()->setText("Colin Powell");
     pump(300, [] { return false; });
-    failed += !enrol->grab().save(folder + "/enrol-from-camera.png");
+    failed += !save(enrol->grab().toImage(), folder + "/enrol-from-camera.png");
     enrol->close();
   }
   failed += !grabTab(window, 2, folder + "/training.png");
@@ -141,10 +181,11 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     pump(600000, [&] { return !adapt->busy(); });
   }
   pump(300, [] { return false; });
-  failed += !adapt->grab().save(folder + "/adapt.png");
+  failed += !save(adapt->grab().toImage(), folder + "/adapt.png");
   adapt->close();
   failed += !grabTab(window, 3, folder + "/inspect.png");
   if (!trainData.isEmpty()) failed += 2 - wizardScreenshots(window, folder, trainData);
+  step("all taken; closing");
   return failed;
 }
 

@@ -18,7 +18,14 @@ namespace siamese {
 void writeFileAtomically(const std::string& path, const std::string& bytes);
 void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
 
-/// Reads a whole file. throws FileError when it cannot be opened or read.
+/// Refuses, with a FileError naming `path` and what it is, anything but an
+/// existing regular file (after symbolic links): a folder, a named pipe
+/// (whose open would wait for a writer for ever), a device or socket, a
+/// missing file, a loop of links, one that may not be read.
+void requireRegularFile(const std::string& path);
+
+/// Reads a whole regular file (see requireRegularFile). throws FileError
+/// when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::string& path);
 
 /// readFileBytes as text.

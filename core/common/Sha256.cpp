@@ -7,11 +7,13 @@
 #include <fstream>
 #include <memory>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 
 namespace siamese {
 
 std::string sha256OfFile(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError(path, "cannot be read");
   const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);

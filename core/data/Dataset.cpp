@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/MnistReader.h"
 
@@ -29,11 +30,32 @@ std::vector<fs::path> sortedEntries(const fs::path& dir) {
   return entries;
 }
 
-std::vector<fs::path> imageFilesIn(const fs::path& dir) {
+// What an entry that is not a file is, for the user; empty for a file.
+std::string notAFile(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) return fs::is_symlink(fs::symlink_status(path, ec)) ? "a broken or looping link" : "unreadable";
+  switch (status.type()) {
+    case fs::file_type::regular: return {};
+    case fs::file_type::directory: return "a folder";
+    case fs::file_type::fifo: return "a named pipe";
+    case fs::file_type::socket: return "a socket";
+    default: return "a device";
+  }
+}
+
+// The photos in `dir`. Entries that are not files (a folder inside a
+// person's folder, a named pipe, a broken link) go to `skipped`, described;
+// other files (notes, thumbnails) are left out without a word.
+std::vector<fs::path> imageFilesIn(const fs::path& dir, std::vector<std::string>* skipped = nullptr) {
   std::vector<fs::path> files;
   for (const auto& path : sortedEntries(dir)) {
-    std::error_code ec;
-    if (fs::is_regular_file(path, ec) && hasImageExtension(path.string())) files.push_back(path);
+    const std::string what = notAFile(path);
+    if (what.empty()) {
+      if (hasImageExtension(path.string())) files.push_back(path);
+    } else if (skipped) {
+      skipped->push_back(path.string() + " (" + what + ")");
+    }
   }
   return files;
 }
@@ -62,14 +84,17 @@ Dataset assemble(std::string root, DatasetFormat format,
 
 Dataset readFolderPerPerson(const fs::path& root, int minPhotos) {
   std::map<std::string, std::vector<Sample>> byPerson;
+  std::vector<std::string> skipped;
   for (const auto& dir : sortedEntries(root)) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
-    for (const auto& file : imageFilesIn(dir)) {
+    for (const auto& file : imageFilesIn(dir, &skipped)) {
       byPerson[dir.filename().string()].push_back(Sample{file.string(), 0, nullptr});
     }
   }
-  return assemble(root.string(), DatasetFormat::FolderPerPerson, std::move(byPerson), minPhotos);
+  Dataset dataset = assemble(root.string(), DatasetFormat::FolderPerPerson, std::move(byPerson), minPhotos);
+  dataset.skipped = std::move(skipped);
+  return dataset;
 }
 
 Dataset readFileNamePattern(const fs::path& root, const std::string& pattern, int minPhotos) {
@@ -131,6 +156,7 @@ Dataset readMnistFolder(const fs::path& root, int minPhotos) {
 }
 
 Dataset readIdentityList(const fs::path& imagesDir, const std::string& listFile, int minPhotos) {
+  requireRegularFile(listFile);
   std::ifstream in(listFile);
   if (!in) throw Error("cannot open identity list " + listFile);
   std::map<std::string, std::vector<Sample>> byPerson;

@@ -43,6 +43,9 @@ struct Dataset {
   /// True for photos of faces (detect and align them); false for
   /// characters and digits, which are used whole.
   bool facePhotos = true;
+  /// Entries inside people's folders that are not files (a folder, a named
+  /// pipe, a broken link), each with what it is: left out, and said so.
+  std::vector<std::string> skipped;
 
   /// Number of samples per person, indexed like `people`.
   std::vector<int> countsPerPerson() const;

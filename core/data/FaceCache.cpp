@@ -113,13 +113,60 @@ struct RawRecord {
 
 struct ScanResult {
   CacheSettings settings;
-  std::size_t validEnd = 0;  ///< offset after the last complete record
+  std::size_t validEnd = 0;       ///< offset after the last complete record
+  std::size_t records = 0;        ///< complete records
+  std::size_t damagedRecords = 0; ///< damaged stretches skipped between good records
+  std::size_t damagedBytes = 0;
 };
 
+// Whether a payload of `length` bytes is laid out as a record of its kind
+// says: the strings it starts with fit it exactly (and a face's pixels
+// follow them). Checked before the CRC, so that the search for the next
+// good record after damage checksums only what could be one.
+bool plausibleLayout(char tag, const std::uint8_t* payload, std::size_t length, std::size_t facePixels) {
+  Reader r{payload, length};
+  const std::uint32_t source = r.u32();
+  if (!r.need(source)) return false;
+  r.pos += source;
+  const std::uint32_t person = r.u32();
+  if (!r.need(person)) return false;
+  r.pos += person;
+  if (tag == 'F') return length - r.pos == 4 + 1 + 2 + 10 * 4 + facePixels;
+  const std::uint32_t reason = r.u32();
+  return r.ok && length - r.pos == reason;
+}
+
+// The record starting at `pos`, when one starts there whose layout fits and
+// whose CRC matches. `checksumBudget`, when given, is what the caller may
+// still spend on checksums; each candidate's bytes are taken from it, and
+// none is checked once it is spent.
+bool recordAt(const std::vector<std::uint8_t>& bytes, std::size_t pos, std::size_t facePixels, RawRecord& record,
+              std::size_t& end, std::size_t* checksumBudget = nullptr) {
+  Reader r{bytes.data(), bytes.size(), pos};
+  const char tag = char(r.u8());
+  const std::uint32_t length = r.u32();
+  if (!r.ok || (tag != 'F' && tag != 'X') || !r.need(std::size_t(length) + 4)) return false;
+  if (!plausibleLayout(tag, bytes.data() + r.pos, length, facePixels)) return false;
+  if (checksumBudget) {
+    if (*checksumBudget < length) return false;
+    *checksumBudget -= length;
+  }
+  const std::uint8_t* payload = bytes.data() + r.pos;
+  r.pos += length;
+  std::uint32_t crc = crc32(&tag, 1);
+  crc = crc32(payload, length, crc);
+  if (r.u32() != crc) return false;
+  record = RawRecord{tag, payload, length};
+  end = r.pos;
+  return true;
+}
+
 // Parses the header and walks the records, calling `onRecord` for each
-// complete one. Stops quietly at the first incomplete or corrupt record.
-// `bytesPerFace`, when given, receives the pixel bytes of one face as soon
-// as the header is known (before any record is reported).
+// complete one. A record that fails its check is damage when a good record
+// follows it somewhere (a flipped bit mid-file: it is skipped, counted, and
+// the records after it are kept), and an unfinished tail when none does (an
+// interrupted run: validEnd stops before it). `bytesPerFace`, when given,
+// receives the pixel bytes of one face as soon as the header is known.
 ScanResult scan(const std::string& path, const std::vector<std::uint8_t>& bytes,
                 const std::function<void(const RawRecord&)>& onRecord, std::size_t* bytesPerFace) {
   if (bytes.size() < sizeof kMagic + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
@@ -150,24 +197,32 @@ ScanResult scan(const std::string& path, const std::vector<std::uint8_t>& bytes,
     throw FileError(path, "the face cache header is corrupt");
   }
   result.validEnd = r.pos;
-  if (bytesPerFace) {
-    *bytesPerFace = std::size_t(result.settings.cropSize) * result.settings.cropSize * result.settings.channels;
-  }
-  while (r.pos < bytes.size()) {
-    const std::size_t start = r.pos;
-    const char tag = char(r.u8());
-    const std::uint32_t length = r.u32();
-    if (!r.ok || !r.need(std::size_t(length) + 4)) break;
-    const std::uint8_t* payload = bytes.data() + r.pos;
-    r.pos += length;
-    std::uint32_t crc = crc32(&tag, 1);
-    crc = crc32(payload, length, crc);
-    if (r.u32() != crc || (tag != 'F' && tag != 'X')) {
-      r.pos = start;
-      break;
+  const std::size_t facePixels =
+      std::size_t(result.settings.cropSize) * result.settings.cropSize * result.settings.channels;
+  if (bytesPerFace) *bytesPerFace = facePixels;
+
+  std::size_t pos = r.pos;
+  std::size_t searchBudget = 2 * bytes.size();
+  RawRecord record{};
+  std::size_t end = 0;
+  bool found = recordAt(bytes, pos, facePixels, record, end);
+  while (pos < bytes.size()) {
+    if (found) {
+      onRecord(record);
+      ++result.records;
+      result.validEnd = pos = end;
+      found = pos < bytes.size() && recordAt(bytes, pos, facePixels, record, end);
+      continue;
     }
-    onRecord(RawRecord{tag, payload, length});
-    result.validEnd = r.pos;
+    // Damage, or an unfinished tail: look for the next good record. A file
+    // made to look like records everywhere could make this search checksum
+    // the file many times over: it stops after twice the file's size.
+    std::size_t next = pos + 1;
+    while (next < bytes.size() && !(found = recordAt(bytes, next, facePixels, record, end, &searchBudget))) ++next;
+    if (!found) break;  // nothing good after it: an unfinished tail
+    ++result.damagedRecords;
+    result.damagedBytes += next - pos;
+    pos = next;
   }
   return result;
 }
@@ -198,14 +253,22 @@ Image FaceCache::crop(std::size_t i) const {
                      const_cast<std::uint8_t*>(pixels(i)), nullptr);
 }
 
+std::string FaceCache::damageNote() const {
+  if (m_damagedRecords == 0) return {};
+  return std::to_string(m_damagedRecords) + " damaged record(s) (" + std::to_string(m_damagedBytes) +
+         " bytes) in the middle of the cache were skipped and the faces after them kept; running the same "
+         "'siamese prepare' again prepares the photos they held";
+}
+
 std::vector<std::vector<int>> FaceCache::facesByPerson() const {
   std::vector<std::vector<int>> byPerson(m_people.size());
   for (std::size_t i = 0; i < m_faces.size(); ++i) byPerson[std::size_t(m_faces[i].person)].push_back(int(i));
   return byPerson;
 }
 
-FaceCache FaceCache::load(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = readFileBytes(path);
+FaceCache FaceCache::load(const std::string& path) { return fromBytes(readFileBytes(path), path); }
+
+FaceCache FaceCache::fromBytes(const std::vector<std::uint8_t>& bytes, const std::string& path) {
 
   struct Entry {
     CachedFace face;
@@ -238,6 +301,8 @@ FaceCache FaceCache::load(const std::string& path) {
   FaceCache cache;
   cache.m_settings = scanned.settings;
   cache.m_ignoredTail = bytes.size() - scanned.validEnd;
+  cache.m_damagedRecords = scanned.damagedRecords;
+  cache.m_damagedBytes = scanned.damagedBytes;
 
   // Sort faces by (person, source); map iteration already orders sources.
   std::map<std::string, std::vector<const Entry*>> facesOfPerson;
@@ -269,16 +334,25 @@ FaceCacheWriter::FaceCacheWriter(const std::string& path, const CacheSettings& s
     : m_path(path), m_settings(settings) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const bool exists = fs::exists(path, ec);
+  bool exists = fs::exists(path, ec);
+  std::vector<std::uint8_t> bytes;
+  ScanResult scanned;
   if (resume && exists) {
-    const std::vector<std::uint8_t> bytes = readFileBytes(path);
+    bytes = readFileBytes(path);
     // As in load(), the last record of a source says what it is.
-    const ScanResult scanned = scan(path, bytes, [&](const RawRecord& record) {
+    scanned = scan(path, bytes, [&](const RawRecord& record) {
       Reader r{record.payload, record.length};
       const std::string source = r.str();
       (record.tag == 'F' ? m_existingFailures : m_existingFaces).erase(source);
       (record.tag == 'F' ? m_existingFaces : m_existingFailures).insert(source);
     }, nullptr);
+    // A cache that holds nothing yet (a run that failed right after it
+    // began) is not kept against other settings: it is started afresh.
+    if (scanned.records == 0 && scanned.damagedRecords == 0 && !scanned.settings.incompatibility(settings).empty()) {
+      exists = false;
+    }
+  }
+  if (resume && exists) {
     const std::string difference = scanned.settings.incompatibility(settings);
     if (!difference.empty()) {
       throw Error(path + " was made with other settings (" + difference +

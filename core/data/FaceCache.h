@@ -15,6 +15,8 @@
 /// cropSize×cropSize×channels bytes of pixels (row-major, BGR when colour).
 /// A failure payload is source, person, reason. A record cut short (crash,
 /// full disk) fails its CRC and is ignored; the next resume overwrites it.
+/// A damaged record in the middle (a flipped bit) is skipped and counted;
+/// the good records after it are kept, and a resume prepares its photo again.
 /// When a source appears more than once, its last record counts.
 
 #include <array>
@@ -69,6 +71,8 @@ class FaceCache {
   /// a newer version, or has a corrupt header. A cut-short tail is ignored
   /// (see ignoredTailBytes()).
   static FaceCache load(const std::string& path);
+  /// load() on bytes already read; `name` names them in errors.
+  static FaceCache fromBytes(const std::vector<std::uint8_t>& bytes, const std::string& name);
 
   const CacheSettings& settings() const { return m_settings; }
   const std::vector<std::string>& people() const { return m_people; }
@@ -85,6 +89,11 @@ class FaceCache {
   std::vector<std::vector<int>> facesByPerson() const;
   /// Bytes at the end of the file that did not form a complete record.
   std::size_t ignoredTailBytes() const { return m_ignoredTail; }
+  /// Damaged stretches between good records (each was skipped), and their bytes.
+  std::size_t damagedRecords() const { return m_damagedRecords; }
+  std::size_t damagedBytes() const { return m_damagedBytes; }
+  /// Empty for an intact cache, else what was skipped and what to do, for the user.
+  std::string damageNote() const;
 
  private:
   CacheSettings m_settings;
@@ -93,6 +102,8 @@ class FaceCache {
   std::vector<CachedFailure> m_failures;
   std::vector<std::uint8_t> m_pixels;
   std::size_t m_ignoredTail = 0;
+  std::size_t m_damagedRecords = 0;
+  std::size_t m_damagedBytes = 0;
 };
 
 /// Appends records to a cache file. Not thread-safe: callers serialise.

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 
 namespace siamese {
@@ -37,6 +38,7 @@ std::size_t LfwPairsFile::pairCount() const {
 }
 
 LfwPairsFile readLfwPairs(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path);
   if (!in) throw Error("cannot open LFW pairs file " + path);
   std::string line;

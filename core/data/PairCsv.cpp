@@ -93,13 +93,15 @@ void writePairsCsv(const std::string& path, const std::vector<Pair>& pairs, cons
 }
 
 std::vector<PairRow> readPairsCsv(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path);
   if (!in) throw Error("cannot open pair list " + path);
   std::string line;
   if (!std::getline(in, line) || line.rfind(kHeader, 0) != 0) {
     throw Error(path + ":1: not a pair list (expected the header '" + std::string(kHeader) + "')");
   }
-  const bool withDistance = parseCsvLine(line).size() >= 6;
+  const std::size_t columns = parseCsvLine(line).size();
+  const bool withDistance = columns >= 6;
   std::vector<PairRow> rows;
   int lineNumber = 1;
   while (std::getline(in, line)) {
@@ -112,7 +114,11 @@ std::vector<PairRow> readPairsCsv(const std::string& path) {
       line += '\n' + nextLine;
     }
     const auto f = parseCsvLine(line);
-    if (f.size() < 5 || (f[2] != "0" && f[2] != "1")) {
+    // Every row has the header's columns (the distance may be left out): a
+    // row with more or fewer is damaged (two rows run together, a field
+    // cut), not a pair to guess at.
+    const bool rightWidth = f.size() == columns || (withDistance && f.size() == 5);
+    if (!rightWidth || (f[2] != "0" && f[2] != "1")) {
       throw Error(path + ":" + std::to_string(rowLine) + ": malformed pair row '" + line + "'");
     }
     PairRow row{f[0], f[1], f[2] == "1", f[3], f[4], std::nullopt};

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/LfwPairs.h"
 #include "data/PairCsv.h"
@@ -47,6 +48,7 @@ std::set<int> parseFoldList(const std::string& text) {
 
 std::set<std::string> peopleNamedIn(const std::string& pairsFile, const std::set<int>& folds) {
   std::set<std::string> names;
+  requireRegularFile(pairsFile);
   std::ifstream in(pairsFile);
   std::string firstLine;
   if (!in || !std::getline(in, firstLine)) throw Error("cannot read " + pairsFile);

@@ -104,8 +104,10 @@ ReembedSummary reembedGallery(GalleryStore& store, Embedder& embedder, const Pro
                               const StopToken* stop) {
   const BundleMetadata& model = embedder.metadata();
   FaceEncoder encoder(embedder, [](PrepareOptions& o) { o.multiFace = MultiFacePolicy::Largest; });  // as enrolment chose
-  const auto todo = store.photosWithoutEmbedding(model.modelId);
   ReembedSummary summary;
+  // Embeddings of the wrong size (an altered archive) are made anew too.
+  summary.repaired = store.removeEmbeddingsNotOfSize(model.modelId, std::size_t(model.network.embeddingSize));
+  const auto todo = store.photosWithoutEmbedding(model.modelId);
   ProgressThrottle throttle;
   for (std::size_t i = 0; i < todo.size(); ++i) {
     if (stop && stop->stopRequested()) {

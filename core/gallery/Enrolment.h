@@ -73,6 +73,7 @@ EnrolOutcome rejectEncodedFace(GalleryStore& store, std::int64_t personId, const
 struct ReembedSummary {
   std::size_t embedded = 0;
   std::size_t failed = 0;    ///< originals that no longer give a face with this model's settings
+  std::size_t repaired = 0;  ///< embeddings of the wrong size, removed first (and so made anew)
   bool stopped = false;
 };
 

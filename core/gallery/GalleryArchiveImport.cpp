@@ -1,11 +1,14 @@
 // Reading a gallery archive: validation, then a merge by person name and
 // photo content hash inside one gallery transaction.
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <map>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/Hash.h"
 #include "gallery/GalleryArchive.h"
@@ -23,9 +26,7 @@ using detail::Statement;
 }
 
 void openArchive(SqliteConnection& db, const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) refuse(path, "no such file");
-  if (!std::filesystem::is_regular_file(path, ec)) refuse(path, "not a file");
+  requireRegularFile(path);  // missing, a folder, a named pipe, a loop of links: said so
   db.kind = "archive";
   db.open(path, SQLITE_OPEN_READONLY);
 }
@@ -196,9 +197,14 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
         const std::string modelId = embeddings.text(0);
         const auto bytes = embeddings.blob(1);
         const std::size_t size = bytes.size() / sizeof(float);
-        const auto [known, inserted] = dimensions.emplace(modelId, size);
+        // One size per model: the archive's first, or the one this gallery
+        // already holds for the model (identify would break on a mix).
+        auto known = dimensions.find(modelId);
+        if (known == dimensions.end()) known = dimensions.emplace(modelId, store.embeddingDimension(modelId)).first;
+        if (known->second == 0) known->second = size;
         if (bytes.empty() || bytes.size() % sizeof(float) != 0 || known->second != size) {
-          refuse(archivePath, what + ": its embedding for model " + modelId + " is damaged");
+          refuse(archivePath, what + ": its embedding for model " + modelId + " has " + std::to_string(size) +
+                                  " values where " + std::to_string(known->second) + " are expected (damaged or altered)");
         }
         if (store.hasEmbedding(photoId, modelId)) {
           ++summary.embeddingsSkipped;
@@ -206,6 +212,9 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
         }
         std::vector<float> vector(size);
         std::memcpy(vector.data(), bytes.data(), bytes.size());
+        if (!std::all_of(vector.begin(), vector.end(), [](float v) { return std::isfinite(v); })) {
+          refuse(archivePath, what + ": its embedding for model " + modelId + " holds values that are not numbers");
+        }
         store.setEmbedding(photoId, modelId, vector);
         ++summary.embeddingsImported;
       }

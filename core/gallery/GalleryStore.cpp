@@ -4,10 +4,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/Hash.h"
 #include "gallery/detail/ArchiveFormat.h"
@@ -90,28 +94,66 @@ GalleryStore::ChangeScope::ChangeScope(GalleryStore& store) : m_impl(std::make_u
 GalleryStore::ChangeScope::~ChangeScope() = default;
 void GalleryStore::ChangeScope::commit() { m_impl->transaction.commit(); }
 
-GalleryStore::GalleryStore(const std::string& path) : m_path(path), m_db(std::make_unique<Db>()) {
+GalleryStore::GalleryStore(const std::string& path, GalleryOpening opening)
+    : m_path(path), m_db(std::make_unique<Db>()) {
   m_db->kind = "gallery";
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
-  const bool existed = fs::exists(path, ec);
+  // symlink_status: a loop of links exists (and is then refused, named).
+  const bool existed = fs::symlink_status(path, ec).type() != fs::file_type::not_found;
+  if (existed) {
+    requireRegularFile(path);  // a folder or a named pipe is not opened
+    if (opening == GalleryOpening::MustExist && fs::file_size(path, ec) == 0) {
+      throw FileError(path, "is an empty file, not a gallery (check the path)");
+    }
+  } else if (opening == GalleryOpening::MustExist) {
+    throw FileError(path, "no gallery here (check the path; `siamese gallery add` or import makes one)");
+  } else if (fs::path(path).has_parent_path()) {
+    fs::create_directories(fs::path(path).parent_path(), ec);
+  }
   m_db->open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!existed) ::chmod(path.c_str(), 0600);  // biometric data: owner only
   sqlite3_busy_timeout(m_db->handle, 3000);
-  checkItIsAGallery();
   m_db->exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys");
-  m_db->exec("PRAGMA journal_mode = WAL", "cannot switch to write-ahead logging");
+  // The app opens a new gallery from several threads at once: one at a
+  // time checks, marks, switches and upgrades it, and the others then find
+  // it done. (SQLite gives up at once, without waiting, when two readers
+  // both want to write; serialising here avoids that.)
+  static std::mutex openingInThisProcess;
+  const std::lock_guard<std::mutex> oneAtATime(openingInThisProcess);
+  checkItIsAGallery();
+  useWriteAheadLog();
   migrate();
+}
+
+void GalleryStore::useWriteAheadLog() {
+  // Once set, write-ahead logging stays with the file: only a gallery not
+  // yet switched needs the exclusive lock. Another program opening the same
+  // new file may hold it a moment (SQLite then gives up without waiting):
+  // try again for a few seconds.
+  const auto mode = [this] {
+    Statement query(*m_db, "PRAGMA journal_mode");
+    return query.step("cannot read the journal mode") ? query.text(0) : std::string();
+  };
+  const auto giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (mode() != "wal") {
+    const int result = sqlite3_exec(m_db->handle, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (result == SQLITE_OK) {
+      if (mode() != "wal") throw Error("gallery " + m_path + ": SQLite would not use write-ahead logging for it");
+      return;
+    }
+    if ((result & 0xFF) != SQLITE_BUSY || std::chrono::steady_clock::now() > giveUpAt) {
+      m_db->fail("cannot switch to write-ahead logging");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 void GalleryStore::checkItIsAGallery() {
   // Before anything is written: another program's database must not get
   // our tables, an archive is imported rather than opened, and a damaged
   // file is reported rather than read and written.
-  Statement id(*m_db, "PRAGMA application_id");
-  id.step("cannot read the file's header");
-  const std::int64_t applicationId = id.integer(0);
+  const std::int64_t applicationId = readApplicationId();
   std::vector<std::string> tables;
   {
     Statement list(*m_db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
@@ -131,17 +173,31 @@ void GalleryStore::checkItIsAGallery() {
     throw Error("gallery " + m_path + " is another program's SQLite database (tables: " + names +
                 "); nothing was written to it: choose another file for the gallery");
   }
-  Statement check(*m_db, "PRAGMA quick_check(1)");
-  check.step("cannot check the file");
-  if (check.text(0) != "ok") {
-    throw Error("gallery " + m_path + " is damaged (" + check.text(0) +
-                "); nothing was written to it. Restore a copy or an exported archive; `sqlite3 " + m_path +
-                " .recover` may save what is left");
-  }
+  {
+    Statement check(*m_db, "PRAGMA quick_check(1)");
+    check.step("cannot check the file");
+    if (check.text(0) != "ok") {
+      throw Error("gallery " + m_path + " is damaged (" + check.text(0) +
+                  "); nothing was written to it. Restore a copy or an exported archive; `sqlite3 " + m_path +
+                  " .recover` may save what is left");
+    }
+  }  // every statement is finished before the write below: an open one would hold a read lock
   if (applicationId == 0) {  // new, or made before galleries were marked
-    m_db->exec(("PRAGMA application_id = " + std::to_string(kGalleryApplicationId)).c_str(),
-               "cannot mark the file as a gallery");
+    // Under the write lock, looked at again: another connection may be
+    // marking the same new file.
+    Transaction t(*m_db);
+    if (readApplicationId() == 0) {
+      m_db->exec(("PRAGMA application_id = " + std::to_string(kGalleryApplicationId)).c_str(),
+                 "cannot mark the file as a gallery");
+    }
+    t.commit();
   }
+}
+
+std::int64_t GalleryStore::readApplicationId() const {
+  Statement id(*m_db, "PRAGMA application_id");
+  id.step("cannot read the file's header");
+  return id.integer(0);
 }
 
 GalleryStore::~GalleryStore() = default;
@@ -153,14 +209,19 @@ int GalleryStore::schemaVersion() const {
 }
 
 void GalleryStore::migrate() {
-  const int version = schemaVersion();
-  if (version > kSchemaVersion) {
+  const auto refuseNewer = [this](int version) {
     throw Error("gallery " + m_path + " has schema version " + std::to_string(version) +
                 ", newer than this program's " + std::to_string(kSchemaVersion) + "; update Siamese Studio");
-  }
-  for (int v = version; v < kSchemaVersion; ++v) {
-    // One transaction per step: a failed upgrade leaves the previous version intact.
+  };
+  if (schemaVersion() > kSchemaVersion) refuseNewer(schemaVersion());
+  while (schemaVersion() < kSchemaVersion) {
+    // One transaction per step: a failed upgrade leaves the previous version
+    // intact. The version is read again inside it, under the write lock:
+    // another connection (the app opens a new gallery from several threads
+    // at once) may have made this step while this one waited for the lock.
     Transaction t(*m_db);
+    const int v = schemaVersion();
+    if (v >= kSchemaVersion) break;
     m_db->exec(kMigrations[v], "cannot upgrade the schema to version " + std::to_string(v + 1));
     m_db->exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str(), "cannot record the schema version");
     t.commit();
@@ -349,10 +410,14 @@ Image GalleryStore::cropOf(std::int64_t photoId) const {
   s.bind(1, photoId);
   if (!s.step("cannot read a crop")) throw Error("no photo with id " + std::to_string(photoId));
   const auto bytes = s.blob(0);
-  Image crop(int(s.integer(1)), int(s.integer(2)), int(s.integer(3)));
-  if (bytes.size() != std::size_t(crop.width()) * crop.height() * crop.channels()) {
+  const std::int64_t width = s.integer(1), height = s.integer(2), channels = s.integer(3);
+  // Checked before anything is allocated from them: a damaged row must not
+  // ask for gigabytes.
+  if (width <= 0 || height <= 0 || width > 4096 || height > 4096 || (channels != 1 && channels != 3) ||
+      bytes.size() != std::size_t(width * height * channels)) {
     throw Error("gallery " + m_path + ": the crop of photo " + std::to_string(photoId) + " is damaged");
   }
+  Image crop(static_cast<int>(width), static_cast<int>(height), static_cast<int>(channels));
   std::memcpy(crop.data(), bytes.data(), bytes.size());
   return crop;
 }
@@ -410,6 +475,26 @@ bool GalleryStore::hasEmbedding(std::int64_t photoId, const std::string& modelId
   Statement s(*m_db, "SELECT 1 FROM embeddings WHERE photo_id = ? AND model_id = ?");
   s.bind(1, photoId).bind(2, modelId);
   return s.step("cannot look up an embedding");
+}
+
+std::size_t GalleryStore::countEmbeddingsNotOfSize(const std::string& modelId, std::size_t dimension) const {
+  Statement s(*m_db, "SELECT COUNT(*) FROM embeddings WHERE model_id = ? AND length(vector) != ?");
+  s.bind(1, modelId).bind(2, std::int64_t(dimension * sizeof(float)));
+  s.step("cannot check the embeddings' size");
+  return std::size_t(s.integer(0));
+}
+
+std::size_t GalleryStore::removeEmbeddingsNotOfSize(const std::string& modelId, std::size_t dimension) {
+  Statement s(*m_db, "DELETE FROM embeddings WHERE model_id = ? AND length(vector) != ?");
+  s.bind(1, modelId).bind(2, std::int64_t(dimension * sizeof(float)));
+  s.step("cannot remove embeddings of the wrong size");
+  return std::size_t(sqlite3_changes(m_db->handle));
+}
+
+std::size_t GalleryStore::embeddingDimension(const std::string& modelId) const {
+  Statement s(*m_db, "SELECT length(vector) FROM embeddings WHERE model_id = ? LIMIT 1");
+  s.bind(1, modelId);
+  return s.step("cannot read an embedding's size") ? std::size_t(s.integer(0)) / sizeof(float) : 0;
 }
 
 std::vector<std::pair<std::string, std::size_t>> GalleryStore::embeddingCounts() const {

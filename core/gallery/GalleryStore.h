@@ -59,6 +59,12 @@ struct GalleryCorrection {
   std::string setAt;          ///< UTC, ISO 8601
 };
 
+/// Whether opening a gallery file that does not exist makes a new one.
+enum class GalleryOpening {
+  CreateIfMissing,  ///< enrolment and import: a new gallery starts empty
+  MustExist,        ///< everything else: a missing file is a mistyped path
+};
+
 /// Not thread-safe: one store per thread (SQLite serialises writers).
 class GalleryStore {
  public:
@@ -69,8 +75,9 @@ class GalleryStore {
   /// anything is written to it, when it cannot be opened, is another
   /// program's database or a gallery archive, is damaged (SQLite's quick
   /// check), is locked by another program beyond a few seconds, or has a
-  /// newer schema.
-  explicit GalleryStore(const std::string& path);
+  /// newer schema; with MustExist, when there is no file at `path` (and
+  /// then no folder is made either).
+  explicit GalleryStore(const std::string& path, GalleryOpening opening = GalleryOpening::CreateIfMissing);
   ~GalleryStore();
   GalleryStore(const GalleryStore&) = delete;
   GalleryStore& operator=(const GalleryStore&) = delete;
@@ -130,6 +137,13 @@ class GalleryStore {
   /// (re-embedding resumes here).
   std::vector<std::int64_t> photosWithoutEmbedding(const std::string& modelId) const;
   bool hasEmbedding(std::int64_t photoId, const std::string& modelId) const;
+  /// Embeddings for this model that do not hold `dimension` floats (one
+  /// written by an altered archive or another build of the model).
+  std::size_t countEmbeddingsNotOfSize(const std::string& modelId, std::size_t dimension) const;
+  /// Deletes them (re-embedding then makes them anew); returns how many.
+  std::size_t removeEmbeddingsNotOfSize(const std::string& modelId, std::size_t dimension);
+  /// The size of this model's embeddings here, 0 when there are none.
+  std::size_t embeddingDimension(const std::string& modelId) const;
   /// Model ids with embeddings, and how many each.
   std::vector<std::pair<std::string, std::size_t>> embeddingCounts() const;
 
@@ -176,6 +190,8 @@ class GalleryStore {
   std::optional<std::pair<std::int64_t, std::string>> photoWithHash(std::int64_t personId, const std::string& hash) const;
   std::string personNameOf(std::int64_t personId) const;
   std::vector<StoredEmbedding> embeddingsWithRole(const std::string& modelId, bool rejected) const;
+  std::int64_t readApplicationId() const;
+  void useWriteAheadLog();
   std::string m_path;
   std::unique_ptr<Db> m_db;
 };

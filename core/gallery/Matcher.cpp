@@ -77,6 +77,13 @@ MatchResult GalleryMatcher::match(const std::vector<float>& query, double thresh
 std::string GalleryMatcher::searchName() const { return m_search->name(); }
 
 GalleryIndex loadGalleryIndex(const GalleryStore& store, const Embedder& embedder) {
+  const BundleMetadata& model = embedder.metadata();
+  const auto dimension = std::size_t(model.network.embeddingSize);
+  if (const std::size_t wrong = store.countEmbeddingsNotOfSize(model.modelId, dimension)) {
+    throw Error("gallery " + store.path() + ": " + std::to_string(wrong) + " embedding(s) for model " + model.modelId +
+                " do not have the model's " + std::to_string(dimension) +
+                " values (written by an altered archive?); `siamese gallery reembed` makes them anew");
+  }
   GalleryIndex index;
   for (const GalleryPerson& person : store.people()) index.names[person.id] = person.name;
   index.matcher = std::make_shared<const GalleryMatcher>(

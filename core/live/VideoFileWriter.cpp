@@ -52,6 +52,9 @@ void VideoFileWriter::write(const Image& frame) {
     if (!m_impl->writer.open(m_impl->partialPath, cv::CAP_FFMPEG, m_impl->fourcc, m_impl->fps, m_impl->size, true)) {
       throw Error(m_impl->path + ": cannot create the video file (is the folder writable?)");
     }
+    // Faces are biometric data: owner-only, like every file the program writes.
+    std::error_code ignored;
+    fs::permissions(m_impl->partialPath, fs::perms::owner_read | fs::perms::owner_write, ignored);
   }
   if (mat.size() != m_impl->size) cv::resize(mat, mat, m_impl->size);  // a camera that changed mode mid-way
   m_impl->writer.write(mat);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/Sha256.h"
 #include "nn/detail/ModelIo.h"
@@ -36,6 +37,7 @@ std::map<std::string, Shape> expectedTensors() {
 }
 
 std::vector<char> readAll(const fs::path& path) {
+  requireRegularFile(path.string());
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError(path.string(), "cannot be read (is the face-api package unpacked?)");
   return std::vector<char>(std::istreambuf_iterator<char>(in), {});

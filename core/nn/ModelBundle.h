@@ -111,6 +111,8 @@ void writeBundle(const std::string& path, BundleFile& bundle);
 /// Reads and verifies a bundle. throws FileError naming the path when it
 /// is missing, not a model bundle, truncated, corrupt, or of a newer version.
 BundleFile readBundle(const std::string& path);
+/// readBundle on bytes already read; `name` names them in errors.
+BundleFile parseBundle(const std::vector<std::uint8_t>& bytes, const std::string& name);
 
 /// A stable id for a set of weights (16 hex digits of a 64-bit FNV-1a hash).
 std::string modelIdOf(const std::string& weights);

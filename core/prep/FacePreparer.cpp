@@ -98,7 +98,9 @@ PreparedFace FacePreparer::prepare(const Image& photo) {
     // Pad with the photo's mean colour: a replicated edge would draw streaks
     // that look like hair or a collar to the detector.
     const cv::Mat source = detail::asMat(photo);
-    const int border = std::max(source.cols, source.rows) / 4;
+    // A quarter of the longer side, but never more than half the shorter:
+    // a 20000x20 strip would otherwise grow to 30000x10020 pixels.
+    const int border = std::min(std::max(source.cols, source.rows) / 4, std::min(source.cols, source.rows) / 2);
     cv::Mat padded;
     cv::copyMakeBorder(source, padded, border, border, border, border, cv::BORDER_CONSTANT, cv::mean(source));
     searched = detail::fromMat(padded);

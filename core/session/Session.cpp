@@ -136,7 +136,7 @@ GalleryStore& Session::gallery() {
   }
   if (!mine.gallery || mine.galleryGeneration != generation) {
     mine.gallery.reset();
-    mine.gallery = std::make_unique<GalleryStore>(galleryPath());
+    mine.gallery = std::make_unique<GalleryStore>(galleryPath(), settings().galleryOpening);
     mine.galleryGeneration = generation;
   }
   return *mine.gallery;

@@ -30,6 +30,9 @@ namespace siamese {
 struct SessionSettings {
   std::string modelPath;    ///< empty: defaultModelPath() (the face tower when imported)
   std::string galleryPath;  ///< empty: galleryPathOrDefault()
+  /// A command that only reads or edits what is there: a missing gallery
+  /// file is a mistyped path, refused rather than made empty.
+  GalleryOpening galleryOpening = GalleryOpening::CreateIfMissing;
   std::optional<double> threshold;  ///< none: calibrated, else estimated, else the model's (MatchThreshold.h)
   DevicePreference device = DevicePreference::Auto;
 };

@@ -53,6 +53,7 @@ void writeHistoryCsv(const std::string& path, const std::vector<EpochRecord>& hi
 }
 
 std::vector<EpochRecord> readHistoryCsv(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path);
   if (!in) throw Error("cannot open training history " + path);
   return parseHistoryCsv(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), path);

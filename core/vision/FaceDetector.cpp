@@ -1,6 +1,7 @@
 #include "vision/FaceDetector.h"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "common/Error.h"
@@ -69,6 +70,10 @@ std::vector<FaceBox> ScalingDetector::detect(const Image& image) {
   }
   // Upsampling past 4x costs 16x the time and finds mostly noise.
   scale = std::min(scale, 4.0);
+  // What the detector allocates grows with the pixels it scans: however
+  // large (or oddly shaped) the photo, they are bounded.
+  const double pixels = double(original.cols) * double(original.rows);
+  if (pixels * scale * scale > kMaxDetectPixels) scale = std::sqrt(kMaxDetectPixels / pixels);
 
   cv::Mat scaled = original;
   if (std::abs(scale - 1.0) > 1e-6) {

@@ -34,6 +34,11 @@ enum class DetectorKind { Hog, Haar, Mmod, None };
 DetectorKind parseDetectorKind(const std::string& name);
 std::string detectorKindName(DetectorKind kind);
 
+/// The most pixels a detector scans in one photo (after any upsampling for
+/// small faces): 24 megapixels. A larger photo is scanned scaled down, so a
+/// face must then be proportionally larger than minFaceSize to be found.
+constexpr double kMaxDetectPixels = 24e6;
+
 struct DetectorOptions {
   DetectorKind kind = DetectorKind::Hog;
   /// Smallest face to report, in original pixels. When it is below what the

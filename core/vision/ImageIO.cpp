@@ -11,6 +11,7 @@
 #include "common/Error.h"
 #include "vision/CvInterop.h"
 #include "vision/detail/GifDecoder.h"
+#include "vision/detail/JpegIntegrity.h"
 
 namespace siamese {
 namespace {
@@ -107,6 +108,7 @@ Image decodeImage(const std::vector<std::uint8_t>& bytes, const std::string& nam
   checkSize(format, bytes, name, limits);
   checkNotTruncated(format, bytes, name);
   if (format == ImageFormat::Gif) return detail::decodeGif(bytes, name);
+  if (format == ImageFormat::Jpeg) detail::checkJpegIntegrity(bytes, name);
 
   cv::Mat decoded;
   try {
@@ -129,10 +131,8 @@ Image decodeImage(const std::vector<std::uint8_t>& bytes, const std::string& nam
 
 Image loadImage(const std::string& path, const ImageLimits& limits) {
   namespace fs = std::filesystem;
+  requireRegularFile(path);  // missing, a folder, a named pipe, a loop of links: said so
   std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw FileError(path, "no such file");
-  if (fs::is_directory(status)) throw FileError(path, "is a folder, not an image file");
   const auto fileSize = fs::file_size(path, ec);
   if (!ec && fileSize > limits.maxFileBytes) {
     throw FileError(path, "the file is " + std::to_string(fileSize >> 20) +

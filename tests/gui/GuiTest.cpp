@@ -584,7 +584,9 @@ TEST(StudioCommand, ScreenshotsOfEveryTab) {
   test::ScratchDir dir;
   const std::string video = test::writeGulVideo(dir);
   std::string output;
-  const int code = test::runCommand("QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME=" + dir.path() + " " + SIAMESE_STUDIO_PATH +
+  // Bounded, so that a run that hangs fails here with what it printed.
+  const int code = test::runCommand("QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME=" + dir.path() + " timeout -k 10 480 " +
+                                        SIAMESE_STUDIO_PATH +
                                         " --screenshots " + dir.file("shots") + " --gallery " + dir.file("g.db") +
                                         " --model " + test::defaultModel() + " --live-source " + video,
                                     output);

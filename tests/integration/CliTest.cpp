@@ -2,6 +2,7 @@
 // → pairs → montage, LFW protocol conversion, and clear errors (non-zero
 // exit, message naming the problem) on bad input.
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/AtomicFile.h"
@@ -197,6 +198,40 @@ TEST_F(CliWithDefaultModel, GalleryEnrolsListsRenamesRemovesAndIdentifies) {
   EXPECT_FALSE(contains(test::runCli("gallery" + gallery + " list"), "Amanda")) << "after remove";
   const std::string missing = test::runCli("gallery" + gallery + " remove Nobody", 1);
   EXPECT_TRUE(contains(missing, "no person called 'Nobody'")) << missing;
+}
+
+// Crops, montages, pair lists, explanations, event logs and annotated
+// videos show or name people: like the gallery, every one is owner-only.
+TEST_F(CliWithDefaultModel, EveryFileThatShowsOrNamesPeopleIsOwnerOnly) {
+  test::ScratchDir dir;
+  const std::string out = dir.file("out");
+  const std::string gallery = " --gallery " + out + "/gallery.db -m " + test::defaultModel();
+  test::runCli("detect " + photo("Colin_Powell", 1) + " --crop-out " + out + "/crop.png");
+  test::runCli("lfw-pairs " + test::data("lfw/pairsDevTest.txt") + " --out " + out + "/lfw.csv");
+  test::runCli("prepare " + test::data("johns") + " --out " + out + "/johns.cache --crop 64");
+  test::runCli("pairs " + out + "/johns.cache --out " + out + "/pairs --split 0.6,0,0.4 --pairs 40 --seed 7");
+  test::runCli("montage " + out + "/pairs/test.csv --cache " + out + "/johns.cache --out " + out + "/montage.png");
+  test::runCli("gallery" + gallery + " add \"Colin Powell\" " + photo("Colin_Powell", 1) + " " + photo("Colin_Powell", 2));
+  test::runCli("identify" + gallery + " " + photo("Colin_Powell", 3) + " --explain " + out + "/why.png");
+  test::runCli("gallery" + gallery + " export " + out + "/gallery.archive");
+  test::ScratchDir videoDir;
+  test::runCli("live --source " + test::writeGulVideo(videoDir, 20) + gallery + " --out " + out + "/annotated.avi --events " +
+               out + "/events.jsonl -q");
+
+  std::vector<std::string> seen;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(out)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string name = std::filesystem::relative(entry.path(), out).string();
+    seen.push_back(name);
+    const auto perms = entry.status().permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << name << " can be read by others";
+  }
+  for (const char* expected : {"crop.png", "lfw.csv", "johns.cache", "pairs/test.csv", "montage.png", "gallery.db",
+                               "why.png", "gallery.archive", "annotated.avi", "events.jsonl"}) {
+    EXPECT_NE(std::find(seen.begin(), seen.end(), expected), seen.end()) << expected << " was not written";
+  }
 }
 
 TEST_F(CliWithDefaultModel, FoldModelsMustSplitTheFoldsBetweenThem) {

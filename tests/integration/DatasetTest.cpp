@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -75,6 +77,20 @@ void writeMnist(const std::string& dir, std::uint32_t announced, std::uint32_t p
 }
 
 // --- the shared data sets ---------------------------------------------------
+
+TEST(Dataset, WhatIsNotAPhotoInAPersonsFolderIsLeftOutAndNamed) {
+  test::ScratchDir dir;
+  for (const char* photo : {"ann/1.jpg", "ann/2.jpg", "bob/1.png"}) test::writeText(dir.file(photo), "x");
+  std::filesystem::create_directories(dir.file("ann/more"));
+  ASSERT_EQ(::mkfifo(dir.file("bob/pipe.jpg").c_str(), 0600), 0);
+  std::filesystem::create_symlink(dir.file("gone.jpg"), dir.file("bob/link.jpg"));
+  test::writeText(dir.file("bob/notes.txt"), "not a photo, not worth a word");
+  const Dataset dataset = openDataset(dir.path());
+  EXPECT_EQ(dataset.samples.size(), 3u);
+  EXPECT_EQ(dataset.skipped, (std::vector<std::string>{dir.file("ann/more") + " (a folder)",
+                                                      dir.file("bob/link.jpg") + " (a broken or looping link)",
+                                                      dir.file("bob/pipe.jpg") + " (a named pipe)"}));
+}
 
 TEST(Dataset, AttFacesAreFortyFoldersOfTenPgms) {
   SIAMESE_REQUIRE_DATA("att_faces");

@@ -346,6 +346,75 @@ TEST(FaceCache, RecordWithABadCrcEndsTheReadableLog) {
   EXPECT_EQ(cache.ignoredTailBytes(), faceRecordBytes("p/a/2.jpg", "a", settings));
 }
 
+// Four faces of sizes known in advance; returns where each record starts.
+std::vector<std::size_t> writeFourFaces(const std::string& path, const CacheSettings& settings) {
+  std::vector<std::size_t> starts;
+  FaceCacheWriter writer(path, settings, false);
+  writer.flush();
+  std::size_t offset = fs::file_size(path);
+  int seed = 20;
+  for (const char* source : {"p/a/1.jpg", "p/a/2.jpg", "p/b/1.jpg", "p/b/2.jpg"}) {
+    starts.push_back(offset);
+    const std::string person(1, source[2]);
+    writer.addFace(face(source), person, pattern(16, seed++).data());
+    offset += faceRecordBytes(source, person, settings);
+  }
+  return starts;
+}
+
+TEST(FaceCache, ADamagedRecordMidCacheIsSkippedAndTheRecordsAfterItKept) {
+  ScratchDir dir;
+  const CacheSettings settings = smallSettings();
+  // A flipped pixel (the record's CRC fails), then a flipped length field
+  // (where the next record starts is no longer known from it).
+  for (const std::size_t intoRecord : {std::size_t(40), std::size_t(2)}) {
+    const std::string path = dir.file("faces-" + std::to_string(intoRecord) + ".cache");
+    const auto starts = writeFourFaces(path, settings);
+    flipByte(path, starts[1] + intoRecord);
+    const FaceCache cache = FaceCache::load(path);
+    EXPECT_EQ(sourcesOf(cache), (std::vector<std::string>{"p/a/1.jpg", "p/b/1.jpg", "p/b/2.jpg"})) << intoRecord;
+    EXPECT_EQ(cache.damagedRecords(), 1u);
+    EXPECT_EQ(cache.damagedBytes(), starts[2] - starts[1]);
+    EXPECT_EQ(cache.ignoredTailBytes(), 0u);
+    EXPECT_EQ(std::memcmp(cache.pixels(2), pattern(16, 23).data(), 16), 0);  // the last face's own pixels
+    EXPECT_TRUE(contains(cache.damageNote(), "1 damaged record")) << cache.damageNote();
+  }
+}
+
+TEST(FaceCache, ResumingADamagedCacheKeepsWhatFollowsTheDamageAndPreparesTheLostPhotoAgain) {
+  ScratchDir dir;
+  const std::string path = dir.file("faces.cache");
+  const CacheSettings settings = smallSettings();
+  const auto starts = writeFourFaces(path, settings);
+  const std::size_t size = fs::file_size(path);
+  flipByte(path, starts[1] + 40);
+  {
+    FaceCacheWriter writer(path, settings, true);
+    EXPECT_EQ(writer.existingSources(), set({"p/a/1.jpg", "p/b/1.jpg", "p/b/2.jpg"}));
+    EXPECT_EQ(fs::file_size(path), size);  // nothing after the damage was cut off
+    writer.addFace(face("p/a/2.jpg"), "a", pattern(16, 21).data());
+  }
+  const FaceCache cache = FaceCache::load(path);
+  EXPECT_EQ(cache.size(), 4u);
+  EXPECT_EQ(std::memcmp(cache.pixels(1), pattern(16, 21).data(), 16), 0);
+  EXPECT_EQ(cache.damagedRecords(), 1u);  // still there, still skipped
+}
+
+TEST(FaceCache, ACacheThatHoldsNothingYetDoesNotBlockARunWithOtherSettings) {
+  ScratchDir dir;
+  const std::string path = dir.file("faces.cache");
+  { FaceCacheWriter failedRun(path, smallSettings(), false); }  // a run that stopped before its first photo
+  CacheSettings other = smallSettings();
+  other.cropSize = 8;
+  {
+    FaceCacheWriter writer(path, other, true);
+    writer.addFace(face("p/a/1.jpg"), "a", pattern(64, 1).data());
+  }
+  const FaceCache cache = FaceCache::load(path);
+  EXPECT_EQ(cache.settings().cropSize, 8);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
 TEST(FaceCache, NotACacheIsAFileErrorNamingThePath) {
   ScratchDir dir;
   for (const std::string& text : {std::string("just some text, not a face cache"), std::string("SIAM"),

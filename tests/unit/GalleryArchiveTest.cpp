@@ -292,6 +292,35 @@ TEST_F(FailedImport, ADamagedPhotoHalfWayUndoesEverythingImportedBeforeIt) {
   EXPECT_FALSE(m_target->findPerson("Ada").has_value());
 }
 
+TEST_F(FailedImport, EmbeddingsOfAnotherSizeThanTheGalleryHoldsForTheModelAreRefused) {
+  // The target's model-a embeddings have 3 values; these have 4.
+  sql(m_archive, "UPDATE embeddings SET vector = X'0000803F000000000000000000000000' WHERE model_id = 'model-a'");
+  const std::string message = importError(m_archive);
+  EXPECT_TRUE(contains(message, "gallery.archive")) << message;
+  EXPECT_TRUE(contains(message, "has 4 values where 3 are expected")) << message;
+  expectTargetUnchanged();
+}
+
+TEST_F(FailedImport, EmbeddingsThatAreNotNumbersAreRefused) {
+  // 0x7FC00000: a NaN, where Ada's first value was.
+  sql(m_archive, "UPDATE embeddings SET vector = X'0000C07F0000000000000000' WHERE model_id = 'model-a'");
+  const std::string message = importError(m_archive);
+  EXPECT_TRUE(contains(message, "not numbers")) << message;
+  expectTargetUnchanged();
+}
+
+TEST_F(GalleryArchive, EmbeddingsOfTheWrongSizeAreFoundAndRemovedForReembedding) {
+  EXPECT_EQ(m_source->embeddingDimension("model-a"), 3u);
+  EXPECT_EQ(m_source->embeddingDimension("model-none"), 0u);
+  EXPECT_EQ(m_source->countEmbeddingsNotOfSize("model-a", 3), 0u);
+  EXPECT_EQ(m_source->countEmbeddingsNotOfSize("model-a", 128), 3u);
+  EXPECT_EQ(m_source->removeEmbeddingsNotOfSize("model-b", 2), 0u);
+  EXPECT_EQ(m_source->removeEmbeddingsNotOfSize("model-a", 128), 3u);
+  EXPECT_TRUE(m_source->embeddings("model-a").empty());
+  EXPECT_EQ(m_source->embeddings("model-b").size(), 2u);  // another model's are left alone
+  EXPECT_EQ(m_source->photosWithoutEmbedding("model-a").size(), 3u);
+}
+
 TEST_F(FailedImport, AnArchiveFromANewerProgramIsRefused) {
   sql(m_archive, "UPDATE archive_info SET value = '99' WHERE key = 'format_version'");
   const std::string message = importError(m_archive);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "common/Error.h"
 #include "gallery/GalleryStore.h"
@@ -252,6 +253,51 @@ TEST(GalleryStore, OnlyAGalleryIsOpenedAsOneAndDamageIsReported) {
   }
   const std::string damaged = errorMessage([&] { GalleryStore store(path); });
   EXPECT_TRUE(contains(damaged, "is damaged")) << damaged;
+}
+
+TEST(GalleryStore, AMistypedPathIsRefusedWhereTheGalleryMustExistAndNothingIsCreated) {
+  test::ScratchDir dir;
+  const std::string mistyped = dir.file("galleyr/gallery.db");
+  const std::string message = errorMessage([&] { GalleryStore store(mistyped, GalleryOpening::MustExist); });
+  EXPECT_TRUE(contains(message, mistyped + ": no gallery here")) << message;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("galleyr"))) << "no folder was made";
+
+  test::writeText(dir.file("empty.db"), "");
+  EXPECT_TRUE(contains(errorMessage([&] { GalleryStore store(dir.file("empty.db"), GalleryOpening::MustExist); }),
+                       "is an empty file, not a gallery"));
+  std::filesystem::create_directories(dir.file("folder.db"));
+  EXPECT_TRUE(contains(errorMessage([&] { GalleryStore store(dir.file("folder.db")); }), "is a folder"));
+
+  {
+    GalleryStore created(dir.file("new/gallery.db"));  // enrolment makes one where there was none
+    created.addPerson("Ada");
+  }
+  GalleryStore existing(dir.file("new/gallery.db"), GalleryOpening::MustExist);
+  EXPECT_EQ(existing.people().size(), 1u);
+}
+
+// The app opens a new gallery from several threads at once (the people
+// list, the live view, a job): each must find the schema made, whoever
+// made it, never "table already exists".
+TEST(GalleryStore, ANewGalleryOpenedFromSeveralThreadsAtOnceIsMadeOnce) {
+  test::ScratchDir dir;
+  for (int round = 0; round < 25; ++round) {
+    const std::string path = dir.file("new-" + std::to_string(round) + ".db");
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> openers;
+    for (std::size_t t = 0; t < errors.size(); ++t) {
+      openers.emplace_back([&, t] {
+        try {
+          GalleryStore store(path);
+        } catch (const std::exception& e) {
+          errors[t] = e.what();
+        }
+      });
+    }
+    for (std::thread& opener : openers) opener.join();
+    for (const std::string& error : errors) ASSERT_EQ(error, "") << "round " << round;
+    EXPECT_EQ(GalleryStore(path).schemaVersion(), GalleryStore::kSchemaVersion);
+  }
 }
 
 TEST(GalleryStore, ForeignNewerAndLockedDatabasesGiveClearErrors) {

@@ -29,7 +29,17 @@ void SqliteConnection::fail(const std::string& what) const {
       reason = "the disk is full (" + reason + "); nothing was changed";
       break;
     case SQLITE_NOTADB:
-      reason = "not a " + kind + " file (" + reason + ")";
+      // Whatever was being done, the file is simply not what it should be.
+      throw Error(kind + " " + path + ": not a " + (kind == "archive" ? "gallery archive" : kind) +
+                  " (the file is not an SQLite database at all)");
+    case SQLITE_CANTOPEN:
+      reason = "cannot open the file (" + reason + "); check that it, and its folder, may be read and written";
+      break;
+    case SQLITE_READONLY:
+      reason = "the file or its folder is read-only (" + reason + "); SQLite writes its journal beside the file";
+      break;
+    case SQLITE_IOERR:
+      reason = "reading or writing the file failed (" + reason + "); is the disk full or failing?";
       break;
     case SQLITE_CORRUPT:
       reason = "the file is damaged or truncated (" + reason + ")";
