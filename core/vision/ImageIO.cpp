@@ -107,7 +107,7 @@ Image decodeImage(const std::vector<std::uint8_t>& bytes, const std::string& nam
   }
   checkSize(format, bytes, name, limits);
   checkNotTruncated(format, bytes, name);
-  if (format == ImageFormat::Gif) return detail::decodeGif(bytes, name);
+  if (format == ImageFormat::Gif) return detail::decodeGif(bytes, name, limits.maxPixels);
   if (format == ImageFormat::Jpeg) detail::checkJpegIntegrity(bytes, name);
 
   cv::Mat decoded;

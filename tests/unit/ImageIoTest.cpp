@@ -180,6 +180,40 @@ TEST(ImageIo, TruncatedGifIsRefused) {
   expectRefused(dir.file("cut.gif"), "GIF");
 }
 
+// Found by fuzz_image_reader: giflib has no message for the error this
+// 23-byte GIF gives, and a null message crashed the decoder.
+TEST(ImageIo, AGifThatGiflibHasNoWordsForIsRefused) {
+  ScratchDir dir;
+  test::writeBytes(dir.file("odd.gif"), {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x17, 0x00, 0x00, 0x00, 0x0d, 0xe7,
+                                         0x00, 0x2c, 0xf6, 0x00, 0x68, 0x00, 0x68, 0x01, 0x00, 0x00, 0x00});
+  expectRefused(dir.file("odd.gif"), "GIF");
+}
+
+// A small screen with a 60000x60000 frame in it: giflib would allocate the
+// frame (3.6 GB) from its header alone.
+TEST(ImageIo, AGifFrameLargerThanTheLimitIsRefusedBeforeDecoding) {
+  ScratchDir dir;
+  std::vector<std::uint8_t> gif = {'G', 'I', 'F', '8', '9', 'a', 16, 0, 16, 0, 0x80, 0, 0};
+  for (int i = 0; i < 6; ++i) gif.push_back(std::uint8_t(i * 40));  // a two-colour global table
+  for (std::uint8_t b : {0x2C, 0, 0, 0, 0, 0x60, 0xEA, 0x60, 0xEA, 0}) gif.push_back(b);  // at 0,0: 60000x60000
+  for (std::uint8_t b : {2, 2, 0x4C, 0x01, 0, 0x3B}) gif.push_back(b);  // a little LZW data, the trailer
+  test::writeBytes(dir.file("bomb.gif"), gif);
+  expectRefused(dir.file("bomb.gif"), "refused before decoding");
+}
+
+// libjpeg fills what is missing with grey and only warns: a cut download
+// with its end marker put back must not become a half-grey photo.
+TEST(ImageIo, ACutJpegWithItsEndMarkerPutBackIsRefused) {
+  SIAMESE_REQUIRE_DATA(kLfwPhoto);
+  ScratchDir dir;
+  auto bytes = test::readBytes(test::data(kLfwPhoto));
+  bytes.resize(bytes.size() / 2);
+  bytes.push_back(0xFF);
+  bytes.push_back(0xD9);
+  test::writeBytes(dir.file("cut.jpg"), bytes);
+  expectRefused(dir.file("cut.jpg"), "damaged or incomplete");
+}
+
 TEST(ImageIo, EveryFormatRoundTrips) {
   const Image image = gradient(40, 30, 3);
   for (const char* ext : {".png", ".bmp", ".ppm", ".tiff"}) {
