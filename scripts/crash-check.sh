@@ -75,7 +75,7 @@ add_time=$(seconds_of "$cli" gallery --gallery "$ref/g.db" -m "$model" add-folde
 gallery_state "$ref/g.db" > "$ref/state.txt" || { echo "crash-check: the reference enrolment failed"; exit 2; }
 prepare_time=$(seconds_of "$cli" prepare "$people" --out "$ref/faces.cache" --crop 64)
 "$cli" cache-info "$ref/faces.cache" | grep -E "faces:|failures:" > "$ref/cache.txt"
-train=(train "$ref/faces.cache" --epochs 4 --steps-per-epoch 15 --input-size 32 --blocks 2 --filters 8
+train=(train "$ref/faces.cache" --split 0.6,0.2,0.2 --epochs 4 --steps-per-epoch 15 --input-size 32 --blocks 2 --filters 8
   --people-per-batch 6 --photos-per-person 2 --patience 0 --threads 1)
 train_time=$(seconds_of "$cli" "${train[@]}" -o "$ref/m.siamese")
 export_time=$(seconds_of "$cli" gallery --gallery "$ref/g.db" export "$ref/g.archive")
