@@ -9,17 +9,17 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/AtomicFile.h"
 #include "CliSupport.h"
 #include "Commands.h"
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "data/LfwPairs.h"
 #include "data/PairCsv.h"
-#include "render/Charts.h"
 #include "eval/Protocols.h"
 #include "gallery/Enrolment.h"
 #include "prep/FacePreparer.h"
+#include "render/Charts.h"
 #include "vision/ImageIO.h"
 
 namespace siamese::cli {

@@ -64,23 +64,32 @@ void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t
   writeAtomically(path, reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-void requireRegularFile(const std::string& path) {
+std::string whyNotARegularFile(const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
     const int err = errno;
-    if (err == ENOENT) throw FileError(path, "no such file");
-    if (err == ELOOP) throw FileError(path, "is a loop of symbolic links");
-    if (err == ENOTDIR) throw FileError(path, "a part of the path is a file, not a folder");
-    throw FileError(path, "cannot read: " + systemReason(err));
+    struct stat link {};
+    if (err == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      return "is a broken symbolic link (what it points to does not exist)";
+    }
+    if (err == ENOENT) return "no such file";
+    if (err == ELOOP) return "is a loop of symbolic links";
+    if (err == ENOTDIR) return "a part of the path is a file, not a folder";
+    return "cannot read: " + systemReason(err);
   }
   if (S_ISREG(info.st_mode)) {
-    if (::access(path.c_str(), R_OK) != 0) throw FileError(path, "cannot read: " + systemReason(errno));
-    return;
+    if (::access(path.c_str(), R_OK) != 0) return "cannot read: " + systemReason(errno);
+    return {};
   }
-  if (S_ISDIR(info.st_mode)) throw FileError(path, "is a folder, not a file");
-  if (S_ISFIFO(info.st_mode)) throw FileError(path, "is a named pipe (FIFO), not a regular file");
-  if (S_ISSOCK(info.st_mode)) throw FileError(path, "is a socket, not a regular file");
-  throw FileError(path, "is a device, not a regular file");
+  if (S_ISDIR(info.st_mode)) return "is a folder, not a file";
+  if (S_ISFIFO(info.st_mode)) return "is a named pipe (FIFO), not a regular file";
+  if (S_ISSOCK(info.st_mode)) return "is a socket, not a regular file";
+  return "is a device, not a regular file";
+}
+
+void requireRegularFile(const std::string& path) {
+  std::string reason = whyNotARegularFile(path);
+  if (!reason.empty()) throw FileError(path, std::move(reason));
 }
 
 std::vector<std::uint8_t> readFileBytes(const std::string& path) {

@@ -24,6 +24,11 @@ void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t
 /// missing file, a loop of links, one that may not be read.
 void requireRegularFile(const std::string& path);
 
+/// What requireRegularFile would say of `path` ("is a folder, not a file",
+/// "no such file", ...), or an empty string for a readable regular file:
+/// for listings that leave such entries out and name them instead of failing.
+std::string whyNotARegularFile(const std::string& path);
+
 /// Reads a whole regular file (see requireRegularFile). throws FileError
 /// when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::string& path);

@@ -30,31 +30,17 @@ std::vector<fs::path> sortedEntries(const fs::path& dir) {
   return entries;
 }
 
-// What an entry that is not a file is, for the user; empty for a file.
-std::string notAFile(const fs::path& path) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (ec) return fs::is_symlink(fs::symlink_status(path, ec)) ? "a broken or looping link" : "unreadable";
-  switch (status.type()) {
-    case fs::file_type::regular: return {};
-    case fs::file_type::directory: return "a folder";
-    case fs::file_type::fifo: return "a named pipe";
-    case fs::file_type::socket: return "a socket";
-    default: return "a device";
-  }
-}
-
 // The photos in `dir`. Entries that are not files (a folder inside a
 // person's folder, a named pipe, a broken link) go to `skipped`, described;
 // other files (notes, thumbnails) are left out without a word.
 std::vector<fs::path> imageFilesIn(const fs::path& dir, std::vector<std::string>* skipped = nullptr) {
   std::vector<fs::path> files;
   for (const auto& path : sortedEntries(dir)) {
-    const std::string what = notAFile(path);
+    const std::string what = whyNotARegularFile(path.string());
     if (what.empty()) {
       if (hasImageExtension(path.string())) files.push_back(path);
     } else if (skipped) {
-      skipped->push_back(path.string() + " (" + what + ")");
+      skipped->push_back(path.string() + ": " + what);
     }
   }
   return files;

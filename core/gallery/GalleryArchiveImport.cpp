@@ -14,6 +14,7 @@
 #include "gallery/GalleryArchive.h"
 #include "gallery/detail/ArchiveFormat.h"
 #include "gallery/detail/Sqlite.h"
+#include "gallery/detail/StoredCrop.h"
 
 namespace siamese {
 namespace {
@@ -111,17 +112,10 @@ ArchiveInfo validate(const SqliteConnection& db, const std::string& path) {
   return info;
 }
 
-Image cropFromRow(const Statement& row, int column, const std::string& path, const std::string& what) {
-  const auto bytes = row.blob(column);
-  const std::int64_t width = row.integer(column + 1), height = row.integer(column + 2),
-                     channels = row.integer(column + 3);
-  if (width <= 0 || height <= 0 || width > 4096 || height > 4096 || (channels != 1 && channels != 3) ||
-      bytes.size() != std::size_t(width * height * channels)) {
-    refuse(path, what + ": the face crop is damaged");
-  }
-  Image crop(static_cast<int>(width), static_cast<int>(height), static_cast<int>(channels));
-  std::memcpy(crop.data(), bytes.data(), bytes.size());
-  return crop;
+Image cropFromRow(const Statement& photos, const std::string& path, const std::string& what) {
+  std::optional<Image> crop = detail::storedCrop(photos, 4);
+  if (!crop) refuse(path, what + ": the face crop is damaged");
+  return std::move(*crop);
 }
 
 }  // namespace
@@ -179,7 +173,7 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
         if (role != "rejected" && role != "rejected-reference") refuse(archivePath, what + " has an unknown role '" + role + "'");
         // A correction made on the other machine applies here too, even to
         // a reference photo this gallery has of the same bytes.
-        const Image crop = cropFromRow(photos, 4, archivePath, what);
+        const Image crop = cropFromRow(photos, archivePath, what);
         photoId = store.addRejection(personId, photos.text(1), original, crop, photos.integer(8) != 0,
                                      role == "rejected-reference");
         ++summary.correctionsImported;
@@ -187,7 +181,7 @@ ImportSummary importGallery(GalleryStore& store, const std::string& archivePath,
         photoId = *existing;
         ++summary.photosSkipped;
       } else {
-        const Image crop = cropFromRow(photos, 4, archivePath, what);
+        const Image crop = cropFromRow(photos, archivePath, what);
         photoId = *store.addPhoto(personId, photos.text(1), original, crop, photos.integer(8) != 0);
         ++summary.photosAdded;
       }

@@ -16,6 +16,7 @@
 #include "common/Hash.h"
 #include "gallery/detail/ArchiveFormat.h"
 #include "gallery/detail/Sqlite.h"
+#include "gallery/detail/StoredCrop.h"
 
 namespace siamese {
 namespace {
@@ -209,22 +210,29 @@ int GalleryStore::schemaVersion() const {
 }
 
 void GalleryStore::migrate() {
-  const auto refuseNewer = [this](int version) {
-    throw Error("gallery " + m_path + " has schema version " + std::to_string(version) +
-                ", newer than this program's " + std::to_string(kSchemaVersion) + "; update Siamese Studio");
-  };
-  if (schemaVersion() > kSchemaVersion) refuseNewer(schemaVersion());
-  while (schemaVersion() < kSchemaVersion) {
+  // A first look without the write lock: a gallery already up to date
+  // (every opening but the first) takes none, and a newer one is refused
+  // even where the file may not be written.
+  int v = schemaVersion();
+  for (;;) {
+    if (v > kSchemaVersion) {
+      throw Error("gallery " + m_path + " has schema version " + std::to_string(v) + ", newer than this program's " +
+                  std::to_string(kSchemaVersion) + "; update Siamese Studio");
+    }
+    if (v == kSchemaVersion) return;
     // One transaction per step: a failed upgrade leaves the previous version
-    // intact. The version is read again inside it, under the write lock:
-    // another connection (the app opens a new gallery from several threads
-    // at once) may have made this step while this one waited for the lock.
+    // intact. The version is read inside it, under the write lock: another
+    // connection (the app opens a new gallery from several threads at once)
+    // may have made this step while this one waited for the lock.
     Transaction t(*m_db);
-    const int v = schemaVersion();
-    if (v >= kSchemaVersion) break;
+    if (const int now = schemaVersion(); now != v) {
+      v = now;  // another connection got here first: look again
+      continue;
+    }
     m_db->exec(kMigrations[v], "cannot upgrade the schema to version " + std::to_string(v + 1));
     m_db->exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str(), "cannot record the schema version");
     t.commit();
+    ++v;
   }
 }
 
@@ -409,17 +417,9 @@ Image GalleryStore::cropOf(std::int64_t photoId) const {
   Statement s(*m_db, "SELECT crop, crop_width, crop_height, crop_channels FROM photos WHERE id = ?");
   s.bind(1, photoId);
   if (!s.step("cannot read a crop")) throw Error("no photo with id " + std::to_string(photoId));
-  const auto bytes = s.blob(0);
-  const std::int64_t width = s.integer(1), height = s.integer(2), channels = s.integer(3);
-  // Checked before anything is allocated from them: a damaged row must not
-  // ask for gigabytes.
-  if (width <= 0 || height <= 0 || width > 4096 || height > 4096 || (channels != 1 && channels != 3) ||
-      bytes.size() != std::size_t(width * height * channels)) {
-    throw Error("gallery " + m_path + ": the crop of photo " + std::to_string(photoId) + " is damaged");
-  }
-  Image crop(static_cast<int>(width), static_cast<int>(height), static_cast<int>(channels));
-  std::memcpy(crop.data(), bytes.data(), bytes.size());
-  return crop;
+  std::optional<Image> crop = detail::storedCrop(s, 0);
+  if (!crop) throw Error("gallery " + m_path + ": the crop of photo " + std::to_string(photoId) + " is damaged");
+  return std::move(*crop);
 }
 
 std::vector<std::uint8_t> GalleryStore::originalOf(std::int64_t photoId) const {

@@ -87,9 +87,9 @@ TEST(Dataset, WhatIsNotAPhotoInAPersonsFolderIsLeftOutAndNamed) {
   test::writeText(dir.file("bob/notes.txt"), "not a photo, not worth a word");
   const Dataset dataset = openDataset(dir.path());
   EXPECT_EQ(dataset.samples.size(), 3u);
-  EXPECT_EQ(dataset.skipped, (std::vector<std::string>{dir.file("ann/more") + " (a folder)",
-                                                      dir.file("bob/link.jpg") + " (a broken or looping link)",
-                                                      dir.file("bob/pipe.jpg") + " (a named pipe)"}));
+  EXPECT_EQ(dataset.skipped, (std::vector<std::string>{dir.file("ann/more") + ": is a folder, not a file",
+                                                      dir.file("bob/link.jpg") + ": is a broken symbolic link (what it points to does not exist)",
+                                                      dir.file("bob/pipe.jpg") + ": is a named pipe (FIFO), not a regular file"}));
 }
 
 TEST(Dataset, AttFacesAreFortyFoldersOfTenPgms) {
