@@ -62,13 +62,25 @@ struct Embedder::Impl {
   std::vector<float> headWeights;
   float headBias = 0;
 
+  /// On the CPU a large batch runs in chunks whose activations stay in the
+  /// cache: the network's passes over a whole batch of 64 faces (and their
+  /// mirror images) would stream tens of megabytes through memory.
+  torch::Tensor embedInChunks(const torch::Tensor& input) {
+    constexpr std::int64_t kCpuChunk = 16;
+    const bool mirror = metadata.input.mirrorAverage;
+    if (!device.is_cpu() || input.size(0) <= kCpuChunk) return detail::embedImages(model.net, input, mirror);
+    std::vector<torch::Tensor> parts;
+    for (const torch::Tensor& chunk : input.split(kCpuChunk)) parts.push_back(detail::embedImages(model.net, chunk, mirror));
+    return torch::cat(parts);
+  }
+
   /// `pixels`: [N, C, H, W] floats in 0..255 on the model's device.
   std::vector<Embedding> run(const torch::Tensor& pixels) {
     torch::InferenceMode guard;
     const OneThreadForSmallBatch small(pixels.size(0));
     const InputSpec& in = metadata.input;
     const torch::Tensor input = detail::toNetworkInput(pixels, in.size, in.channels, in.normalization);
-    const torch::Tensor out = detail::embedImages(model.net, input, in.mirrorAverage).to(torch::kCPU).contiguous();
+    const torch::Tensor out = embedInChunks(input).to(torch::kCPU).contiguous();
     std::vector<Embedding> embeddings(std::size_t(out.size(0)));
     const float* data = out.data_ptr<float>();
     const std::size_t dim = std::size_t(out.size(1));
@@ -94,6 +106,7 @@ std::unique_ptr<Embedder> Embedder::fromBundle(const BundleFile& bundle, DeviceP
   impl->device = detail::chooseDevice(device != DevicePreference::Cpu, device == DevicePreference::Cuda);
   impl->model.to(impl->device);
   impl->model.train(false);
+  impl->model.net->foldBatchNorm();
   if (impl->model.head) {
     const auto params = impl->model.head->named_parameters();
     const torch::Tensor w = params["weights.weight"].to(torch::kCPU).contiguous();

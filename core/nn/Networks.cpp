@@ -20,6 +20,20 @@ torch::nn::Conv2d conv(int in, int out, int kernel, int stride = 1, bool bias = 
       torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(bias));
 }
 
+/// Folds an evaluated batch norm into the convolution before it: the
+/// convolution's weights are scaled per output channel and it gains the
+/// bias that the normalisation's shift leaves, so the pair computes the
+/// same with one pass over the activations instead of two.
+void foldInto(torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn) {
+  torch::NoGradGuard noGrad;
+  const torch::Tensor scale = bn.weight / torch::sqrt(bn.running_var + bn.options.eps());
+  torch::Tensor shift = bn.bias - bn.running_mean * scale;
+  if (conv.bias.defined()) shift = shift + conv.bias * scale;
+  conv.weight = conv.weight * scale.view({-1, 1, 1, 1});
+  // Not registered: the folded network is only evaluated, never saved.
+  conv.bias = shift;
+}
+
 /// A residual block: two 3×3 convolutions plus a shortcut (1×1 when the
 /// shape changes), as in He et al.
 class ResidualBlockImpl : public torch::nn::Module {
@@ -32,6 +46,13 @@ class ResidualBlockImpl : public torch::nn::Module {
       m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
     }
     if (in != out || stride != 1) m_shortcut = register_module("shortcut", conv(in, out, 1, stride, true));
+  }
+
+  void foldBatchNorm() {
+    if (!m_batchNorm) return;
+    foldInto(*m_conv1, *m_bn1);
+    foldInto(*m_conv2, *m_bn2);
+    m_batchNorm = false;
   }
 
   torch::Tensor forward(torch::Tensor x) {
@@ -133,6 +154,23 @@ torch::Tensor EmbeddingNetImpl::runStages(torch::Tensor x, int from, int to) {
   }
   if (m_projection && from <= base && to > base) x = m_projection->forward(x);
   return x;
+}
+
+void EmbeddingNetImpl::foldBatchNorm() {
+  if (!m_features || !m_config.batchNorm) return;
+  torch::nn::Sequential folded;
+  for (auto it = m_features->begin(); it != m_features->end(); ++it) {
+    if (auto* block = it->ptr()->as<ResidualBlockImpl>()) block->foldBatchNorm();
+    const auto next = std::next(it);
+    auto* conv = it->ptr()->as<torch::nn::Conv2dImpl>();
+    auto* bn = next != m_features->end() ? next->ptr()->as<torch::nn::BatchNorm2dImpl>() : nullptr;
+    folded->push_back(*it);
+    if (conv && bn) {
+      foldInto(*conv, *bn);
+      ++it;  // the batch norm is now part of the convolution
+    }
+  }
+  m_features = replace_module("features", folded);
 }
 
 void EmbeddingNetImpl::freezeBefore(int stage) {

@@ -38,6 +38,46 @@ TEST(Networks, ConvnetAndResnetEmbedToTheConfiguredSize) {
   }
 }
 
+TEST(Networks, FoldingBatchNormIntoTheConvolutionsKeepsTheEmbeddings) {
+  for (const char* architecture : {"convnet", "resnet"}) {
+    NetworkConfig config;
+    config.architecture = architecture;
+    config.inputSize = 32;
+    config.blocks = 2;
+    config.filters = 8;
+    config.embeddingSize = 16;
+    torch::manual_seed(3);
+    EmbeddingNet net(config);
+    // Batch statistics as training leaves them, far from the identity that
+    // a fresh network starts with (where folding would change nothing).
+    torch::NoGradGuard noGrad;
+    int norms = 0;
+    for (const auto& item : net->named_buffers()) {
+      torch::Tensor buffer = item.value();
+      if (item.key().find("running_mean") != std::string::npos) buffer.copy_(torch::randn_like(buffer));
+      if (item.key().find("running_var") != std::string::npos) buffer.copy_(torch::rand_like(buffer) * 3 + 0.1), ++norms;
+    }
+    for (const auto& item : net->named_parameters()) {
+      torch::Tensor p = item.value();
+      if (p.dim() == 1) p.copy_(torch::randn_like(p));  // batch-norm scales and shifts, biases
+    }
+    ASSERT_GE(norms, 3) << architecture;
+    net->eval();
+    const torch::Tensor images = torch::rand({6, 1, 32, 32}) * 2 - 1;
+    const torch::Tensor before = net->forward(images);
+    net->foldBatchNorm();
+    const torch::Tensor after = net->forward(images);
+    EXPECT_TRUE(torch::allclose(before, after, 1e-4, 1e-5))
+        << architecture << ": largest difference " << (before - after).abs().max().item<float>();
+    // The batch norms are no longer run: changing their statistics now
+    // changes nothing.
+    for (const auto& item : net->named_buffers()) {
+      if (item.key().find("running_mean") != std::string::npos) item.value().add_(5);
+    }
+    EXPECT_TRUE(torch::equal(after, net->forward(images))) << architecture;
+  }
+}
+
 TEST(Networks, WithoutNormalisationEmbeddingsAreNotUnitLength) {
   NetworkConfig config;
   config.inputSize = 32;

@@ -36,6 +36,11 @@ class EmbeddingNetImpl : public torch::nn::Module {
   torch::Tensor frozenPart(torch::Tensor images);
   /// The trainable stages, then the normalisation, on frozenPart's output.
   torch::Tensor trainablePart(torch::Tensor features);
+  /// For evaluation only, after eval() and moving to the device: each batch
+  /// norm is folded into the convolution before it (same output, one pass
+  /// less over the activations). The network can no longer be trained or
+  /// saved; its batch-norm modules stay registered but are not used.
+  void foldBatchNorm();
   /// The weights of stages [from, to).
   std::vector<torch::Tensor> stageParameters(int from, int to);
 
