@@ -46,16 +46,21 @@ namespace {
 
 using test::contains;
 
-// Runs the event loop until `done` or `ms` pass; returns done().
-template <typename Done>
-bool waitFor(Done done, int ms) {
-  // The sanitizer build runs several times slower (its test preset sets
-  // SIAMESE_TEST_TIME_SCALE); a bound meant for a release build would fail there.
+// The sanitizer build runs several times slower (its test preset sets
+// SIAMESE_TEST_TIME_SCALE); a bound meant for a release build would fail there.
+int timeScale() {
   static const int scale = [] {
     const char* env = std::getenv("SIAMESE_TEST_TIME_SCALE");
-    return env && std::atoi(env) > 1 ? std::atoi(env) : 1;
+    const int value = env ? std::atoi(env) : 1;
+    return value > 1 ? value : 1;
   }();
-  ms *= scale;
+  return scale;
+}
+
+// Runs the event loop until `done` or `ms` (times timeScale()) pass; returns done().
+template <typename Done>
+bool waitFor(Done done, int ms) {
+  ms *= timeScale();
   QElapsedTimer timer;
   timer.start();
   while (!done() && timer.elapsed() < ms) {
