@@ -204,7 +204,11 @@ void runTrainingBench(const TrainingBenchArgs& args) {
                   row.ours.frozenPassPhotos, row.ours.frozenPassSeconds);
     }
     std::fflush(stdout);
-    row.python = args.python == "none" ? PythonFigures{false, "skipped (--python none)"} : runPython(args, c.key);
+    if (args.python == "none") {
+      row.python.why = "skipped (--python none)";
+    } else {
+      row.python = runPython(args, c.key);
+    }
     if (row.python.ran) {
       std::printf("%-8s PyTorch: %6.1f images/s, %5.0f ms/step; ours ÷ PyTorch = %.2f×\n", c.key.c_str(),
                   row.python.imagesPerSecond, row.python.msPerStep, row.ours.imagesPerSecond / row.python.imagesPerSecond);

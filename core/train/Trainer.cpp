@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,6 +25,8 @@
 #include "train/detail/BatchSampler.h"
 #include "train/detail/Checkpoint.h"
 #include "train/detail/TrainedModelCard.h"
+
+#include <omp.h>
 
 namespace siamese {
 namespace {
@@ -45,6 +48,16 @@ class PhaseClock {
  private:
   StepProfile* m_profile;
   Clock::time_point m_last;
+};
+
+/// What one step trains on. It is made from (seed, epoch, step) alone, so
+/// the loader thread can make the next step's while this one trains, and a
+/// resumed run gets the same.
+struct StepInput {
+  torch::Tensor images;   ///< the trainable part's input, augmented
+  torch::Tensor labels;   ///< online sampling: each face's person within the batch
+  torch::Tensor same;     ///< pairs sampling: 1 for a same-person pair
+  torch::Tensor targets;  ///< distillation: the teacher's embedding of each (mirrored) crop
 };
 
 struct ValidationResult {
@@ -82,11 +95,11 @@ class Run {
   /// The faces' crops as floats [N, C, H, W] in 0..255 (BGR or grey, at the cache's size) on the device.
   torch::Tensor pixelsOf(const std::vector<int>& faces) const;
   /// Crops as unit-range floats [N, C, H, W] at the network's size.
-  torch::Tensor loadBatch(const std::vector<int>& faces);
+  torch::Tensor loadBatch(const std::vector<int>& faces) const;
   /// What the trainable part of the network takes for these faces: the
   /// frozen part's cached output (mirrored at random when augmenting with
   /// flips), or the crops, augmented and normalised as the model expects.
-  torch::Tensor trainingInput(const std::vector<int>& faces, Rng& rng);
+  torch::Tensor trainingInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed) const;
   /// Embeddings of faces in evaluation mode (mirror-averaged when the
   /// model embeds that way).
   torch::Tensor embedFaces(const std::vector<int>& faces);
@@ -94,7 +107,8 @@ class Run {
   void cacheFrozenFeatures();
   /// Distillation: runs the teacher once over every face the run uses.
   void computeTeacherTargets();
-  torch::Tensor distillationLoss(const std::vector<int>& faces, Rng& rng);
+  /// The student's augmented crops and the teacher's embeddings they are taught.
+  void distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed, StepInput& input) const;
   /// Every face the run trains or validates on, sorted.
   std::vector<int> facesUsed() const;
   /// Refuses a cache whose crops are not the ones `model` was made for.
@@ -103,9 +117,14 @@ class Run {
     return m_channelsLast ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
   }
   double learningRateAt(int epoch, std::size_t step) const;
-  torch::Tensor step(int epoch, std::size_t step);
-  torch::Tensor onlineLoss(Rng& rng, PhaseClock& clock);
-  torch::Tensor pairsLoss(int epoch, std::size_t step, PhaseClock& clock);
+  /// Samples and makes a step's input; touches no state the training step
+  /// changes, so it runs on the loader thread beside a step.
+  StepInput prepareStep(int epoch, std::size_t step);
+  /// prepareStep on a thread of its own, with one LibTorch thread: the
+  /// step it overlaps keeps the others.
+  std::future<StepInput> prepareAhead(int epoch, std::size_t step);
+  torch::Tensor trainStep(int epoch, std::size_t step, const StepInput& input, PhaseClock& clock);
+  torch::Tensor loss(const StepInput& input);
   torch::Tensor pairDistanceOrLogit(const torch::Tensor& a, const torch::Tensor& b, bool logits);
   /// Runs the epoch's steps from `firstStep`; false when stopped.
   bool trainEpoch(int epoch, std::size_t firstStep);
@@ -216,12 +235,12 @@ void Run::computeTeacherTargets() {
   m_teacher = teacher.metadata;
 }
 
-torch::Tensor Run::distillationLoss(const std::vector<int>& faces, Rng& rng) {
+void Run::distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed, StepInput& input) const {
   // Flips are drawn here, not in the augmentation, so that a mirrored crop
   // is taught the teacher's embedding of the mirrored crop.
   AugmentConfig noFlip = m_config.augment;
   noFlip.flip = false;
-  torch::Tensor images = detail::augmentBatch(loadBatch(faces), noFlip);
+  torch::Tensor images = detail::augmentBatch(loadBatch(faces), noFlip, augmentSeed);
   std::vector<std::int64_t> rows;
   std::vector<float> flips;
   for (int face : faces) {
@@ -231,10 +250,9 @@ torch::Tensor Run::distillationLoss(const std::vector<int>& faces, Rng& rng) {
   const torch::Tensor flip = torch::tensor(flips).to(m_device);
   images = torch::where(flip.view({-1, 1, 1, 1}) > 0.5, images.flip({3}), images);
   const torch::Tensor index = torch::tensor(rows).to(m_device);
-  const torch::Tensor target = torch::where(flip.view({-1, 1}) > 0.5, m_mirroredTargets.index_select(0, index),
-                                            m_targets.index_select(0, index));
-  const torch::Tensor embeddings = m_model.net->trainablePart(inLayout(detail::fromUnitRange(images, m_normalization)));
-  return (embeddings - target).pow(2).sum(1).mean();
+  input.targets = torch::where(flip.view({-1, 1}) > 0.5, m_mirroredTargets.index_select(0, index),
+                               m_targets.index_select(0, index));
+  input.images = inLayout(detail::fromUnitRange(images, m_normalization));
 }
 
 void Run::makeOptimizer() {
@@ -289,13 +307,13 @@ torch::Tensor Run::pixelsOf(const std::vector<int>& faces) const {
   return packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32);
 }
 
-torch::Tensor Run::loadBatch(const std::vector<int>& faces) {
+torch::Tensor Run::loadBatch(const std::vector<int>& faces) const {
   return detail::conformBatch(pixelsOf(faces).div_(127.5).sub_(1.0), m_config.network.inputSize, m_config.network.channels);
 }
 
-torch::Tensor Run::trainingInput(const std::vector<int>& faces, Rng& rng) {
+torch::Tensor Run::trainingInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed) const {
   if (!m_features.defined()) {
-    const torch::Tensor augmented = detail::augmentBatch(loadBatch(faces), m_config.augment);
+    const torch::Tensor augmented = detail::augmentBatch(loadBatch(faces), m_config.augment, augmentSeed);
     return inLayout(detail::fromUnitRange(augmented, m_normalization));
   }
   const bool flips = m_config.augment.enabled && m_config.augment.flip;
@@ -384,48 +402,71 @@ torch::Tensor Run::pairDistanceOrLogit(const torch::Tensor& a, const torch::Tens
   return detail::euclidean(a, b);
 }
 
-torch::Tensor Run::step(int epoch, std::size_t step) {
-  StepProfile* profile = m_options.profile && m_stepsDone >= m_options.profile->skipSteps ? m_options.profile : nullptr;
-  PhaseClock clock(profile);
-  // Every random draw of this step comes from (seed, epoch, step).
-  torch::manual_seed(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step));
+StepInput Run::prepareStep(int epoch, std::size_t step) {
+  torch::NoGradGuard noGrad;
+  // Every random draw of the batch comes from (seed, epoch, step).
   Rng rng(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 40)));
+  const std::uint64_t augmentSeed = detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 42));
+  StepInput input;
+  if (m_config.sampling == "online") {
+    const detail::OnlineBatch batch = m_sampler.online(rng);
+    if (m_config.loss == "distil") {
+      distillationInput(batch.faces, rng, augmentSeed, input);
+    } else {
+      input.images = trainingInput(batch.faces, rng, augmentSeed);
+      input.labels = torch::tensor(batch.labels, torch::kInt64).to(m_device);
+    }
+    return input;
+  }
+  const detail::PairBatch batch = m_sampler.pairs(epoch, step);
+  Rng pairRng(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 41)));
+  input.images = trainingInput(batch.faces, pairRng, augmentSeed);
+  input.same = torch::tensor(batch.same).to(m_device);
+  return input;
+}
+
+std::future<StepInput> Run::prepareAhead(int epoch, std::size_t step) {
+  return std::async(std::launch::async, [this, epoch, step] {
+    // LibTorch sets a new thread's OpenMP threads on its first parallel
+    // operation; do that now, then keep this thread to one.
+    at::internal::lazy_init_num_threads();
+    omp_set_num_threads(1);
+    return prepareStep(epoch, step);
+  });
+}
+
+torch::Tensor Run::trainStep(int epoch, std::size_t step, const StepInput& input, PhaseClock& clock) {
+  // Dropout and the Koch head's pair draws come from (seed, epoch, step).
+  torch::manual_seed(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step));
   auto& groups = m_optimizer->param_groups();
   for (std::size_t g = 0; g < groups.size(); ++g) groups[g].options().set_lr(learningRateAt(epoch, step) * m_groupScales[g]);
   m_optimizer->zero_grad();
   clock.mark(&StepProfile::optimizerMs);
-  torch::Tensor loss = m_config.sampling == "online" ? onlineLoss(rng, clock) : pairsLoss(epoch, step, clock);
-  loss.backward();
+  torch::Tensor value = loss(input);
+  clock.mark(&StepProfile::forwardMs);
+  value.backward();
   clock.mark(&StepProfile::backwardMs);
   m_optimizer->step();
   clock.mark(&StepProfile::optimizerMs);
-  if (profile) {
-    ++profile->steps;
-    profile->images += m_sampler.imagesPerStep();
-  }
-  return loss;
+  return value;
 }
 
-torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
-  const detail::OnlineBatch batch = m_sampler.online(rng);
-  if (m_config.loss == "distil") {
-    torch::Tensor loss = distillationLoss(batch.faces, rng);
-    clock.mark(&StepProfile::forwardMs);
-    return loss;
+torch::Tensor Run::loss(const StepInput& input) {
+  const torch::Tensor embeddings = m_model.net->trainablePart(input.images);
+  if (m_config.loss == "distil") return (embeddings - input.targets).pow(2).sum(1).mean();
+  if (input.same.defined()) {
+    // Pairs: both sides of every pair went through the one shared branch in one pass.
+    const std::int64_t half = input.same.size(0);
+    const torch::Tensor a = embeddings.slice(0, 0, half);
+    const torch::Tensor b = embeddings.slice(0, half);
+    return m_config.loss == "koch" ? detail::kochLoss(pairDistanceOrLogit(a, b, true), input.same)
+                                   : detail::contrastiveLoss(pairDistanceOrLogit(a, b, false), input.same, m_config.margin);
   }
-  const torch::Tensor images = trainingInput(batch.faces, rng);
-  const torch::Tensor label = torch::tensor(batch.labels, torch::kInt64).to(m_device);
-  clock.mark(&StepProfile::dataMs);
-  const auto forwardDone = [&clock](torch::Tensor loss) {
-    clock.mark(&StepProfile::forwardMs);
-    return loss;
-  };
-  const torch::Tensor embeddings = m_model.net->trainablePart(images);
-  if (m_config.loss == "triplet") return forwardDone(detail::batchHardTripletLoss(embeddings, label, m_config.margin));
-  if (m_config.loss == "contrastive") return forwardDone(detail::batchContrastiveLoss(embeddings, label, m_config.margin));
+  if (m_config.loss == "triplet") return detail::batchHardTripletLoss(embeddings, input.labels, m_config.margin);
+  if (m_config.loss == "contrastive") return detail::batchContrastiveLoss(embeddings, input.labels, m_config.margin);
 
   // Koch head: every same pair of the batch and as many random different pairs.
-  const auto [sameMask, differentMask] = detail::pairMasks(label);
+  const auto [sameMask, differentMask] = detail::pairMasks(input.labels);
   const torch::Tensor upper = torch::ones_like(sameMask).triu(1);
   const torch::Tensor same = (sameMask & upper).nonzero();
   torch::Tensor different = (differentMask & upper).nonzero();
@@ -435,24 +476,7 @@ torch::Tensor Run::onlineLoss(Rng& rng, PhaseClock& clock) {
   const torch::Tensor target = torch::cat({torch::ones({same.size(0)}), torch::zeros({different.size(0)})}).to(m_device);
   const torch::Tensor logits =
       pairDistanceOrLogit(embeddings.index_select(0, pairs.select(1, 0)), embeddings.index_select(0, pairs.select(1, 1)), true);
-  return forwardDone(detail::kochLoss(logits, target));
-}
-
-torch::Tensor Run::pairsLoss(int epoch, std::size_t step, PhaseClock& clock) {
-  const detail::PairBatch batch = m_sampler.pairs(epoch, step);
-  Rng rng(detail::mixSeeds(m_config.seed, std::uint64_t(epoch), step + (1ull << 41)));
-  const torch::Tensor images = trainingInput(batch.faces, rng);
-  clock.mark(&StepProfile::dataMs);
-  // Both sides of every pair go through the one shared branch in one pass.
-  const torch::Tensor embeddings = m_model.net->trainablePart(images);
-  const std::int64_t half = std::int64_t(batch.same.size());
-  const torch::Tensor a = embeddings.slice(0, 0, half);
-  const torch::Tensor b = embeddings.slice(0, half);
-  const torch::Tensor target = torch::tensor(batch.same).to(m_device);
-  torch::Tensor loss = m_config.loss == "koch" ? detail::kochLoss(pairDistanceOrLogit(a, b, true), target)
-                                               : detail::contrastiveLoss(pairDistanceOrLogit(a, b, false), target, m_config.margin);
-  clock.mark(&StepProfile::forwardMs);
-  return loss;
+  return detail::kochLoss(logits, target);
 }
 
 ValidationResult Run::validate() {
@@ -532,12 +556,25 @@ void Run::reportStep(int epoch, std::size_t step) {
 }
 
 bool Run::trainEpoch(int epoch, std::size_t firstStep) {
-  for (std::size_t s = firstStep; s < m_sampler.stepsPerEpoch(); ++s) {
+  const std::size_t steps = m_sampler.stepsPerEpoch();
+  std::future<StepInput> next;
+  if (m_options.prepareAhead && firstStep < steps) next = prepareAhead(epoch, firstStep);
+  for (std::size_t s = firstStep; s < steps; ++s) {
     if (m_options.stop && m_options.stop->stopRequested()) {
       checkpoint(epoch, s);
-      return false;
+      return false;  // the batch made ahead is dropped: a resume makes it again from (epoch, step)
     }
-    const double loss = step(epoch, s).item<double>();
+    StepProfile* profile = m_options.profile && m_stepsDone >= m_options.profile->skipSteps ? m_options.profile : nullptr;
+    PhaseClock clock(profile);
+    // Data: with the loader, only the wait for the batch it made ahead.
+    const StepInput input = next.valid() ? next.get() : prepareStep(epoch, s);
+    if (m_options.prepareAhead && s + 1 < steps) next = prepareAhead(epoch, s + 1);
+    clock.mark(&StepProfile::dataMs);
+    const double loss = trainStep(epoch, s, input, clock).item<double>();
+    if (profile) {
+      ++profile->steps;
+      profile->images += m_sampler.imagesPerStep();
+    }
     if (!std::isfinite(loss)) {
       throw Error("training diverged (loss is " + std::to_string(loss) + "); try a lower learning rate");
     }

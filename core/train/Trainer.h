@@ -89,6 +89,11 @@ struct TrainOptions {
   /// noise of ~5%, so it is off by default. Only float rounding differs,
   /// so it is not part of the configuration.
   bool channelsLast = false;
+  /// Make each step's batch (sampling, copying the crops, augmenting) on a
+  /// loader thread while the step before it trains. The batch is the same
+  /// either way (its draws come from seed, epoch and step); off only to
+  /// show that.
+  bool prepareAhead = true;
 };
 
 /// Trains, validates each epoch, keeps the best weights and derives the

@@ -243,13 +243,12 @@ TEST(Augmentation, OffLeavesTheBatchAndMirroringOnlyMirrors) {
   const torch::Tensor x = rampImages(64);
   AugmentConfig off;
   off.enabled = false;
-  EXPECT_TRUE(torch::equal(augmentBatch(x, off), x));
+  EXPECT_TRUE(torch::equal(augmentBatch(x, off, 1), x));
 
   AugmentConfig flipOnly;
   flipOnly.flip = true;
   flipOnly.rotateDegrees = flipOnly.scale = flipOnly.shift = flipOnly.brightness = flipOnly.contrast = 0;
-  torch::manual_seed(5);
-  const torch::Tensor y = augmentBatch(x, flipOnly);
+  const torch::Tensor y = augmentBatch(x, flipOnly, 5);
   int mirrored = 0;
   for (std::int64_t i = 0; i < x.size(0); ++i) {
     const bool same = torch::equal(y[i], x[i]);
@@ -265,11 +264,12 @@ TEST(Augmentation, GeometryAndLightingStayInRangeAndReplayFromTheSeed) {
   const torch::Tensor x = rampImages(32);
   AugmentConfig all;  // the defaults: every change on
   ASSERT_TRUE(all.enabled);
-  torch::manual_seed(11);
-  const torch::Tensor a = augmentBatch(x, all);
-  torch::manual_seed(11);
-  const torch::Tensor b = augmentBatch(x, all);
+  const torch::Tensor a = augmentBatch(x, all, 11);
+  torch::manual_seed(99);  // LibTorch's own generator plays no part
+  torch::rand({7});
+  const torch::Tensor b = augmentBatch(x, all, 11);
   EXPECT_TRUE(torch::equal(a, b)) << "a step's seed must replay its augmentation (resume depends on it)";
+  EXPECT_FALSE(torch::equal(a, augmentBatch(x, all, 12))) << "another seed, other changes";
   EXPECT_EQ(a.sizes(), x.sizes());
   EXPECT_GE(a.min().item<float>(), -1.0f);
   EXPECT_LE(a.max().item<float>(), 1.0f);
@@ -279,8 +279,7 @@ TEST(Augmentation, GeometryAndLightingStayInRangeAndReplayFromTheSeed) {
   geometry.flip = false;
   geometry.brightness = geometry.contrast = 0;
   geometry.rotateDegrees = 10;
-  torch::manual_seed(3);
-  const torch::Tensor g = augmentBatch(x, geometry);
+  const torch::Tensor g = augmentBatch(x, geometry, 3);
   // Bilinear sampling with border padding only mixes the image's own values.
   EXPECT_GE(g.min().item<float>(), x.min().item<float>() - 1e-5f);
   EXPECT_LE(g.max().item<float>(), x.max().item<float>() + 1e-5f);

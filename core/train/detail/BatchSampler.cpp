@@ -21,7 +21,16 @@ BatchSampler::BatchSampler(const FaceCache& cache, const TrainData& data, const 
     : m_data(data), m_config(config) {
   if (data.validationPairs.empty()) throw Error("training needs validation pairs");
   std::size_t photos = 0;
-  if (config.sampling == "online") {
+  if (config.sampling == "online" && config.loss == "distil") {
+    // Distillation needs no labels: every training photo serves, those of
+    // people with one photo too.
+    m_distilFaces = data.trainFaces;
+    if (m_distilFaces.size() < imagesPerStep()) {
+      throw Error("distillation batches need " + std::to_string(imagesPerStep()) + " training photos; there are " +
+                  std::to_string(m_distilFaces.size()));
+    }
+    m_stepsPerEpoch = std::max<std::size_t>(1, m_distilFaces.size() / imagesPerStep());
+  } else if (config.sampling == "online") {
     std::map<int, std::vector<int>> byPerson;
     std::map<int, std::size_t> slotOfPerson;  // cache person → index into m_facesOfPeople
     for (int face : data.trainFaces) byPerson[cache.faces().at(std::size_t(face)).person].push_back(face);
@@ -57,6 +66,7 @@ std::size_t BatchSampler::imagesPerStep() const {
 }
 
 OnlineBatch BatchSampler::online(Rng& rng) const {
+  if (!m_distilFaces.empty()) return distillation(rng);
   std::vector<std::size_t> people(m_facesOfPeople.size());
   std::iota(people.begin(), people.end(), 0);
   OnlineBatch batch;
@@ -85,6 +95,19 @@ OnlineBatch BatchSampler::online(Rng& rng) const {
       batch.faces.push_back(photos[std::size_t(k) % photos.size()]);
       batch.labels.push_back(p);
     }
+  }
+  return batch;
+}
+
+OnlineBatch BatchSampler::distillation(Rng& rng) const {
+  // P·K distinct photos: the first draws of a Fisher–Yates shuffle.
+  std::vector<int> pool = m_distilFaces;
+  OnlineBatch batch;
+  const std::size_t n = imagesPerStep();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::swap(pool[i], pool[i + rng.below(pool.size() - i)]);
+    batch.faces.push_back(pool[i]);
+    batch.labels.push_back(int(i));  // unused by the distillation loss
   }
   return batch;
 }

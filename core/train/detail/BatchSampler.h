@@ -43,6 +43,8 @@ class BatchSampler {
   /// than K photos repeat some: augmentation makes the repeats differ).
   /// With hard negatives, one drawn at random fills the last slot and its
   /// person the first.
+  /// With the distillation loss, P·K distinct photos drawn from every
+  /// training photo instead (labels unused).
   OnlineBatch online(Rng& rng) const;
   /// The step's window of this epoch's permutation of the training pairs.
   PairBatch pairs(int epoch, std::size_t step);
@@ -50,7 +52,10 @@ class BatchSampler {
  private:
   const TrainData& m_data;
   TrainConfig m_config;
+  OnlineBatch distillation(Rng& rng) const;
+
   std::vector<std::vector<int>> m_facesOfPeople;  ///< online: eligible training people's faces
+  std::vector<int> m_distilFaces;                 ///< distillation: every training photo
   std::vector<std::size_t> m_hardNegativePeople;  ///< per hard negative: its person's index
   std::size_t m_stepsPerEpoch = 0;
   std::vector<std::size_t> m_pairOrder;  ///< pairs: this epoch's order
