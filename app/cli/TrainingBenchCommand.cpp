@@ -34,6 +34,7 @@ struct TrainingBenchArgs {
   std::string work = "build/bench";
   std::string tower;  ///< the face tower bundle for its cases (default: where `siamese import` puts it)
   bool channelsLast = false;  ///< measure with channels-last weights and batches (TrainOptions)
+  std::string loader = "auto";  ///< TrainOptions::loader
 };
 
 /// PyTorch's figures for one case, or why there are none.
@@ -129,6 +130,12 @@ std::string phases(double data, double forward, double backward, double optimize
   return fixed(data, 0) + " / " + fixed(forward, 0) + " / " + fixed(backward, 0) + " / " + fixed(optimizer, 0);
 }
 
+TrainOptions::Loader loaderOf(const std::string& name) {
+  if (name == "on") return TrainOptions::Loader::On;
+  if (name == "off") return TrainOptions::Loader::Off;
+  return TrainOptions::Loader::Auto;
+}
+
 struct Row {
   TrainingBenchmarkCase benchCase;
   TrainingBenchmarkResult ours;
@@ -139,10 +146,12 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
   std::ostringstream md;
   md << "# Benchmarks: training speed\n\n"
      << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
-     << " LibTorch threads" << (args.channelsLast ? ", channels-last" : ", NCHW") << "). Each network trains " << args.steps << " timed steps after " << args.warmup
+     << " LibTorch threads" << (args.channelsLast ? ", channels-last" : ", NCHW")
+     << ", loader thread " << args.loader << "). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
         "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
-        "in the same run. A step's time is split into data (sampling, copying the crops, augmenting), forward "
+        "in the same run. A step's time is split into data (sampling, copying the crops, augmenting; in our trainer, "
+        "where a loader thread makes the batches, only the wait for it), forward "
         "(network and loss), backward and optimiser. GFLOP/s counts 2 FLOPs per multiply-add of the convolutions "
         "and linear layers, × 3 for forward and backward (`core/nn/NetworkFlops.cpp`); the peak is nominal: "
      << peak.how << ". The face tower's cases (150 px colour) start from the imported tower. When its "
@@ -150,7 +159,11 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
         "not in the steps' time; it is given below the table) and trains on their output, with mirror images as "
         "the only augmentation; PyTorch's script is the usual fine-tuning loop, which runs the frozen layers on "
         "every batch (without gradients) and augments every batch: the ratio measures that choice, not faster "
-        "kernels. GFLOP/s counts only the layers that train.\n\n"
+        "kernels. GFLOP/s counts only the layers that train. Our trainer keeps freed tensor memory in the heap "
+        "while it trains (glibc's mmap threshold fixed at 32 MB, its trim threshold at 1 GB; `TrainingHeap` in "
+        "`core/train/Trainer.cpp`), which spares it millions of page faults; the same settings, given to PyTorch "
+        "from Python through `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_`, speed it up about as much, so "
+        "much of the ratio on the convnet is that choice too.\n\n"
      << "| network | ours: images/s | ours: ms per step (data / forward / backward / optimiser) | ours: GFLOP/s "
         "(of peak) | PyTorch: images/s | PyTorch: ms per step (same split) | ours ÷ PyTorch |\n"
      << "| --- | --- | --- | --- | --- | --- | --- |\n";
@@ -195,7 +208,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, args.channelsLast), {}};
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {args.channelsLast, loaderOf(args.loader)}), {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
@@ -239,6 +252,11 @@ void addBenchTrainingCommand(CLI::App& bench) {
                   "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch); 'none' skips it");
   cmd->add_flag("--channels-last", args->channelsLast,
                 "Train with channels-last (NHWC) weights and batches instead of the default NCHW");
+  cmd->add_option("--loader", args->loader,
+                  "Make each step's batch on a loader thread while the step before trains: auto (when a core is left "
+                  "for it), on or off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
   cmd->add_option("--work", args->work, "Where the synthetic face cache is written")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "Markdown file whose training section is rewritten")->capture_default_str();
   cmd->callback([args] { runTrainingBench(*args); });

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "common/Error.h"
@@ -26,6 +27,7 @@
 #include "train/detail/Checkpoint.h"
 #include "train/detail/TrainedModelCard.h"
 
+#include <malloc.h>
 #include <omp.h>
 
 namespace siamese {
@@ -60,6 +62,33 @@ struct StepInput {
   torch::Tensor targets;  ///< distillation: the teacher's embedding of each (mirrored) crop
 };
 
+/// While a run trains, freed tensor memory stays in the heap for the next
+/// step. By default glibc gives large freed blocks back to the system
+/// (munmap, or trimming the heap's top), and the next step faults the same
+/// pages in again, each one zeroed: 3.3 million page faults in 35 steps of
+/// the default convnet. With blocks up to 32 MB taken from the heap and its
+/// top kept up to 1 GB, that fell to 0.26 million and the convnet trained
+/// 22% faster (107 → 131 images/s, `siamese bench training`, 2 cores;
+/// PyTorch from Python gains as much with the same settings). Afterwards
+/// the top is trimmed again, so the app gives the memory back.
+class TrainingHeap {
+ public:
+  TrainingHeap() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+  }
+  ~TrainingHeap() {
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 128 << 10);  // glibc's default
+    malloc_trim(0);
+#endif
+  }
+  TrainingHeap(const TrainingHeap&) = delete;
+  TrainingHeap& operator=(const TrainingHeap&) = delete;
+};
+
 struct ValidationResult {
   double loss = 0;
   double accuracy = 0;
@@ -79,6 +108,9 @@ class Run {
     if (!m_config.init.empty()) startFromPretrained();
     m_model.to(m_device);
     m_channelsLast = options.channelsLast && m_device.is_cpu();
+    m_loaderThread = options.loader == TrainOptions::Loader::On ||
+                     (options.loader == TrainOptions::Loader::Auto &&
+                      (!m_device.is_cpu() || unsigned(torch::get_num_threads()) < std::thread::hardware_concurrency()));
     if (m_channelsLast) detail::useChannelsLast(m_model);
     makeOptimizer();
   }
@@ -146,6 +178,7 @@ class Run {
   std::unique_ptr<torch::optim::Optimizer> m_optimizer;
 
   bool m_channelsLast = false;  ///< weights and batches NHWC (see TrainOptions)
+  bool m_loaderThread = false;  ///< batches made ahead (see TrainOptions::loader)
   std::optional<BundleMetadata> m_pretrained;  ///< what the run started from
   std::string m_normalization = "unit-range";   ///< of the network's input (InputSpec)
   std::vector<double> m_groupScales;            ///< learning-rate factor per optimiser group
@@ -558,7 +591,7 @@ void Run::reportStep(int epoch, std::size_t step) {
 bool Run::trainEpoch(int epoch, std::size_t firstStep) {
   const std::size_t steps = m_sampler.stepsPerEpoch();
   std::future<StepInput> next;
-  if (m_options.prepareAhead && firstStep < steps) next = prepareAhead(epoch, firstStep);
+  if (m_loaderThread && firstStep < steps) next = prepareAhead(epoch, firstStep);
   for (std::size_t s = firstStep; s < steps; ++s) {
     if (m_options.stop && m_options.stop->stopRequested()) {
       checkpoint(epoch, s);
@@ -568,7 +601,7 @@ bool Run::trainEpoch(int epoch, std::size_t firstStep) {
     PhaseClock clock(profile);
     // Data: with the loader, only the wait for the batch it made ahead.
     const StepInput input = next.valid() ? next.get() : prepareStep(epoch, s);
-    if (m_options.prepareAhead && s + 1 < steps) next = prepareAhead(epoch, s + 1);
+    if (m_loaderThread && s + 1 < steps) next = prepareAhead(epoch, s + 1);
     clock.mark(&StepProfile::dataMs);
     const double loss = trainStep(epoch, s, input, clock).item<double>();
     if (profile) {
@@ -674,6 +707,7 @@ TrainResult Run::run() {
 TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
                          const TrainOptions& options) {
   try {
+    const TrainingHeap heap;
     Run run(cache, data, config, options);
     return run.run();
   } catch (const c10::Error& e) {

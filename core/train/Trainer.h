@@ -89,11 +89,18 @@ struct TrainOptions {
   /// noise of ~5%, so it is off by default. Only float rounding differs,
   /// so it is not part of the configuration.
   bool channelsLast = false;
-  /// Make each step's batch (sampling, copying the crops, augmenting) on a
-  /// loader thread while the step before it trains. The batch is the same
-  /// either way (its draws come from seed, epoch and step); off only to
-  /// show that.
-  bool prepareAhead = true;
+  /// Whether each step's batch (sampling, copying the crops, augmenting) is
+  /// made on a loader thread while the step before it trains. The batch is
+  /// the same either way (its draws come from seed, epoch and step). Auto:
+  /// only when a core is left for it, that is on a GPU or with fewer
+  /// LibTorch threads than cores. Measured on 2 cores (`siamese bench
+  /// training --loader on|off`, two rounds each): with 1 LibTorch thread
+  /// the loader gains 6% on the convnet and 10% on the whole tower; with 2
+  /// it slowed fine-tuning the tower's last blocks from about 1,240 to 800
+  /// images/s and gained nothing elsewhere, since it takes a core from the
+  /// step and LibTorch's threads then wait for each other.
+  enum class Loader { Auto, On, Off };
+  Loader loader = Loader::Auto;
 };
 
 /// Trains, validates each epoch, keeps the best weights and derives the

@@ -99,7 +99,7 @@ std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std:
 }
 
 TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
-                                          const std::string& scratchDir, bool channelsLast) {
+                                          const std::string& scratchDir, const TrainingBenchmarkSwitches& switches) {
   const FaceCache cache = FaceCache::load(writeSyntheticCache(benchCase.config, scratchDir));
   TrainConfig config = benchCase.config;
   config.epochs = 1;
@@ -108,7 +108,8 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   profile.skipSteps = std::size_t(warmup);
   TrainOptions options;
   options.profile = &profile;
-  options.channelsLast = channelsLast;
+  options.channelsLast = switches.channelsLast;
+  options.loader = switches.loader;
   const auto started = std::chrono::steady_clock::now();
   double frozenPassSeconds = 0;
   std::size_t frozenPassPhotos = 0;

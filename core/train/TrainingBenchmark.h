@@ -41,11 +41,16 @@ struct TrainingBenchmarkResult {
   std::string device;
 };
 
+/// The trainer's speed switches the benchmark can turn (as TrainOptions).
+struct TrainingBenchmarkSwitches {
+  bool channelsLast = false;
+  TrainOptions::Loader loader = TrainOptions::Loader::Auto;
+};
+
 /// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a
 /// cache written into `scratchDir`) and times the last `steps`.
 /// throws Error as trainSiamese.
-/// `channelsLast`: as TrainOptions::channelsLast.
 TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
-                                          const std::string& scratchDir, bool channelsLast = false);
+                                          const std::string& scratchDir, const TrainingBenchmarkSwitches& switches = {});
 
 }  // namespace siamese

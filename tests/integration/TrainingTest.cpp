@@ -339,9 +339,10 @@ TEST_F(Training, BatchesMadeAheadOnTheLoaderThreadTrainExactlyAsBatchesMadeInThe
     config.epochs = 2;
     config.stepsPerEpoch = 4;
     config.threads = 1;
-    TrainOptions inTheStep;
-    inTheStep.prepareAhead = false;
-    const TrainResult ahead = trainSiamese(*s_cache, data(), config);
+    TrainOptions withLoader, inTheStep;
+    withLoader.loader = TrainOptions::Loader::On;
+    inTheStep.loader = TrainOptions::Loader::Off;
+    const TrainResult ahead = trainSiamese(*s_cache, data(), config, withLoader);
     const TrainResult inline_ = trainSiamese(*s_cache, data(), config, inTheStep);
     ASSERT_EQ(ahead.history.size(), inline_.history.size());
     for (std::size_t e = 0; e < ahead.history.size(); ++e) {
