@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -63,7 +64,12 @@ std::string formatDuration(double seconds) {
 ProgressBar::ProgressBar(std::string label, std::string unit)
     : m_label(std::move(label)), m_unit(std::move(unit)), m_tty(::isatty(STDERR_FILENO) == 1) {}
 
-void ProgressBar::update(const Progress& p) {
+void ProgressBar::update(const Progress& reported) {
+  Progress p = reported;
+  if (p.unitsPerSecond <= 0 && p.done > 0) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    p.unitsPerSecond = double(p.done) / std::max(1e-3, seconds);
+  }
   const double fraction = p.total ? double(p.done) / double(p.total) : 0.0;
   const double eta = p.unitsPerSecond > 0 && p.total > p.done ? double(p.total - p.done) / p.unitsPerSecond : 0.0;
   char stats[160];

@@ -3,6 +3,7 @@
 // defaults that depend on where the program runs.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <string>
 
 #include "common/DefaultPaths.h"
@@ -27,6 +28,8 @@ class ProgressBar {
   bool m_tty;
   int m_lastDecile = -1;
   bool m_drawn = false;
+  /// For jobs that report no rate: the bar's own, since it was made.
+  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
 };
 
 /// The stop token set by Ctrl-C (SIGINT) and SIGTERM. A second Ctrl-C

@@ -75,7 +75,8 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
      << "Written by `siamese bench embedding` (" << machineDescription()
      << "). Face crops of each model's size in, embeddings out, through `Embedder::embed` (conversion, network, "
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
-        "batches above 16 run in chunks of 16 so their activations stay in the cache), for "
+        "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
+        "channels-last), for "
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
      << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
   for (const std::string& path : models) {
