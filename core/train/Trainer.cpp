@@ -7,6 +7,9 @@
 
 #include "train/Trainer.h"
 
+#include <malloc.h>
+#include <omp.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -26,9 +29,6 @@
 #include "train/detail/BatchSampler.h"
 #include "train/detail/Checkpoint.h"
 #include "train/detail/TrainedModelCard.h"
-
-#include <malloc.h>
-#include <omp.h>
 
 namespace siamese {
 namespace {
@@ -66,11 +66,12 @@ struct StepInput {
 /// step. By default glibc gives large freed blocks back to the system
 /// (munmap, or trimming the heap's top), and the next step faults the same
 /// pages in again, each one zeroed: 3.3 million page faults in 35 steps of
-/// the default convnet. With blocks up to 32 MB taken from the heap and its
-/// top kept up to 1 GB, that fell to 0.26 million and the convnet trained
-/// 22% faster (107 → 131 images/s, `siamese bench training`, 2 cores;
-/// PyTorch from Python gains as much with the same settings). Afterwards
-/// the top is trimmed again, so the app gives the memory back.
+/// the default convnet, at 107 images/s (`siamese bench training`, 2
+/// cores). Blocks up to 32 MB taken from the heap and its top kept (with a
+/// 4 GB trim threshold: 0.26 million faults, 131 images/s; with the 1 GB
+/// used here: 121-125 images/s in three runs). PyTorch from Python gains
+/// as much with the same settings. Afterwards the top is trimmed again, so
+/// the app gives the memory back.
 class TrainingHeap {
  public:
   TrainingHeap() {
