@@ -180,6 +180,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--people", type=int, default=16)
     parser.add_argument("--photos", type=int, default=4)
+    parser.add_argument("--channels-last", action="store_true", help="weights and batches in channels-last layout")
+    parser.add_argument("--bf16", action="store_true", help="forward pass under CPU autocast in bfloat16")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -194,6 +196,8 @@ def main():
         model = (convnet if args.arch == "convnet" else resnet)(1, size)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
     model.train()
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
 
     phases = {"data": 0.0, "forward": 0.0, "backward": 0.0, "optimizer": 0.0}
     images = 0
@@ -217,8 +221,12 @@ def main():
         x = augment(x)
         if tower:
             x = dlib_rgb(x)
+        if args.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         mark("data")
-        loss = batch_contrastive(model(x), labels)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            embeddings = model(x)
+        loss = batch_contrastive(embeddings.float(), labels)
         mark("forward")
         loss.backward()
         mark("backward")

@@ -33,8 +33,9 @@ struct TrainingBenchArgs {
   std::string out = "BENCHMARKS.md";
   std::string work = "build/bench";
   std::string tower;  ///< the face tower bundle for its cases (default: where `siamese import` puts it)
-  bool channelsLast = false;  ///< measure with channels-last weights and batches (TrainOptions)
+  std::string layout = "channels-last";  ///< TrainOptions::channelsLast, and PyTorch's script's layout
   std::string loader = "auto";  ///< TrainOptions::loader
+  bool bfloat16 = false;        ///< TrainOptions::bfloat16, and autocast in PyTorch's script too
 };
 
 /// PyTorch's figures for one case, or why there are none.
@@ -60,6 +61,8 @@ std::string pythonOf(const TrainingBenchArgs& args) {
   return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 }
 
+bool channelsLast(const TrainingBenchArgs& args) { return args.layout == "channels-last"; }
+
 PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key) {
   PythonFigures figures;
   const std::string script = std::string(SIAMESE_BENCH_DIR) + "/train-bench.py";
@@ -77,7 +80,8 @@ PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key) {
   }
   const std::string output =
       commandOutput(python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
-                        " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads),
+                        " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads) +
+                        (args.bfloat16 ? " --bf16" : "") + (channelsLast(args) ? " --channels-last" : ""),
                     status);
   if (status != 0) throw Error("the PyTorch reference failed:\n" + output);
   const nlohmann::json j = nlohmann::json::parse(output.substr(output.rfind('{')));
@@ -146,10 +150,11 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
   std::ostringstream md;
   md << "# Benchmarks: training speed\n\n"
      << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
-     << " LibTorch threads" << (args.channelsLast ? ", channels-last" : ", NCHW")
+     << " LibTorch threads" << ", " << args.layout << (args.bfloat16 ? ", bfloat16 autocast" : ", float32")
      << ", loader thread " << args.loader << "). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
-        "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
+        "(`bench/train-bench.py`: the same layers, batches, augmentation, loss, optimiser, memory layout and "
+        "precision), one after the other "
         "in the same run. A step's time is split into data (sampling, copying the crops, augmenting; in our trainer, "
         "where a loader thread makes the batches, only the wait for it), forward "
         "(network and loss), backward and optimiser. GFLOP/s counts 2 FLOPs per multiply-add of the convolutions "
@@ -208,7 +213,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {args.channelsLast, loaderOf(args.loader)}), {}};
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {channelsLast(args), loaderOf(args.loader), args.bfloat16}), {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
@@ -250,8 +255,11 @@ void addBenchTrainingCommand(CLI::App& bench) {
   cmd->add_option("--tower", args->tower, "Face tower bundle for the tower cases (default: the imported one)");
   cmd->add_option("--python", args->python,
                   "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch); 'none' skips it");
-  cmd->add_flag("--channels-last", args->channelsLast,
-                "Train with channels-last (NHWC) weights and batches instead of the default NCHW");
+  cmd->add_option("--layout", args->layout, "Weights' and batches' memory layout, ours and PyTorch's")
+      ->check(CLI::IsMember({"channels-last", "nchw"}))
+      ->capture_default_str();
+  cmd->add_flag("--bf16", args->bfloat16,
+                "Run the forward passes under bfloat16 autocast, ours and PyTorch's (needs AVX-512 BF16)");
   cmd->add_option("--loader", args->loader,
                   "Make each step's batch on a loader thread while the step before trains: auto (when a core is left "
                   "for it), on or off")

@@ -7,6 +7,7 @@
 
 #include "train/Trainer.h"
 
+#include <ATen/autocast_mode.h>
 #include <malloc.h>
 #include <omp.h>
 
@@ -62,27 +63,56 @@ struct StepInput {
   torch::Tensor targets;  ///< distillation: the teacher's embedding of each (mirrored) crop
 };
 
+// The network's forward pass under LibTorch's CPU autocast in bfloat16 for
+// the guard's lifetime; what was set before comes back after.
+class CpuBfloat16Autocast {
+ public:
+  CpuBfloat16Autocast()
+      : m_wasEnabled(at::autocast::is_cpu_enabled()), m_wasType(at::autocast::get_autocast_cpu_dtype()) {
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::increment_nesting();
+  }
+  ~CpuBfloat16Autocast() {
+    // The cast weights are cached while autocast is on; they are stale
+    // after the optimiser's step, so the cache goes with the outermost guard.
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(m_wasEnabled);
+    at::autocast::set_autocast_cpu_dtype(m_wasType);
+  }
+  CpuBfloat16Autocast(const CpuBfloat16Autocast&) = delete;
+  CpuBfloat16Autocast& operator=(const CpuBfloat16Autocast&) = delete;
+
+ private:
+  bool m_wasEnabled;
+  at::ScalarType m_wasType;
+};
+
 /// While a run trains, freed tensor memory stays in the heap for the next
 /// step. By default glibc gives large freed blocks back to the system
 /// (munmap, or trimming the heap's top), and the next step faults the same
 /// pages in again, each one zeroed: 3.3 million page faults in 35 steps of
 /// the default convnet, at 107 images/s (`siamese bench training`, 2
-/// cores). Blocks up to 32 MB taken from the heap and its top kept (with a
-/// 4 GB trim threshold: 0.26 million faults, 131 images/s; with the 1 GB
-/// used here: 121-125 images/s in three runs). PyTorch from Python gains
-/// as much with the same settings. Afterwards the top is trimmed again, so
-/// the app gives the memory back.
+/// cores). So while training, no block is mmapped (every size comes from
+/// the heap; glibc cannot raise its mmap threshold above 32 MB, and one
+/// 64-face batch of 32 channels at 64x64 is 33.5 MB) and the heap's top is
+/// kept up to 1 GB. Measured with MALLOC_MMAP_MAX_=0 on top of a 32 MB
+/// threshold: the residual net from 1.8-5.2 to 0.26 million faults and
+/// from 141-195 to 213-228 images/s. PyTorch from Python gains as much
+/// with the same settings. Afterwards mmap comes back and the top is
+/// trimmed, so the app gives the memory back.
 class TrainingHeap {
  public:
   TrainingHeap() {
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
   }
   ~TrainingHeap() {
 #ifdef __GLIBC__
-    mallopt(M_TRIM_THRESHOLD, 128 << 10);  // glibc's default
+    mallopt(M_MMAP_MAX, 65536);            // glibc's defaults
+    mallopt(M_TRIM_THRESHOLD, 128 << 10);
     malloc_trim(0);
 #endif
   }
@@ -113,6 +143,12 @@ class Run {
                      (options.loader == TrainOptions::Loader::Auto &&
                       (!m_device.is_cpu() || unsigned(torch::get_num_threads()) < std::thread::hardware_concurrency()));
     if (m_channelsLast) detail::useChannelsLast(m_model);
+    if (options.bfloat16) {
+      if (!m_device.is_cpu()) throw Error("bfloat16 training is for the CPU; on a GPU train in float32");
+      if (!cpuBfloat16Supported()) {
+        throw Error("bfloat16 training needs a CPU with AVX-512 BF16 instructions, which this one lacks");
+      }
+    }
     makeOptimizer();
   }
 
@@ -486,7 +522,13 @@ torch::Tensor Run::trainStep(int epoch, std::size_t step, const StepInput& input
 }
 
 torch::Tensor Run::loss(const StepInput& input) {
-  const torch::Tensor embeddings = m_model.net->trainablePart(input.images);
+  torch::Tensor embeddings;
+  if (m_options.bfloat16) {
+    const CpuBfloat16Autocast lowPrecision;
+    embeddings = m_model.net->trainablePart(input.images).to(torch::kFloat32);
+  } else {
+    embeddings = m_model.net->trainablePart(input.images);
+  }
   if (m_config.loss == "distil") return (embeddings - input.targets).pow(2).sum(1).mean();
   if (input.same.defined()) {
     // Pairs: both sides of every pair went through the one shared branch in one pass.
@@ -704,6 +746,11 @@ TrainResult Run::run() {
 }
 
 }  // namespace
+
+bool cpuBfloat16Supported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bf16");
+}
 
 TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
                          const TrainOptions& options) {

@@ -83,12 +83,15 @@ struct TrainOptions {
   ProgressFn featureProgress;
   const StopToken* stop = nullptr;
   StepProfile* profile = nullptr;  ///< when set, every step's phases are timed into it
-  /// On a CPU, keep weights and batches channels-last (NHWC). Measured with
-  /// `siamese bench training --channels-last` on these 2 cores: about 3%
-  /// faster for the convnet, 9% slower for the resnet, within the run-to-run
-  /// noise of ~5%, so it is off by default. Only float rounding differs,
-  /// so it is not part of the configuration.
-  bool channelsLast = false;
+  /// On a CPU, keep weights and batches channels-last (NHWC), so that
+  /// oneDNN's convolutions need no reorder into their blocked layout and
+  /// back. Measured on an Intel Xeon with AVX-512 (`siamese bench training
+  /// --layout nchw|channels-last`, alternating): the convnet +2 to +16%
+  /// over three rounds, the residual net +3 to +13%, fine-tuning the whole
+  /// face tower +10 to +18% (on the earlier AMD EPYC machines it was a wash
+  /// for the convnet and 9% slower for the residual net). Only float
+  /// rounding differs, so it is not part of the configuration.
+  bool channelsLast = true;
   /// Whether each step's batch (sampling, copying the crops, augmenting) is
   /// made on a loader thread while the step before it trains. The batch is
   /// the same either way (its draws come from seed, epoch and step). Auto:
@@ -101,7 +104,19 @@ struct TrainOptions {
   /// step and LibTorch's threads then wait for each other.
   enum class Loader { Auto, On, Off };
   Loader loader = Loader::Auto;
+  /// On a CPU, run the network's forward pass under LibTorch's bfloat16
+  /// autocast (convolutions and linear layers in bfloat16, the loss and
+  /// the optimiser's weights in float32). Needs a CPU with AVX-512 BF16
+  /// (cpuBfloat16Supported()); refused elsewhere. Off by default: without
+  /// AMX, oneDNN 2.6's bfloat16 convolutions ran at about half the speed of
+  /// its float32 ones on this Xeon (ONEDNN_VERBOSE), so the convnet and the
+  /// tower trained 20-35% slower (`siamese bench training --bf16`).
+  bool bfloat16 = false;
 };
+
+/// Whether this CPU has bfloat16 dot products (AVX-512 BF16), which
+/// oneDNN's bfloat16 kernels need to be worth running.
+bool cpuBfloat16Supported();
 
 /// Trains, validates each epoch, keeps the best weights and derives the
 /// threshold. A resumed run reaches the same weights as an uninterrupted

@@ -109,6 +109,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   TrainOptions options;
   options.profile = &profile;
   options.channelsLast = switches.channelsLast;
+  options.bfloat16 = switches.bfloat16;
   options.loader = switches.loader;
   const auto started = std::chrono::steady_clock::now();
   double frozenPassSeconds = 0;

@@ -43,8 +43,9 @@ struct TrainingBenchmarkResult {
 
 /// The trainer's speed switches the benchmark can turn (as TrainOptions).
 struct TrainingBenchmarkSwitches {
-  bool channelsLast = false;
+  bool channelsLast = true;
   TrainOptions::Loader loader = TrainOptions::Loader::Auto;
+  bool bfloat16 = false;
 };
 
 /// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a
