@@ -33,9 +33,9 @@ struct TrainingBenchArgs {
   std::string out = "BENCHMARKS.md";
   std::string work = "build/bench";
   std::string tower;  ///< the face tower bundle for its cases (default: where `siamese import` puts it)
-  std::string layout = "channels-last";  ///< TrainOptions::channelsLast, and PyTorch's script's layout
+  std::string layout = "channels-last";  ///< TrainOptions::channelsLast, and PyTorch's second run's
   std::string loader = "auto";  ///< TrainOptions::loader
-  bool bfloat16 = false;        ///< TrainOptions::bfloat16, and autocast in PyTorch's script too
+  bool bfloat16 = false;                 ///< TrainOptions::bfloat16, and autocast in PyTorch's second run
 };
 
 /// PyTorch's figures for one case, or why there are none.
@@ -63,7 +63,9 @@ std::string pythonOf(const TrainingBenchArgs& args) {
 
 bool channelsLast(const TrainingBenchArgs& args) { return args.layout == "channels-last"; }
 
-PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key) {
+/// PyTorch's script on one case: as PyTorch is usually run (NCHW, float32),
+/// or with our layout and precision (`likeOurs`).
+PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key, bool likeOurs) {
   PythonFigures figures;
   const std::string script = std::string(SIAMESE_BENCH_DIR) + "/train-bench.py";
   if (!std::filesystem::exists(script)) {
@@ -81,7 +83,8 @@ PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key) {
   const std::string output =
       commandOutput(python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
                         " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads) +
-                        (args.bfloat16 ? " --bf16" : "") + (channelsLast(args) ? " --channels-last" : ""),
+                        (likeOurs && args.bfloat16 ? " --bf16" : "") +
+                        (likeOurs && channelsLast(args) ? " --channels-last" : ""),
                     status);
   if (status != 0) throw Error("the PyTorch reference failed:\n" + output);
   const nlohmann::json j = nlohmann::json::parse(output.substr(output.rfind('{')));
@@ -143,8 +146,12 @@ TrainOptions::Loader loaderOf(const std::string& name) {
 struct Row {
   TrainingBenchmarkCase benchCase;
   TrainingBenchmarkResult ours;
-  PythonFigures python;
+  PythonFigures python;          ///< as PyTorch is usually run
+  PythonFigures pythonLikeOurs;  ///< with our layout and precision
 };
+
+/// Whether our run differs from PyTorch's usual one in layout or precision.
+bool differsFromPyTorchDefaults(const TrainingBenchArgs& args) { return channelsLast(args) || args.bfloat16; }
 
 std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args, const Peak& peak) {
   std::ostringstream md;
@@ -153,9 +160,10 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
      << " LibTorch threads" << ", " << args.layout << (args.bfloat16 ? ", bfloat16 autocast" : ", float32")
      << ", loader thread " << args.loader << "). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
-        "(`bench/train-bench.py`: the same layers, batches, augmentation, loss, optimiser, memory layout and "
-        "precision), one after the other "
-        "in the same run. A step's time is split into data (sampling, copying the crops, augmenting; in our trainer, "
+        "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
+        "in the same run. PyTorch runs twice: as it is usually run (NCHW, float32), and with our memory layout and "
+        "precision (when they differ); the first ratio is the one the goal is set on. A step's time is split into "
+        "data (sampling, copying the crops, augmenting; in our trainer, "
         "where a loader thread makes the batches, only the wait for it), forward "
         "(network and loss), backward and optimiser. GFLOP/s counts 2 FLOPs per multiply-add of the convolutions "
         "and linear layers, × 3 for forward and backward (`core/nn/NetworkFlops.cpp`); the peak is nominal: "
@@ -165,13 +173,14 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
         "the only augmentation; PyTorch's script is the usual fine-tuning loop, which runs the frozen layers on "
         "every batch (without gradients) and augments every batch: the ratio measures that choice, not faster "
         "kernels. GFLOP/s counts only the layers that train. Our trainer keeps freed tensor memory in the heap "
-        "while it trains (glibc's mmap threshold fixed at 32 MB, its trim threshold at 1 GB; `TrainingHeap` in "
-        "`core/train/Trainer.cpp`), which spares it millions of page faults; the same settings, given to PyTorch "
-        "from Python through `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_`, speed it up about as much, so "
-        "much of the ratio on the convnet is that choice too.\n\n"
+        "while it trains (no block mmapped, glibc's trim threshold at 1 GB; `TrainingHeap` in "
+        "`core/train/Trainer.cpp`), which spares it millions of page faults; PyTorch from Python gains from the "
+        "same settings too (`MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824`), so part of every ratio is "
+        "that choice.\n\n"
      << "| network | ours: images/s | ours: ms per step (data / forward / backward / optimiser) | ours: GFLOP/s "
-        "(of peak) | PyTorch: images/s | PyTorch: ms per step (same split) | ours ÷ PyTorch |\n"
-     << "| --- | --- | --- | --- | --- | --- | --- |\n";
+        "(of peak) | PyTorch: images/s | PyTorch: ms per step (same split) | ours ÷ PyTorch | PyTorch with our "
+        "layout and precision: images/s | ours ÷ that |\n"
+     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const Row& r : rows) {
     const StepProfile& p = r.ours.profile;
     const double n = double(std::max<std::size_t>(1, p.steps));
@@ -182,9 +191,15 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
     if (r.python.ran) {
       md << fixed(r.python.imagesPerSecond, 1) << " | " << fixed(r.python.msPerStep, 0) << " ("
          << phases(r.python.dataMs, r.python.forwardMs, r.python.backwardMs, r.python.optimizerMs) << ") | **"
-         << fixed(r.ours.imagesPerSecond / r.python.imagesPerSecond, 2) << "×** |\n";
+         << fixed(r.ours.imagesPerSecond / r.python.imagesPerSecond, 2) << "×** | ";
     } else {
-      md << "not measured | " << r.python.why << " | — |\n";
+      md << "not measured | " << r.python.why << " | — | ";
+    }
+    if (r.pythonLikeOurs.ran) {
+      md << fixed(r.pythonLikeOurs.imagesPerSecond, 1) << " | "
+         << fixed(r.ours.imagesPerSecond / r.pythonLikeOurs.imagesPerSecond, 2) << "× |\n";
+    } else {
+      md << "— | — |\n";
     }
   }
   for (const Row& r : rows) {
@@ -213,7 +228,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {channelsLast(args), loaderOf(args.loader), args.bfloat16}), {}};
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {channelsLast(args), loaderOf(args.loader), args.bfloat16}), {}, {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
@@ -225,13 +240,18 @@ void runTrainingBench(const TrainingBenchArgs& args) {
     if (args.python == "none") {
       row.python.why = "skipped (--python none)";
     } else {
-      row.python = runPython(args, c.key);
+      row.python = runPython(args, c.key, false);
+      if (row.python.ran && differsFromPyTorchDefaults(args)) row.pythonLikeOurs = runPython(args, c.key, true);
     }
     if (row.python.ran) {
       std::printf("%-8s PyTorch: %6.1f images/s, %5.0f ms/step; ours ÷ PyTorch = %.2f×\n", c.key.c_str(),
                   row.python.imagesPerSecond, row.python.msPerStep, row.ours.imagesPerSecond / row.python.imagesPerSecond);
     } else {
       std::printf("%-8s PyTorch: not measured: %s\n", c.key.c_str(), row.python.why.c_str());
+    }
+    if (row.pythonLikeOurs.ran) {
+      std::printf("%-8s PyTorch with our layout and precision: %6.1f images/s; ours ÷ that = %.2f×\n", c.key.c_str(),
+                  row.pythonLikeOurs.imagesPerSecond, row.ours.imagesPerSecond / row.pythonLikeOurs.imagesPerSecond);
     }
     std::fflush(stdout);
     rows.push_back(std::move(row));
@@ -255,11 +275,11 @@ void addBenchTrainingCommand(CLI::App& bench) {
   cmd->add_option("--tower", args->tower, "Face tower bundle for the tower cases (default: the imported one)");
   cmd->add_option("--python", args->python,
                   "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch); 'none' skips it");
-  cmd->add_option("--layout", args->layout, "Weights' and batches' memory layout, ours and PyTorch's")
+  cmd->add_option("--layout", args->layout, "Weights' and batches' memory layout (ours, and PyTorch's second run)")
       ->check(CLI::IsMember({"channels-last", "nchw"}))
       ->capture_default_str();
   cmd->add_flag("--bf16", args->bfloat16,
-                "Run the forward passes under bfloat16 autocast, ours and PyTorch's (needs AVX-512 BF16)");
+                "Run the forward passes under bfloat16 autocast (ours, and PyTorch's second run; needs AVX-512 BF16)");
   cmd->add_option("--loader", args->loader,
                   "Make each step's batch on a loader thread while the step before trains: auto (when a core is left "
                   "for it), on or off")
