@@ -34,6 +34,7 @@ struct Override {
 const Override kOverrides[] = {
     {"--loss", [](TrainConfig& c, const TrainConfig& g) { c.loss = g.loss; }},
     {"--teacher", [](TrainConfig& c, const TrainConfig& g) { c.teacher = g.teacher; }},
+    {"--teach-augmented", [](TrainConfig& c, const TrainConfig& g) { c.teachAugmented = g.teachAugmented; }},
     {"--margin", [](TrainConfig& c, const TrainConfig& g) { c.margin = g.margin; }},
     {"--sampling", [](TrainConfig& c, const TrainConfig& g) { c.sampling = g.sampling; }},
     {"--people-per-batch", [](TrainConfig& c, const TrainConfig& g) { c.peoplePerBatch = g.peoplePerBatch; }},
@@ -124,6 +125,9 @@ void addDataOptions(CLI::App& cmd, TrainArgs& args) {
 void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_option("--loss", c.loss, "contrastive, triplet, koch or distil (learn --teacher's embeddings)")->capture_default_str();
   cmd.add_option("--teacher", c.teacher, "With --loss distil: the model whose embeddings the network learns (e.g. the face tower)");
+  cmd.add_flag("--teach-augmented", c.teachAugmented,
+               "With --loss distil: the teacher embeds every step's augmented crops (slower; each crop is taught "
+               "the teacher's embedding of itself), instead of each photo once");
   cmd.add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
   cmd.add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
   cmd.add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();

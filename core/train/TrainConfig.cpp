@@ -19,6 +19,7 @@ void TrainConfig::validate() const {
   if (loss == "distil" && teacher.empty()) fail("distillation needs a teacher model");
   if (loss == "distil" && sampling != "online") fail("distillation draws photos (online sampling), not pairs");
   if (loss != "distil" && !teacher.empty()) fail("a teacher is only for the distil loss");
+  if (loss != "distil" && teachAugmented) fail("teaching augmented crops is only for the distil loss");
   if (loss == "distil" && !init.empty()) fail("a distilled network starts from scratch (no --init)");
   if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
   if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");
@@ -82,6 +83,7 @@ std::string TrainConfig::toJson() const {
                    {"contrast", augment.contrast}}},
       {"seed", seed}, {"threads", threads}, {"device", device}};
   if (!teacher.empty()) j["teacher"] = teacher;
+  if (teachAugmented) j["teach_augmented"] = true;
   if (!init.empty()) {
     j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
                  {"base_lr_scale", init.baseLearningRateScale}};
@@ -96,6 +98,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     if (j.contains("network")) c.network = NetworkConfig::fromJson(j["network"].dump());
     c.loss = j.value("loss", c.loss);
     c.teacher = j.value("teacher", c.teacher);
+    c.teachAugmented = j.value("teach_augmented", c.teachAugmented);
     c.margin = j.value("margin", c.margin);
     c.sampling = j.value("sampling", c.sampling);
     c.peoplePerBatch = j.value("people_per_batch", c.peoplePerBatch);

@@ -50,6 +50,12 @@ struct TrainConfig {
   std::string loss = "contrastive";
   /// With loss "distil": the model bundle whose embeddings are learned.
   std::string teacher;
+  /// With loss "distil": the teacher embeds each step's augmented crops, so
+  /// the student is taught the teacher's embedding of exactly what it sees
+  /// ("consistent teaching"). Off: the teacher embeds each photo (and its
+  /// mirror image) once, and an augmented crop is taught the embedding of
+  /// the photo it was made from; faster, the teacher's cost paid once.
+  bool teachAugmented = false;
   double margin = 1.0;
   /// "online": batches of P people × K photos, every pair (or the hardest
   /// triplets) inside the batch; "pairs": the explicit pair list.

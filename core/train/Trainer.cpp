@@ -178,6 +178,10 @@ class Run {
   void computeTeacherTargets();
   /// The student's augmented crops and the teacher's embeddings they are taught.
   void distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed, StepInput& input) const;
+  /// Consistent teaching: the teacher embeds the augmented crops (unit
+  /// range, at the cache's size; mirrored here at random) and the student
+  /// is given the same crops at its size.
+  void teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Tensor crops, StepInput& input) const;
   /// Every face the run trains or validates on, sorted.
   std::vector<int> facesUsed() const;
   /// Refuses a cache whose crops are not the ones `model` was made for.
@@ -226,6 +230,10 @@ class Run {
   /// Distillation: the teacher's unit embedding of each face and of its
   /// mirror image (rows by m_targetRow).
   std::optional<BundleMetadata> m_teacher;
+  /// With teachAugmented: the teacher itself, run on every step's crops.
+  /// mutable: the loader thread runs it from a const method; in evaluation
+  /// mode without gradients its forward pass changes nothing.
+  mutable std::optional<detail::SiameseModel> m_teacherModel;
   torch::Tensor m_targets, m_mirroredTargets;
   std::unordered_map<int, std::int64_t> m_targetRow;
   detail::RunState m_state;
@@ -277,6 +285,12 @@ void Run::computeTeacherTargets() {
   detail::deserializeModel(teacher.weights, model);
   model.to(m_device);
   model.train(false);
+  m_teacher = teacher.metadata;
+  if (m_config.teachAugmented) {
+    if (m_device.is_cpu() && teacher.metadata.network.isDlibResNet()) detail::useChannelsLast(model);
+    m_teacherModel = std::move(model);
+    return;
+  }
   torch::NoGradGuard noGrad;
   const InputSpec& in = teacher.metadata.input;
   const std::vector<int> faces = facesUsed();
@@ -302,7 +316,6 @@ void Run::computeTeacherTargets() {
   m_targets = torch::cat(plain);
   m_mirroredTargets = torch::cat(mirrored);
   for (std::size_t i = 0; i < faces.size(); ++i) m_targetRow[faces[i]] = std::int64_t(i);
-  m_teacher = teacher.metadata;
 }
 
 void Run::distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed, StepInput& input) const {
@@ -310,6 +323,10 @@ void Run::distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64
   // is taught the teacher's embedding of the mirrored crop.
   AugmentConfig noFlip = m_config.augment;
   noFlip.flip = false;
+  if (m_teacherModel) {
+    teachAugmentedCrops(faces, rng, detail::augmentBatch(pixelsOf(faces).div_(127.5).sub_(1.0), noFlip, augmentSeed), input);
+    return;
+  }
   torch::Tensor images = detail::augmentBatch(loadBatch(faces), noFlip, augmentSeed);
   std::vector<std::int64_t> rows;
   std::vector<float> flips;
@@ -322,6 +339,26 @@ void Run::distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64
   const torch::Tensor index = torch::tensor(rows).to(m_device);
   input.targets = torch::where(flip.view({-1, 1}) > 0.5, m_mirroredTargets.index_select(0, index),
                                m_targets.index_select(0, index));
+  input.images = inLayout(detail::fromUnitRange(images, m_normalization));
+}
+
+void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Tensor crops, StepInput& input) const {
+  std::vector<float> flips;
+  for (std::size_t i = 0; i < faces.size(); ++i) {
+    flips.push_back(m_config.augment.enabled && m_config.augment.flip && rng.unit() < 0.5 ? 1.0f : 0.0f);
+  }
+  const torch::Tensor flip = torch::tensor(flips).to(m_device).view({-1, 1, 1, 1});
+  crops = torch::where(flip > 0.5, crops.flip({3}), crops);
+  // The teacher sees the augmented crop at the cache's full size, the
+  // student the same crop brought to its own size.
+  const InputSpec& in = m_teacher->input;
+  torch::Tensor teacherInput = detail::toNetworkInput((crops + 1) * 127.5, in.size, in.channels, in.normalization);
+  if (m_device.is_cpu() && m_teacher->network.isDlibResNet()) {
+    teacherInput = teacherInput.contiguous(torch::MemoryFormat::ChannelsLast);
+  }
+  input.targets = torch::nn::functional::normalize(m_teacherModel->net->forward(teacherInput),
+                                                   torch::nn::functional::NormalizeFuncOptions().dim(1));
+  const torch::Tensor images = detail::conformBatch(crops, m_config.network.inputSize, m_config.network.channels);
   input.images = inLayout(detail::fromUnitRange(images, m_normalization));
 }
 
