@@ -2,7 +2,8 @@
 # A fast model of our own distilled from the face tower (teacher–student,
 # no labels): a small residual net on 64 px colour crops learns to
 # reproduce the tower's unit embeddings of LFW's photos, every photo of the
-# people it may see (those with a single photo too). Scored under LFW's
+# people it may see (those with a single photo too), each augmented crop
+# taught the tower's embedding of that very crop (--teach-augmented). Scored under LFW's
 # fold-model protocol like models/compare-transfer.sh: two students, each
 # distilled only from the photos of people outside one half of pairs.txt's
 # folds, each scored on that half. Then the ms per face of the student
@@ -29,7 +30,7 @@ mkdir -p "$WORK"
 distil() {  # <folds held out>
   [ -f "$WORK/student-$1.siamese" ] && return 0
   "$SIAMESE" train "$LFW" --hold-out "$DATA/lfw/pairs.txt" --hold-out-folds "$1" --min-photos 1 --split 0.95,0.05,0 \
-    --out "$WORK/student-$1.siamese" --loss distil --teacher "$TOWER" \
+    --out "$WORK/student-$1.siamese" --loss distil --teacher "$TOWER" --teach-augmented \
     --arch resnet --input-size 64 --channels 3 --blocks 4 --filters 32 --embedding 128 --dropout 0 \
     --people-per-batch 16 --photos-per-person 4 --epochs "$EPOCHS" --steps-per-epoch "$STEPS" --lr 0.001 \
     --schedule cosine --patience 0 --seed 7 --threads 1 \

@@ -125,7 +125,7 @@ void addDataOptions(CLI::App& cmd, TrainArgs& args) {
 void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_option("--loss", c.loss, "contrastive, triplet, koch or distil (learn --teacher's embeddings)")->capture_default_str();
   cmd.add_option("--teacher", c.teacher, "With --loss distil: the model whose embeddings the network learns (e.g. the face tower)");
-  cmd.add_flag("--teach-augmented", c.teachAugmented,
+  cmd.add_flag("--teach-augmented,!--no-teach-augmented", c.teachAugmented,
                "With --loss distil: the teacher embeds every step's augmented crops (slower; each crop is taught "
                "the teacher's embedding of itself), instead of each photo once");
   cmd.add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();

@@ -104,6 +104,13 @@ void deserializeModel(const std::string& bytes, SiameseModel& model) {
       throw Error("the weights do not fit the model's architecture (" + name + " has another shape)");
     }
   }
+  // LibTorch keeps the layout the weights were saved in, and the trainer
+  // saves channels-last ones; whoever reads them chooses the layout, so
+  // they come back plain (NCHW).
+  torch::NoGradGuard noGrad;
+  for (torch::Tensor& p : model.net->parameters()) {
+    if (p.dim() == 4 && !p.is_contiguous()) p.set_data(p.contiguous());
+  }
 }
 
 void loadPretrained(const std::string& pretrained, const NetworkConfig& pretrainedNetwork, bool pretrainedKochHead,

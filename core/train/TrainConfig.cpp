@@ -20,6 +20,9 @@ void TrainConfig::validate() const {
   if (loss == "distil" && sampling != "online") fail("distillation draws photos (online sampling), not pairs");
   if (loss != "distil" && !teacher.empty()) fail("a teacher is only for the distil loss");
   if (loss != "distil" && teachAugmented) fail("teaching augmented crops is only for the distil loss");
+  if (teachAugmented && !augment.enabled) {
+    fail("teaching augmented crops needs augmentation (without it the teacher would embed the same crops every step)");
+  }
   if (loss == "distil" && !init.empty()) fail("a distilled network starts from scratch (no --init)");
   if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
   if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");

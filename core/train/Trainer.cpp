@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -97,27 +98,48 @@ class CpuBfloat16Autocast {
 /// the heap; glibc cannot raise its mmap threshold above 32 MB, and one
 /// 64-face batch of 32 channels at 64x64 is 33.5 MB) and the heap's top is
 /// kept up to 1 GB. Measured with MALLOC_MMAP_MAX_=0 on top of a 32 MB
-/// threshold: the residual net from 1.8-5.2 to 0.26 million faults and
-/// from 141-195 to 213-228 images/s. PyTorch from Python gains as much
-/// with the same settings. Afterwards mmap comes back and the top is
-/// trimmed, so the app gives the memory back.
+/// threshold (the CLI, training on the main thread): the residual net from
+/// 1.8-5.2 to 0.26 million faults and from 141-195 to 213-228 images/s.
+/// PyTorch from Python gains as much with the same settings. A run on
+/// another thread (the app's) allocates from glibc's per-thread heaps of
+/// 64 MB pieces, which still map blocks above that. Afterwards mmap comes
+/// back for blocks over 32 MB and the top is trimmed, so the app gives the
+/// memory back. Runs may overlap (the app can train and adapt at once):
+/// the first sets, the last restores.
 class TrainingHeap {
  public:
   TrainingHeap() {
+    const std::lock_guard<std::mutex> lock(mutex());
+    if (runs()++ > 0) return;
 #ifdef __GLIBC__
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
   }
   ~TrainingHeap() {
+    const std::lock_guard<std::mutex> lock(mutex());
+    if (--runs() > 0) return;
 #ifdef __GLIBC__
-    mallopt(M_MMAP_MAX, 65536);            // glibc's defaults
+    // Setting any of these turns glibc's sliding mmap threshold off for
+    // good, so it is fixed where the sliding one tops out: 32 MB.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_MMAP_MAX, 65536);  // glibc's default
     mallopt(M_TRIM_THRESHOLD, 128 << 10);
     malloc_trim(0);
 #endif
   }
   TrainingHeap(const TrainingHeap&) = delete;
   TrainingHeap& operator=(const TrainingHeap&) = delete;
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static int& runs() {
+    static int count = 0;
+    return count;
+  }
 };
 
 struct ValidationResult {
@@ -349,8 +371,8 @@ void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Te
   }
   const torch::Tensor flip = torch::tensor(flips).to(m_device).view({-1, 1, 1, 1});
   crops = torch::where(flip > 0.5, crops.flip({3}), crops);
-  // The teacher sees the augmented crop at the cache's full size, the
-  // student the same crop brought to its own size.
+  // The crop is augmented at the cache's size; the teacher is given it at
+  // its input size, the student at its own.
   const InputSpec& in = m_teacher->input;
   torch::Tensor teacherInput = detail::toNetworkInput((crops + 1) * 127.5, in.size, in.channels, in.normalization);
   if (m_device.is_cpu() && m_teacher->network.isDlibResNet()) {
@@ -739,6 +761,7 @@ bool Run::endEpoch(int epoch, Clock::time_point started) {
 BundleFile Run::bestBundle() {
   detail::deserializeModel(m_state.bestWeights, m_model);
   m_model.to(m_device);
+  if (m_channelsLast) detail::useChannelsLast(m_model);
   const ValidationResult best = validate();
   BundleFile bundle;
   bundle.metadata = detail::describeTrainedModel(
@@ -759,6 +782,7 @@ TrainResult Run::run() {
   const std::string& checkpointPath = m_options.checkpointPath;
   if (m_options.resume && !checkpointPath.empty() && std::filesystem::exists(checkpointPath)) {
     detail::loadCheckpoint(checkpointPath, m_config, m_model, *m_optimizer, m_device, m_state);
+    if (m_channelsLast) detail::useChannelsLast(m_model);
   }
   cacheFrozenFeatures();
   computeTeacherTargets();

@@ -308,11 +308,12 @@ TEST_F(TransferTraining, AStudentDistilledFromTheTowerReproducesItsDistancesOnPe
   EXPECT_GT(agreementSeen["distilled"], agreementSeen["untrained"] + 0.15);
   EXPECT_GT(agreement["distilled"], agreement["untrained"] + 0.1);
   // The consistently taught student, measured: 0.79 on the training photos,
-  // 0.73 on unseen people's; given its neighbour's crops it fell to 0.47
-  // and 0.38, below these bounds.
+  // 0.73 on unseen people's (the usual student: 0.67); given its
+  // neighbour's crops it fell to 0.47 and 0.38, below these bounds.
   EXPECT_GT(agreementSeen["consistent"], 0.7);
   EXPECT_GT(agreementSeen["consistent"], agreementSeen["untrained"] + 0.15);
   EXPECT_GT(agreement["consistent"], agreement["untrained"] + 0.1);
+  EXPECT_GT(agreement["consistent"], agreement["distilled"] + 0.02) << "consistent teaching should generalise better";
 }
 
 TEST_F(TransferTraining, AdaptationRefusesToDeployAModelThatScoresWorse) {

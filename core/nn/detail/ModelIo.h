@@ -26,7 +26,9 @@ SiameseModel makeModel(const NetworkConfig& config, bool kochHead);
 /// CPU convolutions run fastest on; feed such a model channels-last batches.
 void useChannelsLast(SiameseModel& model);
 std::string serializeModel(const SiameseModel& model);
-/// throws Error when the bytes do not fit the model's architecture.
+/// The weights come back in the plain layout (NCHW), whatever the layout
+/// they were saved in. throws Error when the bytes do not fit the model's
+/// architecture.
 void deserializeModel(const std::string& bytes, SiameseModel& model);
 
 /// Starts `model` from a model made before (transfer learning): every
