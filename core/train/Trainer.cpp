@@ -64,6 +64,11 @@ struct StepInput {
   torch::Tensor targets;  ///< distillation: the teacher's embedding of each (mirrored) crop
 };
 
+// Each row scaled to unit length: the embeddings a teacher gives.
+torch::Tensor unitRows(const torch::Tensor& embeddings) {
+  return torch::nn::functional::normalize(embeddings, torch::nn::functional::NormalizeFuncOptions().dim(1));
+}
+
 // The network's forward pass under LibTorch's CPU autocast in bfloat16 for
 // the guard's lifetime; what was set before comes back after.
 class CpuBfloat16Autocast {
@@ -185,6 +190,11 @@ class Run {
   void makeOptimizer();
   /// The faces' crops as floats [N, C, H, W] in 0..255 (BGR or grey, at the cache's size) on the device.
   torch::Tensor pixelsOf(const std::vector<int>& faces) const;
+  /// The same crops scaled to [-1, 1], still at the cache's size.
+  torch::Tensor unitRangePixelsOf(const std::vector<int>& faces) const { return pixelsOf(faces).div_(127.5).sub_(1.0); }
+  /// Whether each of `count` crops is mirrored, as 1 or 0 [count] on the
+  /// device: one draw per crop when augmentation flips, none otherwise.
+  torch::Tensor drawMirrors(std::size_t count, Rng& rng) const;
   /// Crops as unit-range floats [N, C, H, W] at the network's size.
   torch::Tensor loadBatch(const std::vector<int>& faces) const;
   /// What the trainable part of the network takes for these faces: the
@@ -320,16 +330,13 @@ void Run::computeTeacherTargets() {
   Progress progress;
   progress.total = faces.size();
   progress.message = "running the teacher once over every photo";
-  const auto unit = [](const torch::Tensor& e) {
-    return torch::nn::functional::normalize(e, torch::nn::functional::NormalizeFuncOptions().dim(1));
-  };
   for (std::size_t start = 0; start < faces.size(); start += 64) {
     if (m_options.stop && m_options.stop->stopRequested()) throw Error("stopped while running the teacher");
     const std::size_t n = std::min<std::size_t>(64, faces.size() - start);
     const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start), faces.begin() + std::ptrdiff_t(start + n));
     const torch::Tensor input = detail::toNetworkInput(pixelsOf(chunk), in.size, in.channels, in.normalization);
-    plain.push_back(unit(model.net->forward(input)));
-    mirrored.push_back(unit(model.net->forward(input.flip({3}))));
+    plain.push_back(unitRows(model.net->forward(input)));
+    mirrored.push_back(unitRows(model.net->forward(input.flip({3}))));
     if (m_options.featureProgress) {
       progress.done = start + n;
       m_options.featureProgress(progress);
@@ -346,17 +353,13 @@ void Run::distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64
   AugmentConfig noFlip = m_config.augment;
   noFlip.flip = false;
   if (m_teacherModel) {
-    teachAugmentedCrops(faces, rng, detail::augmentBatch(pixelsOf(faces).div_(127.5).sub_(1.0), noFlip, augmentSeed), input);
+    teachAugmentedCrops(faces, rng, detail::augmentBatch(unitRangePixelsOf(faces), noFlip, augmentSeed), input);
     return;
   }
   torch::Tensor images = detail::augmentBatch(loadBatch(faces), noFlip, augmentSeed);
   std::vector<std::int64_t> rows;
-  std::vector<float> flips;
-  for (int face : faces) {
-    rows.push_back(m_targetRow.at(face));
-    flips.push_back(m_config.augment.enabled && m_config.augment.flip && rng.unit() < 0.5 ? 1.0f : 0.0f);
-  }
-  const torch::Tensor flip = torch::tensor(flips).to(m_device);
+  for (int face : faces) rows.push_back(m_targetRow.at(face));
+  const torch::Tensor flip = drawMirrors(faces.size(), rng);
   images = torch::where(flip.view({-1, 1, 1, 1}) > 0.5, images.flip({3}), images);
   const torch::Tensor index = torch::tensor(rows).to(m_device);
   input.targets = torch::where(flip.view({-1, 1}) > 0.5, m_mirroredTargets.index_select(0, index),
@@ -364,12 +367,15 @@ void Run::distillationInput(const std::vector<int>& faces, Rng& rng, std::uint64
   input.images = inLayout(detail::fromUnitRange(images, m_normalization));
 }
 
+torch::Tensor Run::drawMirrors(std::size_t count, Rng& rng) const {
+  const bool flips = m_config.augment.enabled && m_config.augment.flip;
+  std::vector<float> mirrored;
+  for (std::size_t i = 0; i < count; ++i) mirrored.push_back(flips && rng.unit() < 0.5 ? 1.0f : 0.0f);
+  return torch::tensor(mirrored).to(m_device);
+}
+
 void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Tensor crops, StepInput& input) const {
-  std::vector<float> flips;
-  for (std::size_t i = 0; i < faces.size(); ++i) {
-    flips.push_back(m_config.augment.enabled && m_config.augment.flip && rng.unit() < 0.5 ? 1.0f : 0.0f);
-  }
-  const torch::Tensor flip = torch::tensor(flips).to(m_device).view({-1, 1, 1, 1});
+  const torch::Tensor flip = drawMirrors(faces.size(), rng).view({-1, 1, 1, 1});
   crops = torch::where(flip > 0.5, crops.flip({3}), crops);
   // The crop is augmented at the cache's size; the teacher is given it at
   // its input size, the student at its own.
@@ -378,8 +384,7 @@ void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Te
   if (m_device.is_cpu() && m_teacher->network.isDlibResNet()) {
     teacherInput = teacherInput.contiguous(torch::MemoryFormat::ChannelsLast);
   }
-  input.targets = torch::nn::functional::normalize(m_teacherModel->net->forward(teacherInput),
-                                                   torch::nn::functional::NormalizeFuncOptions().dim(1));
+  input.targets = unitRows(m_teacherModel->net->forward(teacherInput));
   const torch::Tensor images = detail::conformBatch(crops, m_config.network.inputSize, m_config.network.channels);
   input.images = inLayout(detail::fromUnitRange(images, m_normalization));
 }
@@ -437,7 +442,7 @@ torch::Tensor Run::pixelsOf(const std::vector<int>& faces) const {
 }
 
 torch::Tensor Run::loadBatch(const std::vector<int>& faces) const {
-  return detail::conformBatch(pixelsOf(faces).div_(127.5).sub_(1.0), m_config.network.inputSize, m_config.network.channels);
+  return detail::conformBatch(unitRangePixelsOf(faces), m_config.network.inputSize, m_config.network.channels);
 }
 
 torch::Tensor Run::trainingInput(const std::vector<int>& faces, Rng& rng, std::uint64_t augmentSeed) const {
@@ -445,21 +450,16 @@ torch::Tensor Run::trainingInput(const std::vector<int>& faces, Rng& rng, std::u
     const torch::Tensor augmented = detail::augmentBatch(loadBatch(faces), m_config.augment, augmentSeed);
     return inLayout(detail::fromUnitRange(augmented, m_normalization));
   }
-  const bool flips = m_config.augment.enabled && m_config.augment.flip;
   std::vector<std::int64_t> rows;
-  std::vector<bool> mirrored;
-  for (int face : faces) {
-    rows.push_back(m_featureRow.at(face));
-    mirrored.push_back(flips && rng.unit() < 0.5);
-  }
+  for (int face : faces) rows.push_back(m_featureRow.at(face));
+  const torch::Tensor choose = drawMirrors(faces.size(), rng);
   const torch::Tensor index = torch::tensor(rows).to(m_device);
   torch::Tensor plain = m_features.index_select(0, index);
-  if (!flips) return plain;
+  if (!(m_config.augment.enabled && m_config.augment.flip)) return plain;
   const torch::Tensor flipped = m_mirroredFeatures.index_select(0, index);
-  std::vector<float> choose(mirrored.begin(), mirrored.end());
   std::vector<std::int64_t> shape(std::size_t(plain.dim()), 1);
   shape[0] = plain.size(0);
-  const torch::Tensor useMirror = torch::tensor(choose).to(m_device).view(shape);
+  const torch::Tensor useMirror = choose.view(shape);
   return plain * (1 - useMirror) + flipped * useMirror;
 }
 
