@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 DATA=${SIAMESE_DATA:-../shared/data}
 WORK=${WORK:-build/transfer}
 SIAMESE=${SIAMESE:-build/release/bin/siamese}
-TOWER=${TOWER:-build/release/models/face-tower.siamese}
+TOWER=${TOWER:-${XDG_DATA_HOME:-$HOME/.local/share}/siamese-studio/models/face-tower.siamese}  # where scripts/setup.sh puts it
 THREADS=${THREADS:-2}
 # LFW in the tower's crops. `siamese bench accuracy` prepares it with dlib's
 # CNN detector as a second chance where HOG finds no face, so that every

@@ -18,6 +18,7 @@ PACKAGES=(
   libopencv-dev opencv-data
   libdlib-dev libdlib-data libgif-dev libjpeg-dev
   libtorch-dev libopenblas0-pthread
+  libdnnl-dev   # oneDNN's headers: its Winograd convolutions for training
   qt6-base-dev libqt6opengl6-dev qt6-multimedia-dev qt6-charts-dev
   libsqlite3-dev libfaiss-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev

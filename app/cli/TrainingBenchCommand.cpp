@@ -36,6 +36,7 @@ struct TrainingBenchArgs {
   std::string layout = "channels-last";  ///< TrainOptions::channelsLast, and PyTorch's second run's
   std::string loader = "auto";  ///< TrainOptions::loader
   bool bfloat16 = false;                 ///< TrainOptions::bfloat16, and autocast in PyTorch's second run
+  std::string convolutions = "winograd";  ///< TrainOptions::winograd (PyTorch has no such choice)
 };
 
 /// PyTorch's figures for one case, or why there are none.
@@ -158,7 +159,7 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
   md << "# Benchmarks: training speed\n\n"
      << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
      << " LibTorch threads" << ", " << args.layout << (args.bfloat16 ? ", bfloat16 autocast" : ", float32")
-     << ", loader thread " << args.loader << "). Each network trains " << args.steps << " timed steps after " << args.warmup
+     << ", loader thread " << args.loader << ", " << args.convolutions << " convolutions). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
         "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
         "in the same run. PyTorch runs twice: as it is usually run (NCHW, float32), and with our memory layout and "
@@ -228,7 +229,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {channelsLast(args), loaderOf(args.loader), args.bfloat16}), {}, {}};
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {channelsLast(args), loaderOf(args.loader), args.bfloat16, args.convolutions == "winograd"}), {}, {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
@@ -280,6 +281,10 @@ void addBenchTrainingCommand(CLI::App& bench) {
       ->capture_default_str();
   cmd->add_flag("--bf16", args->bfloat16,
                 "Run the forward passes under bfloat16 autocast (ours, and PyTorch's second run; needs AVX-512 BF16)");
+  cmd->add_option("--convolutions", args->convolutions,
+                  "Our 3x3 convolutions in training: winograd (oneDNN's, where it has them) or direct (LibTorch's)")
+      ->check(CLI::IsMember({"winograd", "direct"}))
+      ->capture_default_str();
   cmd->add_option("--loader", args->loader,
                   "Make each step's batch on a loader thread while the step before trains: auto (when a core is left "
                   "for it), on or off")

@@ -7,11 +7,11 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-torch::nn::Conv2d convolution(int in, int out, int kernel, int stride) {
+Convolution convolution(int in, int out, int kernel, int stride) {
   // dlib pads a stride-1 convolution to keep the size and does not pad a
   // strided one (TF.js's "same" and "valid").
   const int padding = stride == 1 ? kernel / 2 : 0;
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(true));
+  return Convolution(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(true));
 }
 
 /// Zeros appended to the channels, rows and columns of `x` up to the given sizes.

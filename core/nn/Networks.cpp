@@ -1,5 +1,7 @@
 #include "nn/detail/Networks.h"
 
+#include "nn/detail/WinogradConvolution.h"
+
 #include <algorithm>
 
 namespace siamese::detail {
@@ -15,8 +17,8 @@ torch::nn::AnyModule pooling(const NetworkConfig& c) {
   return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
 }
 
-torch::nn::Conv2d conv(int in, int out, int kernel, int stride = 1, bool bias = false) {
-  return torch::nn::Conv2d(
+Convolution conv(int in, int out, int kernel, int stride = 1, bool bias = false) {
+  return Convolution(
       torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(bias));
 }
 
@@ -66,7 +68,7 @@ class ResidualBlockImpl : public torch::nn::Module {
 
  private:
   bool m_batchNorm;
-  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_shortcut{nullptr};
+  Convolution m_conv1{nullptr}, m_conv2{nullptr}, m_shortcut{nullptr};
   torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr};
 };
 TORCH_MODULE(ResidualBlock);

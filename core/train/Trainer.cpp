@@ -27,6 +27,7 @@
 #include "nn/Embedder.h"
 #include "nn/detail/Losses.h"
 #include "nn/detail/ModelIo.h"
+#include "nn/detail/WinogradConvolution.h"
 #include "train/detail/Augmentation.h"
 #include "train/detail/BatchSampler.h"
 #include "train/detail/Checkpoint.h"
@@ -817,6 +818,7 @@ TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const Tr
                          const TrainOptions& options) {
   try {
     const TrainingHeap heap;
+    const detail::WinogradScope winograd(options.winograd);
     Run run(cache, data, config, options);
     return run.run();
   } catch (const c10::Error& e) {

@@ -112,6 +112,12 @@ struct TrainOptions {
   /// its float32 ones on this Xeon (ONEDNN_VERBOSE), so the convnet and the
   /// tower trained 20-35% slower (`siamese bench training --bf16`).
   bool bfloat16 = false;
+  /// On a CPU that oneDNN has Winograd kernels for (AVX-512), train the
+  /// 3×3 stride-1 convolutions of 16 channels or more by Winograd's
+  /// F(4×4, 3×3) transform (nn/detail/WinogradConvolution.h): about a
+  /// quarter of the multiplications. Evaluation and embedding stay direct.
+  /// Only float rounding differs, so it is not part of the configuration.
+  bool winograd = true;
 };
 
 /// Whether this CPU has bfloat16 dot products (AVX-512 BF16), which

@@ -46,6 +46,7 @@ struct TrainingBenchmarkSwitches {
   bool channelsLast = true;
   TrainOptions::Loader loader = TrainOptions::Loader::Auto;
   bool bfloat16 = false;
+  bool winograd = true;
 };
 
 /// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a

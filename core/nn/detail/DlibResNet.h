@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nn/detail/DlibResNetLayout.h"
+#include "nn/detail/WinogradConvolution.h"
 
 namespace siamese::detail {
 
@@ -22,7 +23,7 @@ class TowerBlockImpl : public torch::nn::Module {
 
  private:
   bool m_down;
-  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr};
+  Convolution m_conv1{nullptr}, m_conv2{nullptr};
 };
 TORCH_MODULE(TowerBlock);
 
@@ -41,7 +42,7 @@ class DlibResNetImpl : public torch::nn::Module {
   std::vector<torch::Tensor> stageParameters(int stage);
 
  private:
-  torch::nn::Conv2d m_stem{nullptr};
+  Convolution m_stem{nullptr};
   std::vector<TowerBlock> m_blocks;
   torch::nn::Linear m_fc{nullptr};
 };
