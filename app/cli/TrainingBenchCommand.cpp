@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "Commands.h"
 #include "common/DefaultPaths.h"
 #include "common/Error.h"
+#include "nn/WinogradConvolutions.h"
 #include "train/TrainingBenchmark.h"
 
 namespace siamese::cli {
@@ -63,9 +65,11 @@ std::string pythonOf(const TrainingBenchArgs& args) {
 }
 
 bool channelsLast(const TrainingBenchArgs& args) { return args.layout == "channels-last"; }
+bool winograd(const TrainingBenchArgs& args) { return args.convolutions == "winograd" && winogradSupported(); }
 
 /// PyTorch's script on one case: as PyTorch is usually run (NCHW, float32),
-/// or with our layout and precision (`likeOurs`).
+/// or set up like ours (`likeOurs`): our layout and precision, and our
+/// trainer's heap settings given to glibc through its environment variables.
 PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key, bool likeOurs) {
   PythonFigures figures;
   const std::string script = std::string(SIAMESE_BENCH_DIR) + "/train-bench.py";
@@ -81,8 +85,9 @@ PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key, b
                   "(Debian's PyTorch 1.13, the version of our LibTorch)";
     return figures;
   }
+  const std::string heap = likeOurs ? "MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824 " : "";
   const std::string output =
-      commandOutput(python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
+      commandOutput(heap + python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
                         " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads) +
                         (likeOurs && args.bfloat16 ? " --bf16" : "") +
                         (likeOurs && channelsLast(args) ? " --channels-last" : ""),
@@ -147,19 +152,19 @@ TrainOptions::Loader loaderOf(const std::string& name) {
 struct Row {
   TrainingBenchmarkCase benchCase;
   TrainingBenchmarkResult ours;
+  /// Ours again with LibTorch's direct convolutions, when the first ran Winograd's.
+  std::optional<TrainingBenchmarkResult> oursDirect;
   PythonFigures python;          ///< as PyTorch is usually run
-  PythonFigures pythonLikeOurs;  ///< with our layout and precision
+  PythonFigures pythonLikeOurs;  ///< with our layout, precision and heap settings
 };
 
-/// Whether our run differs from PyTorch's usual one in layout or precision.
-bool differsFromPyTorchDefaults(const TrainingBenchArgs& args) { return channelsLast(args) || args.bfloat16; }
 
 std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args, const Peak& peak) {
   std::ostringstream md;
   md << "# Benchmarks: training speed\n\n"
      << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
      << " LibTorch threads" << ", " << args.layout << (args.bfloat16 ? ", bfloat16 autocast" : ", float32")
-     << ", loader thread " << args.loader << ", " << args.convolutions << " convolutions). Each network trains " << args.steps << " timed steps after " << args.warmup
+     << ", loader thread " << args.loader << ", " << (winograd(args) ? "Winograd" : "direct") << " convolutions). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
         "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
         "in the same run. PyTorch runs twice: as it is usually run (NCHW, float32), and with our memory layout and "
@@ -175,20 +180,25 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
         "every batch (without gradients) and augments every batch: the ratio measures that choice, not faster "
         "kernels. GFLOP/s counts only the layers that train. Our trainer keeps freed tensor memory in the heap "
         "while it trains (no block mmapped, glibc's trim threshold at 1 GB; `TrainingHeap` in "
-        "`core/train/Trainer.cpp`), which spares it millions of page faults; PyTorch from Python gains from the "
-        "same settings too (`MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824`), so part of every ratio is "
-        "that choice.\n\n"
+        "`core/train/Trainer.cpp`), which spares it millions of page faults; PyTorch's second run gets the same "
+        "settings (`MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=1073741824`), so the first ratio includes that "
+        "choice and the second does not. How much page faults cost depends on the machine (on a virtual one, "
+        "much more than on bare metal), so the first ratio moves between machines far more than the second. Our trainer runs its 3×3 stride-1 convolutions of 16 channels or more by Winograd's "
+        "F(4×4, 3×3) transform where oneDNN has kernels for it (AVX-512; `--convolutions direct` turns it off), "
+        "and then also runs once with LibTorch's direct convolutions, for the column that shows what Winograd "
+        "gains. FLOPs are counted as the direct method's, so with Winograd the GFLOP/s are effective ones and "
+        "their share of the nominal peak can pass 100%.\n\n"
      << "| network | ours: images/s | ours: ms per step (data / forward / backward / optimiser) | ours: GFLOP/s "
-        "(of peak) | PyTorch: images/s | PyTorch: ms per step (same split) | ours ÷ PyTorch | PyTorch with our "
-        "layout and precision: images/s | ours ÷ that |\n"
-     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+        "(of peak) | ours, direct convolutions: images/s | PyTorch: images/s | PyTorch: ms per step (same split) | ours ÷ PyTorch | PyTorch set up "
+        "like ours: images/s | ours ÷ that |\n"
+     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const Row& r : rows) {
     const StepProfile& p = r.ours.profile;
     const double n = double(std::max<std::size_t>(1, p.steps));
     md << "| " << r.benchCase.description << " | **" << fixed(r.ours.imagesPerSecond, 1) << "** | "
        << fixed(r.ours.msPerStep, 0) << " (" << phases(p.dataMs / n, p.forwardMs / n, p.backwardMs / n, p.optimizerMs / n)
        << ") | " << fixed(r.ours.achievedGflops, 1) << " (" << fixed(100 * r.ours.achievedGflops / peak.gflops, 0)
-       << "%) | ";
+       << "%) | " << (r.oursDirect ? fixed(r.oursDirect->imagesPerSecond, 1) : std::string("—")) << " | ";
     if (r.python.ran) {
       md << fixed(r.python.imagesPerSecond, 1) << " | " << fixed(r.python.msPerStep, 0) << " ("
          << phases(r.python.dataMs, r.python.forwardMs, r.python.backwardMs, r.python.optimizerMs) << ") | **"
@@ -229,10 +239,16 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, {channelsLast(args), loaderOf(args.loader), args.bfloat16, args.convolutions == "winograd"}), {}, {}};
+    TrainingBenchmarkSwitches switches{channelsLast(args), loaderOf(args.loader), args.bfloat16, winograd(args)};
+    Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, switches), {}, {}, {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
+    if (switches.winograd) {
+      switches.winograd = false;
+      row.oursDirect = benchmarkTraining(c, args.steps, args.warmup, args.work, switches);
+      std::printf("%-8s ours with direct convolutions: %6.1f images/s\n", c.key.c_str(), row.oursDirect->imagesPerSecond);
+    }
     if (row.ours.frozenPassPhotos) {
       std::printf("%-8s ours ran the frozen layers once over %zu photos first: %.1f s\n", c.key.c_str(),
                   row.ours.frozenPassPhotos, row.ours.frozenPassSeconds);
@@ -242,7 +258,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
       row.python.why = "skipped (--python none)";
     } else {
       row.python = runPython(args, c.key, false);
-      if (row.python.ran && differsFromPyTorchDefaults(args)) row.pythonLikeOurs = runPython(args, c.key, true);
+      if (row.python.ran) row.pythonLikeOurs = runPython(args, c.key, true);
     }
     if (row.python.ran) {
       std::printf("%-8s PyTorch: %6.1f images/s, %5.0f ms/step; ours ÷ PyTorch = %.2f×\n", c.key.c_str(),
@@ -251,7 +267,7 @@ void runTrainingBench(const TrainingBenchArgs& args) {
       std::printf("%-8s PyTorch: not measured: %s\n", c.key.c_str(), row.python.why.c_str());
     }
     if (row.pythonLikeOurs.ran) {
-      std::printf("%-8s PyTorch with our layout and precision: %6.1f images/s; ours ÷ that = %.2f×\n", c.key.c_str(),
+      std::printf("%-8s PyTorch set up like ours: %6.1f images/s; ours ÷ that = %.2f×\n", c.key.c_str(),
                   row.pythonLikeOurs.imagesPerSecond, row.ours.imagesPerSecond / row.pythonLikeOurs.imagesPerSecond);
     }
     std::fflush(stdout);

@@ -112,12 +112,10 @@ void execute(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& 
   stream.wait();
 }
 
-/// The three Winograd primitives of one convolution shape.
+/// The two backward Winograd primitives of one convolution shape.
 struct Kernels {
-  dnnl::convolution_forward::primitive_desc forwardDesc;
   dnnl::convolution_backward_data::primitive_desc backwardDataDesc;
   dnnl::convolution_backward_weights::primitive_desc backwardWeightsDesc;
-  dnnl::convolution_forward forward;
   dnnl::convolution_backward_data backwardData;
   dnnl::convolution_backward_weights backwardWeights;
 };
@@ -138,6 +136,7 @@ std::shared_ptr<const Kernels> makeKernels(const ShapeKey& k) {
                                                           bias, dst, ones, ones, ones)
                         : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, winograd, src, weights,
                                                           dst, ones, ones, ones);
+    // oneDNN makes backward primitives from a forward one, never run here.
     dnnl::convolution_forward::primitive_desc forwardDesc(forward, attr, cpuEngine());
     dnnl::convolution_backward_data::desc backwardData(winograd, src, weights, dst, ones, ones, ones);
     dnnl::convolution_backward_data::primitive_desc backwardDataDesc(backwardData, attr, cpuEngine(), forwardDesc);
@@ -146,8 +145,7 @@ std::shared_ptr<const Kernels> makeKernels(const ShapeKey& k) {
              : dnnl::convolution_backward_weights::desc(winograd, src, weights, dst, ones, ones, ones);
     dnnl::convolution_backward_weights::primitive_desc backwardWeightsDesc(backwardWeights, attr, cpuEngine(),
                                                                           forwardDesc);
-    return std::make_shared<const Kernels>(Kernels{forwardDesc, backwardDataDesc, backwardWeightsDesc,
-                                                   dnnl::convolution_forward(forwardDesc),
+    return std::make_shared<const Kernels>(Kernels{backwardDataDesc, backwardWeightsDesc,
                                                    dnnl::convolution_backward_data(backwardDataDesc),
                                                    dnnl::convolution_backward_weights(backwardWeightsDesc)});
   } catch (const dnnl::error&) {
@@ -179,48 +177,32 @@ ShapeKey keyOf(const torch::Tensor& input, const torch::Tensor& weight, bool bia
 
 class WinogradFunction : public torch::autograd::Function<WinogradFunction> {
  public:
+  // The forward pass is LibTorch's direct convolution (no grad here: it
+  // runs inside the autograd function). oneDNN's Winograd forward kernel
+  // was slower in a training step than LibTorch's channels-last direct one
+  // once its reorders into the blocked layout and back were paid
+  // (`siamese bench training`, two rounds: the convnet 161-171 against
+  // 186-218 images/s, the residual net 256 against 288-292), while
+  // both backward passes gain.
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& input,
                                const torch::Tensor& weight, const torch::Tensor& bias) {
     const bool hasBias = bias.numel() > 0;
-    const auto kernels = kernelsFor(keyOf(input, weight, hasBias));
-    const auto& pd = kernels->forwardDesc;
-    dnnl::stream stream(cpuEngine());
     const torch::MemoryFormat layout = layoutOf(input);
     const torch::Tensor in = input.contiguous(layout);
-    Buffer srcCopy, weightsCopy, biasCopy;
-    const memory src = conform(view(in), pd.src_desc(), stream, srcCopy);
-    const memory weights = conform(view(dense(weight)), pd.weights_desc(), stream, weightsCopy);
-    Buffer dst = allocate(pd.dst_desc());
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst.mem}};
-    if (hasBias) args.emplace(DNNL_ARG_BIAS, conform(view(bias.contiguous()), pd.bias_desc(), stream, biasCopy));
-    execute(kernels->forward, pd, args, stream);
-
-    torch::Tensor output = torch::empty({input.size(0), weight.size(0), input.size(2), input.size(3)},
-                                        input.options().memory_format(layout));
-    copyInto(dst.mem, output, stream);
-
-    // The backward passes read the input in the blocked layout it was
-    // reordered into: keep that copy rather than reorder it again.
-    const bool blocked = srcCopy.bytes.defined();
-    ctx->saved_data["source"] = blocked ? srcCopy.bytes : in;
-    ctx->saved_data["source_blocked"] = blocked;
+    ctx->saved_data["input"] = in;
     ctx->saved_data["has_bias"] = hasBias;
-    ctx->saved_data["input_sizes"] = in.sizes().vec();
-    ctx->saved_data["channels_last"] = layout == torch::MemoryFormat::ChannelsLast;
     ctx->save_for_backward({weight});
-    return output;
+    return torch::conv2d(in, weight, hasBias ? c10::optional<torch::Tensor>(bias) : c10::nullopt, 1, 1);
   }
 
   static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
                                                torch::autograd::tensor_list grads) {
     const torch::Tensor weight = ctx->get_saved_variables()[0];
-    const std::vector<std::int64_t> inputSizes = ctx->saved_data["input_sizes"].toIntVector();
+    const torch::Tensor in = ctx->saved_data["input"].toTensor();
     const bool hasBias = ctx->saved_data["has_bias"].toBool();
-    const auto kernels = kernelsFor(
-        {inputSizes[0], inputSizes[1], weight.size(0), inputSizes[2], inputSizes[3], hasBias ? 1 : 0});
+    const auto kernels = kernelsFor(keyOf(in, weight, hasBias));
     dnnl::stream stream(cpuEngine());
-    const torch::MemoryFormat layout = ctx->saved_data["channels_last"].toBool() ? torch::MemoryFormat::ChannelsLast
-                                                                                : torch::MemoryFormat::Contiguous;
+    const torch::MemoryFormat layout = layoutOf(in);
     const torch::Tensor gradOutput = grads[0].contiguous(layout);
     const memory userDiffDst = view(gradOutput);
 
@@ -234,17 +216,13 @@ class WinogradFunction : public torch::autograd::Function<WinogradFunction> {
       Buffer diffSrc = allocate(data.diff_src_desc());
       execute(kernels->backwardData, data,
               {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diffSrc.mem}}, stream);
-      gradInput = torch::empty(inputSizes, weight.options().memory_format(layout));
+      gradInput = torch::empty(in.sizes(), in.options().memory_format(layout));
       copyInto(diffSrc.mem, gradInput, stream);
     }
     if (ctx->needs_input_grad(1) || (hasBias && ctx->needs_input_grad(2))) {
       const auto& pd = kernels->backwardWeightsDesc;
-      const torch::Tensor source = ctx->saved_data["source"].toTensor();
-      const memory saved = ctx->saved_data["source_blocked"].toBool()
-                               ? memory(kernels->forwardDesc.src_desc(), cpuEngine(), source.data_ptr())
-                               : view(source);
       Buffer srcCopy, diffDstCopy2;
-      const memory src = conform(saved, pd.src_desc(), stream, srcCopy);
+      const memory src = conform(view(in), pd.src_desc(), stream, srcCopy);
       const memory diffDst2 = diffDst.get_desc() == pd.diff_dst_desc()
                                   ? diffDst
                                   : conform(userDiffDst, pd.diff_dst_desc(), stream, diffDstCopy2);

@@ -1,6 +1,6 @@
 #pragma once
 
-// Whether training runs its 3×3 convolutions by Winograd's transform
+// Whether training runs its 3×3 convolutions' backward passes by Winograd's transform
 // (TrainOptions::winograd; the kernels are oneDNN's, the autograd wiring is
 // nn/detail/WinogradConvolution.h). No LibTorch headers here.
 
@@ -13,8 +13,8 @@ namespace siamese {
 /// for (AVX-512 on x86).
 bool winogradSupported();
 
-/// How many convolutions this process has run forward by Winograd's
-/// transform: lets a test or a benchmark see that they ran at all.
+/// How many convolutions this process has run whose gradients Winograd's
+/// transform computes: lets a test or a benchmark see that they ran at all.
 std::uint64_t winogradConvolutionsRun();
 
 }  // namespace siamese

@@ -3,10 +3,11 @@
 // Winograd convolutions for training on the CPU. A 3×3 convolution of
 // stride 1 computed by Winograd's F(4×4, 3×3) transform needs 36
 // multiplications per 4×4 output tile where the direct method needs 144;
-// oneDNN has such kernels for AVX-512 (forward, and both backward passes)
-// but LibTorch only ever asks it for direct ones. On the default convnet's
-// layers they take 40-55% less time than the direct kernels LibTorch runs,
-// including the reorders into their blocked layouts and back.
+// oneDNN has such kernels for AVX-512 but LibTorch only ever asks it for
+// direct ones. Here a convolution's two backward passes (the gradients of
+// its input and of its weights, two thirds of its arithmetic) run
+// oneDNN's Winograd kernels; its forward pass stays LibTorch's, which was
+// faster once the reorders into Winograd's blocked layout were paid.
 
 #include <torch/torch.h>
 
@@ -30,8 +31,9 @@ class WinogradScope {
 /// Whether a WinogradScope on this thread turned them on.
 bool winogradEnabled();
 
-/// A 3×3 convolution of stride 1 and padding 1 by Winograd's transform,
-/// with gradients for input, weight and bias (`bias` may be undefined).
+/// A 3×3 convolution of stride 1 and padding 1 whose gradients for input,
+/// weight and bias are computed by Winograd's transform (the output is
+/// LibTorch's convolution; `bias` may be undefined).
 /// Float32 CPU tensors, NCHW or channels-last; the output has the input's
 /// layout. Returns an undefined tensor when oneDNN has no Winograd kernel
 /// for the shape, so that the caller runs the usual convolution.
