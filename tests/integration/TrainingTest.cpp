@@ -62,6 +62,15 @@ class Training : public ::testing::Test {
     EXPECT_NEAR(a.bundle.metadata.threshold.value, b.bundle.metadata.threshold.value, 1e-3);
   }
 
+  /// A short single-threaded run, for comparing two ways of computing it.
+  static TrainConfig roundingConfig() {
+    TrainConfig c = smallConfig();
+    c.epochs = 2;
+    c.stepsPerEpoch = 6;
+    c.threads = 1;
+    return c;
+  }
+
   static TrainConfig smallConfig() {
     TrainConfig c;
     c.network.inputSize = 48;
@@ -324,10 +333,7 @@ TEST_F(Training, TuningTriesDifferentConfigurationsAndKeepsTheBest) {
 // change only float rounding: the same run in the plain layout ends at the
 // same losses and scores.
 TEST_F(Training, ChannelsLastTrainsLikeThePlainLayout) {
-  TrainConfig config = smallConfig();
-  config.epochs = 2;
-  config.stepsPerEpoch = 6;
-  config.threads = 1;
+  const TrainConfig config = roundingConfig();
   TrainOptions plain;
   plain.channelsLast = false;
   TrainOptions channelsLast;
@@ -341,10 +347,7 @@ TEST_F(Training, ChannelsLastTrainsLikeThePlainLayout) {
 // convnet's 16->32 and 32->64 convolutions take it; its grey input layer
 // does not.
 TEST_F(Training, WinogradConvolutionsTrainLikeDirectOnes) {
-  TrainConfig config = smallConfig();
-  config.epochs = 2;
-  config.stepsPerEpoch = 6;
-  config.threads = 1;
+  const TrainConfig config = roundingConfig();
   TrainOptions direct;
   direct.winograd = false;
   TrainOptions winograd;
