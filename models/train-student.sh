@@ -24,6 +24,7 @@ TOWER=${TOWER:-${XDG_DATA_HOME:-$HOME/.local/share}/siamese-studio/models/face-t
 EPOCHS=${EPOCHS:-26}
 STEPS=${STEPS:-120}
 SIZE=${SIZE:-80}  # the student's input, px: 80 scored a point above 64 on folds 1-5
+MIX=${MIX:-0}     # the share of crops blended with another (--mix-faces)
 LFW=${LFW_CACHE:-build/bench/lfw-150-chip.cache}
 mkdir -p "$WORK"
 [ -f "$LFW" ] || { LFW=$WORK/lfw-150-chip.cache; "$SIAMESE" prepare "$DATA/lfw/images" --out "$LFW" --crop 150 --align dlib-chip --padding 0.25; }
@@ -31,7 +32,7 @@ mkdir -p "$WORK"
 distil() {  # <folds held out>
   [ -f "$WORK/student-$1.siamese" ] && return 0
   "$SIAMESE" train "$LFW" --hold-out "$DATA/lfw/pairs.txt" --hold-out-folds "$1" --min-photos 1 --split 0.95,0.05,0 \
-    --out "$WORK/student-$1.siamese" --loss distil --teacher "$TOWER" --teach-augmented \
+    --out "$WORK/student-$1.siamese" --loss distil --teacher "$TOWER" --teach-augmented --mix-faces "$MIX" \
     --arch resnet --input-size "$SIZE" --channels 3 --blocks 4 --filters 32 --embedding 128 --dropout 0 \
     --people-per-batch 16 --photos-per-person 4 --epochs "$EPOCHS" --steps-per-epoch "$STEPS" --lr 0.001 \
     --schedule cosine --patience 0 --seed 7 --threads 1 \

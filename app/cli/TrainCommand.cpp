@@ -35,6 +35,7 @@ const Override kOverrides[] = {
     {"--loss", [](TrainConfig& c, const TrainConfig& g) { c.loss = g.loss; }},
     {"--teacher", [](TrainConfig& c, const TrainConfig& g) { c.teacher = g.teacher; }},
     {"--teach-augmented", [](TrainConfig& c, const TrainConfig& g) { c.teachAugmented = g.teachAugmented; }},
+    {"--mix-faces", [](TrainConfig& c, const TrainConfig& g) { c.mixFaces = g.mixFaces; }},
     {"--margin", [](TrainConfig& c, const TrainConfig& g) { c.margin = g.margin; }},
     {"--sampling", [](TrainConfig& c, const TrainConfig& g) { c.sampling = g.sampling; }},
     {"--people-per-batch", [](TrainConfig& c, const TrainConfig& g) { c.peoplePerBatch = g.peoplePerBatch; }},
@@ -128,6 +129,9 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_flag("--teach-augmented,!--no-teach-augmented", c.teachAugmented,
                "With --loss distil: the teacher embeds every step's augmented crops (slower; each crop is taught "
                "the teacher's embedding of itself), instead of each photo once");
+  cmd.add_option("--mix-faces", c.mixFaces,
+                 "With --teach-augmented: the share of crops blended with another crop of the batch (mixup) before "
+                 "the teacher and the student see them; 0 to 1")->capture_default_str();
   cmd.add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
   cmd.add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
   cmd.add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();

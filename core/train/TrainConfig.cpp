@@ -23,6 +23,10 @@ void TrainConfig::validate() const {
   if (teachAugmented && !augment.enabled) {
     fail("teaching augmented crops needs augmentation (without it the teacher would embed the same crops every step)");
   }
+  if (!(mixFaces >= 0 && mixFaces <= 1)) fail("the share of blended faces must be in [0, 1]");
+  if (mixFaces > 0 && !teachAugmented) {
+    fail("blending faces needs the teacher to embed every step's crops (--teach-augmented): a blend has no stored embedding");
+  }
   if (loss == "distil" && !init.empty()) fail("a distilled network starts from scratch (no --init)");
   if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
   if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");
@@ -87,6 +91,7 @@ std::string TrainConfig::toJson() const {
       {"seed", seed}, {"threads", threads}, {"device", device}};
   if (!teacher.empty()) j["teacher"] = teacher;
   if (teachAugmented) j["teach_augmented"] = true;
+  if (mixFaces > 0) j["mix_faces"] = mixFaces;
   if (!init.empty()) {
     j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
                  {"base_lr_scale", init.baseLearningRateScale}};
@@ -102,6 +107,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     c.loss = j.value("loss", c.loss);
     c.teacher = j.value("teacher", c.teacher);
     c.teachAugmented = j.value("teach_augmented", c.teachAugmented);
+    c.mixFaces = j.value("mix_faces", c.mixFaces);
     c.margin = j.value("margin", c.margin);
     c.sampling = j.value("sampling", c.sampling);
     c.peoplePerBatch = j.value("people_per_batch", c.peoplePerBatch);

@@ -56,6 +56,13 @@ struct TrainConfig {
   /// mirror image) once, and an augmented crop is taught the embedding of
   /// the photo it was made from; faster, the teacher's cost paid once.
   bool teachAugmented = false;
+  /// With teachAugmented: the share of each batch's crops blended with
+  /// another crop of the batch (mixup, the weight uniform in 0..1) before
+  /// the teacher and the student see them. The student then matches the
+  /// teacher between faces too, not only on the photos there are; with a
+  /// few thousand photos that is where a student over-fits ("function
+  /// matching", Beyer et al. 2022). 0: no blends.
+  double mixFaces = 0;
   double margin = 1.0;
   /// "online": batches of P people × K photos, every pair (or the hardest
   /// triplets) inside the batch; "pairs": the explicit pair list.

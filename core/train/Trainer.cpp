@@ -215,6 +215,9 @@ class Run {
   /// range, at the cache's size; mirrored here at random) and the student
   /// is given the same crops at its size.
   void teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Tensor crops, StepInput& input) const;
+  /// With mixFaces: that share of the crops, each blended with another crop
+  /// of the batch (weight uniform in 0..1); the others as they are.
+  torch::Tensor blendFaces(const torch::Tensor& crops, Rng& rng) const;
   /// Every face the run trains or validates on, sorted.
   std::vector<int> facesUsed() const;
   /// Refuses a cache whose crops are not the ones `model` was made for.
@@ -378,6 +381,7 @@ torch::Tensor Run::drawMirrors(std::size_t count, Rng& rng) const {
 void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Tensor crops, StepInput& input) const {
   const torch::Tensor flip = drawMirrors(faces.size(), rng).view({-1, 1, 1, 1});
   crops = torch::where(flip > 0.5, crops.flip({3}), crops);
+  if (m_config.mixFaces > 0) crops = blendFaces(crops, rng);
   // The crop is augmented at the cache's size; the teacher is given it at
   // its input size, the student at its own.
   const InputSpec& in = m_teacher->input;
@@ -388,6 +392,21 @@ void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Te
   input.targets = unitRows(m_teacherModel->net->forward(teacherInput));
   const torch::Tensor images = detail::conformBatch(crops, m_config.network.inputSize, m_config.network.channels);
   input.images = inLayout(detail::fromUnitRange(images, m_normalization));
+}
+
+torch::Tensor Run::blendFaces(const torch::Tensor& crops, Rng& rng) const {
+  const std::int64_t count = crops.size(0);
+  std::vector<std::int64_t> partner(static_cast<std::size_t>(count));
+  std::vector<float> weight(partner.size(), 1.0f);
+  for (std::int64_t i = 0; i < count; ++i) {
+    partner[std::size_t(i)] = i;
+    if (count > 1 && rng.unit() < m_config.mixFaces) {
+      partner[std::size_t(i)] = (i + 1 + std::int64_t(rng.below(std::uint64_t(count - 1)))) % count;  // never itself
+      weight[std::size_t(i)] = float(rng.unit());
+    }
+  }
+  const torch::Tensor own = torch::tensor(weight).to(m_device).view({-1, 1, 1, 1});
+  return crops * own + crops.index_select(0, torch::tensor(partner).to(m_device)) * (1 - own);
 }
 
 void Run::makeOptimizer() {

@@ -270,6 +270,8 @@ TEST_F(TransferTraining, AStudentDistilledFromTheTowerReproducesItsDistancesOnPe
   untrained.learningRate = 1e-12;
   TrainConfig consistent = c;
   consistent.teachAugmented = true;
+  TrainConfig blended = consistent;
+  blended.mixFaces = 0.5;
 
   // The validation people's photos (4 AT&T people the students never saw),
   // every pair of them: the teacher's distances against each student's.
@@ -290,7 +292,8 @@ TEST_F(TransferTraining, AStudentDistilledFromTheTowerReproducesItsDistancesOnPe
   const std::vector<double> teacherSeen = distances(test::faceTower(), seen);
   std::map<std::string, double> agreement, agreementSeen;
   for (const auto& [name, config] :
-       {std::pair{"untrained", untrained}, std::pair{"distilled", c}, std::pair{"consistent", consistent}}) {
+       {std::pair{"untrained", untrained}, std::pair{"distilled", c}, std::pair{"consistent", consistent},
+        std::pair{"blended", blended}}) {
     TrainResult result = trainSiamese(*s_cache, data(), config);
     EXPECT_TRUE(test::contains(result.bundle.metadata.training.initialisedFrom, "distilled from"));
     writeBundle(s_dir->file(std::string(name) + ".siamese"), result.bundle);
@@ -314,6 +317,14 @@ TEST_F(TransferTraining, AStudentDistilledFromTheTowerReproducesItsDistancesOnPe
   EXPECT_GT(agreementSeen["consistent"], agreementSeen["untrained"] + 0.15);
   EXPECT_GT(agreement["consistent"], agreement["untrained"] + 0.1);
   EXPECT_GT(agreement["consistent"], agreement["distilled"] + 0.02) << "consistent teaching should generalise better";
+  // Half its crops blended with another of the batch, both networks given
+  // the same blend: it must still learn the teacher's distances between
+  // real faces. Measured: 0.757 on the training photos, 0.682 on unseen
+  // people's (below the consistent student in so short a run); with the
+  // student given the crops unblended while the teacher embedded the
+  // blends, 0.699 and 0.609.
+  EXPECT_GT(agreementSeen["blended"], 0.73);
+  EXPECT_GT(agreement["blended"], 0.65);
 }
 
 TEST_F(TransferTraining, AdaptationRefusesToDeployAModelThatScoresWorse) {

@@ -113,6 +113,20 @@ TEST(TrainConfig, JsonRoundTripAndValidation) {
   bad.loss = "triplet";
   bad.sampling = "pairs";
   EXPECT_THROW(bad.validate(), Error);
+
+  // Blending faces: only where the teacher embeds each step's crops, and a share in [0, 1].
+  TrainConfig distil;
+  distil.loss = "distil";
+  distil.teacher = "tower.siamese";
+  distil.teachAugmented = true;
+  distil.mixFaces = 0.5;
+  EXPECT_NO_THROW(distil.validate());
+  EXPECT_DOUBLE_EQ(TrainConfig::fromJson(distil.toJson()).mixFaces, 0.5);
+  distil.mixFaces = 1.5;
+  EXPECT_THROW(distil.validate(), Error);
+  distil.mixFaces = 0.5;
+  distil.teachAugmented = false;
+  EXPECT_THROW(distil.validate(), Error);
 }
 
 TEST(TrainConfig, LearningRateSchedules) {
