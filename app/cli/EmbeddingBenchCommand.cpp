@@ -76,7 +76,8 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
      << "). Face crops of each model's size in, embeddings out, through `Embedder::embed` (conversion, network, "
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
         "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
-        "channels-last), for "
+        "channels-last; batches under 4 faces on one thread, their conversion included; the memory batches free kept in "
+        "the heap while a model is loaded), for "
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
      << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
   for (const std::string& path : models) {

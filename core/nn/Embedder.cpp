@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/Error.h"
+#include "nn/TensorHeap.h"
 #include "nn/detail/ModelIo.h"
 
 #include <torch/version.h>
@@ -33,7 +34,12 @@ std::string autoDeviceName() { return detail::chooseDevice(true, false).str(); }
 // embedding`: the tower embeds 44 faces/s at batch 1 on one thread, 20 on
 // two). LibTorch's CPU kernels and oneDNN run OpenMP teams sized by the
 // calling thread's own OpenMP setting, so only this call is affected;
-// at::set_num_threads would change every thread's.
+// at::set_num_threads would change every thread's. The whole call runs so,
+// the crops' conversion to floats too: after a team of two ends, its
+// second thread spins for the next one (libgomp's default wait) and takes
+// the other core from the network's single thread (batch 1 on two threads
+// ran at 50-60 faces/s against 85-100 on one until the conversion was
+// inside the guard).
 constexpr std::int64_t kSmallestParallelBatch = 4;
 
 class OneThreadForSmallBatch {
@@ -54,6 +60,10 @@ class OneThreadForSmallBatch {
 };
 
 struct Embedder::Impl {
+  /// While a model is loaded, the memory its batches free stays in the
+  /// heap for the next batch (see TensorHeap.h: batches of 64 embedded 5×
+  /// faster once they stopped faulting their pages in again).
+  KeptTensorMemory keptMemory;
   BundleMetadata metadata;
   detail::SiameseModel model;
   torch::Device device{torch::kCPU};
@@ -83,7 +93,6 @@ struct Embedder::Impl {
   /// `pixels`: [N, C, H, W] floats in 0..255 on the model's device.
   std::vector<Embedding> run(const torch::Tensor& pixels) {
     torch::InferenceMode guard;
-    const OneThreadForSmallBatch small(pixels.size(0));
     const InputSpec& in = metadata.input;
     torch::Tensor input = detail::toNetworkInput(pixels, in.size, in.channels, in.normalization);
     if (channelsLast) input = input.contiguous(torch::MemoryFormat::ChannelsLast);
@@ -129,6 +138,7 @@ Embedder::~Embedder() = default;
 
 std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
   torch::InferenceMode guard;
+  const OneThreadForSmallBatch small{std::int64_t(crops.size())};
   std::vector<Embedding> all;
   constexpr std::size_t kBatch = 128;
   std::size_t start = 0;
@@ -163,6 +173,7 @@ std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
 
 std::vector<Embedding> Embedder::embedPacked(const std::uint8_t* pixels, std::size_t count, int cropSize,
                                              int channels) {
+  const OneThreadForSmallBatch small{std::int64_t(count)};
   std::vector<Embedding> all;
   constexpr std::size_t kBatch = 256;
   const std::size_t bytesPerCrop = std::size_t(cropSize) * cropSize * channels;

@@ -8,7 +8,6 @@
 #include "train/Trainer.h"
 
 #include <ATen/autocast_mode.h>
-#include <malloc.h>
 #include <omp.h>
 
 #include <chrono>
@@ -16,7 +15,6 @@
 #include <filesystem>
 #include <future>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -25,6 +23,7 @@
 #include "common/Error.h"
 #include "eval/Metrics.h"
 #include "nn/Embedder.h"
+#include "nn/TensorHeap.h"
 #include "nn/detail/Losses.h"
 #include "nn/detail/ModelIo.h"
 #include "nn/detail/WinogradConvolution.h"
@@ -93,59 +92,6 @@ class CpuBfloat16Autocast {
  private:
   bool m_wasEnabled;
   at::ScalarType m_wasType;
-};
-
-/// While a run trains, freed tensor memory stays in the heap for the next
-/// step. By default glibc gives large freed blocks back to the system
-/// (munmap, or trimming the heap's top), and the next step faults the same
-/// pages in again, each one zeroed: 3.3 million page faults in 35 steps of
-/// the default convnet, at 107 images/s (`siamese bench training`, 2
-/// cores). So while training, no block is mmapped (every size comes from
-/// the heap; glibc cannot raise its mmap threshold above 32 MB, and one
-/// 64-face batch of 32 channels at 64x64 is 33.5 MB) and the heap's top is
-/// kept up to 1 GB. Measured with MALLOC_MMAP_MAX_=0 on top of a 32 MB
-/// threshold (the CLI, training on the main thread): the residual net from
-/// 1.8-5.2 to 0.26 million faults and from 141-195 to 213-228 images/s.
-/// PyTorch from Python gains as much with the same settings. A run on
-/// another thread (the app's) allocates from glibc's per-thread heaps of
-/// 64 MB pieces, which still map blocks above that. Afterwards mmap comes
-/// back for blocks over 32 MB and the top is trimmed, so the app gives the
-/// memory back. Runs may overlap (the app can train and adapt at once):
-/// the first sets, the last restores.
-class TrainingHeap {
- public:
-  TrainingHeap() {
-    const std::lock_guard<std::mutex> lock(mutex());
-    if (runs()++ > 0) return;
-#ifdef __GLIBC__
-    mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-  }
-  ~TrainingHeap() {
-    const std::lock_guard<std::mutex> lock(mutex());
-    if (--runs() > 0) return;
-#ifdef __GLIBC__
-    // Setting any of these turns glibc's sliding mmap threshold off for
-    // good, so it is fixed where the sliding one tops out: 32 MB.
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_MMAP_MAX, 65536);  // glibc's default
-    mallopt(M_TRIM_THRESHOLD, 128 << 10);
-    malloc_trim(0);
-#endif
-  }
-  TrainingHeap(const TrainingHeap&) = delete;
-  TrainingHeap& operator=(const TrainingHeap&) = delete;
-
- private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  static int& runs() {
-    static int count = 0;
-    return count;
-  }
 };
 
 struct ValidationResult {
@@ -836,7 +782,7 @@ bool cpuBfloat16Supported() {
 TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
                          const TrainOptions& options) {
   try {
-    const TrainingHeap heap;
+    const KeptTensorMemory heap;  // freed tensors stay in the heap for the next step
     const detail::WinogradScope winograd(options.winograd);
     Run run(cache, data, config, options);
     return run.run();
