@@ -169,7 +169,17 @@ class Run {
   /// Refuses a cache whose crops are not the ones `model` was made for.
   void requireCropsOf(const BundleMetadata& model, const std::string& path) const;
   torch::Tensor inLayout(const torch::Tensor& images) const {
-    return m_channelsLast ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
+    if (!m_channelsLast) return images;
+    const torch::Tensor packed = images.contiguous(torch::MemoryFormat::ChannelsLast);
+    if (packed.size(1) != 1) return packed;
+    // One channel (grey faces): NCHW and NHWC are the same bytes, and an
+    // NCHW batch keeps its NCHW strides here. The stem's convolution then
+    // returned NCHW, and the next convolution reordered it to channels-last
+    // and back in every forward and backward pass: about 10 ms each per
+    // step of the residual net, most of what it trailed PyTorch by (its
+    // batch came from a permuted NHWC store, with channels-last strides).
+    const std::int64_t h = packed.size(2), w = packed.size(3);
+    return packed.as_strided(packed.sizes(), {h * w, 1, w, 1});
   }
   double learningRateAt(int epoch, std::size_t step) const;
   /// Samples and makes a step's input; touches no state the training step
