@@ -182,6 +182,7 @@ def main():
     parser.add_argument("--photos", type=int, default=4)
     parser.add_argument("--channels-last", action="store_true", help="weights and batches in channels-last layout")
     parser.add_argument("--bf16", action="store_true", help="forward pass under CPU autocast in bfloat16")
+    parser.add_argument("--trace", help="write the profiler's table of the timed steps' operators to this file")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -201,8 +202,12 @@ def main():
 
     phases = {"data": 0.0, "forward": 0.0, "backward": 0.0, "optimizer": 0.0}
     images = 0
+    profiler = None
     for step in range(args.warmup + args.steps):
         timed = step >= args.warmup
+        if timed and args.trace and profiler is None:
+            profiler = torch.autograd.profiler.profile()
+            profiler.__enter__()
         last = time.perf_counter()
 
         def mark(phase):
@@ -236,6 +241,10 @@ def main():
         if timed:
             images += len(faces)
 
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        with open(args.trace, "w") as out:
+            out.write(profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
     total = sum(phases.values())
     print(json.dumps({
         "arch": args.arch, "threads": args.threads, "steps": args.steps, "images": images,

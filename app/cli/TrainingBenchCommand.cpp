@@ -38,6 +38,7 @@ struct TrainingBenchArgs {
   std::string layout = "channels-last";  ///< TrainOptions::channelsLast, and PyTorch's second run's
   std::string loader = "auto";  ///< TrainOptions::loader
   bool bfloat16 = false;                 ///< TrainOptions::bfloat16, and autocast in PyTorch's second run
+  std::string trace;  ///< a prefix: ours writes <trace>-<case>.json, PyTorch's script <trace>-<case>-pytorch.txt
   std::string convolutions = "winograd";  ///< TrainOptions::winograd (PyTorch has no such choice)
 };
 
@@ -90,7 +91,8 @@ PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key, b
       commandOutput(heap + python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
                         " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads) +
                         (likeOurs && args.bfloat16 ? " --bf16" : "") +
-                        (likeOurs && channelsLast(args) ? " --channels-last" : ""),
+                        (likeOurs && channelsLast(args) ? " --channels-last" : "") +
+                        (likeOurs && !args.trace.empty() ? " --trace '" + args.trace + "-" + key + "-pytorch.txt'" : ""),
                     status);
   if (status != 0) throw Error("the PyTorch reference failed:\n" + output);
   const nlohmann::json j = nlohmann::json::parse(output.substr(output.rfind('{')));
@@ -239,13 +241,15 @@ void runTrainingBench(const TrainingBenchArgs& args) {
   const Peak peak = nominalPeak(args.threads);
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    TrainingBenchmarkSwitches switches{channelsLast(args), loaderOf(args.loader), args.bfloat16, winograd(args)};
+    TrainingBenchmarkSwitches switches{channelsLast(args), loaderOf(args.loader), args.bfloat16, winograd(args), ""};
+    if (!args.trace.empty()) switches.operatorTrace = args.trace + "-" + c.key + ".json";
     Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, switches), {}, {}, {}};
     std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
                 row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
                 100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
     if (switches.winograd) {
       switches.winograd = false;
+      switches.operatorTrace.clear();  // the trace is of the configuration asked for
       row.oursDirect = benchmarkTraining(c, args.steps, args.warmup, args.work, switches);
       std::printf("%-8s ours with direct convolutions: %6.1f images/s\n", c.key.c_str(), row.oursDirect->imagesPerSecond);
     }
@@ -306,6 +310,10 @@ void addBenchTrainingCommand(CLI::App& bench) {
                   "for it), on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
+  cmd->add_option("--trace", args->trace,
+                  "Record every operator of the timed steps: ours to <TRACE>-<case>.json (LibTorch's profiler, a Chrome "
+                  "trace), PyTorch's second run to <TRACE>-<case>-pytorch.txt (its profiler's table); the profiler slows "
+                  "both, so a traced run's figures are not a measurement");
   cmd->add_option("--work", args->work, "Where the synthetic face cache is written")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "Markdown file whose training section is rewritten")->capture_default_str();
   cmd->callback([args] { runTrainingBench(*args); });

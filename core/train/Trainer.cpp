@@ -7,6 +7,8 @@
 
 #include "train/Trainer.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
+
 #include <ATen/autocast_mode.h>
 #include <omp.h>
 
@@ -234,6 +236,8 @@ class Run {
   Clock::time_point m_lastCheckpoint = Clock::now();
   std::size_t m_stepsDone = 0;  ///< in this process (for images/s and the ETA)
   ProgressThrottle m_throttle{std::chrono::milliseconds(500)};
+  /// With TrainOptions::operatorTrace: records until the run ends.
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> m_operatorTrace;
 };
 
 void Run::startFromPretrained() {
@@ -676,6 +680,9 @@ bool Run::trainEpoch(int epoch, std::size_t firstStep) {
       return false;  // the batch made ahead is dropped: a resume makes it again from (epoch, step)
     }
     StepProfile* profile = m_options.profile && m_stepsDone >= m_options.profile->skipSteps ? m_options.profile : nullptr;
+    if (!m_options.operatorTrace.empty() && !m_operatorTrace && (!m_options.profile || profile)) {
+      m_operatorTrace = std::make_unique<torch::autograd::profiler::RecordProfile>(m_options.operatorTrace);
+    }
     PhaseClock clock(profile);
     // Data: with the loader, only the wait for the batch it made ahead.
     const StepInput input = next.valid() ? next.get() : prepareStep(epoch, s);

@@ -83,6 +83,11 @@ struct TrainOptions {
   ProgressFn featureProgress;
   const StopToken* stop = nullptr;
   StepProfile* profile = nullptr;  ///< when set, every step's phases are timed into it
+  /// When set, LibTorch's profiler records every operator the training
+  /// thread runs in the timed steps (those after profile->skipSteps) and
+  /// writes them to this file as a Chrome trace: what found a reorder
+  /// costing the residual net 10% (`siamese bench training --trace`).
+  std::string operatorTrace;
   /// On a CPU, keep weights and batches channels-last (NHWC), so that
   /// oneDNN's convolutions need no reorder into their blocked layout and
   /// back. Measured on an Intel Xeon with AVX-512 (`siamese bench training

@@ -111,6 +111,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   options.channelsLast = switches.channelsLast;
   options.bfloat16 = switches.bfloat16;
   options.winograd = switches.winograd;
+  options.operatorTrace = switches.operatorTrace;
   options.loader = switches.loader;
   const auto started = std::chrono::steady_clock::now();
   double frozenPassSeconds = 0;

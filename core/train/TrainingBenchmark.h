@@ -47,6 +47,7 @@ struct TrainingBenchmarkSwitches {
   TrainOptions::Loader loader = TrainOptions::Loader::Auto;
   bool bfloat16 = false;
   bool winograd = true;
+  std::string operatorTrace;  ///< TrainOptions::operatorTrace
 };
 
 /// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a

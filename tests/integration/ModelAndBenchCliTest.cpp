@@ -112,8 +112,11 @@ TEST_F(ModelAndBenchCli, SpeedBenchmarksWriteTheirOwnSectionsAndKeepTheOthers) {
   const std::string out = dir.file("BENCHMARKS.md");
   test::writeText(out, "<!-- siamese bench accuracy -->\naccuracy table\n<!-- end of siamese bench accuracy -->\n");
   const std::string training = test::runCli("bench training --cases resnet --steps 2 --warmup 1 --python none --work " +
-                                            dir.file("work") + " --out " + out);
+                                            dir.file("work") + " --trace " + dir.file("trace") + " --out " + out);
   EXPECT_TRUE(contains(training, "resnet   ours:")) << training;
+  // --trace: the operators of the timed steps, as a Chrome trace (the residual net's convolutions among them).
+  const std::string trace = readText(dir.file("trace-resnet.json"));
+  EXPECT_TRUE(contains(trace, "\"ph\": \"X\"") && contains(trace, "aten::convolution")) << trace.substr(0, 400);
   const std::string speed = firstMatch(training, "ours: +([0-9.]+) images/s");
   ASSERT_FALSE(speed.empty()) << training;
   EXPECT_GT(std::stod(speed), 1.0) << "a step of 64 images takes well under a minute";
