@@ -27,7 +27,11 @@ void TrainConfig::validate() const {
   if (mixFaces > 0 && !teachAugmented) {
     fail("blending faces needs the teacher to embed every step's crops (--teach-augmented): a blend has no stored embedding");
   }
-  if (loss == "distil" && !init.empty()) fail("a distilled network starts from scratch (no --init)");
+  // A student may continue from an earlier student (a longer schedule in
+  // stages); freezing layers would leave part of it unable to follow the teacher.
+  if (loss == "distil" && !init.empty() && init.train != "all") {
+    fail("a distilled network trains every layer: continue from a model with --trainable all");
+  }
   if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
   if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");
   if (margin <= 0) fail("margin must be positive");

@@ -752,8 +752,10 @@ BundleFile Run::bestBundle() {
       std::chrono::duration<double>(Clock::now() - m_runStart).count(), m_pretrained ? &*m_pretrained : nullptr);
   bundle.weights = m_state.bestWeights;
   if (m_teacher) {
-    bundle.metadata.training.initialisedFrom = "distilled from " + (m_teacher->name.empty() ? m_config.teacher : m_teacher->name) +
-                                               " (id " + m_teacher->modelId + ")";
+    std::string& from = bundle.metadata.training.initialisedFrom;
+    const std::string continued = from.empty() ? std::string() : ", continuing from " + from;
+    from = "distilled from " + (m_teacher->name.empty() ? m_config.teacher : m_teacher->name) + " (id " + m_teacher->modelId +
+           ")" + continued;
   }
   return bundle;
 }
