@@ -1,6 +1,5 @@
 #include "vision/FaceAligner.h"
 
-#include <dlib/image_processing/shape_predictor.h>
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/opencv/cv_image.h>
 #include <dlib/opencv/to_open_cv.h>
@@ -11,6 +10,7 @@
 
 #include "common/Error.h"
 #include "vision/CvInterop.h"
+#include "vision/detail/LandmarkCascade.h"
 
 #ifndef SIAMESE_DLIB_DATA_DIR
 #define SIAMESE_DLIB_DATA_DIR "/usr/share/dlib"
@@ -70,7 +70,8 @@ std::string alignMethodName(AlignMethod method) {
 }
 
 struct FaceAligner::Model {
-  dlib::shape_predictor predictor;
+  explicit Model(const std::string& path) : landmarks(path) {}
+  detail::LandmarkCascade landmarks;
 };
 
 std::string defaultLandmarkModelPath() {
@@ -108,14 +109,14 @@ FaceAligner::FaceAligner(AlignOptions options) : m_options(std::move(options)) {
   if (!std::filesystem::exists(path)) {
     throw Error("landmark model not found: " + path + " (install the libdlib-data package)");
   }
-  auto model = std::make_shared<Model>();
+  std::shared_ptr<Model> model;
   try {
-    dlib::deserialize(path) >> model->predictor;
+    model = std::make_shared<Model>(path);
   } catch (const std::exception& e) {
     throw Error("not a dlib landmark model, or the file is truncated: " + path + " (" + e.what() + ")");
   }
-  if (model->predictor.num_parts() != 68) {
-    throw Error("landmark model " + path + " has " + std::to_string(model->predictor.num_parts()) +
+  if (model->landmarks.numParts() != 68) {
+    throw Error("landmark model " + path + " has " + std::to_string(model->landmarks.numParts()) +
                 " points; the 68-point model is needed");
   }
   m_model = std::move(model);
@@ -140,9 +141,7 @@ AlignedFace FaceAligner::align(const Image& image, const FaceBox& box) const {
   const dlib::rectangle rect(long(std::lround(box.x)), long(std::lround(box.y)),
                              long(std::lround(box.x + box.width)) - 1,
                              long(std::lround(box.y + box.height)) - 1);
-  const dlib::full_object_detection shape =
-      source.channels() == 1 ? m_model->predictor(dlib::cv_image<unsigned char>(source), rect)
-                             : m_model->predictor(dlib::cv_image<dlib::bgr_pixel>(source), rect);
+  const dlib::full_object_detection shape = m_model->landmarks.fit(source, rect);
   const FivePoints points = fivePointsFrom(shape);
   if (m_options.method == AlignMethod::DlibChip) return dlibChip(source, shape, points);
   const FivePoints target = templatePoints();
