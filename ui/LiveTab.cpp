@@ -172,6 +172,7 @@ void LiveTab::startSource(const QString& source) {
   live.source = source.toStdString();
   live.detector = m_settings.detector.toStdString();
   live.detectEvery = m_settings.detectEvery;
+  live.detectInBackground = m_settings.detectInBackground && defaultDetectInBackground();
   if (!m_runner->start(m_session.engine(), live)) return;
   m_settings.liveSource = source;
   m_settings.save();
@@ -200,7 +201,9 @@ void LiveTab::showFrame(const LiveFrame& frame) {
                          .arg(frame.framesPerSecond, 0, 'f', 1)
                          .arg(t.captureMs, 0, 'f', 1)
                          .arg(t.detectMs, 0, 'f', 1)
-                         .arg(frame.result.detectionFrame ? QString() : tr(" (tracked)"))
+                         .arg(!frame.result.detectionFrame ? tr(" (tracked)")
+                              : frame.result.detectionLate ? tr(" (waited for the 2nd core)")
+                                                           : QString())
                          .arg(t.alignMs, 0, 'f', 1)
                          .arg(t.embedMs, 0, 'f', 1)
                          .arg(t.matchMs, 0, 'f', 2));

@@ -22,6 +22,10 @@ PreferencesDialog::PreferencesDialog(StudioSettings& settings, QWidget* parent) 
   m_detectEvery->setRange(1, 30);
   m_detectEvery->setValue(settings.detectEvery);
   m_detectEvery->setToolTip(tr("The faces are tracked on the frames in between"));
+  m_detectInBackground = new QCheckBox(tr("Detect on a second core while tracking"));
+  m_detectInBackground->setChecked(settings.detectInBackground);
+  m_detectInBackground->setToolTip(
+      tr("Up to twice the frames per second on two cores; a new face is found a few frames later"));
   m_override = new QCheckBox(tr("Use my own threshold"));
   m_override->setChecked(settings.threshold.has_value());
   m_threshold = new QDoubleSpinBox;
@@ -40,6 +44,7 @@ PreferencesDialog::PreferencesDialog(StudioSettings& settings, QWidget* parent) 
   auto* form = new QFormLayout;
   form->addRow(tr("Live face detector:"), m_detector);
   form->addRow(tr("Detect on every n-th frame:"), m_detectEvery);
+  form->addRow(QString(), m_detectInBackground);
   form->addRow(m_override, m_threshold);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
@@ -50,6 +55,7 @@ PreferencesDialog::PreferencesDialog(StudioSettings& settings, QWidget* parent) 
 void PreferencesDialog::accept() {
   m_settings.detector = m_detector->currentData().toString();
   m_settings.detectEvery = m_detectEvery->value();
+  m_settings.detectInBackground = m_detectInBackground->isChecked();
   m_settings.threshold = m_override->isChecked() ? std::optional<double>(m_threshold->value()) : std::nullopt;
   m_settings.save();
   QDialog::accept();

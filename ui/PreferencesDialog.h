@@ -1,5 +1,5 @@
 #pragma once
-// Edit → Preferences: the live detector, how often it runs, and an
+// Edit → Preferences: the live detector, how often and where it runs, and an
 // optional threshold that overrides the gallery's and the model's.
 
 #include <QDialog>
@@ -21,6 +21,7 @@ class PreferencesDialog : public QDialog {
 
   QComboBox* detector() const { return m_detector; }
   QSpinBox* detectEvery() const { return m_detectEvery; }
+  QCheckBox* detectInBackground() const { return m_detectInBackground; }
   QCheckBox* overrideThreshold() const { return m_override; }
   QDoubleSpinBox* threshold() const { return m_threshold; }
 
@@ -31,6 +32,7 @@ class PreferencesDialog : public QDialog {
   StudioSettings& m_settings;
   QComboBox* m_detector;
   QSpinBox* m_detectEvery;
+  QCheckBox* m_detectInBackground;
   QCheckBox* m_override;
   QDoubleSpinBox* m_threshold;
 };

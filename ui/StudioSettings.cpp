@@ -12,6 +12,7 @@ StudioSettings StudioSettings::load() {
   s.liveSource = stored.value("live/source").toString();
   s.detector = stored.value("live/detector", s.detector).toString();
   s.detectEvery = stored.value("live/detectEvery", s.detectEvery).toInt();
+  s.detectInBackground = stored.value("live/detectInBackground", s.detectInBackground).toBool();
   const QVariant threshold = stored.value("threshold");
   if (threshold.isValid() && !threshold.toString().isEmpty()) s.threshold = threshold.toDouble();
   return s;
@@ -24,6 +25,7 @@ void StudioSettings::save() const {
   stored.setValue("live/source", liveSource);
   stored.setValue("live/detector", detector);
   stored.setValue("live/detectEvery", detectEvery);
+  stored.setValue("live/detectInBackground", detectInBackground);
   stored.setValue("threshold", threshold ? QVariant(*threshold) : QVariant(QString()));
 }
 

@@ -14,6 +14,7 @@ struct StudioSettings {
   QString liveSource;      ///< camera index/device, file, URL or folder
   QString detector = "hog";
   int detectEvery = 3;
+  bool detectInBackground = true;  ///< on a second core, where there is one
   std::optional<double> threshold;  ///< none: the gallery's calibrated one, else the model's
 
   static StudioSettings load();

@@ -27,6 +27,7 @@ struct LiveArgs {
   int minFace = 60;
   int maxDetectSide = 0;
   int detectEvery = 3;
+  bool detectInBackground = defaultDetectInBackground();
   int embedEvery = LiveOptions{}.embedEvery;
   int threads = 1;
   double threshold = -1;
@@ -115,6 +116,7 @@ LivePipelineSettings pipelineSettingsOf(const LiveArgs& args) {
   live.minFace = args.minFace;
   live.maxDetectSide = args.maxDetectSide;
   live.detectEvery = args.detectEvery;
+  live.detectInBackground = args.detectInBackground;
   live.embedEvery = args.embedEvery;
   live.threads = args.threads;
   live.loop.maxFrames = args.maxFrames;
@@ -136,8 +138,9 @@ void runLive(const LiveArgs& args) {
                  session.galleryPath().c_str(), pipeline.model().metadata().modelId.c_str());
   }
   std::fprintf(stderr, "threshold %.4f (%s)\n", pipeline.threshold().value, pipeline.threshold().source.c_str());
-  std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)\n", source.description().c_str(),
-               pipeline.model().deviceName().c_str(), pipeline.options().detectEvery);
+  std::fprintf(stderr, "reading %s on %s; detecting every %d frame(s)%s\n", source.description().c_str(),
+               pipeline.model().deviceName().c_str(), pipeline.options().detectEvery,
+               pipeline.options().detectInBackground ? " on a second core" : "");
 
   LiveOutput output(args, source.framesPerSecond());
   std::optional<UnknownVisitors> visitors;
@@ -185,6 +188,10 @@ void addLiveCommand(CLI::App& app) {
   cmd->add_option("--detect-every", args->detectEvery, "Run the detector on every n-th frame, track in between")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
+  cmd->add_option("--background-detection", args->detectInBackground,
+                  "Detect on a second core while the frames in between are tracked (on/off; default: on when there "
+                  "is a second core); new faces then appear --detect-every frames later")
+      ->capture_default_str();
   cmd->add_option("--embed-every", args->embedEvery,
                   "Embed a face whose name is decided on every n-th frame only (new faces: every frame)")
       ->capture_default_str()

@@ -30,12 +30,45 @@ void FaceTracker::correct(Track& track, const FaceBox& measured) {
   track.framesSinceMeasurement = 0;
 }
 
+void FaceTracker::correctLate(Track& track, const FaceBox& measured) {
+  // The filter run on the detector's frame, then carried to this one with
+  // the velocity (the live recogniser then places the box better, from the
+  // landmarks of both frames). The velocity learns from
+  // the error on the detector's frame only when nothing measured the track
+  // between the measurement before that frame and now: the error built up
+  // over the frames before it (none: measured on that very frame, and the
+  // difference is not motion; taken as built up over fewer, it made boxes
+  // swing).
+  const FaceBox& then = track.boxOnMarkedFrame;
+  // A newer measurement since the detector's frame makes this negative.
+  const int framesBefore = track.framesSinceMeasurement - m_framesSinceMark;
+  if (framesBefore > 0) {
+    const float w = m_options.velocitySmoothing;
+    track.velocityX += w * (measured.centerX() - then.centerX()) / float(framesBefore);
+    track.velocityY += w * (measured.centerY() - then.centerY()) / float(framesBefore);
+  }
+  track.box = measured;
+  track.box.x += track.velocityX * float(m_framesSinceMark);
+  track.box.y += track.velocityY * float(m_framesSinceMark);
+  track.framesSinceMeasurement = 0;
+}
+
 TrackUpdate FaceTracker::update(const std::vector<FaceBox>& detections) {
+  markFrame();
+  return updateFromMarkedFrame(detections);
+}
+
+void FaceTracker::markFrame() {
+  for (Track& track : m_tracks) track.boxOnMarkedFrame = track.box;
+  m_framesSinceMark = 0;
+}
+
+TrackUpdate FaceTracker::updateFromMarkedFrame(const std::vector<FaceBox>& detections) {
   // Every (track, detection) pair that overlaps enough, best overlap first.
   std::vector<std::tuple<float, std::size_t, std::size_t>> candidates;
   for (std::size_t t = 0; t < m_tracks.size(); ++t) {
     for (std::size_t d = 0; d < detections.size(); ++d) {
-      const float iou = intersectionOverUnion(m_tracks[t].box, detections[d]);
+      const float iou = intersectionOverUnion(m_tracks[t].boxOnMarkedFrame, detections[d]);
       if (iou >= m_options.minOverlap) candidates.emplace_back(iou, t, d);
     }
   }
@@ -48,7 +81,12 @@ TrackUpdate FaceTracker::update(const std::vector<FaceBox>& detections) {
     if (trackTaken[t] || detectionTaken[d]) continue;
     trackTaken[t] = detectionTaken[d] = true;
     Track& track = m_tracks[t];
-    correct(track, detections[d]);
+    if (m_framesSinceMark == 0) {
+      correct(track, detections[d]);  // found on this very frame
+    } else {
+      correctLate(track, detections[d]);
+    }
+    track.detectedBox = detections[d];
     track.framesSinceDetection = 0;
     track.missedDetections = 0;
   }
@@ -70,6 +108,11 @@ TrackUpdate FaceTracker::update(const std::vector<FaceBox>& detections) {
     Track track;
     track.id = m_nextId++;
     track.box = detections[d];
+    track.boxOnMarkedFrame = detections[d];
+    track.detectedBox = detections[d];
+    // Seen where the detector saw it, that many frames ago: the landmarks'
+    // first correction is spread over those frames.
+    track.framesSinceMeasurement = m_framesSinceMark;
     m_tracks.push_back(track);
     update.started.push_back(track.id);
   }
@@ -78,6 +121,7 @@ TrackUpdate FaceTracker::update(const std::vector<FaceBox>& detections) {
 }
 
 void FaceTracker::predict() {
+  ++m_framesSinceMark;
   for (Track& track : m_tracks) {
     track.box.x += track.velocityX;
     track.box.y += track.velocityY;

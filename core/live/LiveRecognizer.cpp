@@ -73,7 +73,13 @@ LiveRecognizer::LiveRecognizer(Embedder& embedder, GalleryIndex gallery, LiveOpt
   if (m_options.embedEvery < 1) m_options.embedEvery = 1;
 }
 
-LiveRecognizer::~LiveRecognizer() = default;
+LiveRecognizer::~LiveRecognizer() { waitForBackgroundDetection(); }
+
+void LiveRecognizer::waitForBackgroundDetection() {
+  if (!m_backgroundDetection.valid()) return;
+  m_backgroundDetection.wait();
+  m_backgroundDetection = {};
+}
 
 void LiveRecognizer::setGallery(GalleryIndex gallery) {
   std::lock_guard<std::mutex> lock(m_galleryMutex);
@@ -123,28 +129,54 @@ LiveFrameResult LiveRecognizer::process(const CapturedFrame& frame) {
   const auto matchStart = Clock::now();
   matchAndVote(crops, embeddings, result);
   showNames(frame, result);
+  // Where the tracks are on the frame the detector was given, now that the
+  // landmarks have placed them: its faces will be matched against these.
+  if (m_detectionStartedThisFrame) m_tracker.markFrame();
+  m_detectionStartedThisFrame = false;
+  m_lateFrame = -1;
   result.timings.matchMs = millisecondsSince(matchStart);
   result.timings.totalMs = millisecondsSince(start);
   return result;
 }
 
 // Detect on every n-th frame (tracks start and end there), else move the
-// tracks to where they should be now.
+// tracks to where they should be now. In the background, the detector's
+// faces of the frame it was given last time are taken up first, then it is
+// given this one.
 void LiveRecognizer::detectOrPredict(const CapturedFrame& frame, LiveFrameResult& result) {
   m_tracker.predict();
-  result.detectionFrame = !m_detectedOnce || ++m_framesSinceDetection >= m_options.detectEvery;
-  if (!result.detectionFrame) return;
+  if (m_detectedOnce && ++m_framesSinceDetection < m_options.detectEvery) return;
+  m_framesSinceDetection = 0;
+  m_detectedOnce = true;
   const auto t = Clock::now();
-  const std::vector<FaceBox> boxes = m_detector->detect(frame.image);
+  if (!m_options.detectInBackground) {
+    result.detectionFrame = true;
+    takeDetections(m_detector->detect(frame.image), false, frame, result);
+  } else {
+    if (m_backgroundDetection.valid()) {
+      result.detectionFrame = true;
+      result.detectionLate = true;
+      m_lateFrame = m_backgroundFrame;
+      takeDetections(m_backgroundDetection.get(), true, frame, result);
+    }
+    m_backgroundFrame = frame.index;
+    // The capture side may reuse the frame's buffer: the detector gets its own copy.
+    m_backgroundDetection = std::async(std::launch::async, [detector = m_detector.get(), image = frame.image.clone()] {
+      return detector->detect(image);
+    });
+    m_detectionStartedThisFrame = true;
+  }
   result.timings.detectMs = millisecondsSince(t);
-  const TrackUpdate update = m_tracker.update(boxes);
+}
+
+void LiveRecognizer::takeDetections(const std::vector<FaceBox>& boxes, bool late, const CapturedFrame& frame,
+                                    LiveFrameResult& result) {
+  const TrackUpdate update = late ? m_tracker.updateFromMarkedFrame(boxes) : m_tracker.update(boxes);
   for (const Track& ended : update.ended) {
     for (PresenceEvent& e : m_presence.end(ended.id, frame.timestamp, frame.index)) result.events.push_back(e);
     m_trackStates.erase(ended.id);
   }
   for (int id : update.started) m_trackStates[id].vote = NameVote(m_options.vote);
-  m_framesSinceDetection = 0;
-  m_detectedOnce = true;
 }
 
 // Every shown track becomes a face of the result; those due for an
@@ -166,14 +198,17 @@ LiveRecognizer::FrameCrops LiveRecognizer::cropTrackedFaces(const CapturedFrame&
     // the tracker's box: the landmark fit costs as much as the embedding of
     // a small model. Detected faces are fitted until their box-to-landmark
     // offsets are known, so later tracked frames can be placed from them.
+    // On a frame given to the detector in the background every face is
+    // fitted: the detector's boxes, arriving later, are placed against
+    // these landmarks.
     const bool due = state.lastEmbeddedFrame < 0 || state.vote.shown() == kUndecidedPerson ||
                      frame.index - state.lastEmbeddedFrame >= m_options.embedEvery;
-    if (!due && !(face.detected && !state.hasBoxFromLandmarks)) {
+    if (!due && !(face.detected && !state.hasBoxFromLandmarks) && !m_detectionStartedThisFrame) {
       result.faces.push_back(face);
       continue;
     }
     const AlignedFace aligned = m_encoder.cropFace(frame.image, track.box);
-    const bool usable = followLandmarks(track, aligned, state, face);
+    const bool usable = followLandmarks(track, aligned, frame.index, state, face);
     if (usable && due) {
       state.lastCrop = aligned.crop;
       state.lastCropAligned = aligned.aligned;
@@ -188,20 +223,39 @@ LiveRecognizer::FrameCrops LiveRecognizer::cropTrackedFaces(const CapturedFrame&
 
 // Learns where the detector's box sits relative to the landmarks (on
 // detected frames) and places the box from the landmarks on tracked ones.
-// False when the crop should not be embedded: a fallback crop where the
-// detector saw no face, or landmarks fitted where no face is left.
-bool LiveRecognizer::followLandmarks(const Track& track, const AlignedFace& aligned, TrackState& state,
-                                     LiveFace& face) {
+// A detector's box that arrives late is set against the landmarks of the
+// frame it was found on, and this frame's box placed from this frame's
+// landmarks: nothing rests on how far the face moved in between (boxes
+// moved on by the tracker's estimate made names go wrong in a test video,
+// and boxes placed from landmarks alone drift: one shrank from 105 to
+// 69 px in 20 frames). False when the crop should not be embedded: a
+// fallback crop where the detector saw no face, or landmarks fitted where
+// no face is left.
+bool LiveRecognizer::followLandmarks(const Track& track, const AlignedFace& aligned, std::int64_t frameIndex,
+                                     TrackState& state, LiveFace& face) {
   if (!aligned.aligned) return face.detected;
   const LandmarkFrame lm = landmarkFrame(aligned.landmarks);
   if (lm.scale <= 0) return true;
-  if (face.detected) {
+  const auto learnOffsets = [&state](const FaceBox& box, const LandmarkFrame& at) {
     state.hasBoxFromLandmarks = true;
-    state.offsetX = (track.box.centerX() - lm.x) / lm.scale;
-    state.offsetY = (track.box.centerY() - lm.y) / lm.scale;
-    state.widthRatio = track.box.width / lm.scale;
-    state.heightRatio = track.box.height / lm.scale;
-    return true;
+    state.offsetX = (box.centerX() - at.x) / at.scale;
+    state.offsetY = (box.centerY() - at.y) / at.scale;
+    state.widthRatio = box.width / at.scale;
+    state.heightRatio = box.height / at.scale;
+  };
+  const std::int64_t previousLandmarksFrame = state.landmarksFrame;
+  const LandmarkFrame previous = landmarkFrame(state.landmarks);
+  state.landmarks = aligned.landmarks;
+  state.landmarksFrame = frameIndex;
+  if (face.detected) {
+    const bool late = m_lateFrame >= 0;
+    if (!late || previousLandmarksFrame != m_lateFrame || previous.scale <= 0) {
+      // Found on this frame, or late on a frame this face was not fitted
+      // on (a new face): its box where the tracker put it.
+      learnOffsets(track.box, lm);
+      return true;
+    }
+    learnOffsets(track.detectedBox, previous);
   }
   if (!state.hasBoxFromLandmarks) return true;
   FaceBox box = track.box;
@@ -280,6 +334,8 @@ void LiveRecognizer::showNames(const CapturedFrame& frame, LiveFrameResult& resu
 }
 
 std::vector<PresenceEvent> LiveRecognizer::finish(double timestamp, std::int64_t frameIndex) {
+  waitForBackgroundDetection();  // its faces belong to a stream that has ended
+  m_detectedOnce = false;
   std::vector<PresenceEvent> events;
   for (const Track& track : m_tracker.endAll()) {
     for (PresenceEvent& e : m_presence.end(track.id, timestamp, frameIndex)) events.push_back(e);

@@ -3,11 +3,15 @@
 /// One frame in, named faces out: detection (every n-th frame, optionally
 /// on a downscaled copy), tracking in between, landmark alignment of every
 /// tracked face, one batched embedding call for all of them, open-set
-/// matching against the gallery and a vote per track. Synchronous and
-/// deterministic; LiveSession runs it on its own thread.
+/// matching against the gallery and a vote per track. Deterministic;
+/// LiveSession runs it on its own thread. Detection may run on a second
+/// core meanwhile (LiveOptions::detectInBackground): its faces then arrive
+/// a fixed number of frames later, whatever the timing, so the results
+/// stay the same from run to run.
 
 #include <atomic>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,6 +33,12 @@ struct LiveOptions {
   DetectorOptions detector;  ///< kind, smallest face, downscaling
   /// Run the detector on every n-th frame; track in between (1: every frame).
   int detectEvery = 1;
+  /// The detector works on a frame on another thread while this one tracks,
+  /// aligns and embeds the next detectEvery frames; its faces are taken up
+  /// on the frame it is next due (a wait there if it is not done). Twice
+  /// the frames on two cores when detection is the slow stage; new faces
+  /// appear detectEvery frames later.
+  bool detectInBackground = false;
   /// Embed a track whose name the vote has decided only every n-th frame
   /// (a face does not change identity between frames; the tower costs
   /// ~10 ms a face on a CPU core). New and undecided tracks are embedded
@@ -43,7 +53,7 @@ struct LiveOptions {
 /// Milliseconds spent per stage on one frame.
 struct StageTimings {
   double captureMs = 0;
-  double detectMs = 0;
+  double detectMs = 0;  ///< with detection in the background: the wait for it
   double alignMs = 0;
   double embedMs = 0;
   double matchMs = 0;
@@ -90,6 +100,8 @@ struct LiveFrameResult {
   std::int64_t frameIndex = 0;
   double timestamp = 0;
   bool detectionFrame = false;
+  /// The detector's faces came from an earlier frame, found on a second core.
+  bool detectionLate = false;
   std::vector<LiveFace> faces;
   StageTimings timings;
   std::vector<PresenceEvent> events;  ///< caused by this frame
@@ -122,6 +134,8 @@ class LiveRecognizer {
     float offsetX = 0, offsetY = 0;  ///< box centre − landmark centroid, in landmark scales
     float widthRatio = 0, heightRatio = 0;  ///< box size in landmark scales
     std::int64_t lastEmbeddedFrame = -1;    ///< frame index, -1: never
+    FivePoints landmarks;                    ///< the latest fitted, and on which frame (-1: none)
+    std::int64_t landmarksFrame = -1;
     Image lastCrop;                          ///< what was embedded then, and its embedding
     bool lastCropAligned = false;
     Embedding lastEmbedding;
@@ -132,8 +146,13 @@ class LiveRecognizer {
     std::vector<std::size_t> faceOf;  ///< index into LiveFrameResult::faces
   };
   void detectOrPredict(const CapturedFrame& frame, LiveFrameResult& result);
+  /// Faces found on this frame or, late, on the frame last marked.
+  void takeDetections(const std::vector<FaceBox>& boxes, bool late, const CapturedFrame& frame,
+                      LiveFrameResult& result);
+  void waitForBackgroundDetection();
   FrameCrops cropTrackedFaces(const CapturedFrame& frame, LiveFrameResult& result);
-  bool followLandmarks(const Track& track, const AlignedFace& aligned, TrackState& state, LiveFace& face);
+  bool followLandmarks(const Track& track, const AlignedFace& aligned, std::int64_t frameIndex, TrackState& state,
+                       LiveFace& face);
   void matchAndVote(const FrameCrops& crops, const std::vector<Embedding>& embeddings, LiveFrameResult& result);
   void showNames(const CapturedFrame& frame, LiveFrameResult& result);
   std::string nameOf(std::int64_t personId) const;
@@ -146,6 +165,12 @@ class LiveRecognizer {
   std::map<int, TrackState> m_trackStates;
   std::int64_t m_framesSinceDetection = 0;
   bool m_detectedOnce = false;
+  /// The detector at work on another thread (detectInBackground), and
+  /// whether it was given this frame (the tracks are marked once refined).
+  std::future<std::vector<FaceBox>> m_backgroundDetection;
+  bool m_detectionStartedThisFrame = false;
+  std::int64_t m_backgroundFrame = -1;  ///< the frame the detector was given
+  std::int64_t m_lateFrame = -1;        ///< the frame whose faces this frame took up late (-1: none)
 
   mutable std::mutex m_galleryMutex;
   std::atomic<bool> m_votesStale{false};  ///< set by setGallery, acted on by the next process()

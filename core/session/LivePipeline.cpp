@@ -1,10 +1,13 @@
 #include "session/LivePipeline.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "session/Session.h"
 
 namespace siamese {
+
+bool defaultDetectInBackground() { return std::thread::hardware_concurrency() >= 2; }
 
 LivePipeline::LivePipeline(Session& session, const LivePipelineSettings& settings)
     : m_session(session), m_loop(settings.loop) {
@@ -18,6 +21,7 @@ LivePipeline::LivePipeline(Session& session, const LivePipelineSettings& setting
   options.detector.minFaceSize = settings.minFace;
   options.detector.maxDetectSide = settings.maxDetectSide;
   options.detectEvery = std::max(1, settings.detectEvery);
+  options.detectInBackground = settings.detectInBackground;
   options.embedEvery = std::max(1, settings.embedEvery);
   options.threshold = m_threshold.value;
   m_recognizer = std::make_unique<LiveRecognizer>(*m_model, std::move(gallery), options);

@@ -21,12 +21,18 @@ namespace siamese {
 
 class Session;
 
+/// True when the machine has a second core for the detector.
+bool defaultDetectInBackground();
+
 struct LivePipelineSettings {
   std::string source;  ///< camera index/device, video file, rtsp/http URL or image folder
   std::string detector = "hog";
   int minFace = 60;
   int maxDetectSide = 0;
   int detectEvery = 3;
+  /// Detect on a second core while the frames in between are tracked
+  /// (LiveOptions::detectInBackground): on wherever there is one.
+  bool detectInBackground = defaultDetectInBackground();
   int embedEvery = LiveOptions{}.embedEvery;
   /// LibTorch threads: one by default, since a frame's batch is a few faces
   /// and a second thread fighting the capture thread costs more than it

@@ -380,12 +380,15 @@ TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
   ui::PreferencesDialog dialog(m_window->settings());
   dialog.detector()->setCurrentIndex(dialog.detector()->findData("haar"));
   dialog.detectEvery()->setValue(5);
+  EXPECT_TRUE(dialog.detectInBackground()->isChecked()) << "on by default";
+  dialog.detectInBackground()->setChecked(false);
   dialog.overrideThreshold()->setChecked(true);
   dialog.threshold()->setValue(0.42);
   dialog.accept();
   const ui::StudioSettings stored = ui::StudioSettings::load();
   EXPECT_EQ(stored.detector, "haar");
   EXPECT_EQ(stored.detectEvery, 5);
+  EXPECT_FALSE(stored.detectInBackground);
   ASSERT_TRUE(stored.threshold.has_value());
   EXPECT_NEAR(*stored.threshold, 0.42, 1e-9);
   EXPECT_EQ(stored.galleryPath.toStdString(), m_dir.file("gallery.db"));
@@ -394,8 +397,10 @@ TEST_F(Gui, PreferencesAreRememberedAcrossRuns) {
   back.overrideThreshold()->setChecked(false);
   back.detector()->setCurrentIndex(back.detector()->findData("hog"));
   back.detectEvery()->setValue(3);
+  back.detectInBackground()->setChecked(true);
   back.accept();
   EXPECT_FALSE(ui::StudioSettings::load().threshold.has_value());
+  EXPECT_TRUE(ui::StudioSettings::load().detectInBackground);
 }
 
 TEST_F(Gui, InspectTabShowsScoredPairs) {

@@ -4,7 +4,8 @@
 // not enrolled, all moving over a background. The video is written to a
 // file and played through the real pipeline (decode, detect every n-th
 // frame, track, align, embed, match, vote), and each face is compared with
-// the ground truth.
+// the ground truth: once with the detector on the processing thread, once
+// with it on a second core (its faces arriving three frames late).
 
 #include <algorithm>
 #include <cstdio>
@@ -82,7 +83,8 @@ std::string replayVerdict(const ActorReport& report, double threshold, const std
   return best;
 }
 
-class LiveVideo : public test::FaceTowerGallery {
+// The parameter: detection in the background (LiveOptions::detectInBackground).
+class LiveVideo : public test::FaceTowerGallery, public ::testing::WithParamInterface<bool> {
  protected:
   void enrol() {
     Enroller enroller(*m_store, *m_embedder);
@@ -116,7 +118,7 @@ class LiveVideo : public test::FaceTowerGallery {
   }
 };
 
-TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
+TEST_P(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
   enrol();
   std::vector<Appearance> appearances;
   for (const char* person : kEnrolled) appearances.push_back({person, kEnrolledPhotos[0], Role::EnrolledPhoto});
@@ -140,6 +142,7 @@ TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
   LiveOptions options;
   options.detector.minFaceSize = 80;
   options.detectEvery = 3;
+  options.detectInBackground = GetParam();
   options.threshold = threshold;
   LiveRecognizer recognizer(*m_embedder, loadGalleryIndex(*m_store, *m_embedder), options);
   auto source = openFrameSource(video);
@@ -276,6 +279,10 @@ TEST_F(LiveVideo, EnrolledPeopleAreNamedAndStrangersAreNotForcedOntoThem) {
   };
   EXPECT_EQ(count(PresenceKind::Appeared), count(PresenceKind::Left));
 }
+
+INSTANTIATE_TEST_SUITE_P(Detection, LiveVideo, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& detection) {
+  return detection.param ? "OnASecondCore" : "OnTheProcessingThread";
+});
 
 }  // namespace
 }  // namespace siamese

@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <future>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "live/FaceTracker.h"
@@ -136,6 +140,48 @@ TEST(FaceTrackerTest, RefineMovesTheBoxAndLearnsTheVelocity) {
   EXPECT_NEAR(tracker.tracks()[0].velocityY, 2.0, 0.3);
   EXPECT_EQ(tracker.endAll().size(), 1u);
   EXPECT_TRUE(tracker.tracks().empty());
+}
+
+
+TEST(FaceTrackerTest, LateDetectionsAreMatchedWhereTheTracksWereOnTheirFrame) {
+  // The detector runs on a second core: what it finds on frame f arrives on
+  // frame f + 4, when a fast face (20 px a frame) has moved 80 px on, too
+  // far for its old box to overlap where the track is now. Landmarks place
+  // a new track on its first frame and then only now and then (frames
+  // 8k + 2), so some late detections find the track measured since and
+  // some do not.
+  FaceTracker tracker;
+  const auto truthX = [](int frame) { return 20.0f + 20.0f * float(frame); };
+  const int lag = 4;
+  std::vector<FaceBox> pending;
+  std::set<int> ids;
+  double worstError = 0;
+  for (int frame = 0; frame < 64; ++frame) {
+    tracker.predict();
+    bool started = false;
+    if (frame % lag == 0) {
+      if (frame > 0) {
+        const TrackUpdate update = tracker.updateFromMarkedFrame(pending);
+        started = !update.started.empty();
+        EXPECT_TRUE(update.ended.empty()) << "frame " << frame;
+        ASSERT_EQ(tracker.tracks().size(), 1u) << "frame " << frame;
+        if (frame >= 5 * lag) {
+          worstError = std::max(worstError, double(std::abs(tracker.tracks()[0].box.x - truthX(frame))));
+        }
+      }
+      pending = {boxAt(truthX(frame), 50)};  // what the detector will find on this frame
+    }
+    if (started || (frame % 8 == 2 && !tracker.tracks().empty())) {
+      tracker.refine(tracker.tracks()[0].id, boxAt(truthX(frame), 50));
+    }
+    if (frame % lag == 0) tracker.markFrame();
+    for (const Track& track : tracker.tracks()) ids.insert(track.id);
+  }
+  EXPECT_EQ(ids.size(), 1u) << "late detections started new tracks";
+  // Where a late detection puts the face: near it (carried forward by a
+  // velocity learnt from measurements 8 frames apart), not 80 px behind.
+  EXPECT_LT(worstError, 16.0);
+  EXPECT_NEAR(tracker.tracks()[0].velocityX, 20.0, 2.0);
 }
 
 constexpr std::int64_t kAnn = 7, kBob = 9;
