@@ -20,6 +20,7 @@
 #include "LiveTab.h"
 #include "MainWindow.h"
 #include "ModelsHub.h"
+#include "PreferencesDialog.h"
 #include "wizard/TrainingWizard.h"
 
 namespace siamese::studio {
@@ -184,6 +185,13 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
   failed += !save(adapt->grab().toImage(), folder + "/adapt.png");
   adapt->close();
   failed += !grabTab(window, 3, folder + "/inspect.png");
+  {
+    ui::PreferencesDialog preferences(window.settings(), &window);  // shown, never accepted: nothing is stored
+    preferences.show();
+    pump(300, [] { return false; });
+    failed += !save(preferences.grab().toImage(), folder + "/preferences.png");
+    preferences.close();
+  }
   if (!trainData.isEmpty()) failed += 2 - wizardScreenshots(window, folder, trainData);
   step("all taken; closing");
   return failed;
