@@ -243,19 +243,19 @@ bool LiveRecognizer::followLandmarks(const Track& track, const AlignedFace& alig
     state.widthRatio = box.width / at.scale;
     state.heightRatio = box.height / at.scale;
   };
-  const std::int64_t previousLandmarksFrame = state.landmarksFrame;
-  const LandmarkFrame previous = landmarkFrame(state.landmarks);
+  // The landmarks of the detector's frame, when this face was fitted there.
+  const bool fittedOnLateFrame = m_lateFrame >= 0 && state.landmarksFrame == m_lateFrame;
+  const LandmarkFrame onLateFrame = fittedOnLateFrame ? landmarkFrame(state.landmarks) : LandmarkFrame{};
   state.landmarks = aligned.landmarks;
   state.landmarksFrame = frameIndex;
   if (face.detected) {
-    const bool late = m_lateFrame >= 0;
-    if (!late || previousLandmarksFrame != m_lateFrame || previous.scale <= 0) {
+    if (onLateFrame.scale <= 0) {
       // Found on this frame, or late on a frame this face was not fitted
       // on (a new face): its box where the tracker put it.
       learnOffsets(track.box, lm);
       return true;
     }
-    learnOffsets(track.detectedBox, previous);
+    learnOffsets(track.detectedBox, onLateFrame);
   }
   if (!state.hasBoxFromLandmarks) return true;
   FaceBox box = track.box;
