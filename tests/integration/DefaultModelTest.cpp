@@ -3,6 +3,7 @@
 // (detection, landmarks, alignment, crop) changes these embeddings and
 // fails here before it quietly changes every figure in the model card.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -18,11 +19,12 @@ namespace {
 
 // A fixed 112×112 grey crop: smooth shading with a few edges, no detector
 // or landmarks involved (the network and its input scaling alone).
-Image patternCrop() {
+// `phase` shifts the shading, for crops that differ.
+Image patternCrop(double phase = 0) {
   Image crop(112, 112, 1);
   for (int y = 0; y < 112; ++y) {
     for (int x = 0; x < 112; ++x) {
-      const double v = 128 + 60 * std::sin(x / 9.0) * std::cos(y / 13.0) + ((x / 28 + y / 28) % 2 ? 30 : -30);
+      const double v = 128 + 60 * std::sin(x / 9.0 + phase) * std::cos(y / 13.0 - phase) + ((x / 28 + y / 28) % 2 ? 30 : -30);
       crop.row(y)[x] = std::uint8_t(std::clamp(v, 0.0, 255.0));
     }
   }
@@ -86,6 +88,25 @@ TEST_F(DefaultModel, PreparedPhotosGiveTheRecordedEmbeddingsAndDistances) {
   std::printf("same %.5f different %.5f\n", same, different);
   EXPECT_NEAR(same, 0.23605, 2e-3);
   EXPECT_NEAR(different, 1.14635, 2e-3);
+}
+
+TEST_F(DefaultModel, ABatchSplitBetweenThreadsGivesEveryCropItsOwnEmbeddingInOrder) {
+  // On two threads a batch is cut into a piece per thread (Embedder.cpp):
+  // each crop must get the embedding it gets alone, in its own place.
+  configureTorchThreads(2);
+  std::vector<Image> crops;
+  for (int k = 0; k < 9; ++k) crops.push_back(patternCrop(0.7 * k));
+  const std::vector<Embedding> batch = m_embedder->embed(crops);
+  ASSERT_EQ(batch.size(), crops.size());
+  double nearestOther = 1e9;
+  for (std::size_t k = 0; k < crops.size(); ++k) {
+    const Embedding alone = m_embedder->embed({crops[k]}).front();
+    EXPECT_LT(m_embedder->distance(batch[k], alone), 1e-4) << "crop " << k;
+    if (k > 0) nearestOther = std::min(nearestOther, m_embedder->distance(batch[k], batch[k - 1]));
+  }
+  // The crops differ enough that one put in another's place would show.
+  EXPECT_GT(nearestOther, 0.01);
+  configureTorchThreads(0);
 }
 
 TEST_F(DefaultModel, MirrorAveragingMakesTheEmbeddingBlindToMirroring) {
