@@ -23,6 +23,7 @@ struct EmbeddingBenchArgs {
   std::vector<std::string> models;  ///< empty: the face tower and our own model
   double seconds = 3;               ///< per measurement
   std::string out = "BENCHMARKS.md";
+  bool perLayerToo = false;         ///< also two threads splitting each layer (LibTorch's way)
 };
 
 struct Measurement {
@@ -76,19 +77,29 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
      << "). Face crops of each model's size in, embeddings out, through `Embedder::embed` (conversion, network, "
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
         "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
-        "channels-last; batches under 4 faces on one thread, their conversion included; the memory batches free kept in "
-        "the heap while a model is loaded), for "
+        "channels-last; batches under 4 faces on one thread, their conversion included; larger ones on two threads cut "
+        "into a piece per thread, each converted and embedded with one OpenMP thread"
+     << (args.perLayerToo ? " (rows \"each layer split\": LibTorch's way instead, every layer split between the two)" : "")
+     << "; the memory batches free kept in the heap while a model is loaded), for "
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
      << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
   for (const std::string& path : models) {
     auto embedder = Embedder::load(path, DevicePreference::Cpu);
     const BundleMetadata& meta = embedder->metadata();
     const std::string name = meta.name.empty() ? meta.modelId : meta.name;
-    for (int threads : {1, 2}) {
-      md << "| " << name << " (" << meta.input.size << " px) | " << threads;
+    struct Row {
+      int threads;
+      bool split;
+      const char* label;
+    };
+    std::vector<Row> rows{{1, true, "1"}, {2, true, "2"}};
+    if (args.perLayerToo) rows.push_back({2, false, "2, each layer split"});
+    for (const Row& row : rows) {
+      embedder->setBatchSplitBetweenThreads(row.split);
+      md << "| " << name << " (" << meta.input.size << " px) | " << row.label;
       for (int batch : {1, 8, 64}) {
-        const Measurement m = measure(*embedder, randomCrops(meta, batch), threads, args.seconds);
-        std::printf("%s, %d thread(s), batch %2d: %7.1f images/s (%.1f ms per batch)\n", name.c_str(), threads, batch,
+        const Measurement m = measure(*embedder, randomCrops(meta, batch), row.threads, args.seconds);
+        std::printf("%s, threads %s, batch %2d: %7.1f images/s (%.1f ms per batch)\n", name.c_str(), row.label, batch,
                     m.imagesPerSecond, m.msPerBatch);
         std::fflush(stdout);
         char cell[64];
@@ -110,6 +121,8 @@ void addBenchEmbeddingCommand(CLI::App& bench) {
       "embedding", "Embedding throughput at batch 1, 8 and 64 with 1 and 2 threads; rewrites its part of BENCHMARKS.md");
   cmd->add_option("-m,--model", args->models, "Model bundles (default: the face tower and our own model)");
   cmd->add_option("--seconds", args->seconds, "Time per measurement")->capture_default_str()->check(CLI::Range(0.1, 600.0));
+  cmd->add_flag("--per-layer-too", args->perLayerToo,
+                "Also measure two threads splitting each layer between them (LibTorch's way), for comparison");
   cmd->add_option("-o,--out", args->out, "Markdown file whose embedding section is rewritten")->capture_default_str();
   cmd->callback([args] { runEmbeddingBench(*args); });
 }

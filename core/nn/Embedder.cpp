@@ -86,6 +86,7 @@ struct Embedder::Impl {
   /// way (`siamese bench embedding`, two rounds), while our own networks
   /// were as fast or slower (the default convnet 10-20% slower at batch 1).
   bool channelsLast = false;
+  bool splitBatches = true;  ///< setBatchSplitBetweenThreads
 
   /// On the CPU a large batch runs in chunks whose activations stay in the
   /// cache: the network's passes over a whole batch of 64 faces (and their
@@ -118,7 +119,7 @@ struct Embedder::Impl {
   torch::Tensor embedSplitBetweenThreads(const torch::Tensor& pixels) {
     const int threads = omp_get_max_threads();  // 1 under OneThreadForSmallBatch
     const std::int64_t count = pixels.size(0);
-    if (!device.is_cpu() || threads < 2 || count < kSmallestParallelBatch) return embedPixels(pixels);
+    if (!splitBatches || !device.is_cpu() || threads < 2 || count < kSmallestParallelBatch) return embedPixels(pixels);
     const std::vector<torch::Tensor> pieces = pixels.tensor_split(std::min<std::int64_t>(threads, count / 2));
     std::vector<std::future<torch::Tensor>> helpers;
     for (std::size_t p = 1; p < pieces.size(); ++p) {
@@ -242,6 +243,8 @@ double Embedder::distance(const Embedding& a, const Embedding& b) const {
   for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
   return std::sqrt(sum);
 }
+
+void Embedder::setBatchSplitBetweenThreads(bool split) { m_impl->splitBatches = split; }
 
 const BundleMetadata& Embedder::metadata() const { return m_impl->metadata; }
 

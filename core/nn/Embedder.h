@@ -54,6 +54,11 @@ class Embedder {
   /// they are resized and converted to the model's input like embed().
   std::vector<Embedding> embedPacked(const std::uint8_t* pixels, std::size_t count, int cropSize, int channels);
 
+  /// On the CPU with several threads a batch is cut into a piece per
+  /// thread (the default); off, LibTorch splits each layer between the
+  /// threads instead. For benchmarks: set it before embedding, not while.
+  void setBatchSplitBetweenThreads(bool split);
+
   /// The model's distance: Euclidean, or 1 − P(same) for a Koch head.
   double distance(const Embedding& a, const Embedding& b) const;
 
