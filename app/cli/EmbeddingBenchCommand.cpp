@@ -23,7 +23,7 @@ struct EmbeddingBenchArgs {
   std::vector<std::string> models;  ///< empty: the face tower and our own model
   double seconds = 3;               ///< per measurement
   std::string out = "BENCHMARKS.md";
-  bool perLayerToo = false;         ///< also two threads splitting each layer (LibTorch's way)
+  bool batchSplitToo = false;       ///< also two threads each taking a piece of the batch
 };
 
 struct Measurement {
@@ -77,9 +77,10 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
      << "). Face crops of each model's size in, embeddings out, through `Embedder::embed` (conversion, network, "
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
         "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
-        "channels-last; batches under 4 faces on one thread, their conversion included; larger ones on two threads cut "
-        "into a piece per thread, each converted and embedded with one OpenMP thread"
-     << (args.perLayerToo ? " (rows \"each layer split\": LibTorch's way instead, every layer split between the two)" : "")
+        "channels-last; batches under 4 faces on one thread, their conversion included"
+     << (args.batchSplitToo ? "; rows \"batch cut between them\": each of the two threads converts and embeds a piece "
+                              "of the batch with one OpenMP thread, instead of LibTorch splitting every layer"
+                            : "")
      << "; the memory batches free kept in the heap while a model is loaded), for "
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
      << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
@@ -92,8 +93,8 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
       bool split;
       const char* label;
     };
-    std::vector<Row> rows{{1, true, "1"}, {2, true, "2"}};
-    if (args.perLayerToo) rows.push_back({2, false, "2, each layer split"});
+    std::vector<Row> rows{{1, false, "1"}, {2, false, "2"}};
+    if (args.batchSplitToo) rows.push_back({2, true, "2, batch cut between them"});
     for (const Row& row : rows) {
       embedder->setBatchSplitBetweenThreads(row.split);
       md << "| " << name << " (" << meta.input.size << " px) | " << row.label;
@@ -121,8 +122,8 @@ void addBenchEmbeddingCommand(CLI::App& bench) {
       "embedding", "Embedding throughput at batch 1, 8 and 64 with 1 and 2 threads; rewrites its part of BENCHMARKS.md");
   cmd->add_option("-m,--model", args->models, "Model bundles (default: the face tower and our own model)");
   cmd->add_option("--seconds", args->seconds, "Time per measurement")->capture_default_str()->check(CLI::Range(0.1, 600.0));
-  cmd->add_flag("--per-layer-too", args->perLayerToo,
-                "Also measure two threads splitting each layer between them (LibTorch's way), for comparison");
+  cmd->add_flag("--batch-split-too", args->batchSplitToo,
+                "Also measure two threads each embedding a piece of the batch (Embedder::setBatchSplitBetweenThreads)");
   cmd->add_option("-o,--out", args->out, "Markdown file whose embedding section is rewritten")->capture_default_str();
   cmd->callback([args] { runEmbeddingBench(*args); });
 }

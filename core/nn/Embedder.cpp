@@ -86,7 +86,7 @@ struct Embedder::Impl {
   /// way (`siamese bench embedding`, two rounds), while our own networks
   /// were as fast or slower (the default convnet 10-20% slower at batch 1).
   bool channelsLast = false;
-  bool splitBatches = true;  ///< setBatchSplitBetweenThreads
+  bool splitBatches = false;  ///< setBatchSplitBetweenThreads
 
   /// On the CPU a large batch runs in chunks whose activations stay in the
   /// cache: the network's passes over a whole batch of 64 faces (and their
@@ -109,13 +109,13 @@ struct Embedder::Impl {
     return embedInChunks(input);
   }
 
-  /// On the CPU a batch of several faces is cut into one piece per thread,
-  /// each piece converted and embedded on its own thread with one OpenMP
-  /// thread. Splitting each layer between threads instead (LibTorch's
-  /// way) gained little on these networks: their layers are small, so a
-  /// team of threads waits on itself at every layer (`siamese bench
-  /// embedding`, two threads against one: the student 1.03× at batch 8,
-  /// the tower 1.0× at batch 64).
+  /// With setBatchSplitBetweenThreads, on the CPU a batch of several faces
+  /// is cut into one piece per thread, each converted and embedded on its
+  /// own thread with one OpenMP thread. Off by default: measured on two
+  /// threads (`siamese bench embedding --batch-split-too`, 2-core AVX-512
+  /// EPYC), it gained at batch 64 (the student 269 -> 340 faces/s, the
+  /// tower 302 -> 388) but lost at batch 8 (258 -> 187, 282 -> 198): the
+  /// helper thread is new each call and faults its memory in again.
   torch::Tensor embedSplitBetweenThreads(const torch::Tensor& pixels) {
     const int threads = omp_get_max_threads();  // 1 under OneThreadForSmallBatch
     const std::int64_t count = pixels.size(0);

@@ -91,9 +91,10 @@ TEST_F(DefaultModel, PreparedPhotosGiveTheRecordedEmbeddingsAndDistances) {
 }
 
 TEST_F(DefaultModel, ABatchSplitBetweenThreadsGivesEveryCropItsOwnEmbeddingInOrder) {
-  // On two threads a batch is cut into a piece per thread (Embedder.cpp):
-  // each crop must get the embedding it gets alone, in its own place.
+  // On two threads a batch may be cut into a piece per thread: each crop
+  // must get the embedding it gets alone, in its own place.
   configureTorchThreads(2);
+  m_embedder->setBatchSplitBetweenThreads(true);
   std::vector<Image> crops;
   for (int k = 0; k < 9; ++k) crops.push_back(patternCrop(0.7 * k));
   const std::vector<Embedding> batch = m_embedder->embed(crops);
