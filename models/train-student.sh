@@ -34,6 +34,8 @@ MIX=${MIX:-0}     # the share of crops blended with another (--mix-faces)
 # first stage); EPOCHS2=0 leaves the students after the first stage.
 EPOCHS2=${EPOCHS2:-26}
 MIX2=${MIX2:-0}
+LR2=0.0005  # where each later stage's learning rate restarts: half the one before
+LR3=0.00025
 # A third stage on from the second, the learning rate restarting at half the
 # second's (0: none).
 EPOCHS3=${EPOCHS3:-26}
@@ -63,9 +65,9 @@ continueDistil() {  # <folds held out> <from: "" or -stageN> <to: -stageN> <epoc
 }
 stages() {  # <folds held out>: each stage on from the one before
   distil "$1" &&
-    continueDistil "$1" "" -stage2 "$EPOCHS2" 0.0005 8 "$MIX2" second &&
+    continueDistil "$1" "" -stage2 "$EPOCHS2" "$LR2" 8 "$MIX2" second &&
     { [ "$EPOCHS2" -gt 0 ] || return 0; } &&
-    continueDistil "$1" -stage2 -stage3 "$EPOCHS3" 0.00025 9 "$MIX2" third
+    continueDistil "$1" -stage2 -stage3 "$EPOCHS3" "$LR3" 9 "$MIX2" third
 }
 # The two halves at once, one LibTorch thread each.
 stages 1-5 & first=$!
@@ -89,7 +91,8 @@ for kind in "${kinds[@]}"; do
     --fold-models "$WORK/student-1-5$kind.siamese:1-5,$WORK/student-6-10$kind.siamese:6-10" > "$WORK/student$kind-lfw.txt"
 done
 # (Benched again when the students scored are not the ones in embedding.md.)
-grep -q "${S:+$stage stage}${S:-no mirror}" "$WORK/embedding.md" 2>/dev/null ||
+benched="no mirror"; [ -z "$S" ] || benched="$stage stage"  # in the name of the students benched last
+grep -q "$benched" "$WORK/embedding.md" 2>/dev/null ||
   "$SIAMESE" bench embedding --model "$WORK/student-1-5$S.siamese" --model "$WORK/student-1-5$S-single.siamese" --model "$TOWER" \
     --out "$WORK/embedding.md" > /dev/null
 
@@ -114,8 +117,8 @@ tar1=$(tarOf "$WORK/student$S-lfw.txt")
 stage2=""
 blend=""
 [ "$MIX2" = 0 ] || blend=", $MIX2 of each step's crops blended with another crop of the batch (\`--mix-faces $MIX2\`; both networks see the blend)"
-[ -n "$S" ] && stage2=" Then a second stage: each student goes on learning from itself (\`--init\` the first stage's student, every layer) for $EPOCHS2 epochs more, the learning rate restarting at half the first stage's (0.0005, cosine), another seed's batches$blend."
-[ "$S" = -stage3 ] && stage2="$stage2 And a third from the second in the same way for $EPOCHS3 epochs, the learning rate restarting at 0.00025 (a third seed's batches)."
+[ -n "$S" ] && stage2=" Then a second stage: each student goes on learning from itself (\`--init\` the first stage's student, every layer) for $EPOCHS2 epochs more, the learning rate restarting at half the first stage's ($LR2, cosine), another seed's batches$blend."
+[ "$S" = -stage3 ] && stage2="$stage2 And a third from the second in the same way for $EPOCHS3 epochs, the learning rate restarting at $LR3 (a third seed's batches)."
 {
   echo "<!-- siamese student -->"
   echo "# Benchmarks: a student distilled from the face tower"
