@@ -114,8 +114,9 @@ struct Embedder::Impl {
   /// own thread with one OpenMP thread. Off by default: measured on two
   /// threads (`siamese bench embedding --batch-split-too`, 2-core AVX-512
   /// EPYC), it gained at batch 64 (the student 269 -> 340 faces/s, the
-  /// tower 302 -> 388) but lost at batch 8 (258 -> 187, 282 -> 198): the
-  /// helper thread is new each call and faults its memory in again.
+  /// tower 302 -> 388) but lost at batch 8 (258 -> 187, 282 -> 198),
+  /// likely because the helper thread is new each call and faults its
+  /// memory in again (not confirmed).
   torch::Tensor embedSplitBetweenThreads(const torch::Tensor& pixels) {
     const int threads = omp_get_max_threads();  // 1 under OneThreadForSmallBatch
     const std::int64_t count = pixels.size(0);
