@@ -9,6 +9,7 @@
 #include "common/Error.h"
 #include "nn/TensorHeap.h"
 #include "nn/detail/ModelIo.h"
+#include "nn/detail/OneThreadWorker.h"
 
 #include <torch/version.h>
 
@@ -62,10 +63,10 @@ class OpenMpThreadsHere {
   bool m_changed = false;
 };
 
-class OneThreadForSmallBatch : public OpenMpThreadsHere {
+/// This thread's parallel work on one OpenMP thread while it lives, when `one`.
+class OneThreadHere : public OpenMpThreadsHere {
  public:
-  explicit OneThreadForSmallBatch(std::int64_t batch)
-      : OpenMpThreadsHere(batch < kSmallestParallelBatch ? 1 : omp_get_max_threads()) {}
+  explicit OneThreadHere(bool one) : OpenMpThreadsHere(one ? 1 : omp_get_max_threads()) {}
 };
 
 struct Embedder::Impl {
@@ -87,6 +88,7 @@ struct Embedder::Impl {
   /// were as fast or slower (the default convnet 10-20% slower at batch 1).
   bool channelsLast = false;
   bool splitBatches = false;  ///< setBatchSplitBetweenThreads
+  std::unique_ptr<detail::OneThreadWorker> helper;  ///< embeds the second half of a split batch
 
   /// On the CPU a large batch runs in chunks whose activations stay in the
   /// cache: the network's passes over a whole batch of 64 faces (and their
@@ -109,42 +111,36 @@ struct Embedder::Impl {
     return embedInChunks(input);
   }
 
-  /// With setBatchSplitBetweenThreads, on the CPU a batch of several faces
-  /// is cut into one piece per thread, each converted and embedded on its
-  /// own thread with one OpenMP thread. Off by default: measured on two
-  /// threads (`siamese bench embedding --batch-split-too`, 2-core AVX-512
-  /// EPYC), it gained at batch 64 (the student 269 -> 340 faces/s, the
-  /// tower 302 -> 388) but lost at batch 8 (258 -> 187, 282 -> 198),
-  /// likely because the helper thread is new each call and faults its
-  /// memory in again (not confirmed).
-  torch::Tensor embedSplitBetweenThreads(const torch::Tensor& pixels) {
-    const int threads = omp_get_max_threads();  // 1 under OneThreadForSmallBatch
-    const std::int64_t count = pixels.size(0);
-    if (!splitBatches || !device.is_cpu() || threads < 2 || count < kSmallestParallelBatch) return embedPixels(pixels);
-    const std::vector<torch::Tensor> pieces = pixels.tensor_split(std::min<std::int64_t>(threads, count / 2));
-    std::vector<std::future<torch::Tensor>> helpers;
-    for (std::size_t p = 1; p < pieces.size(); ++p) {
-      helpers.push_back(std::async(std::launch::async, [this, piece = pieces[p]] {
-        // LibTorch sizes a new thread's OpenMP teams on its first parallel
-        // operation; do that now, then keep this thread to one.
-        at::internal::lazy_init_num_threads();
-        omp_set_num_threads(1);
-        return embedPixels(piece);
-      }));
-    }
-    std::vector<torch::Tensor> parts;
-    {
-      const OpenMpThreadsHere one{1};
-      parts.push_back(embedPixels(pieces[0]));
-    }
-    for (std::future<torch::Tensor>& helper : helpers) parts.push_back(helper.get());
-    return torch::cat(parts);
+  /// With setBatchSplitBetweenThreads, a batch of `count` faces on the CPU
+  /// with two threads is cut in two (see embedInHalves; with more threads,
+  /// LibTorch splitting each layer between them was not measured against it).
+  bool splitsBatchOf(std::int64_t count) const {
+    return splitBatches && device.is_cpu() && omp_get_max_threads() == 2 && count >= kSmallestParallelBatch;
+  }
+
+  /// `pixels` cut in two, each half converted and embedded with one OpenMP
+  /// thread, one here and one on the helper (which lives as long as the
+  /// embedder). The calling thread must run the whole call on one OpenMP
+  /// thread, the crops' conversion too (OneThreadHere): a team of two that
+  /// ended moments before leaves its second thread spinning for the next
+  /// one (libgomp's default wait), on the core the helper needs. With it
+  /// spinning, the student embedded batches of 8 slower cut than not
+  /// (`siamese bench embedding --batch-split-too`: 485 faces/s cut, 548 on
+  /// one thread); with OMP_WAIT_POLICY=passive, 734.
+  torch::Tensor embedInHalves(const torch::Tensor& pixels) {
+    if (!helper) helper = std::make_unique<detail::OneThreadWorker>();
+    const std::vector<torch::Tensor> halves = pixels.tensor_split(2);
+    std::future<torch::Tensor> second = helper->run([this, half = halves[1]] { return embedPixels(half); });
+    const torch::Tensor first = embedPixels(halves[0]);
+    return torch::cat({first, second.get()});
   }
 
   /// `pixels`: [N, C, H, W] floats in 0..255 on the model's device.
-  std::vector<Embedding> run(const torch::Tensor& pixels) {
+  std::vector<Embedding> run(const torch::Tensor& pixels, bool split) {
     torch::InferenceMode guard;
-    const torch::Tensor out = embedSplitBetweenThreads(pixels).to(torch::kCPU).contiguous();
+    // (The last run of a long call may hold a single crop.)
+    const torch::Tensor embedded = split && pixels.size(0) >= 2 ? embedInHalves(pixels) : embedPixels(pixels);
+    const torch::Tensor out = embedded.to(torch::kCPU).contiguous();
     std::vector<Embedding> embeddings(std::size_t(out.size(0)));
     const float* data = out.data_ptr<float>();
     const std::size_t dim = std::size_t(out.size(1));
@@ -186,7 +182,8 @@ Embedder::~Embedder() = default;
 
 std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
   torch::InferenceMode guard;
-  const OneThreadForSmallBatch small{std::int64_t(crops.size())};
+  const bool split = m_impl->splitsBatchOf(std::int64_t(crops.size()));
+  const OneThreadHere threads{split || std::int64_t(crops.size()) < kSmallestParallelBatch};
   std::vector<Embedding> all;
   constexpr std::size_t kBatch = 128;
   std::size_t start = 0;
@@ -212,7 +209,7 @@ std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
     }
     // run() converts to the model's channels, size and scaling.
     const torch::Tensor batch = pixels.permute({0, 3, 1, 2}).to(torch::kFloat32);
-    auto embeddings = m_impl->run(batch.to(m_impl->device));
+    auto embeddings = m_impl->run(batch.to(m_impl->device), split);
     all.insert(all.end(), std::make_move_iterator(embeddings.begin()), std::make_move_iterator(embeddings.end()));
     start = end;
   }
@@ -221,13 +218,14 @@ std::vector<Embedding> Embedder::embed(const std::vector<Image>& crops) {
 
 std::vector<Embedding> Embedder::embedPacked(const std::uint8_t* pixels, std::size_t count, int cropSize,
                                              int channels) {
-  const OneThreadForSmallBatch small{std::int64_t(count)};
+  const bool split = m_impl->splitsBatchOf(std::int64_t(count));
+  const OneThreadHere threads{split || std::int64_t(count) < kSmallestParallelBatch};
   std::vector<Embedding> all;
   constexpr std::size_t kBatch = 256;
   const std::size_t bytesPerCrop = std::size_t(cropSize) * cropSize * channels;
   for (std::size_t start = 0; start < count; start += kBatch) {
     const std::size_t n = std::min(kBatch, count - start);
-    auto batch = m_impl->run(detail::packedCropsToFloat(pixels + start * bytesPerCrop, n, cropSize, channels, m_impl->device));
+    auto batch = m_impl->run(detail::packedCropsToFloat(pixels + start * bytesPerCrop, n, cropSize, channels, m_impl->device), split);
     all.insert(all.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
   }
   return all;
