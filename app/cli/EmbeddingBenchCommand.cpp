@@ -78,8 +78,9 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
         "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
         "channels-last; batches under 4 faces on one thread, their conversion included"
-     << (args.batchSplitToo ? "; rows \"batch cut between them\": each of the two threads converts and embeds a piece "
-                              "of the batch with one OpenMP thread, instead of LibTorch splitting every layer"
+     << (args.batchSplitToo ? "; rows \"batch cut between them\": a batch of 4 or more is cut in two, and each of the "
+                              "two threads (the caller and a helper that lives as long as the model) converts and embeds "
+                              "a half with one OpenMP thread, instead of LibTorch splitting every layer"
                             : "")
      << "; the memory batches free kept in the heap while a model is loaded), for "
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
@@ -123,7 +124,7 @@ void addBenchEmbeddingCommand(CLI::App& bench) {
   cmd->add_option("-m,--model", args->models, "Model bundles (default: the face tower and our own model)");
   cmd->add_option("--seconds", args->seconds, "Time per measurement")->capture_default_str()->check(CLI::Range(0.1, 600.0));
   cmd->add_flag("--batch-split-too", args->batchSplitToo,
-                "Also measure two threads each embedding a piece of the batch (Embedder::setBatchSplitBetweenThreads)");
+                "Also measure two threads each embedding half of the batch (Embedder::setBatchSplitBetweenThreads)");
   cmd->add_option("-o,--out", args->out, "Markdown file whose embedding section is rewritten")->capture_default_str();
   cmd->callback([args] { runEmbeddingBench(*args); });
 }

@@ -36,7 +36,6 @@ const Override kOverrides[] = {
     {"--teacher", [](TrainConfig& c, const TrainConfig& g) { c.teacher = g.teacher; }},
     {"--teach-augmented", [](TrainConfig& c, const TrainConfig& g) { c.teachAugmented = g.teachAugmented; }},
     {"--mix-faces", [](TrainConfig& c, const TrainConfig& g) { c.mixFaces = g.mixFaces; }},
-    {"--teach-mirror-averaged", [](TrainConfig& c, const TrainConfig& g) { c.teachMirrorAveraged = g.teachMirrorAveraged; }},
     {"--margin", [](TrainConfig& c, const TrainConfig& g) { c.margin = g.margin; }},
     {"--sampling", [](TrainConfig& c, const TrainConfig& g) { c.sampling = g.sampling; }},
     {"--people-per-batch", [](TrainConfig& c, const TrainConfig& g) { c.peoplePerBatch = g.peoplePerBatch; }},
@@ -133,9 +132,6 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_option("--mix-faces", c.mixFaces,
                  "With --teach-augmented: the share of crops blended with another crop of the batch (mixup) before "
                  "the teacher and the student see them; 0 to 1")->capture_default_str();
-  cmd.add_flag("--teach-mirror-averaged,!--no-teach-mirror-averaged", c.teachMirrorAveraged,
-               "With --loss distil: each crop is taught the mean of the teacher's embeddings of it and of its mirror "
-               "image, so that the student can embed each crop once (model --mirror-average off)");
   cmd.add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
   cmd.add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
   cmd.add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();

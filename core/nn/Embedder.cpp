@@ -123,10 +123,11 @@ struct Embedder::Impl {
   /// embedder). The calling thread must run the whole call on one OpenMP
   /// thread, the crops' conversion too (OneThreadHere): a team of two that
   /// ended moments before leaves its second thread spinning for the next
-  /// one (libgomp's default wait), on the core the helper needs. With it
-  /// spinning, the student embedded batches of 8 slower cut than not
-  /// (`siamese bench embedding --batch-split-too`: 485 faces/s cut, 548 on
-  /// one thread); with OMP_WAIT_POLICY=passive, 734.
+  /// one (libgomp's default wait), on the core the helper needs. While the
+  /// conversion still ran on two threads, the student (without mirror
+  /// averaging) embedded batches of 8 slower cut than on one thread
+  /// (`siamese bench embedding --batch-split-too`: 485 faces/s against
+  /// 548), and 734 cut with OMP_WAIT_POLICY=passive.
   torch::Tensor embedInHalves(const torch::Tensor& pixels) {
     if (!helper) helper = std::make_unique<detail::OneThreadWorker>();
     const std::vector<torch::Tensor> halves = pixels.tensor_split(2);

@@ -54,9 +54,11 @@ class Embedder {
   /// they are resized and converted to the model's input like embed().
   std::vector<Embedding> embedPacked(const std::uint8_t* pixels, std::size_t count, int cropSize, int channels);
 
-  /// On the CPU with several threads, cut a batch into a piece per thread
-  /// (on) or let LibTorch split each layer between the threads (off, the
-  /// default). For benchmarks: set it before embedding, not while.
+  /// On the CPU with two threads, cut a batch of 4 faces or more in two,
+  /// one half embedded on a helper thread (on), or let LibTorch split each
+  /// layer between the threads (off, the default: the cut was not faster
+  /// in every case, `siamese bench embedding --batch-split-too`). For
+  /// benchmarks: set it before embedding, not while.
   void setBatchSplitBetweenThreads(bool split);
 
   /// The model's distance: Euclidean, or 1 − P(same) for a Koch head.

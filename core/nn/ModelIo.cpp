@@ -202,16 +202,6 @@ torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool m
   return mean;
 }
 
-torch::Tensor teacherTargets(EmbeddingNet& teacher, const torch::Tensor& input, bool mirrorAveraged) {
-  namespace F = torch::nn::functional;
-  const auto unitRows = [](const torch::Tensor& rows) { return F::normalize(rows, F::NormalizeFuncOptions().dim(1)); };
-  const torch::Tensor plain = unitRows(teacher->forward(input));
-  if (!mirrorAveraged) return plain;
-  torch::Tensor mirrored = input.flip({3});
-  if (input.is_contiguous(torch::MemoryFormat::ChannelsLast)) mirrored = mirrored.contiguous(torch::MemoryFormat::ChannelsLast);
-  return unitRows(plain + unitRows(teacher->forward(mirrored)));
-}
-
 }  // namespace siamese::detail
 
 namespace siamese {

@@ -20,7 +20,6 @@ void TrainConfig::validate() const {
   if (loss == "distil" && sampling != "online") fail("distillation draws photos (online sampling), not pairs");
   if (loss != "distil" && !teacher.empty()) fail("a teacher is only for the distil loss");
   if (loss != "distil" && teachAugmented) fail("teaching augmented crops is only for the distil loss");
-  if (loss != "distil" && teachMirrorAveraged) fail("teaching mirror-averaged embeddings is only for the distil loss");
   if (teachAugmented && !augment.enabled) {
     fail("teaching augmented crops needs augmentation (without it the teacher would embed the same crops every step)");
   }
@@ -97,7 +96,6 @@ std::string TrainConfig::toJson() const {
   if (!teacher.empty()) j["teacher"] = teacher;
   if (teachAugmented) j["teach_augmented"] = true;
   if (mixFaces > 0) j["mix_faces"] = mixFaces;
-  if (teachMirrorAveraged) j["teach_mirror_averaged"] = true;
   if (!init.empty()) {
     j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
                  {"base_lr_scale", init.baseLearningRateScale}};
@@ -114,7 +112,6 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     c.teacher = j.value("teacher", c.teacher);
     c.teachAugmented = j.value("teach_augmented", c.teachAugmented);
     c.mixFaces = j.value("mix_faces", c.mixFaces);
-    c.teachMirrorAveraged = j.value("teach_mirror_averaged", c.teachMirrorAveraged);
     c.margin = j.value("margin", c.margin);
     c.sampling = j.value("sampling", c.sampling);
     c.peoplePerBatch = j.value("people_per_batch", c.peoplePerBatch);

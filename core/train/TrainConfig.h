@@ -63,12 +63,6 @@ struct TrainConfig {
   /// few thousand photos that is where a student over-fits ("function
   /// matching", Beyer et al. 2022). 0: no blends.
   double mixFaces = 0;
-  /// With loss "distil": each crop is taught the mean of the teacher's unit
-  /// embeddings of the crop and of its mirror image (made unit again): what
-  /// the teacher gives with mirror averaging, reached by the student in one
-  /// pass, so that it may embed each crop once (half the work of averaging
-  /// its own two passes). Doubles the teacher's work per step.
-  bool teachMirrorAveraged = false;
   double margin = 1.0;
   /// "online": batches of P people × K photos, every pair (or the hardest
   /// triplets) inside the batch; "pairs": the explicit pair list.

@@ -299,8 +299,8 @@ void Run::computeTeacherTargets() {
     const std::size_t n = std::min<std::size_t>(64, faces.size() - start);
     const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start), faces.begin() + std::ptrdiff_t(start + n));
     const torch::Tensor input = detail::toNetworkInput(pixelsOf(chunk), in.size, in.channels, in.normalization);
-    plain.push_back(detail::teacherTargets(model.net, input, false));
-    mirrored.push_back(detail::teacherTargets(model.net, input.flip({3}), false));
+    plain.push_back(unitRows(model.net->forward(input)));
+    mirrored.push_back(unitRows(model.net->forward(input.flip({3}))));
     if (m_options.featureProgress) {
       progress.done = start + n;
       m_options.featureProgress(progress);
@@ -308,7 +308,6 @@ void Run::computeTeacherTargets() {
   }
   m_targets = torch::cat(plain);
   m_mirroredTargets = torch::cat(mirrored);
-  if (m_config.teachMirrorAveraged) m_mirroredTargets = m_targets = unitRows(m_targets + m_mirroredTargets);
   for (std::size_t i = 0; i < faces.size(); ++i) m_targetRow[faces[i]] = std::int64_t(i);
 }
 
@@ -350,7 +349,7 @@ void Run::teachAugmentedCrops(const std::vector<int>& faces, Rng& rng, torch::Te
   if (m_device.is_cpu() && m_teacher->network.isDlibResNet()) {
     teacherInput = teacherInput.contiguous(torch::MemoryFormat::ChannelsLast);
   }
-  input.targets = detail::teacherTargets(m_teacherModel->net, teacherInput, m_config.teachMirrorAveraged);
+  input.targets = unitRows(m_teacherModel->net->forward(teacherInput));
   const torch::Tensor images = detail::conformBatch(crops, m_config.network.inputSize, m_config.network.channels);
   input.images = inLayout(detail::fromUnitRange(images, m_normalization));
 }

@@ -127,16 +127,6 @@ TEST(TrainConfig, JsonRoundTripAndValidation) {
   distil.mixFaces = 0.5;
   distil.teachAugmented = false;
   EXPECT_THROW(distil.validate(), Error);
-
-  // Mirror-averaged teaching: kept by the recipe, and only for distillation.
-  distil.mixFaces = 0;
-  distil.teachMirrorAveraged = true;
-  EXPECT_NO_THROW(distil.validate());
-  EXPECT_TRUE(TrainConfig::fromJson(distil.toJson()).teachMirrorAveraged);
-  EXPECT_FALSE(TrainConfig::fromJson(TrainConfig{}.toJson()).teachMirrorAveraged);
-  TrainConfig contrastive;
-  contrastive.teachMirrorAveraged = true;
-  EXPECT_THROW(contrastive.validate(), Error);
 }
 
 TEST(TrainConfig, LearningRateSchedules) {

@@ -90,39 +90,6 @@ TEST(Networks, WithoutNormalisationEmbeddingsAreNotUnitLength) {
   EXPECT_FALSE(torch::allclose(norms, torch::ones({4}), 1e-3, 1e-3));
 }
 
-TEST(Networks, AMirrorAveragedTeacherTeachesAFaceAndItsMirrorImageOneUnitEmbedding) {
-  // A colour residual net without normalisation (as the face tower, whose
-  // embeddings are not unit length) as the teacher.
-  NetworkConfig config;
-  config.architecture = "resnet";
-  config.channels = 3;
-  config.inputSize = 32;
-  config.blocks = 2;
-  config.filters = 8;
-  config.l2Normalize = false;
-  torch::manual_seed(5);
-  EmbeddingNet teacher(config);
-  teacher->eval();
-  torch::NoGradGuard noGrad;
-  const torch::Tensor images = torch::rand({5, 3, 32, 32}) * 2 - 1;
-  const torch::Tensor mirrors = images.flip({3});
-  const torch::Tensor plain = teacherTargets(teacher, images, false);
-  const torch::Tensor plainOfMirrors = teacherTargets(teacher, mirrors, false);
-  EXPECT_TRUE(torch::allclose(plain.norm(2, 1), torch::ones({5}), 1e-5, 1e-5));
-  // The net is not mirror-blind: plain targets of a mirror image differ.
-  EXPECT_GT((plain - plainOfMirrors).norm(2, 1).min().item<float>(), 1e-3);
-
-  const torch::Tensor averaged = teacherTargets(teacher, images, true);
-  EXPECT_TRUE(torch::allclose(averaged, teacherTargets(teacher, mirrors, true), 1e-5, 1e-6));
-  EXPECT_TRUE(torch::allclose(averaged.norm(2, 1), torch::ones({5}), 1e-5, 1e-5));
-  // The unit mean of the two, not either one.
-  const torch::Tensor mean = plain + plainOfMirrors;
-  EXPECT_TRUE(torch::allclose(averaged, mean / mean.norm(2, 1, true), 1e-5, 1e-6));
-  // Channels-last input (the tower's layout on the CPU) teaches the same.
-  const torch::Tensor nhwc = images.contiguous(torch::MemoryFormat::ChannelsLast);
-  EXPECT_TRUE(torch::allclose(teacherTargets(teacher, nhwc, true), averaged, 1e-5, 1e-6));
-}
-
 TEST(Networks, ConfigurationShapesTheTower) {
   NetworkConfig small, wide;
   small.filters = 8;

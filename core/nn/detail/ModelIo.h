@@ -66,11 +66,4 @@ torch::Device chooseDevice(bool preferCuda, bool requireCuda);
 /// pass over both), re-normalised when the network normalises.
 torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool mirrorAverage);
 
-/// What a teacher teaches for a batch of its input [N, C, H, W] (NCHW or
-/// channels-last): its embedding of each image scaled to unit length; with
-/// `mirrorAveraged`, the mean of that and of the unit embedding of the
-/// image's mirror image, scaled to unit length again, the same for an image
-/// and its mirror (TrainConfig::teachMirrorAveraged).
-torch::Tensor teacherTargets(EmbeddingNet& teacher, const torch::Tensor& input, bool mirrorAveraged);
-
 }  // namespace siamese::detail
