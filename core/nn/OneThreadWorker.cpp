@@ -5,6 +5,11 @@
 
 namespace siamese::detail {
 
+void keepThisThreadToOneOpenMpThread() {
+  at::internal::lazy_init_num_threads();
+  omp_set_num_threads(1);
+}
+
 OneThreadWorker::OneThreadWorker() : m_thread([this] { loop(); }) {}
 
 OneThreadWorker::~OneThreadWorker() {
@@ -25,10 +30,7 @@ void OneThreadWorker::enqueue(std::function<void()> job) {
 }
 
 void OneThreadWorker::loop() {
-  // LibTorch sets a new thread's OpenMP threads on its first parallel
-  // operation; do that now, then keep this thread to one.
-  at::internal::lazy_init_num_threads();
-  omp_set_num_threads(1);
+  keepThisThreadToOneOpenMpThread();
   for (;;) {
     std::function<void()> job;
     {

@@ -10,7 +10,6 @@
 #include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <ATen/autocast_mode.h>
-#include <omp.h>
 
 #include <chrono>
 #include <cmath>
@@ -28,6 +27,7 @@
 #include "nn/TensorHeap.h"
 #include "nn/detail/Losses.h"
 #include "nn/detail/ModelIo.h"
+#include "nn/detail/OneThreadWorker.h"
 #include "nn/detail/WinogradConvolution.h"
 #include "train/detail/Augmentation.h"
 #include "train/detail/BatchSampler.h"
@@ -535,11 +535,10 @@ StepInput Run::prepareStep(int epoch, std::size_t step) {
 }
 
 std::future<StepInput> Run::prepareAhead(int epoch, std::size_t step) {
+  // std::async, not a OneThreadWorker: a dropped future of std::async waits
+  // for its batch, so a stopped run never leaves one being made behind it.
   return std::async(std::launch::async, [this, epoch, step] {
-    // LibTorch sets a new thread's OpenMP threads on its first parallel
-    // operation; do that now, then keep this thread to one.
-    at::internal::lazy_init_num_threads();
-    omp_set_num_threads(1);
+    detail::keepThisThreadToOneOpenMpThread();
     return prepareStep(epoch, step);
   });
 }

@@ -14,6 +14,12 @@
 
 namespace siamese::detail {
 
+/// Keeps the calling thread's LibTorch and OpenMP work to one thread from
+/// now on: for a helper thread whose work overlaps work on the other cores.
+/// (LibTorch sets a new thread's OpenMP threads on its first parallel
+/// operation; this does that first, then sets one.)
+void keepThisThreadToOneOpenMpThread();
+
 /// Runs tasks one after another on a thread of its own, with one OpenMP
 /// thread (LibTorch's CPU kernels and oneDNN size their teams by the calling
 /// thread's OpenMP setting), so the work it overlaps keeps the other cores.
