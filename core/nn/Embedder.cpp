@@ -44,29 +44,22 @@ std::string autoDeviceName() { return detail::chooseDevice(true, false).str(); }
 // inside the guard).
 constexpr std::int64_t kSmallestParallelBatch = 4;
 
-/// The OpenMP threads of this thread's parallel work set to `threads`
-/// while it lives (when fewer than now), then put back.
-class OpenMpThreadsHere {
+/// When `one`, this thread's parallel work runs on one OpenMP thread while
+/// it lives; then the setting before comes back.
+class OneThreadHere {
  public:
-  explicit OpenMpThreadsHere(int threads) : m_previous(omp_get_max_threads()) {
-    m_changed = threads < m_previous;
-    if (m_changed) omp_set_num_threads(threads);
+  explicit OneThreadHere(bool one) : m_previous(omp_get_max_threads()), m_changed(one && m_previous > 1) {
+    if (m_changed) omp_set_num_threads(1);
   }
-  ~OpenMpThreadsHere() {
+  ~OneThreadHere() {
     if (m_changed) omp_set_num_threads(m_previous);
   }
-  OpenMpThreadsHere(const OpenMpThreadsHere&) = delete;
-  OpenMpThreadsHere& operator=(const OpenMpThreadsHere&) = delete;
+  OneThreadHere(const OneThreadHere&) = delete;
+  OneThreadHere& operator=(const OneThreadHere&) = delete;
 
  private:
   int m_previous;
-  bool m_changed = false;
-};
-
-/// This thread's parallel work on one OpenMP thread while it lives, when `one`.
-class OneThreadHere : public OpenMpThreadsHere {
- public:
-  explicit OneThreadHere(bool one) : OpenMpThreadsHere(one ? 1 : omp_get_max_threads()) {}
+  bool m_changed;
 };
 
 struct Embedder::Impl {
