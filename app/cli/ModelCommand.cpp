@@ -1,10 +1,14 @@
 // siamese model: show a bundle's description, or change the settings that
-// are not weights (name, mirror averaging, threshold) without retraining.
+// are not weights (name, mirror averaging, threshold, 8-bit inference)
+// without retraining.
 // A changed embedding setting gives the bundle a new id, so galleries made
 // with the old one are re-embedded rather than mismatched.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <random>
+#include <unordered_set>
 
 #include "CliSupport.h"
 #include "Commands.h"
@@ -13,6 +17,7 @@
 #include "data/PairCsv.h"
 #include "eval/Protocols.h"
 #include "nn/Embedder.h"
+#include "nn/Int8Inference.h"
 #include "nn/ModelBundle.h"
 
 namespace siamese::cli {
@@ -47,6 +52,10 @@ void printDescription(const BundleMetadata& m) {
     std::printf("training data   %s\n", m.source.trainingData.c_str());
     std::printf("published       %s\n", m.source.reference.c_str());
   }
+  if (!m.int8.empty()) {
+    std::printf("inference       8-bit integers on the CPU, calibrated on %d crops (%s)\n", m.int8.crops,
+                m.int8.calibratedOn.c_str());
+  }
   for (const auto& [key, value] : m.metrics) std::printf("metric          %s = %.4f\n", key.c_str(), value);
 }
 
@@ -56,36 +65,80 @@ bool parseOnOff(const std::string& text) {
   throw Error("--mirror-average takes on or off, not '" + text + "'");
 }
 
+/// `count` crops of `cache` drawn at random (seed 1), from the photos of
+/// the people the model trained on when the bundle lists them (the crops
+/// set the integer scales, so they stay off the people it is scored on),
+/// packed one after another; `description` says which.
+std::vector<std::uint8_t> calibrationCrops(const FaceCache& cache, const BundleMetadata& m, std::size_t count,
+                                           std::string& description) {
+  const std::unordered_set<std::string> trained(m.training.identities.begin(), m.training.identities.end());
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < cache.size(); ++i) {
+    if (trained.empty() || trained.count(cache.people()[std::size_t(cache.faces()[i].person)])) candidates.push_back(i);
+  }
+  if (candidates.empty()) throw Error("the cache holds no photo of the people the model trained on to calibrate with");
+  std::mt19937 random(1);
+  std::shuffle(candidates.begin(), candidates.end(), random);
+  candidates.resize(std::min(count, candidates.size()));
+  std::vector<std::uint8_t> packed;
+  for (std::size_t i : candidates) packed.insert(packed.end(), cache.pixels(i), cache.pixels(i) + cache.bytesPerFace());
+  description = std::to_string(candidates.size()) + " photos of " + cache.settings().datasetRoot +
+                (trained.empty() ? "" : ", of people the model trained on");
+  return packed;
+}
+
 }  // namespace
 
 void addModelCommand(CLI::App& app) {
   struct Args {
-    std::string model, out, name, mirror, cache, thresholdPairs, thresholdMethod = "best-accuracy";
+    std::string model, out, name, mirror, cache, thresholdPairs, thresholdMethod = "best-accuracy", precision;
+    std::size_t calibrationCrops = 512;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("model", "Show a model bundle, or change its name, mirror averaging or threshold");
+  CLI::App* cmd = app.add_subcommand("model",
+                                     "Show a model bundle, or change its name, mirror averaging, threshold or precision");
   cmd->add_option("model", args->model, "Model bundle")->required();
   cmd->add_option("-o,--out", args->out, "Write the changed bundle here (default: replace the bundle)");
   cmd->add_option("--name", args->name, "New name");
   cmd->add_option("--mirror-average", args->mirror, "on: embed each crop with its mirror image and average; off");
   cmd->add_option("--threshold-pairs", args->thresholdPairs,
                   "Choose the threshold anew on these validation pairs (needs --cache), with the bundle's settings");
-  cmd->add_option("-c,--cache", args->cache, "Face cache holding the photos of --threshold-pairs");
+  cmd->add_option("--precision", args->precision,
+                  "int8: embed in 8-bit integers on the CPU, calibrated on photos of --cache (a residual net of "
+                  "ours); float32: drop that")
+      ->check(CLI::IsMember({"int8", "float32"}));
+  cmd->add_option("--calibration-crops", args->calibrationCrops, "Photos --precision int8 measures")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("-c,--cache", args->cache, "Face cache holding the photos of --threshold-pairs or the calibration");
   cmd->add_option("--threshold-method", args->thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
       ->capture_default_str();
   cmd->callback([args] {
     BundleFile bundle = readBundle(args->model);
-    const bool change = !args->name.empty() || !args->mirror.empty() || !args->thresholdPairs.empty();
+    const bool change =
+        !args->name.empty() || !args->mirror.empty() || !args->thresholdPairs.empty() || !args->precision.empty();
     if (!change) {
       printDescription(bundle.metadata);
       return;
     }
     if (!args->thresholdPairs.empty() && args->cache.empty()) throw Error("--threshold-pairs needs --cache");
+    if (args->precision == "int8" && args->cache.empty()) throw Error("--precision int8 needs --cache to calibrate on");
     const std::string out = args->out.empty() ? args->model : args->out;
     const std::string oldId = bundle.metadata.modelId;
     const bool oldMirror = bundle.metadata.input.mirrorAverage;
     if (!args->name.empty()) bundle.metadata.name = args->name;
     if (!args->mirror.empty()) bundle.metadata.input.mirrorAverage = parseOnOff(args->mirror);
+    if (args->precision == "float32") bundle.metadata.int8 = {};
+    if (args->precision == "int8") {
+      // After the mirror setting: calibration embeds as the bundle will.
+      configureTorchThreads();
+      const FaceCache cache = loadFaceCache(args->cache);
+      std::string description;
+      const auto crops = calibrationCrops(cache, bundle.metadata, args->calibrationCrops, description);
+      const CacheSettings& s = cache.settings();
+      bundle.metadata.int8 = calibrateInt8(bundle, crops.data(), crops.size() / cache.bytesPerFace(), s.cropSize,
+                                           s.channels, description);
+    }
     if (!args->thresholdPairs.empty()) {
       // Score the pairs with the changed settings: a threshold chosen on
       // embeddings made one way does not fit embeddings made another way.

@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "common/Error.h"
+#include "nn/Int8Inference.h"
 #include "nn/TensorHeap.h"
+#include "nn/detail/Int8ResidualNet.h"
 #include "nn/detail/ModelIo.h"
 #include "nn/detail/OneThreadWorker.h"
 
@@ -82,16 +84,26 @@ struct Embedder::Impl {
   bool channelsLast = false;
   bool splitBatches = false;  ///< setBatchSplitBetweenThreads
   std::unique_ptr<detail::OneThreadWorker> helper;  ///< embeds the second half of a split batch
+  /// The network in 8-bit integers, when the bundle is calibrated for it
+  /// and it runs on the CPU; null: float32.
+  std::unique_ptr<detail::Int8ResidualNet> int8;
+
+  /// A conformed batch embedded (mirror-averaged when the bundle asks).
+  torch::Tensor embedConformed(const torch::Tensor& input) {
+    const bool mirror = metadata.input.mirrorAverage;
+    if (!int8) return detail::embedImages(model.net, input, mirror);
+    return detail::embedImages([this](const torch::Tensor& batch) { return int8->forward(batch); },
+                               metadata.network.l2Normalize, input, mirror);
+  }
 
   /// On the CPU a large batch runs in chunks whose activations stay in the
   /// cache: the network's passes over a whole batch of 64 faces (and their
   /// mirror images) would stream tens of megabytes through memory.
   torch::Tensor embedInChunks(const torch::Tensor& input) {
     constexpr std::int64_t kCpuChunk = 16;
-    const bool mirror = metadata.input.mirrorAverage;
-    if (!device.is_cpu() || input.size(0) <= kCpuChunk) return detail::embedImages(model.net, input, mirror);
+    if (!device.is_cpu() || input.size(0) <= kCpuChunk) return embedConformed(input);
     std::vector<torch::Tensor> parts;
-    for (const torch::Tensor& chunk : input.split(kCpuChunk)) parts.push_back(detail::embedImages(model.net, chunk, mirror));
+    for (const torch::Tensor& chunk : input.split(kCpuChunk)) parts.push_back(embedConformed(chunk));
     return torch::cat(parts);
   }
 
@@ -162,6 +174,15 @@ std::unique_ptr<Embedder> Embedder::fromBundle(const BundleFile& bundle, DeviceP
   impl->model.train(false);
   impl->model.net->foldBatchNorm();
   impl->channelsLast = impl->device.is_cpu() && bundle.metadata.network.isDlibResNet();
+  // A calibrated bundle on a GPU, or where LibTorch has no integer engine,
+  // runs in float32: the same network, its embeddings a hair apart.
+  if (!bundle.metadata.int8.empty() && impl->device.is_cpu() && int8Unsupported(bundle.metadata.network).empty()) {
+    try {
+      impl->int8 = std::make_unique<detail::Int8ResidualNet>(impl->model.net, bundle.metadata.int8.ranges);
+    } catch (const Error& e) {
+      throw FileError(origin, e.what());
+    }
+  }
   if (impl->model.head) {
     const auto params = impl->model.head->named_parameters();
     const torch::Tensor w = params["weights.weight"].to(torch::kCPU).contiguous();
@@ -240,6 +261,8 @@ double Embedder::distance(const Embedding& a, const Embedding& b) const {
 void Embedder::setBatchSplitBetweenThreads(bool split) { m_impl->splitBatches = split; }
 
 const BundleMetadata& Embedder::metadata() const { return m_impl->metadata; }
+
+std::string Embedder::precision() const { return m_impl->int8 ? "int8" : "float32"; }
 
 std::string Embedder::deviceName() const { return m_impl->device.str(); }
 

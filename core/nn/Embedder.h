@@ -65,6 +65,9 @@ class Embedder {
   double distance(const Embedding& a, const Embedding& b) const;
 
   const BundleMetadata& metadata() const;
+  /// "int8" when the bundle's 8-bit calibration is in use (on the CPU, with
+  /// an integer engine), else "float32".
+  std::string precision() const;
   /// "cpu" or "cuda:0".
   std::string deviceName() const;
 

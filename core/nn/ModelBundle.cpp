@@ -28,11 +28,16 @@ std::uint64_t getLe(const std::uint8_t* p, int bytes) {
 
 std::string modelIdOf(const std::string& weights) { return fnv1aHex(weights.data(), weights.size()); }
 
-std::string modelIdOf(const std::string& weights, const InputSpec& input) {
-  // Bundles without mirror averaging keep the id of their weights alone,
-  // which is what every bundle had before the setting existed.
-  if (!input.mirrorAverage) return modelIdOf(weights);
-  return modelIdOf(weights + "\nmirror-average");
+std::string modelIdOf(const std::string& weights, const InputSpec& input, const Int8Calibration& int8) {
+  // Bundles without these settings keep the id of their weights alone,
+  // which is what every bundle had before the settings existed.
+  std::string identity = weights;
+  if (input.mirrorAverage) identity += "\nmirror-average";
+  if (!int8.empty()) {
+    identity += "\nint8";
+    identity.append(reinterpret_cast<const char*>(int8.ranges.data()), int8.ranges.size() * sizeof(float));
+  }
+  return modelIdOf(identity);
 }
 
 std::string BundleMetadata::toJson() const {
@@ -55,6 +60,7 @@ std::string BundleMetadata::toJson() const {
                    {"licence", source.licence}, {"training_data", source.trainingData},
                    {"reference", source.reference}};
   }
+  if (!int8.empty()) j["int8"] = {{"ranges", int8.ranges}, {"calibrated_on", int8.calibratedOn}, {"crops", int8.crops}};
   j["metrics"] = metrics;
   return j.dump(2);
 }
@@ -104,6 +110,12 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
     m.training.configJson = tr.value("config", "");
     m.training.finishedAt = tr.value("finished_at", "");
     m.training.initialisedFrom = tr.value("initialised_from", "");
+    if (const auto q = j.find("int8"); q != j.end()) {
+      m.int8.ranges = q->at("ranges").get<std::vector<float>>();
+      m.int8.calibratedOn = q->value("calibrated_on", "");
+      m.int8.crops = q->value("crops", 0);
+      if (m.int8.ranges.size() % 2 != 0) throw Error("the 8-bit calibration's ranges do not come in pairs");
+    }
     m.metrics = j.value("metrics", std::map<std::string, double>{});
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed model description: ") + e.what());
@@ -113,7 +125,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
 }
 
 void writeBundle(const std::string& path, BundleFile& bundle) {
-  bundle.metadata.modelId = modelIdOf(bundle.weights, bundle.metadata.input);
+  bundle.metadata.modelId = modelIdOf(bundle.weights, bundle.metadata.input, bundle.metadata.int8);
   const std::string json = bundle.metadata.toJson();
   std::string out(kMagic, sizeof kMagic);
   putLe(out, kVersion, 4);

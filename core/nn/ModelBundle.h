@@ -82,6 +82,18 @@ struct TrainingSummary {
   std::string initialisedFrom;
 };
 
+/// 8-bit integer inference on the CPU (`siamese model --precision int8`):
+/// the range of values each quantized activation of the network took on
+/// calibration crops, from which its 8-bit scale follows. Empty: float32.
+struct Int8Calibration {
+  /// min, max of each activation in the order the network computes them
+  /// (see detail::Int8ResidualNet).
+  std::vector<float> ranges;
+  std::string calibratedOn;  ///< the crops measured, for the model's description
+  int crops = 0;
+  bool empty() const { return ranges.empty(); }
+};
+
 struct BundleMetadata {
   std::string modelId;                  ///< derived from the weights; set on save
   std::string name;                     ///< human-readable, optional
@@ -93,6 +105,7 @@ struct BundleMetadata {
   ThresholdInfo threshold;
   TrainingSummary training;
   ModelSource source;
+  Int8Calibration int8;
   std::map<std::string, double> metrics;
 
   std::string toJson() const;
@@ -116,9 +129,10 @@ BundleFile parseBundle(const std::vector<std::uint8_t>& bytes, const std::string
 
 /// A stable id for a set of weights (16 hex digits of a 64-bit FNV-1a hash).
 std::string modelIdOf(const std::string& weights);
-/// The id of a bundle: of its weights, and of the input settings that
-/// change its embeddings (mirror averaging), so galleries embedded one way
-/// are never matched against embeddings made the other way.
-std::string modelIdOf(const std::string& weights, const InputSpec& input);
+/// The id of a bundle: of its weights, and of the settings that change its
+/// embeddings (mirror averaging, 8-bit inference and its calibration), so
+/// galleries embedded one way are never matched against embeddings made
+/// another way.
+std::string modelIdOf(const std::string& weights, const InputSpec& input, const Int8Calibration& int8 = {});
 
 }  // namespace siamese

@@ -192,13 +192,17 @@ torch::Device chooseDevice(bool preferCuda, bool requireCuda) {
 }
 
 torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool mirrorAverage) {
-  if (!mirrorAverage) return net->forward(images);
+  return embedImages([&net](const torch::Tensor& batch) { return net->forward(batch); }, net->config().l2Normalize,
+                     images, mirrorAverage);
+}
+
+torch::Tensor embedImages(const std::function<torch::Tensor(const torch::Tensor&)>& forward, bool l2Normalize,
+                          const torch::Tensor& images, bool mirrorAverage) {
+  if (!mirrorAverage) return forward(images);
   const std::int64_t n = images.size(0);
-  const torch::Tensor both = net->forward(torch::cat({images, images.flip({3})}));
+  const torch::Tensor both = forward(torch::cat({images, images.flip({3})}));
   torch::Tensor mean = (both.slice(0, 0, n) + both.slice(0, n, 2 * n)) * 0.5;
-  if (net->config().l2Normalize) {
-    mean = torch::nn::functional::normalize(mean, torch::nn::functional::NormalizeFuncOptions().dim(1));
-  }
+  if (l2Normalize) mean = torch::nn::functional::normalize(mean, torch::nn::functional::NormalizeFuncOptions().dim(1));
   return mean;
 }
 

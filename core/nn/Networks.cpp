@@ -1,5 +1,6 @@
 #include "nn/detail/Networks.h"
 
+#include "common/Error.h"
 #include "nn/detail/WinogradConvolution.h"
 
 #include <algorithm>
@@ -48,6 +49,10 @@ class ResidualBlockImpl : public torch::nn::Module {
       m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
     }
     if (in != out || stride != 1) m_shortcut = register_module("shortcut", conv(in, out, 1, stride, true));
+  }
+
+  ResidualNetLayers::Block layers() {
+    return {m_conv1.get(), m_conv2.get(), m_shortcut ? m_shortcut.get() : nullptr};
   }
 
   void foldBatchNorm() {
@@ -173,6 +178,27 @@ void EmbeddingNetImpl::foldBatchNorm() {
     }
   }
   m_features = replace_module("features", folded);
+}
+
+ResidualNetLayers EmbeddingNetImpl::residualLayers() {
+  if (m_config.architecture != "resnet" || !m_features) throw Error("only a residual net of ours runs in 8-bit integers");
+  ResidualNetLayers layers;
+  for (const auto& module : *m_features) {
+    if (module.ptr()->as<torch::nn::BatchNorm2dImpl>()) throw Error("fold the batch norms before reading the layers");
+    if (auto* conv = module.ptr()->as<torch::nn::Conv2dImpl>()) layers.stem = conv;
+    if (auto* block = module.ptr()->as<ResidualBlockImpl>()) layers.blocks.push_back(block->layers());
+    if (auto* pool = module.ptr()->as<torch::nn::AdaptiveAvgPool2dImpl>()) {
+      layers.grid = int((*pool->options.output_size())[0].value());
+    }
+  }
+  return layers;
+}
+
+torch::Tensor EmbeddingNetImpl::embeddingOfFeatures(torch::Tensor pooled) {
+  torch::Tensor x = m_embedding(pooled);
+  if (m_projection) x = m_projection->forward(x);
+  if (m_config.l2Normalize) x = torch::nn::functional::normalize(x, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  return x;
 }
 
 void EmbeddingNetImpl::freezeBefore(int stage) {

@@ -46,6 +46,26 @@ TEST(ModelBundle, RoundTripsMetadataAndWeights) {
   EXPECT_DOUBLE_EQ(back.metadata.metrics.at("validation_auc"), 0.93);
 }
 
+TEST(ModelBundle, AnInt8CalibrationComesBackAndGivesTheBundleItsOwnId) {
+  test::ScratchDir dir;
+  BundleFile b = sampleBundle();
+  writeBundle(dir.file("float.siamese"), b);
+  const std::string floatId = b.metadata.modelId;
+  b.metadata.int8.ranges = {-1.5f, 2.25f, 0.f, 0.1f / 3};
+  b.metadata.int8.calibratedOn = "512 photos";
+  b.metadata.int8.crops = 512;
+  writeBundle(dir.file("int8.siamese"), b);
+  // Embeddings made in integers differ from float ones: a gallery embedded
+  // one way must not be matched against the other.
+  EXPECT_NE(b.metadata.modelId, floatId);
+  const BundleMetadata back = readBundle(dir.file("int8.siamese")).metadata;
+  EXPECT_EQ(back.int8.ranges, b.metadata.int8.ranges);  // exactly: the id is computed from them
+  EXPECT_EQ(back.int8.calibratedOn, "512 photos");
+  EXPECT_EQ(back.int8.crops, 512);
+  EXPECT_EQ(modelIdOf(b.weights, back.input, back.int8), b.metadata.modelId);
+  EXPECT_TRUE(readBundle(dir.file("float.siamese")).metadata.int8.empty());
+}
+
 TEST(ModelBundle, CropRecipeAndSourceComeBackAndOldBundlesReadAsTemplateCrops) {
   test::ScratchDir dir;
   BundleFile b = sampleBundle();

@@ -1,7 +1,7 @@
 // The networks build what their configuration says, every loss matches
 // values computed by hand, and augmentation changes what it should and
-// nothing else. (This file includes LibTorch: keep it the only
-// test that does, it costs ~25 s to compile.)
+// nothing else. (This file includes LibTorch: keep such tests in this
+// binary, test_networks, and few; each costs ~25 s to compile.)
 
 #include <torch/torch.h>
 

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 
 #include "nn/detail/Networks.h"
@@ -65,5 +66,9 @@ torch::Device chooseDevice(bool preferCuda, bool requireCuda);
 /// mean of each image's and its left-right mirror's embeddings (one forward
 /// pass over both), re-normalised when the network normalises.
 torch::Tensor embedImages(EmbeddingNet& net, const torch::Tensor& images, bool mirrorAverage);
+/// embedImages through another computation of the same network (its 8-bit
+/// form): `forward` embeds a batch; `l2Normalize` as the network's config.
+torch::Tensor embedImages(const std::function<torch::Tensor(const torch::Tensor&)>& forward, bool l2Normalize,
+                          const torch::Tensor& images, bool mirrorAverage);
 
 }  // namespace siamese::detail

@@ -9,6 +9,21 @@
 
 namespace siamese::detail {
 
+/// The layers of a residual net ("resnet" architecture) in the order they
+/// run, for integer inference (Int8ResidualNet reads their weights). Each
+/// convolution is followed by a ReLU except a block's second, which is
+/// added to the shortcut first; the pointers live as long as the network.
+struct ResidualNetLayers {
+  struct Block {
+    torch::nn::Conv2dImpl* conv1 = nullptr;
+    torch::nn::Conv2dImpl* conv2 = nullptr;
+    torch::nn::Conv2dImpl* shortcut = nullptr;  ///< null: the block's input itself
+  };
+  torch::nn::Conv2dImpl* stem = nullptr;
+  std::vector<Block> blocks;
+  int grid = 1;  ///< the features are average-pooled to grid × grid, then flattened
+};
+
 /// One branch of the siamese network: image batch [N, C, H, W] (floats,
 /// normalised to [-1, 1]) → embeddings [N, embeddingSize].
 ///
@@ -41,6 +56,12 @@ class EmbeddingNetImpl : public torch::nn::Module {
   /// less over the activations). The network can no longer be trained or
   /// saved; its batch-norm modules stay registered but are not used.
   void foldBatchNorm();
+  /// A residual net's layers, after foldBatchNorm (Error for any other
+  /// network, or before the batch norms are folded).
+  ResidualNetLayers residualLayers();
+  /// What follows the pooled features [N, C·grid·grid]: the embedding
+  /// layer, the projection, and the normalisation.
+  torch::Tensor embeddingOfFeatures(torch::Tensor pooled);
   /// The weights of stages [from, to).
   std::vector<torch::Tensor> stageParameters(int from, int to);
 

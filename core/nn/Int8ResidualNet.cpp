@@ -1,0 +1,206 @@
+#include "nn/detail/Int8ResidualNet.h"
+
+#include <ATen/Context.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "common/Error.h"
+#include "nn/Int8Inference.h"
+#include "nn/detail/ModelIo.h"
+
+namespace siamese {
+namespace detail {
+namespace {
+
+/// LibTorch's integer kernels for x86 in Debian's build are oneDNN's (it
+/// has no FBGEMM); the engine is global, and is chosen once, before any
+/// weights are packed for it.
+bool useOneDnnEngine() {
+  static const bool available = [] {
+    const auto& engines = at::globalContext().supportedQEngines();
+    if (std::find(engines.begin(), engines.end(), at::QEngine::ONEDNN) == engines.end()) return false;
+    at::globalContext().setQEngine(at::QEngine::ONEDNN);
+    return true;
+  }();
+  return available;
+}
+
+/// Activations quantized asymmetrically to 0..255 over a range that holds
+/// zero (so that zero, the ReLU's floor and the convolutions' padding, is
+/// exact).
+ActivationScale scaleOf(float low, float high) {
+  const double lo = std::min(0.0, double(low)), hi = std::max(0.0, double(high));
+  const double scale = std::max(hi - lo, 1e-6) / 255.0;
+  return {scale, std::clamp<std::int64_t>(std::llround(-lo / scale), 0, 255)};
+}
+
+/// The weights quantized symmetrically per output channel to -127..127,
+/// the bias kept in float, packed for the engine.
+c10::intrusive_ptr<ConvPackedParamsBase<2>> packConvolution(const torch::nn::Conv2dImpl& conv) {
+  static const auto prepack =
+      c10::Dispatcher::singleton()
+          .findSchemaOrThrow("quantized::conv2d_prepack", "")
+          .typed<c10::intrusive_ptr<ConvPackedParamsBase<2>>(at::Tensor, c10::optional<at::Tensor>, torch::List<std::int64_t>,
+                                                             torch::List<std::int64_t>, torch::List<std::int64_t>,
+                                                             std::int64_t)>();
+  const torch::Tensor weight = conv.weight.detach().to(torch::kCPU).contiguous();
+  const torch::Tensor scales = (weight.abs().amax({1, 2, 3}).clamp_min(1e-12) / 127.0).to(torch::kDouble);
+  const torch::Tensor quantized =
+      at::quantize_per_channel(weight, scales, torch::zeros({weight.size(0)}, torch::kLong), 0, at::kQInt8);
+  c10::optional<at::Tensor> bias;
+  if (conv.bias.defined()) bias = conv.bias.detach().to(torch::kCPU).contiguous();
+  const auto pair = [](const torch::ExpandingArray<2>& a) { return torch::List<std::int64_t>({(*a)[0], (*a)[1]}); };
+  const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&conv.options.padding());
+  if (!padding) throw Error("a convolution without explicit padding cannot run in 8-bit integers");
+  return prepack.call(quantized, bias, pair(conv.options.stride()), pair(*padding), pair(conv.options.dilation()),
+                      conv.options.groups());
+}
+
+torch::Tensor addThenRelu(const torch::Tensor& a, const torch::Tensor& b, const ActivationScale& out) {
+  static const auto op = c10::Dispatcher::singleton()
+                             .findSchemaOrThrow("quantized::add_relu", "")
+                             .typed<at::Tensor(at::Tensor, at::Tensor, double, std::int64_t)>();
+  return op.call(a, b, out.scale, out.zeroPoint);
+}
+
+std::size_t activationsOf(const ResidualNetLayers& layers) {
+  std::size_t count = 2;  // the input, the stem
+  for (const auto& block : layers.blocks) count += block.shortcut ? 4 : 3;
+  return count;
+}
+
+/// Each activation's running minimum and maximum, in the order they are
+/// first seen (the order of Int8ResidualNet's class comment).
+class RangeRecorder {
+ public:
+  explicit RangeRecorder(std::size_t activations)
+      : m_ranges(activations, {std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest()}) {}
+  void startBatch() { m_next = 0; }
+  const torch::Tensor& see(const torch::Tensor& t) {
+    const auto [low, high] = torch::aminmax(t);
+    auto& range = m_ranges.at(m_next++);
+    range.first = std::min(range.first, low.item<float>());
+    range.second = std::max(range.second, high.item<float>());
+    return t;
+  }
+  std::vector<float> flattened() const {
+    std::vector<float> out;
+    for (const auto& [low, high] : m_ranges) {
+      out.push_back(low);
+      out.push_back(high);
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<float, float>> m_ranges;
+  std::size_t m_next = 0;
+};
+
+}  // namespace
+
+Int8ResidualNet::Int8ResidualNet(EmbeddingNet net, const std::vector<float>& ranges) : m_net(std::move(net)) {
+  if (const std::string why = int8Unsupported(m_net->config()); !why.empty()) throw Error(why);
+  const ResidualNetLayers layers = m_net->residualLayers();
+  if (ranges.size() != 2 * activationsOf(layers)) {
+    throw Error("the model's 8-bit calibration holds " + std::to_string(ranges.size() / 2) + " activation ranges where its network has " +
+                std::to_string(activationsOf(layers)) + "; calibrate it again (siamese model --precision int8)");
+  }
+  std::size_t next = 0;
+  const auto nextScale = [&] {
+    const ActivationScale s = scaleOf(ranges[next], ranges[next + 1]);
+    next += 2;
+    return s;
+  };
+  torch::NoGradGuard noGrad;
+  m_input = nextScale();
+  m_stem = {packConvolution(*layers.stem), nextScale()};
+  for (const auto& block : layers.blocks) {
+    Block b;
+    b.conv1 = {packConvolution(*block.conv1), nextScale()};
+    b.conv2 = {packConvolution(*block.conv2), nextScale()};
+    if (block.shortcut) b.shortcut = {packConvolution(*block.shortcut), nextScale()};
+    b.out = nextScale();
+    m_blocks.push_back(std::move(b));
+  }
+  m_grid = layers.grid;
+}
+
+torch::Tensor Int8ResidualNet::forward(const torch::Tensor& input) {
+  // Channels-last: the layout oneDNN's integer convolutions run on.
+  torch::Tensor x = at::quantize_per_tensor(input.contiguous(torch::MemoryFormat::ChannelsLast), m_input.scale,
+                                            m_input.zeroPoint, at::kQUInt8);
+  x = m_stem.packed->apply_relu(x, m_stem.out.scale, m_stem.out.zeroPoint);
+  for (Block& b : m_blocks) {
+    torch::Tensor y = b.conv1.packed->apply_relu(x, b.conv1.out.scale, b.conv1.out.zeroPoint);
+    y = b.conv2.packed->apply(y, b.conv2.out.scale, b.conv2.out.zeroPoint);
+    const torch::Tensor shortcut = b.shortcut.packed ? b.shortcut.packed->apply(x, b.shortcut.out.scale, b.shortcut.out.zeroPoint) : x;
+    x = addThenRelu(y, shortcut, b.out);
+  }
+  x = at::adaptive_avg_pool2d(x, {m_grid, m_grid});
+  return m_net->embeddingOfFeatures(x.dequantize().flatten(1));
+}
+
+std::vector<float> Int8ResidualNet::calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches) {
+  torch::NoGradGuard noGrad;
+  const ResidualNetLayers layers = net->residualLayers();
+  RangeRecorder ranges(activationsOf(layers));
+  for (const torch::Tensor& batch : batches) {
+    // The float network's own computation, step by step as forward() takes it.
+    ranges.startBatch();
+    torch::Tensor x = ranges.see(batch);
+    x = ranges.see(torch::relu(layers.stem->forward(x)));
+    for (const auto& block : layers.blocks) {
+      const torch::Tensor y = ranges.see(torch::relu(block.conv1->forward(x)));
+      const torch::Tensor z = ranges.see(block.conv2->forward(y));
+      const torch::Tensor shortcut = block.shortcut ? ranges.see(block.shortcut->forward(x)) : x;
+      x = ranges.see(torch::relu(z + shortcut));
+    }
+  }
+  return ranges.flattened();
+}
+
+}  // namespace detail
+
+std::string int8Unsupported(const NetworkConfig& network) {
+  if (network.architecture != "resnet" || network.isDlibResNet()) {
+    return "only a residual net of ours (--arch resnet, such as the distilled student) runs in 8-bit integers, not a " +
+           network.architecture;
+  }
+  if (!detail::useOneDnnEngine()) return "this LibTorch has no oneDNN integer engine, so the model runs in float32";
+  return "";
+}
+
+Int8Calibration calibrateInt8(const BundleFile& bundle, const std::uint8_t* crops, std::size_t count, int cropSize,
+                              int channels, const std::string& calibratedOn) {
+  if (const std::string why = int8Unsupported(bundle.metadata.network); !why.empty()) throw Error(why);
+  if (count == 0) throw Error("8-bit calibration needs crops to measure");
+  torch::InferenceMode inference;
+  detail::SiameseModel model = detail::makeModel(bundle.metadata.network, bundle.metadata.distance == "koch");
+  detail::deserializeModel(bundle.weights, model);
+  model.train(false);
+  model.net->foldBatchNorm();
+  // Mirror images too when the model embeds them: they are half of what it sees.
+  const InputSpec& in = bundle.metadata.input;
+  std::vector<torch::Tensor> batches;
+  constexpr std::size_t kBatch = 64;
+  const std::size_t bytesPerCrop = std::size_t(cropSize) * cropSize * channels;
+  for (std::size_t start = 0; start < count; start += kBatch) {
+    const std::size_t n = std::min(kBatch, count - start);
+    const torch::Tensor pixels = detail::packedCropsToFloat(crops + start * bytesPerCrop, n, cropSize, channels, torch::kCPU);
+    torch::Tensor input = detail::toNetworkInput(pixels, in.size, in.channels, in.normalization);
+    if (in.mirrorAverage) input = torch::cat({input, input.flip({3})});
+    batches.push_back(input);
+  }
+  Int8Calibration calibration;
+  calibration.ranges = detail::Int8ResidualNet::calibrate(model.net, batches);
+  calibration.calibratedOn = calibratedOn;
+  calibration.crops = int(count);
+  return calibration;
+}
+
+}  // namespace siamese

@@ -1,0 +1,56 @@
+#pragma once
+// Private to core: a residual net of ours evaluated in 8-bit integers.
+#include <torch/torch.h>
+
+#include <ATen/native/quantized/PackedParams.h>
+
+#include <vector>
+
+#include "nn/detail/Networks.h"
+
+namespace siamese::detail {
+
+/// The scale and zero point that map a float range onto 0..255.
+struct ActivationScale {
+  double scale = 1;
+  std::int64_t zeroPoint = 0;
+};
+
+/// `net` (evaluated, batch norms folded, on the CPU) with its convolutions
+/// in 8-bit integers. The activations it quantizes, in the order of
+/// Int8Calibration::ranges: the input; the stem's output; then for each
+/// block its first convolution's output (after the ReLU), its second's
+/// (before the sum), the shortcut's when it has a convolution, and the
+/// block's output. Average pooling runs on the integers; what follows it
+/// (the embedding layer, projection, normalisation) runs in float32.
+class Int8ResidualNet {
+ public:
+  /// throws Error when `ranges` do not fit the network, or the CPU has no
+  /// integer engine (int8Unsupported).
+  Int8ResidualNet(EmbeddingNet net, const std::vector<float>& ranges);
+  /// Input as the float network takes it, [N, C, H, W] → embeddings.
+  torch::Tensor forward(const torch::Tensor& input);
+
+  /// The ranges (min, max pairs in the order above) that `batches` reach in
+  /// the float network `net` (evaluated, batch norms folded).
+  static std::vector<float> calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches);
+
+ private:
+  using PackedConvolution = c10::intrusive_ptr<ConvPackedParamsBase<2>>;
+  struct Layer {
+    PackedConvolution packed;
+    ActivationScale out;  ///< of the convolution's output
+  };
+  struct Block {
+    Layer conv1, conv2, shortcut;  ///< shortcut.packed is null when the input passes through
+    ActivationScale out;
+  };
+
+  EmbeddingNet m_net;
+  ActivationScale m_input;
+  Layer m_stem;
+  std::vector<Block> m_blocks;
+  int m_grid = 1;
+};
+
+}  // namespace siamese::detail
