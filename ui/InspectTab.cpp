@@ -161,6 +161,10 @@ void InspectTab::showBundle(const QString& path, const BundleMetadata& meta) {
                                 .arg(meta.input.cropSize)
                                 .arg(meta.input.padding)
                                 .arg(meta.input.mirrorAverage ? tr(", averaged with their mirror images") : QString()));
+  if (!meta.int8.empty()) {
+    html += row(tr("inference"), tr("8-bit integers on the CPU, calibrated on %1")
+                                     .arg(QString::fromStdString(meta.int8.calibratedOn).toHtmlEscaped()));
+  }
   html += row(tr("distance"), QString::fromStdString(meta.distance));
   html += row(tr("threshold"), tr("%1 (%2, chosen on %3)")
                                     .arg(meta.threshold.value, 0, 'f', 4)

@@ -33,9 +33,11 @@ QString kindOf(const QString& path, const BundleMetadata& m, const QString& ship
   return m.name.find("adapted") != std::string::npos ? QObject::tr("adapted") : QObject::tr("trained on a pretrained model");
 }
 
-QString architectureOf(const NetworkConfig& n) {
+QString architectureOf(const BundleMetadata& m) {
+  const NetworkConfig& n = m.network;
   QString text = QString::fromStdString(n.architecture) + QObject::tr(", %1 px, %2 values").arg(n.inputSize).arg(n.embeddingSize);
   if (n.hasProjection()) text += QObject::tr(", %1 projection").arg(QString::fromStdString(n.projection));
+  if (!m.int8.empty()) text += QObject::tr(", 8-bit integers");
   return text;
 }
 
@@ -179,7 +181,7 @@ void ModelsHub::show() {
     const bool isActive = QFileInfo(e.path).canonicalFilePath() == active;
     const QString name = (m.name.empty() ? QFileInfo(e.path).completeBaseName() : QString::fromStdString(m.name)) +
                          (isActive ? tr("  (active)") : QString());
-    const QStringList cells = {name, e.kind, QString::fromStdString(m.modelId), architectureOf(m.network), trainedOnOf(m),
+    const QStringList cells = {name, e.kind, QString::fromStdString(m.modelId), architectureOf(m), trainedOnOf(m),
                                QString::fromStdString(m.training.initialisedFrom), figuresOf(m), e.path};
     for (int column = 0; column < Columns; ++column) {
       auto* item = new QTableWidgetItem(cells[column]);

@@ -78,10 +78,10 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
         "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
         "channels-last; batches under 4 faces on one thread, their conversion included"
-     << (args.batchSplitToo ? "; rows \"batch cut between them\": a batch of 4 or more is cut in two, and each of the "
-                              "two threads (the caller and a helper that lives as long as the model) converts and embeds "
-                              "a half with one OpenMP thread, instead of LibTorch splitting every layer"
-                            : "")
+     << "; models in 8-bit integers (int8) cut a batch of 4 or more in two on two threads, and each of the two "
+        "threads (the caller and a helper that lives as long as the model) converts and embeds a half with one "
+        "OpenMP thread, where float32 models let LibTorch split every layer"
+     << (args.batchSplitToo ? "; rows \"batch cut between them\" and \"every layer split between them\": the other way" : "")
      << "; the memory batches free kept in the heap while a model is loaded), for "
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
      << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
@@ -94,11 +94,15 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
       bool split;
       const char* label;
     };
-    std::vector<Row> rows{{1, false, "1"}, {2, false, "2"}};
-    if (args.batchSplitToo) rows.push_back({2, true, "2, batch cut between them"});
+    const bool cutByDefault = embedder->batchSplitBetweenThreads();
+    std::vector<Row> rows{{1, cutByDefault, "1"}, {2, cutByDefault, "2"}};
+    if (args.batchSplitToo) {
+      rows.push_back({2, !cutByDefault, cutByDefault ? "2, every layer split between them" : "2, batch cut between them"});
+    }
     for (const Row& row : rows) {
       embedder->setBatchSplitBetweenThreads(row.split);
-      md << "| " << name << " (" << meta.input.size << " px) | " << row.label;
+      md << "| " << name << " (" << meta.input.size << " px" << (embedder->precision() == "int8" ? ", int8" : "")
+         << ") | " << row.label;
       for (int batch : {1, 8, 64}) {
         const Measurement m = measure(*embedder, randomCrops(meta, batch), row.threads, args.seconds);
         std::printf("%s, threads %s, batch %2d: %7.1f images/s (%.1f ms per batch)\n", name.c_str(), row.label, batch,
@@ -124,7 +128,7 @@ void addBenchEmbeddingCommand(CLI::App& bench) {
   cmd->add_option("-m,--model", args->models, "Model bundles (default: the face tower and our own model)");
   cmd->add_option("--seconds", args->seconds, "Time per measurement")->capture_default_str()->check(CLI::Range(0.1, 600.0));
   cmd->add_flag("--batch-split-too", args->batchSplitToo,
-                "Also measure two threads each embedding half of the batch (Embedder::setBatchSplitBetweenThreads)");
+                "Also measure two threads the other way: each embedding half of the batch, or every layer split between them (Embedder::setBatchSplitBetweenThreads)");
   cmd->add_option("-o,--out", args->out, "Markdown file whose embedding section is rewritten")->capture_default_str();
   cmd->callback([args] { runEmbeddingBench(*args); });
 }

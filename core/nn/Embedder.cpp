@@ -179,6 +179,7 @@ std::unique_ptr<Embedder> Embedder::fromBundle(const BundleFile& bundle, DeviceP
   if (!bundle.metadata.int8.empty() && impl->device.is_cpu() && int8Unsupported(bundle.metadata.network).empty()) {
     try {
       impl->int8 = std::make_unique<detail::Int8ResidualNet>(impl->model.net, bundle.metadata.int8.ranges);
+      impl->splitBatches = true;  // see setBatchSplitBetweenThreads
     } catch (const Error& e) {
       throw FileError(origin, e.what());
     }
@@ -259,6 +260,8 @@ double Embedder::distance(const Embedding& a, const Embedding& b) const {
 }
 
 void Embedder::setBatchSplitBetweenThreads(bool split) { m_impl->splitBatches = split; }
+
+bool Embedder::batchSplitBetweenThreads() const { return m_impl->splitBatches; }
 
 const BundleMetadata& Embedder::metadata() const { return m_impl->metadata; }
 

@@ -56,10 +56,13 @@ class Embedder {
 
   /// On the CPU with two threads, cut a batch of 4 faces or more in two,
   /// one half embedded on a helper thread (on), or let LibTorch split each
-  /// layer between the threads (off, the default: the cut was not faster
-  /// in every case, `siamese bench embedding --batch-split-too`). For
+  /// layer between the threads (off). Off by default in float32, where the
+  /// cut was not faster in every case; on by default in 8-bit integers,
+  /// where oneDNN's integer layers split between two threads ran slower
+  /// than on one (`siamese bench embedding --batch-split-too`). For
   /// benchmarks: set it before embedding, not while.
   void setBatchSplitBetweenThreads(bool split);
+  bool batchSplitBetweenThreads() const;
 
   /// The model's distance: Euclidean, or 1 − P(same) for a Koch head.
   double distance(const Embedding& a, const Embedding& b) const;

@@ -118,6 +118,29 @@ TEST(Int8Inference, EmbedsPhotosItWasNotCalibratedOnAsTheFloatNetworkDoes) {
   }
 }
 
+TEST(Int8Inference, ABatchCutBetweenTwoThreadsGivesEveryPhotoItsOwnEmbeddingInOrder) {
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
+  BundleFile bundle = studentLikeBundle(true);
+  const std::vector<Image> calibration = lfwPhotos(0, 8), probes = lfwPhotos(200, 9);
+  const std::vector<std::uint8_t> bytes = packed(calibration);
+  bundle.metadata.int8 = calibrateInt8(bundle, bytes.data(), calibration.size(), 250, 3, "8 LFW photos");
+  const auto embedder = Embedder::fromBundle(bundle, DevicePreference::Cpu);
+  // In integers the cut is the default (two threads each on one layer ran slower).
+  EXPECT_TRUE(embedder->batchSplitBetweenThreads());
+  const int threadsBefore = torch::get_num_threads();
+  configureTorchThreads(2);
+  const std::vector<Embedding> together = embedder->embed(probes);
+  configureTorchThreads(threadsBefore);
+  ASSERT_EQ(together.size(), probes.size());
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const Embedding alone = embedder->embed({probes[i]}).at(0);
+    // Static scales make a photo's integers independent of its batch.
+    EXPECT_LT(test::euclideanDistance(together[i], alone), 1e-5) << "photo " << i;
+    if (i > 0) EXPECT_GT(test::euclideanDistance(together[i], together[i - 1]), 1e-3) << "photo " << i;
+  }
+}
+
 TEST(Int8Inference, ACalibrationThatDoesNotFitTheNetworkIsRefused) {
   if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
   BundleFile bundle = studentLikeBundle(false);
