@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include "CliSupport.h"
 #include "Commands.h"
@@ -50,6 +51,7 @@ const Override kOverrides[] = {
     {"--patience", [](TrainConfig& c, const TrainConfig& g) { c.patience = g.patience; }},
     {"--threshold-method", [](TrainConfig& c, const TrainConfig& g) { c.thresholdMethod = g.thresholdMethod; }},
     {"--seed", [](TrainConfig& c, const TrainConfig& g) { c.seed = g.seed; }},
+    {"--split-seed", [](TrainConfig& c, const TrainConfig& g) { c.splitSeed = g.splitSeed; }},
     {"--threads", [](TrainConfig& c, const TrainConfig& g) { c.threads = g.threads; }},
     {"--device", [](TrainConfig& c, const TrainConfig& g) { c.device = g.device; }},
     {"--arch", [](TrainConfig& c, const TrainConfig& g) { c.network.architecture = g.network.architecture; }},
@@ -150,6 +152,9 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_flag("--no-augment", args.noAugment, "Train without augmentation");
   cmd.add_flag("--no-flip", args.noFlip, "Augment without mirroring (characters and digits change meaning)");
   cmd.add_option("--seed", c.seed)->capture_default_str();
+  cmd.add_option("--split-seed", c.splitSeed,
+                 "Without --pairs-dir: the seed of the split of people (default: --seed; with --init a model "
+                 "trained here, that model's split)");
   cmd.add_option("--threads", c.threads, "LibTorch threads (0: all cores)")->check(CLI::Range(0, 256));
   cmd.add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
 }
@@ -202,7 +207,10 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
                                "--convs-per-block", "--dropout"}) {
       if (given(option)) std::printf("note: %s is ignored with --init: the network is the pretrained model's\n", option);
     }
-    config.startFrom(readBundle(config.init.from).metadata.network);
+    const BundleMetadata initial = readBundle(config.init.from).metadata;
+    config.startFrom(initial.network);
+    // Its validation people stay people neither model trained on.
+    if (!initial.training.configJson.empty()) config.keepSplitOf(TrainConfig::fromJson(initial.training.configJson));
   }
   return config;
 }
@@ -211,7 +219,7 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
 // (written beside the bundle) without the held-out people.
 TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const FaceCache& cache) {
   PairOptions pairOptions;
-  pairOptions.seed = config.seed;
+  pairOptions.seed = config.peopleSplitSeed();
   pairOptions.minPhotosPerPerson = args.minPhotos;
   pairOptions.fractions = parseSplitFractions(args.split);
   pairOptions.splitByPhoto = args.splitByPhoto;
@@ -223,6 +231,23 @@ TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const Fa
   }
   return splitForTraining(cache, args.pairsDir, pairOptions, (outDir.empty() ? "." : outDir) + "/" + stem + "-pairs",
                           heldOut);
+}
+
+// Going on from a model: the validation people it trained on, by name. A
+// best epoch chosen on faces the network has learned is chosen on noise.
+void warnOfValidationPeopleTrainedOn(const FaceCache& cache, const TrainData& data, const std::string& initial) {
+  const std::vector<std::string>& seen = readBundle(initial).metadata.training.identities;
+  const std::set<std::string> trainedOn(seen.begin(), seen.end());
+  std::set<std::string> validatedOn;
+  for (const Pair& p : data.validationPairs) {
+    for (int face : {p.a, p.b}) validatedOn.insert(cache.people()[std::size_t(cache.faces()[std::size_t(face)].person)]);
+  }
+  std::size_t both = 0;
+  for (const std::string& person : validatedOn) both += trainedOn.count(person);
+  if (both == 0) return;
+  std::printf("warning: %zu of the %zu validation people were trained on by %s: the validation figures and the best "
+              "epoch are optimistic; split as that model was (--split-seed) or give --pairs-dir\n",
+              both, validatedOn.size(), initial.c_str());
 }
 
 // Epoch lines and a progress bar for the trainer's reports.
@@ -297,6 +322,7 @@ void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& giv
   const TrainConfig config = trainConfigOf(args, given);
   const FaceCache cache = loadFaceCache(args.cache);
   const TrainData data = trainDataOf(args, config, cache);
+  if (!config.init.empty()) warnOfValidationPeopleTrainedOn(cache, data, config.init.from);
   TrainingRecipe recipe = recipeOf(args, config);
   ProgressBar bar("train", "img");
   recipe.train.progress = printProgress(bar);
@@ -305,9 +331,12 @@ void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& giv
     frozenBar.update(p);
     if (p.done >= p.total) frozenBar.finish();
   };
-  std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu%s\n", config.network.architecture.c_str(),
+  const std::string splitSeed = config.peopleSplitSeed() == config.seed
+                                    ? std::string()
+                                    : ", people split with seed " + std::to_string(config.peopleSplitSeed());
+  std::printf("Training %s (%s loss, %s sampling) for %d epochs, seed %llu%s%s\n", config.network.architecture.c_str(),
               config.loss.c_str(), config.sampling.c_str(), config.epochs,
-              static_cast<unsigned long long>(config.seed), recipe.search ? ", after a search" : "");
+              static_cast<unsigned long long>(config.seed), splitSeed.c_str(), recipe.search ? ", after a search" : "");
   if (!config.init.empty()) {
     std::printf("  starting from %s, training %s%s, projection %s\n", config.init.from.c_str(), config.init.train.c_str(),
                 config.init.train == "last-blocks" ? (" (" + std::to_string(config.init.lastBlocks) + ")").c_str() : "",

@@ -96,6 +96,7 @@ std::string TrainConfig::toJson() const {
   if (!teacher.empty()) j["teacher"] = teacher;
   if (teachAugmented) j["teach_augmented"] = true;
   if (mixFaces > 0) j["mix_faces"] = mixFaces;
+  if (splitSeed) j["split_seed"] = splitSeed;
   if (!init.empty()) {
     j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
                  {"base_lr_scale", init.baseLearningRateScale}};
@@ -146,6 +147,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
       c.init.baseLearningRateScale = i.value("base_lr_scale", c.init.baseLearningRateScale);
     }
     c.seed = j.value("seed", c.seed);
+    c.splitSeed = j.value("split_seed", c.splitSeed);
     c.threads = j.value("threads", c.threads);
     c.device = j.value("device", c.device);
   } catch (const nlohmann::json::exception& e) {

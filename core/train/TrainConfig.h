@@ -89,6 +89,11 @@ struct TrainConfig {
   std::string thresholdMethod = "best-accuracy";
   AugmentConfig augment;
   std::uint64_t seed = 1;
+  /// The seed of the split of people into training, validation and test
+  /// (0: `seed`). A run that goes on from a model (`init`) keeps that
+  /// model's split, so that its validation people stay people it never
+  /// trained on, while its batches come from a seed of its own.
+  std::uint64_t splitSeed = 0;
   int threads = 0;                  ///< LibTorch threads; 0: every core
   std::string device = "auto";      ///< auto, cpu, cuda
 
@@ -96,6 +101,14 @@ struct TrainConfig {
   /// (InputSpec::mirrorAverage): only when it learned that a mirrored face
   /// is the same face; digits and characters train without flips.
   bool mirrorAverage() const { return augment.enabled && augment.flip; }
+
+  /// The seed the people are split with: splitSeed, or seed when it is 0.
+  std::uint64_t peopleSplitSeed() const { return splitSeed ? splitSeed : seed; }
+  /// Going on from a model trained with `initial`: the people are split as
+  /// they were for it, unless this run names a split seed of its own.
+  void keepSplitOf(const TrainConfig& initial) {
+    if (!splitSeed) splitSeed = initial.peopleSplitSeed();
+  }
 
   /// Sets the network to the pretrained model's (`pretrained`, the
   /// architecture of the bundle in init.from), keeping the projection and

@@ -109,6 +109,38 @@ TEST_F(TrainCli, OptionsBesideAConfigFileWinAndPairListsAreUsed) {
   }
 }
 
+// A run that goes on from a model (--init) with batches of another seed
+// splits the people as that model's run did: its validation people, on
+// which its best epoch is chosen, stay people neither network trained on.
+TEST_F(TrainCli, GoingOnFromAModelKeepsItsSplitOfPeople) {
+  const std::string first = m_dir.file("first.siamese");
+  test::runCli("train " + m_dir.file("c.cache") + " --out " + first + " --epochs 1 --split 0.5,0.5,0 --seed 1" + kQuick);
+  const std::string next = m_dir.file("next.siamese");
+  const std::string log = test::runCli("train " + m_dir.file("c.cache") + " --out " + next + " --init " + first +
+                                       " --trainable all --epochs 1 --split 0.5,0.5,0 --seed 2" + kQuick);
+  EXPECT_TRUE(contains(log, "people split with seed 1")) << log;
+  EXPECT_FALSE(contains(log, "warning:")) << log;
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  ASSERT_FALSE(identitiesOf(first).empty());
+  EXPECT_EQ(sorted(identitiesOf(next)), sorted(identitiesOf(first)));
+  EXPECT_EQ(readTextFile(m_dir.file("next-pairs/validation.csv")).size(),
+            readTextFile(m_dir.file("first-pairs/validation.csv")).size());
+  for (const std::string& person : identitiesOf(first)) {
+    EXPECT_FALSE(contains(readTextFile(m_dir.file("next-pairs/validation.csv")), person)) << person;
+  }
+
+  // A split of its own, asked for, takes validation people the first
+  // model learned: the run says so.
+  const std::string own = m_dir.file("own.siamese");
+  const std::string ownLog = test::runCli("train " + m_dir.file("c.cache") + " --out " + own + " --init " + first +
+                                          " --trainable all --epochs 1 --split 0.5,0.5,0 --seed 2 --split-seed 2" + kQuick);
+  ASSERT_NE(sorted(identitiesOf(own)), sorted(identitiesOf(first))) << "seed 2 splits these 8 people otherwise";
+  EXPECT_TRUE(contains(ownLog, "validation people were trained on by")) << ownLog;
+}
+
 // --search runs the shared recipe: short trials, then the best trial's
 // settings trained with the schedule given on the command line.
 TEST_F(TrainCli, SearchThenTrainKeepsTheRequestedSchedule) {

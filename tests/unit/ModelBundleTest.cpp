@@ -124,8 +124,17 @@ TEST(TrainConfig, JsonRoundTripAndValidation) {
   c.learningRate = 3e-4;
   c.augment.rotateDegrees = 12;
   c.network.blocks = 3;
+  c.splitSeed = 7;
   const TrainConfig back = TrainConfig::fromJson(c.toJson());
   EXPECT_EQ(back.toJson(), c.toJson());
+  EXPECT_EQ(back.peopleSplitSeed(), 7u) << "a stage going on from this model splits its people this way";
+  TrainConfig next;
+  next.seed = 8;
+  next.keepSplitOf(back);
+  EXPECT_EQ(next.peopleSplitSeed(), 7u);
+  next.splitSeed = 8;
+  next.keepSplitOf(back);
+  EXPECT_EQ(next.peopleSplitSeed(), 8u) << "a split seed asked for wins";
   TrainConfig bad;
   bad.optimizer = "lion";
   EXPECT_THROW(bad.validate(), Error);
