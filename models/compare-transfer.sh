@@ -35,8 +35,8 @@ ATT=${ATT_CACHE:-build/bench/att_faces-150-chip.cache}
 # celeb13's photos are ready-made face crops: `siamese bench accuracy` cuts them for the tower.
 CELEB=${CELEB_CACHE:-build/bench/celeb13-150-chip.cache}
 mkdir -p "$WORK"
-[ -f "$LFW" ] || { LFW=$WORK/lfw-150-chip.cache; "$SIAMESE" prepare "$DATA/lfw/images" --out "$LFW" --crop 150 --align dlib-chip --padding 0.25; }
-[ -f "$ATT" ] || { ATT=$WORK/att-150-chip.cache; "$SIAMESE" prepare "$DATA/att_faces" --out "$ATT" --crop 150 --align dlib-chip --padding 0.25; }
+[ -f "$LFW" ] || { LFW=$WORK/lfw-150-chip.cache; "$SIAMESE" prepare "$DATA/lfw/images" --out "$LFW" --crop 150 --colour --align dlib-chip --padding 0.25; }
+[ -f "$ATT" ] || { ATT=$WORK/att-150-chip.cache; "$SIAMESE" prepare "$DATA/att_faces" --out "$ATT" --crop 150 --colour --align dlib-chip --padding 0.25; }
 
 # variant NAME TRAIN-OPTIONS...: two fold models, then their scores.
 variant() {

@@ -46,7 +46,7 @@ EPOCHS3=${EPOCHS3:-26}
 LFW=${LFW_CACHE:-build/bench/lfw-150-chip.cache}
 mkdir -p "$WORK"
 [ -f "$LFW" ] || LFW=$WORK/lfw-150-chip.cache
-[ -f "$LFW" ] || { "$SIAMESE" prepare "$DATA/lfw/images" --out "$LFW" --crop 150 --align dlib-chip --padding 0.25; }
+[ -f "$LFW" ] || { "$SIAMESE" prepare "$DATA/lfw/images" --out "$LFW" --crop 150 --colour --align dlib-chip --padding 0.25; }
 
 distil() {  # <folds held out>
   [ -f "$WORK/student-$1.siamese" ] && return 0

@@ -26,6 +26,10 @@ void requireMatchingCrops(const Embedder& embedder, const FaceCache& cache) {
                 " but the model was trained on padding " + std::to_string(spec.padding) +
                 "; prepare the data again with --padding " + std::to_string(spec.padding));
   }
+  if (spec.channels == 3 && s.channels == 1) {
+    throw Error("the cache's crops are grey but the model was trained on colour crops; prepare the data again with "
+                "--colour");
+  }
   if (s.alignedFaces && s.alignment != spec.alignment) {
     throw Error("the cache's crops were cut by " + s.alignment + " alignment but the model expects " +
                 spec.alignment + "; prepare the data again with --align " + spec.alignment);

@@ -260,6 +260,13 @@ void Run::requireCropsOf(const BundleMetadata& model, const std::string& path) c
                 "--align " + model.input.alignment + " --crop " + std::to_string(model.input.cropSize) + " --padding " +
                 std::to_string(model.input.padding) + "'");
   }
+  // Grey crops would reach a colour model as three equal channels: it runs,
+  // and quietly learns or teaches from faces it never saw.
+  if (model.input.channels == 3 && cache.channels == 1) {
+    throw Error("the model " + path + " was trained on colour crops, but this face cache holds grey ones: prepare "
+                "the photos for it with 'siamese prepare --colour --align " + model.input.alignment + " --crop " +
+                std::to_string(model.input.cropSize) + " --padding " + std::to_string(model.input.padding) + "'");
+  }
 }
 
 std::vector<int> Run::facesUsed() const {

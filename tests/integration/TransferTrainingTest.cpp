@@ -15,6 +15,7 @@
 #include "data/FaceCache.h"
 #include "data/PairBuilder.h"
 #include "eval/Metrics.h"
+#include "eval/Protocols.h"
 #include "gallery/FaceEncoder.h"
 #include "nn/Embedder.h"
 #include "nn/WeightFingerprints.h"
@@ -208,6 +209,31 @@ TEST_F(TransferTraining, WrongStartsAreRefusedWithTheReason) {
   const std::string wrongCrop = test::errorMessage([&] { trainSiamese(other, tiny, fromTower("head")); });
   EXPECT_TRUE(test::contains(wrongCrop, "dlib-chip")) << wrongCrop;
   EXPECT_TRUE(test::contains(wrongCrop, "--align dlib-chip")) << wrongCrop;
+
+  // The tower's chips in grey: refused to start from, to learn from and to
+  // be scored on (a student taught on them had lost a point and a half).
+  PrepareOptions greyChips = prepareOptionsForModel(s_tower->metadata);
+  greyChips.align.colour = false;
+  prepareDataset(att, s_dir->file("grey-chips.cache"), greyChips);
+  const FaceCache grey = FaceCache::load(s_dir->file("grey-chips.cache"));
+  ASSERT_EQ(grey.settings().channels, 1);
+  const std::string greyStart = test::errorMessage([&] { trainSiamese(grey, tiny, fromTower("head")); });
+  EXPECT_TRUE(test::contains(greyStart, "grey")) << greyStart;
+  EXPECT_TRUE(test::contains(greyStart, "--colour")) << greyStart;
+  TrainConfig greyStudent;
+  greyStudent.loss = "distil";
+  greyStudent.teacher = test::faceTower();
+  greyStudent.network.architecture = "resnet";
+  greyStudent.network.channels = 3;
+  greyStudent.network.inputSize = 32;
+  greyStudent.epochs = 1;
+  greyStudent.stepsPerEpoch = 1;
+  greyStudent.peoplePerBatch = 2;
+  greyStudent.photosPerPerson = 2;
+  const std::string greyTeacher = test::errorMessage([&] { trainSiamese(grey, tiny, greyStudent); });
+  EXPECT_TRUE(test::contains(greyTeacher, "colour crops")) << greyTeacher;
+  auto tower = Embedder::fromBundle(*s_tower, DevicePreference::Cpu);
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { embedCache(*tower, grey); }), "--colour"));
 
   TrainConfig noHead = fromTower("head");
   noHead.network.projection = "none";
