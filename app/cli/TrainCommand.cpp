@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "CliSupport.h"
@@ -192,8 +193,10 @@ void addNetworkOptions(CLI::App& cmd, NetworkConfig& n) {
 }
 
 // The configuration: a --config file as the base, options given on the
-// command line (`given`) over it.
-TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const char*)>& given) {
+// command line (`given`) over it. With --init, `initial` gets that model's
+// description (read once: the warning below needs its people too).
+TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const char*)>& given,
+                          std::optional<BundleMetadata>& initial) {
   TrainConfig config = args.configFile.empty() ? args.config : TrainConfig::fromJson(readTextFile(args.configFile));
   if (!args.configFile.empty()) {
     for (const Override& o : kOverrides) {
@@ -207,10 +210,10 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
                                "--convs-per-block", "--dropout"}) {
       if (given(option)) std::printf("note: %s is ignored with --init: the network is the pretrained model's\n", option);
     }
-    const BundleMetadata initial = readBundle(config.init.from).metadata;
-    config.startFrom(initial.network);
+    initial = readBundle(config.init.from).metadata;
+    config.startFrom(initial->network);
     // Its validation people stay people neither model trained on.
-    if (!initial.training.configJson.empty()) config.keepSplitOf(TrainConfig::fromJson(initial.training.configJson));
+    if (!initial->training.configJson.empty()) config.keepSplitOf(TrainConfig::fromJson(initial->training.configJson));
   }
   return config;
 }
@@ -235,8 +238,9 @@ TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const Fa
 
 // Going on from a model: the validation people it trained on, by name. A
 // best epoch chosen on faces the network has learned is chosen on noise.
-void warnOfValidationPeopleTrainedOn(const FaceCache& cache, const TrainData& data, const std::string& initial) {
-  const std::vector<std::string>& seen = readBundle(initial).metadata.training.identities;
+void warnOfValidationPeopleTrainedOn(const FaceCache& cache, const TrainData& data, const BundleMetadata& initial,
+                                     const std::string& initialPath) {
+  const std::vector<std::string>& seen = initial.training.identities;
   const std::set<std::string> trainedOn(seen.begin(), seen.end());
   std::set<std::string> validatedOn;
   for (const Pair& p : data.validationPairs) {
@@ -247,7 +251,7 @@ void warnOfValidationPeopleTrainedOn(const FaceCache& cache, const TrainData& da
   if (both == 0) return;
   std::printf("warning: %zu of the %zu validation people were trained on by %s: the validation figures and the best "
               "epoch are optimistic; split as that model was (--split-seed) or give --pairs-dir\n",
-              both, validatedOn.size(), initial.c_str());
+              both, validatedOn.size(), initialPath.c_str());
 }
 
 // Epoch lines and a progress bar for the trainer's reports.
@@ -319,10 +323,11 @@ void saveAndReport(const TrainArgs& args, TrainingOutcome& outcome, const std::s
 }
 
 void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& given) {
-  const TrainConfig config = trainConfigOf(args, given);
+  std::optional<BundleMetadata> initial;
+  const TrainConfig config = trainConfigOf(args, given, initial);
   const FaceCache cache = loadFaceCache(args.cache);
   const TrainData data = trainDataOf(args, config, cache);
-  if (!config.init.empty()) warnOfValidationPeopleTrainedOn(cache, data, config.init.from);
+  if (initial) warnOfValidationPeopleTrainedOn(cache, data, *initial, config.init.from);
   TrainingRecipe recipe = recipeOf(args, config);
   ProgressBar bar("train", "img");
   recipe.train.progress = printProgress(bar);
