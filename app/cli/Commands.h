@@ -77,8 +77,11 @@ PairSet buildAndWritePairs(const FaceCache& cache, const PairOptions& options, c
 
 /// Training data from a pairs folder (train.csv, validation.csv) or, when
 /// `pairsDir` is empty, from splits built now (and written to `writePairsTo`).
+/// `testPairs`, when given, gets the test pairs too (from the folder's
+/// test.csv when it has one).
 TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
-                           const std::string& writePairsTo, const std::set<std::string>& heldOut);
+                           const std::string& writePairsTo, const std::set<std::string>& heldOut,
+                           std::vector<Pair>* testPairs = nullptr);
 
 /// Embeddings of every face of `cache` (embedCache) with a progress bar.
 std::vector<std::vector<float>> embedWithProgress(Embedder& embedder, const FaceCache& cache);

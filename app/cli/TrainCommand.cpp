@@ -15,6 +15,7 @@
 #include "data/CachePairs.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
+#include "train/InitialModelPeople.h"
 #include "train/TrainingRecipe.h"
 
 namespace siamese::cli {
@@ -76,15 +77,21 @@ const Override kOverrides[] = {
 }  // namespace
 
 TrainData splitForTraining(const FaceCache& cache, const std::string& pairsDir, const PairOptions& pairOptions,
-                           const std::string& writePairsTo, const std::set<std::string>& heldOut) {
+                           const std::string& writePairsTo, const std::set<std::string>& heldOut,
+                           std::vector<Pair>* testPairs) {
   TrainData data;
   if (!pairsDir.empty()) {
     data.trainPairs = readPairSplit(cache, pairsDir, Split::Train);
     data.validationPairs = readPairSplit(cache, pairsDir, Split::Validation);
     std::printf("Pairs from %s: %zu train, %zu validation\n", pairsDir.c_str(), data.trainPairs.size(),
                 data.validationPairs.size());
+    if (testPairs && std::filesystem::exists(std::filesystem::path(pairsDir) / "test.csv")) {
+      *testPairs = readPairSplit(cache, pairsDir, Split::Test);
+    }
   } else {
-    return trainDataFrom(buildAndWritePairs(cache, pairOptions, writePairsTo, heldOut));
+    const PairSet set = buildAndWritePairs(cache, pairOptions, writePairsTo, heldOut);
+    if (testPairs) *testPairs = set[Split::Test];
+    return trainDataFrom(set);
   }
   data.trainFaces = facesInPairs(data.trainPairs);
   return data;
@@ -219,8 +226,10 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
 }
 
 // The training and validation pairs: from --pairs-dir, or split now
-// (written beside the bundle) without the held-out people.
-TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const FaceCache& cache) {
+// (written beside the bundle) without the held-out people. `testPairs`, when
+// given, gets the test pairs (for the warning below).
+TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const FaceCache& cache,
+                      std::vector<Pair>* testPairs) {
   PairOptions pairOptions;
   pairOptions.seed = config.peopleSplitSeed();
   pairOptions.minPhotosPerPerson = args.minPhotos;
@@ -233,25 +242,25 @@ TrainData trainDataOf(const TrainArgs& args, const TrainConfig& config, const Fa
     heldOut = peopleNamedIn(args.holdOut, args.holdOutFolds.empty() ? std::set<int>{} : parseFoldList(args.holdOutFolds));
   }
   return splitForTraining(cache, args.pairsDir, pairOptions, (outDir.empty() ? "." : outDir) + "/" + stem + "-pairs",
-                          heldOut);
+                          heldOut, testPairs);
 }
 
-// Going on from a model: the validation people it trained on, by name. A
-// best epoch chosen on faces the network has learned is chosen on noise.
-void warnOfValidationPeopleTrainedOn(const FaceCache& cache, const TrainData& data, const BundleMetadata& initial,
-                                     const std::string& initialPath) {
-  const std::vector<std::string>& seen = initial.training.identities;
-  const std::set<std::string> trainedOn(seen.begin(), seen.end());
-  std::set<std::string> validatedOn;
-  for (const Pair& p : data.validationPairs) {
-    for (int face : {p.a, p.b}) validatedOn.insert(cache.people()[std::size_t(cache.faces()[std::size_t(face)].person)]);
-  }
-  std::size_t both = 0;
-  for (const std::string& person : validatedOn) both += trainedOn.count(person);
-  if (both == 0) return;
-  std::printf("warning: %zu of the %zu validation people were trained on by %s: the validation figures and the best "
-              "epoch are optimistic; split as that model was (--split-seed) or give --pairs-dir\n",
-              both, validatedOn.size(), initialPath.c_str());
+// Going on from a model: the validation and test people it trained on. A
+// best epoch chosen on faces the network has learned is chosen on noise,
+// and a test score on them is no test.
+void warnOfPeopleTrainedOn(const FaceCache& cache, const TrainData& data, const std::vector<Pair>& testPairs,
+                           const BundleMetadata& initial, const std::string& initialPath) {
+  const PeopleTrainedOn seen = peopleTrainedOn(initial, cache, data.validationPairs, testPairs);
+  if (!seen.any()) return;
+  const bool validation = seen.validation.trainedOn > 0, test = seen.test.trainedOn > 0;
+  const std::string who = validation ? describeTrainedOn(seen.validation, "validation") : describeTrainedOn(seen.test, "test");
+  const std::string andTest = validation && test ? " (and " + describeTrainedOn(seen.test, "test") + ")" : "";
+  const char* optimistic = !validation ? "the test figures are"
+                           : test      ? "the validation figures, the best epoch and the test figures are"
+                                       : "the validation figures and the best epoch are";
+  std::printf("warning: %s were trained on by %s%s: %s optimistic; split as that model was (--split-seed) or give "
+              "--pairs-dir\n",
+              who.c_str(), initialPath.c_str(), andTest.c_str(), optimistic);
 }
 
 // Epoch lines and a progress bar for the trainer's reports.
@@ -326,8 +335,9 @@ void runTrain(const TrainArgs& args, const std::function<bool(const char*)>& giv
   std::optional<BundleMetadata> initial;
   const TrainConfig config = trainConfigOf(args, given, initial);
   const FaceCache cache = loadFaceCache(args.cache);
-  const TrainData data = trainDataOf(args, config, cache);
-  if (initial) warnOfValidationPeopleTrainedOn(cache, data, *initial, config.init.from);
+  std::vector<Pair> testPairs;
+  const TrainData data = trainDataOf(args, config, cache, initial ? &testPairs : nullptr);
+  if (initial) warnOfPeopleTrainedOn(cache, data, testPairs, *initial, config.init.from);
   TrainingRecipe recipe = recipeOf(args, config);
   ProgressBar bar("train", "img");
   recipe.train.progress = printProgress(bar);

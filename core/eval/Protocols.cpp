@@ -1,45 +1,18 @@
 #include "eval/Protocols.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
 
 #include "common/Error.h"
 #include "common/Random.h"
+#include "eval/CropMatch.h"
 
 namespace siamese {
 
-namespace {
-
-// Refuses a cache whose crops are not the ones the model expects.
-void requireMatchingCrops(const Embedder& embedder, const FaceCache& cache) {
-  const InputSpec& spec = embedder.metadata().input;
-  const CacheSettings& s = cache.settings();
-  if (s.alignedFaces != spec.alignedFaces) {
-    throw Error(std::string("the cache holds ") + (s.alignedFaces ? "aligned faces" : "whole images") +
-                " but the model expects " + (spec.alignedFaces ? "aligned faces" : "whole images"));
-  }
-  if (s.alignedFaces && std::abs(s.padding - spec.padding) > 1e-4f) {
-    throw Error("the cache's crops were aligned with padding " + std::to_string(s.padding) +
-                " but the model was trained on padding " + std::to_string(spec.padding) +
-                "; prepare the data again with --padding " + std::to_string(spec.padding));
-  }
-  if (spec.channels == 3 && s.channels == 1) {
-    throw Error("the cache's crops are grey but the model was trained on colour crops; prepare the data again with "
-                "--colour");
-  }
-  if (s.alignedFaces && s.alignment != spec.alignment) {
-    throw Error("the cache's crops were cut by " + s.alignment + " alignment but the model expects " +
-                spec.alignment + "; prepare the data again with --align " + spec.alignment);
-  }
-}
-
-}  // namespace
-
 std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, const ProgressFn& progress) {
-  requireMatchingCrops(embedder, cache);
+  requireMatchingCrops(embedder.metadata().input, cache.settings(), "the model");
   const CacheSettings& s = cache.settings();
   std::vector<Embedding> embeddings;
   embeddings.reserve(cache.size());
@@ -55,7 +28,7 @@ std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, co
 
 std::vector<Embedding> embedCacheFaces(Embedder& embedder, const FaceCache& cache, const std::vector<int>& faces,
                                        const ProgressFn& progress) {
-  requireMatchingCrops(embedder, cache);
+  requireMatchingCrops(embedder.metadata().input, cache.settings(), "the model");
   const CacheSettings& s = cache.settings();
   const std::size_t bytes = cache.bytesPerFace();
   std::vector<Embedding> embeddings(cache.size());

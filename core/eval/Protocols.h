@@ -19,8 +19,8 @@
 namespace siamese {
 
 /// Embeddings of every face of `cache`, in cache order. throws Error when
-/// the cache's crops do not match the model's input (size may differ:
-/// crops are resized; channels and alignment must agree).
+/// the cache's crops are not the ones the model expects (see
+/// requireMatchingCrops).
 std::vector<Embedding> embedCache(Embedder& embedder, const FaceCache& cache, const ProgressFn& progress = {});
 
 /// As embedCache, but only `faces` (indices into the cache) are embedded;

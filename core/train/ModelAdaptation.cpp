@@ -24,6 +24,10 @@ std::string comparableName(std::string name) {
   return name;
 }
 
+// Not requireMatchingCrops (a model against a cache): the two caches are
+// packed into one, so their faces must be the same size and channels, which
+// a model would resize or make grey. The trainer then checks the packed
+// cache, which carries the gallery's settings, against the model.
 void requireSameCrops(const FaceCache& gallery, const FaceCache& impostors) {
   const CacheSettings& a = gallery.settings();
   const CacheSettings& b = impostors.settings();

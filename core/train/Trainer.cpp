@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "common/Error.h"
+#include "eval/CropMatch.h"
 #include "eval/Metrics.h"
 #include "nn/Embedder.h"
 #include "nn/TensorHeap.h"
@@ -168,8 +169,6 @@ class Run {
   torch::Tensor blendFaces(const torch::Tensor& crops, Rng& rng) const;
   /// Every face the run trains or validates on, sorted.
   std::vector<int> facesUsed() const;
-  /// Refuses a cache whose crops are not the ones `model` was made for.
-  void requireCropsOf(const BundleMetadata& model, const std::string& path) const;
   torch::Tensor inLayout(const torch::Tensor& images) const {
     if (!m_channelsLast) return images;
     const torch::Tensor packed = images.contiguous(torch::MemoryFormat::ChannelsLast);
@@ -243,30 +242,11 @@ class Run {
 void Run::startFromPretrained() {
   const BundleFile pretrained = readBundle(m_config.init.from);
   const BundleMetadata& meta = pretrained.metadata;
-  requireCropsOf(meta, m_config.init.from);
+  requireMatchingCrops(meta.input, m_cache.settings(), "the model " + m_config.init.from);
   detail::loadPretrained(pretrained.weights, meta.network, meta.distance == "koch", m_model);
   m_model.net->freezeBefore(m_config.firstTrainableStage());
   m_normalization = meta.input.normalization;
   m_pretrained = meta;
-}
-
-void Run::requireCropsOf(const BundleMetadata& model, const std::string& path) const {
-  const CacheSettings& cache = m_cache.settings();
-  if (model.input.alignedFaces != cache.alignedFaces ||
-      (cache.alignedFaces && (model.input.alignment != cache.alignment || std::abs(model.input.padding - cache.padding) > 1e-4f))) {
-    throw Error("the model " + path + " was trained on " + model.input.alignment + " crops (padding " +
-                std::to_string(model.input.padding) + "), but this face cache holds " + cache.alignment +
-                " crops (padding " + std::to_string(cache.padding) + "): prepare the photos for it with 'siamese prepare "
-                "--align " + model.input.alignment + " --crop " + std::to_string(model.input.cropSize) + " --padding " +
-                std::to_string(model.input.padding) + "'");
-  }
-  // Grey crops would reach a colour model as three equal channels: it runs,
-  // and quietly learns or teaches from faces it never saw.
-  if (model.input.channels == 3 && cache.channels == 1) {
-    throw Error("the model " + path + " was trained on colour crops, but this face cache holds grey ones: prepare "
-                "the photos for it with 'siamese prepare --colour --align " + model.input.alignment + " --crop " +
-                std::to_string(model.input.cropSize) + " --padding " + std::to_string(model.input.padding) + "'");
-  }
 }
 
 std::vector<int> Run::facesUsed() const {
@@ -283,7 +263,7 @@ std::vector<int> Run::facesUsed() const {
 void Run::computeTeacherTargets() {
   if (m_config.loss != "distil") return;
   const BundleFile teacher = readBundle(m_config.teacher);
-  requireCropsOf(teacher.metadata, m_config.teacher);
+  requireMatchingCrops(teacher.metadata.input, m_cache.settings(), "the teacher " + m_config.teacher);
   detail::SiameseModel model = detail::makeModel(teacher.metadata.network, teacher.metadata.distance == "koch");
   detail::deserializeModel(teacher.weights, model);
   model.to(m_device);

@@ -21,6 +21,7 @@
 #include <QThread>
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "EnrolFromCameraDialog.h"
 #include "GalleryTab.h"
@@ -594,6 +595,56 @@ TEST_F(Gui, TrainingWizardRunsEndToEndAndLiveUsesItsModel) {
   EXPECT_TRUE(m_window->statusText().contains(QString::fromStdString(deployed.modelId)));
   m_window->liveTab()->stopLive();
   waitFor([&] { return !m_window->liveTab()->isRunning(); }, 10000);
+
+  // Going on from that model in a new wizard on the same faces: pairs split
+  // with another seed put people it trained on among the validation or test
+  // people, and the model page refuses them, naming the model's seed (42);
+  // built with that seed, they are the model's own split and it starts.
+  ui::TrainingWizard* onward = m_window->openTrainingWizard();
+  onward->dataPage()->workFolderEdit()->setText(QString::fromStdString(m_dir.file("work-onward")));
+  ASSERT_TRUE(onward->dataPage()->scan(QString::fromStdString(m_dir.file("work/faces.cache"))));
+  onward->next();
+  ASSERT_TRUE(onward->preparePage()->isComplete());
+  onward->next();
+  ASSERT_EQ(onward->currentPage(), onward->pairsPage());
+  onward->pairsPage()->trainShare()->setValue(0.6);
+  onward->pairsPage()->validationShare()->setValue(0.2);
+  const std::set<std::string> learned(deployed.training.identities.begin(), deployed.training.identities.end());
+  auto learnedAmongHeldOutPeople = [&] {
+    const ui::WizardState& s = onward->state();
+    for (Split split : {Split::Validation, Split::Test}) {
+      for (int person : s.pairs->peopleOf[std::size_t(split)]) {
+        if (learned.count(s.cache->people()[std::size_t(person)])) return true;
+      }
+    }
+    return false;
+  };
+  int otherSeed = 1;
+  for (; otherSeed < 42; ++otherSeed) {
+    onward->pairsPage()->seed()->setValue(otherSeed);
+    ASSERT_TRUE(onward->pairsPage()->build()) << onward->pairsPage()->reportText().toStdString();
+    if (learnedAmongHeldOutPeople()) break;
+  }
+  ASSERT_LT(otherSeed, 42) << "every seed split the ten people as seed 42 did";
+  onward->next();
+  ASSERT_EQ(onward->currentPage(), onward->modelPage());
+  onward->modelPage()->startFrom()->setCurrentIndex(onward->modelPage()->startFrom()->findData("model"));
+  onward->modelPage()->startModelEdit()->setText(QString::fromStdString(bundlePath));
+  onward->next();
+  ASSERT_EQ(onward->currentPage(), onward->modelPage()) << "pairs of another split were accepted";
+  EXPECT_TRUE(onward->modelPage()->subTitle().contains("seed 42")) << onward->modelPage()->subTitle().toStdString();
+
+  onward->back();
+  ASSERT_EQ(onward->currentPage(), onward->pairsPage());
+  onward->pairsPage()->seed()->setValue(42);
+  ASSERT_TRUE(onward->pairsPage()->build()) << onward->pairsPage()->reportText().toStdString();
+  EXPECT_FALSE(learnedAmongHeldOutPeople());
+  onward->next();
+  ASSERT_EQ(onward->currentPage(), onward->modelPage());
+  onward->next();
+  ASSERT_EQ(onward->currentPage(), onward->trainPage()) << onward->modelPage()->subTitle().toStdString();
+  EXPECT_EQ(onward->state().config.init.from, bundlePath);
+  EXPECT_EQ(onward->state().config.splitSeed, 42u) << "the bundle records how its people were split";
 }
 
 TEST(StudioCommand, ScreenshotsOfEveryTab) {

@@ -10,11 +10,15 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <optional>
+#include <string>
 
 #include "ModelPage.h"
 #include "common/DefaultPaths.h"
 #include "common/Error.h"
+#include "eval/CropMatch.h"
 #include "nn/ModelBundle.h"
+#include "train/InitialModelPeople.h"
 
 namespace siamese::ui {
 namespace {
@@ -24,6 +28,35 @@ QSpinBox* spin(int low, int high, int value) {
   box->setRange(low, high);
   box->setValue(value);
   return box;
+}
+
+// What the user can do about pairs whose people the model learned: split
+// them as its run did, when the model says how.
+std::string splitAdvice(const BundleMetadata& model, std::uint64_t pairsSeed) {
+  const std::optional<std::uint64_t> seed = peopleSplitSeedOf(model);
+  if (!seed) return "the wizard cannot score it honestly on them";
+  if (*seed != pairsSeed) {
+    return "go back to Pairs and build them with seed " + std::to_string(*seed) + ", the model's own split";
+  }
+  return "go back to Pairs and build them with the shares of people the model was trained with";
+}
+
+// Going on from a model: refuses pairs whose test people it trained on (a
+// test score on them is no test) or whose validation people it trained on
+// (the best epoch would be chosen on people it learned, that is on noise).
+void refusePeopleTrainedOn(const BundleMetadata& model, const WizardState& state) {
+  if (!state.pairs) throw Error("build the pairs first");
+  const PairSet& pairs = *state.pairs;
+  const PeopleTrainedOn seen = peopleTrainedOn(model, *state.cache, pairs[Split::Validation], pairs[Split::Test]);
+  if (!seen.any()) return;
+  const std::string advice = splitAdvice(model, state.pairOptions.seed);
+  if (seen.test.trainedOn == 0) {
+    throw Error("this model was trained on " + describeTrainedOn(seen.validation, "validation") +
+                " of these pairs, so the best epoch would be chosen on people it learned; " + advice);
+  }
+  const std::string alsoValidation =
+      seen.validation.trainedOn ? " and " + describeTrainedOn(seen.validation, "validation") : std::string();
+  throw Error("this model was trained on " + describeTrainedOn(seen.test, "test") + alsoValidation + " of these pairs; " + advice);
 }
 
 }  // namespace
@@ -123,13 +156,13 @@ void ModelPage::applyStart(TrainConfig& config) const {
   config.network.projection = config.init.train == "all" ? "none" : "linear";
   config.startFrom(pretrained.network);
   if (!m_state->cache) throw Error("prepare the photos first");
-  const CacheSettings& crops = m_state->cache->settings();
-  if (crops.alignment != pretrained.input.alignment || crops.channels != pretrained.input.channels) {
-    throw Error("this model was trained on " + pretrained.input.alignment + " crops (" +
-                std::to_string(pretrained.input.cropSize) + " px, " + (pretrained.input.channels == 3 ? "colour" : "grey") +
-                "); go back to Preparation and prepare the photos " +
+  const std::string mismatch =
+      cropMismatch(pretrained.input, m_state->cache->settings(), start == "tower" ? "the face tower" : "this model");
+  if (!mismatch.empty()) {
+    throw Error(mismatch + "; go back to Preparation and prepare the photos " +
                 (start == "tower" ? std::string("for training on the face tower") : "as it expects"));
   }
+  refusePeopleTrainedOn(pretrained, *m_state);
 }
 
 bool ModelPage::validatePage() {
@@ -144,6 +177,8 @@ bool ModelPage::validatePage() {
   config.stepsPerEpoch = m_steps->value();
   config.peoplePerBatch = m_people->value();
   config.seed = m_state->pairOptions.seed;
+  // The bundle records how its people were split (a run going on from it splits them so).
+  config.splitSeed = m_state->pairOptions.seed;
   try {
     applyStart(config);
     config.validate();

@@ -31,7 +31,9 @@ class ModelPage : public QWizardPage {
   QLineEdit* startModelEdit() const { return m_startModel; }
  private:
   /// The configuration from the start choice: the pretrained model's
-  /// network with what trains; throws Error when it cannot start there.
+  /// network with what trains; throws Error when it cannot start there
+  /// (crops it was not trained on, or pairs whose validation or test people
+  /// it trained on).
   void applyStart(TrainConfig& config) const;
   void showStartChoice();
   SharedState m_state;

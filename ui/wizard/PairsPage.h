@@ -19,6 +19,9 @@ class PairsPage : public QWizardPage {
   bool build();
   QDoubleSpinBox* trainShare() const { return m_train; }
   QDoubleSpinBox* validationShare() const { return m_validation; }
+  /// The seed the people are split with (a model trained before is scored
+  /// honestly only on its own split).
+  QSpinBox* seed() const { return m_seed; }
   QString reportText() const;
  private:
   SharedState m_state;
