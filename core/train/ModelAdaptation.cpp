@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -31,9 +32,18 @@ std::string comparableName(std::string name) {
 void requireSameCrops(const FaceCache& gallery, const FaceCache& impostors) {
   const CacheSettings& a = gallery.settings();
   const CacheSettings& b = impostors.settings();
-  if (a.cropSize != b.cropSize || a.channels != b.channels || a.alignment != b.alignment) {
-    throw Error("the impostor faces are " + std::to_string(b.cropSize) + " px " + b.alignment + " crops, the gallery's " +
-                std::to_string(a.cropSize) + " px " + a.alignment + ": prepare the impostors for this model");
+  // The padding too: crops with another margin put the features elsewhere,
+  // and the packed cache would pass them off under the gallery's settings.
+  if (a.cropSize != b.cropSize || a.channels != b.channels || a.alignment != b.alignment ||
+      std::abs(a.padding - b.padding) > 1e-4f) {
+    const auto crops = [](const CacheSettings& s) {
+      char padding[32];
+      std::snprintf(padding, sizeof padding, "%g", double(s.padding));
+      return std::to_string(s.cropSize) + " px " + (s.channels == 3 ? "colour " : "grey ") + s.alignment +
+             " crops with padding " + padding;
+    };
+    throw Error("the impostor faces are " + crops(b) + ", the gallery's " + crops(a) +
+                ": prepare the impostors for this model");
   }
 }
 

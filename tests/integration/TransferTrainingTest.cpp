@@ -20,6 +20,7 @@
 #include "nn/Embedder.h"
 #include "nn/WeightFingerprints.h"
 #include "session/GalleryAdaptation.h"
+#include "train/ModelAdaptation.h"
 #include "prep/FacePreparer.h"
 #include "support/TestSupport.h"
 #include "train/Trainer.h"
@@ -420,6 +421,41 @@ TEST_F(TransferTraining, AdaptationRefusesToDeployAModelThatScoresWorse) {
   EXPECT_EQ(store.embeddings(s_tower->metadata.modelId).size(), embeddedBefore);
   EXPECT_TRUE(store.embeddings(a.adapted.metadata.modelId).empty()) << "the gallery was embedded for a refused model";
   EXPECT_TRUE(test::contains(a.verdict, "not better")) << a.verdict;
+}
+
+// Impostor crops cut with another margin than the gallery's would be packed
+// with them under the gallery's settings and pass every later check: the
+// adaptation refuses them first, naming both paddings.
+TEST(ModelAdaptation, ImpostorsCutWithAnotherPaddingAreRefused) {
+  test::ScratchDir dir;
+  const auto cacheWithPadding = [&](const std::string& name, float padding) {
+    CacheSettings settings;
+    settings.cropSize = 8;
+    settings.alignment = "dlib-chip";
+    settings.padding = padding;
+    const std::string path = dir.file(name);
+    {
+      FaceCacheWriter writer(path, settings, /*resume=*/false);
+      const std::vector<std::uint8_t> pixels(64, 128);
+      for (int photo = 0; photo < 4; ++photo) {
+        CachedFace face;
+        face.source = name + std::to_string(photo);
+        writer.addFace(face, "person" + std::to_string(photo % 2), pixels.data());
+      }
+    }
+    return FaceCache::load(path);
+  };
+  const FaceCache gallery = cacheWithPadding("gallery.cache", 0.25f);
+  const FaceCache impostors = cacheWithPadding("impostors.cache", 0.1f);
+  AdaptationOptions options;
+  options.workDir = dir.path();
+  try {
+    adaptModel(dir.file("no-model-needed.siamese"), 0.6, gallery, {0, 1}, {2, 3}, impostors, options);
+    FAIL() << "impostors with another padding were accepted";
+  } catch (const Error& e) {
+    EXPECT_TRUE(test::contains(e.what(), "padding 0.1")) << e.what();
+    EXPECT_TRUE(test::contains(e.what(), "padding 0.25")) << e.what();
+  }
 }
 
 }  // namespace
