@@ -77,6 +77,11 @@ std::string cropMismatch(const InputSpec& input, const CacheSettings& cache, con
   return model + " was trained on " + expected.text() + ", but this face cache holds " + held.text();
 }
 
+std::string describeCrops(const CacheSettings& cache) {
+  return std::to_string(cache.cropSize) + " px " + (cache.channels == 3 ? "colour " : "grey ") + cache.alignment +
+         " crops with padding " + shortNumber(cache.padding);
+}
+
 void requireMatchingCrops(const InputSpec& input, const CacheSettings& cache, const std::string& model) {
   const std::string mismatch = cropMismatch(input, cache, model);
   if (mismatch.empty()) return;

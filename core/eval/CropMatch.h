@@ -17,6 +17,10 @@ namespace siamese {
 /// that give their own advice (the wizard's Preparation page).
 std::string cropMismatch(const InputSpec& input, const CacheSettings& cache, const std::string& model);
 
+/// How `cache`'s crops were made, for messages: "150 px colour dlib-chip
+/// crops with padding 0.25".
+std::string describeCrops(const CacheSettings& cache);
+
 /// throws Error when crops made with `cache`'s settings are not the ones a
 /// model taking `input` was trained on: aligned faces against whole images,
 /// another alignment or padding, or grey crops for a colour model. The

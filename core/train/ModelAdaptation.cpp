@@ -12,6 +12,7 @@
 
 #include "common/Error.h"
 #include "common/Random.h"
+#include "eval/CropMatch.h"
 #include "eval/Protocols.h"
 #include "nn/Embedder.h"
 #include "train/Trainer.h"
@@ -36,13 +37,7 @@ void requireSameCrops(const FaceCache& gallery, const FaceCache& impostors) {
   // and the packed cache would pass them off under the gallery's settings.
   if (a.cropSize != b.cropSize || a.channels != b.channels || a.alignment != b.alignment ||
       std::abs(a.padding - b.padding) > 1e-4f) {
-    const auto crops = [](const CacheSettings& s) {
-      char padding[32];
-      std::snprintf(padding, sizeof padding, "%g", double(s.padding));
-      return std::to_string(s.cropSize) + " px " + (s.channels == 3 ? "colour " : "grey ") + s.alignment +
-             " crops with padding " + padding;
-    };
-    throw Error("the impostor faces are " + crops(b) + ", the gallery's " + crops(a) +
+    throw Error("the impostor faces are " + describeCrops(b) + ", the gallery's " + describeCrops(a) +
                 ": prepare the impostors for this model");
   }
 }
