@@ -51,6 +51,7 @@ const Override kOverrides[] = {
     {"--weight-decay", [](TrainConfig& c, const TrainConfig& g) { c.weightDecay = g.weightDecay; }},
     {"--schedule", [](TrainConfig& c, const TrainConfig& g) { c.schedule = g.schedule; }},
     {"--patience", [](TrainConfig& c, const TrainConfig& g) { c.patience = g.patience; }},
+    {"--average-from", [](TrainConfig& c, const TrainConfig& g) { c.averageFromEpoch = g.averageFromEpoch; }},
     {"--threshold-method", [](TrainConfig& c, const TrainConfig& g) { c.thresholdMethod = g.thresholdMethod; }},
     {"--seed", [](TrainConfig& c, const TrainConfig& g) { c.seed = g.seed; }},
     {"--split-seed", [](TrainConfig& c, const TrainConfig& g) { c.splitSeed = g.splitSeed; }},
@@ -154,6 +155,10 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_option("--weight-decay", c.weightDecay)->capture_default_str();
   cmd.add_option("--schedule", c.schedule, "constant, step, cosine")->capture_default_str();
   cmd.add_option("--patience", c.patience, "Early stopping: epochs without validation improvement (0: off)")
+      ->capture_default_str();
+  cmd.add_option("--average-from", c.averageFromEpoch,
+                 "Also average the weights of every epoch from this one on (stochastic weight averaging); the "
+                 "average is kept when it beats the best epoch on the validation pairs (0: off)")
       ->capture_default_str();
   cmd.add_option("--threshold-method", c.thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
       ->capture_default_str();
@@ -325,6 +330,11 @@ void saveAndReport(const TrainArgs& args, TrainingOutcome& outcome, const std::s
   const auto& m = result.bundle.metadata;
   std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args.out.c_str(), m.modelId.c_str(),
               result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");
+  if (const WeightAverageOutcome& mean = result.average; mean.epochs > 0) {
+    std::printf("  the mean of epochs %d-%d's weights: validation loss %.4f, accuracy %.2f%%, AUC %.4f: %s\n",
+                mean.fromEpoch, mean.fromEpoch + mean.epochs - 1, mean.validationLoss, 100 * mean.validationAccuracy,
+                mean.validationAuc, mean.kept ? "kept (better than the best epoch)" : "not kept (the best epoch is better)");
+  }
   std::printf("  threshold %.4f (%s on %s): validation accuracy %.2f%%, AUC %.4f, EER %.2f%%\n", m.threshold.value,
               m.threshold.method.c_str(), m.threshold.chosenOn.c_str(), 100 * m.metrics.at("validation_accuracy"),
               m.metrics.at("validation_auc"), 100 * m.metrics.at("validation_eer"));

@@ -48,6 +48,9 @@ void TrainConfig::validate() const {
   if (schedule != "constant" && schedule != "step" && schedule != "cosine") fail("schedule must be constant, step or cosine");
   if (stepEvery < 1) fail("step schedule needs step-every >= 1");
   if (patience < 0) fail("patience cannot be negative");
+  if (averageFromEpoch < 0 || averageFromEpoch > epochs) {
+    fail("weights are averaged from an epoch of the run (1.." + std::to_string(epochs) + "), or 0 for never");
+  }
   if (init.train != "all" && init.train != "last-blocks" && init.train != "head") {
     fail("what trains must be all, last-blocks or head");
   }
@@ -97,6 +100,7 @@ std::string TrainConfig::toJson() const {
   if (teachAugmented) j["teach_augmented"] = true;
   if (mixFaces > 0) j["mix_faces"] = mixFaces;
   if (splitSeed) j["split_seed"] = splitSeed;
+  if (averageFromEpoch) j["average_from_epoch"] = averageFromEpoch;
   if (!init.empty()) {
     j["init"] = {{"from", init.from}, {"train", init.train}, {"last_blocks", init.lastBlocks},
                  {"base_lr_scale", init.baseLearningRateScale}};
@@ -128,6 +132,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     c.stepEvery = j.value("step_every", c.stepEvery);
     c.stepGamma = j.value("step_gamma", c.stepGamma);
     c.patience = j.value("patience", c.patience);
+    c.averageFromEpoch = j.value("average_from_epoch", c.averageFromEpoch);
     c.thresholdMethod = j.value("threshold_method", c.thresholdMethod);
     if (j.contains("augment")) {
       const auto& a = j["augment"];

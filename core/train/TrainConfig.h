@@ -84,6 +84,13 @@ struct TrainConfig {
   /// Stop when the validation loss has not improved for this many epochs
   /// (0: never); the best epoch's weights are kept either way.
   int patience = 5;
+  /// From this epoch on (1-based; 0: never), the run also keeps the mean of
+  /// the weights at the end of each epoch (stochastic weight averaging,
+  /// Izmailov et al. 2018; batch-norm statistics averaged as well). At the
+  /// end the average is validated like an epoch and kept when it beats the
+  /// best epoch on the validation pairs. A mean over a flat stretch of the
+  /// loss generalises better than any one point of it.
+  int averageFromEpoch = 0;
   /// How the bundle's threshold is chosen on the validation pairs:
   /// midpoint, best-accuracy, eer, far=<rate>.
   std::string thresholdMethod = "best-accuracy";

@@ -200,7 +200,12 @@ class Run {
   void reportStep(int epoch, std::size_t step);
   ValidationResult validate();
   void checkpoint(int nextEpoch, std::size_t nextStep);
-  BundleFile bestBundle();
+  /// With weight averaging: validates the mean of the epochs' weights,
+  /// leaving it in the model, and returns its validation when it beats the
+  /// best epoch's.
+  std::optional<ValidationResult> validateAverage(WeightAverageOutcome& outcome);
+  /// The bundle of the best weights: the average when it won, else the best epoch's.
+  BundleFile bestBundle(WeightAverageOutcome& average);
 
   const FaceCache& m_cache;
   const TrainData& m_data;
@@ -705,6 +710,7 @@ bool Run::endEpoch(int epoch, Clock::time_point started) {
   m_state.history.push_back(record);
   m_state.lossSum = 0;
   m_state.lossCount = 0;
+  if (m_config.averageFromEpoch > 0 && record.epoch >= m_config.averageFromEpoch) m_state.average.add(m_model);
 
   if (validation.loss < m_state.bestLoss) {
     m_state.bestLoss = validation.loss;
@@ -727,16 +733,39 @@ bool Run::endEpoch(int epoch, Clock::time_point started) {
   return !(m_config.patience > 0 && m_state.epochsSinceBest >= m_config.patience);
 }
 
-BundleFile Run::bestBundle() {
-  detail::deserializeModel(m_state.bestWeights, m_model);
-  m_model.to(m_device);
-  if (m_channelsLast) detail::useChannelsLast(m_model);
-  const ValidationResult best = validate();
+std::optional<ValidationResult> Run::validateAverage(WeightAverageOutcome& outcome) {
+  const detail::WeightAverage& average = m_state.average;
+  if (average.count() == 0) return std::nullopt;
+  average.copyInto(m_model);
+  const ValidationResult validation = validate();
+  outcome.epochs = average.count();
+  outcome.fromEpoch = int(m_state.history.size()) - average.count() + 1;
+  outcome.validationLoss = validation.loss;
+  outcome.validationAccuracy = validation.accuracy;
+  outcome.validationAuc = validation.auc;
+  outcome.kept = validation.loss < m_state.bestLoss;
+  if (!outcome.kept) return std::nullopt;
+  return validation;
+}
+
+BundleFile Run::bestBundle(WeightAverageOutcome& average) {
+  std::optional<ValidationResult> best = validateAverage(average);
+  std::string weights;
+  if (best) {
+    weights = detail::serializeModel(m_model);
+  } else {
+    weights = m_state.bestWeights;
+    detail::deserializeModel(weights, m_model);
+    m_model.to(m_device);
+    if (m_channelsLast) detail::useChannelsLast(m_model);
+    best = validate();
+  }
   BundleFile bundle;
   bundle.metadata = detail::describeTrainedModel(
-      m_cache, m_data, m_config, m_state.history, detail::BestValidation{best.scored, best.auc, best.loss, m_state.bestEpoch},
+      m_cache, m_data, m_config, m_state.history,
+      detail::BestValidation{best->scored, best->auc, best->loss, m_state.bestEpoch, average.kept ? average.epochs : 0},
       std::chrono::duration<double>(Clock::now() - m_runStart).count(), m_pretrained ? &*m_pretrained : nullptr);
-  bundle.weights = m_state.bestWeights;
+  bundle.weights = weights;
   if (m_teacher) {
     std::string& from = bundle.metadata.training.initialisedFrom;
     const std::string continued = from.empty() ? std::string() : ", continuing from " + from;
@@ -773,7 +802,7 @@ TrainResult Run::run() {
   }
   result.history = m_state.history;
   result.bestEpoch = m_state.bestEpoch;
-  if (!m_state.bestWeights.empty()) result.bundle = bestBundle();  // empty: stopped before the first epoch ended
+  if (!m_state.bestWeights.empty()) result.bundle = bestBundle(result.average);  // empty: stopped before the first epoch ended
   return result;
 }
 

@@ -51,6 +51,17 @@ struct TrainProgress {
 };
 using TrainProgressFn = std::function<void(const TrainProgress&)>;
 
+/// With TrainConfig::averageFromEpoch: the mean of the epochs' weights,
+/// validated like an epoch.
+struct WeightAverageOutcome {
+  int epochs = 0;             ///< how many epochs' weights it holds; 0: no average
+  int fromEpoch = 0;          ///< the first of them (1-based); the last is the run's last
+  double validationLoss = 0;
+  double validationAccuracy = 0;
+  double validationAuc = 0;
+  bool kept = false;          ///< it beat the best epoch's validation loss, so the bundle holds it
+};
+
 struct TrainResult {
   std::vector<EpochRecord> history;
   int bestEpoch = 0;             ///< by validation loss
@@ -58,6 +69,7 @@ struct TrainResult {
   bool earlyStopped = false;
   std::string device;            ///< "cpu" or "cuda:0"
   BundleFile bundle;             ///< best weights, threshold chosen on validation pairs
+  WeightAverageOutcome average;
 };
 
 /// Where a training step's time goes, summed over the steps profiled

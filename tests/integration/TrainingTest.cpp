@@ -156,6 +156,48 @@ TEST_F(Training, AStoppedRunResumesToTheSameModel) {
   for (std::size_t i = 0; i < ea[0].size(); ++i) EXPECT_NEAR(ea[0][i], eb[0][i], 1e-4);
 }
 
+TEST_F(Training, WeightsAveragedOverTheLastEpochsAreKeptOnlyWhenTheyValidateBetterAndSurviveAResume) {
+  TrainConfig config = smallConfig();
+  config.epochs = 3;
+  config.stepsPerEpoch = 6;
+  config.schedule = "constant";
+  config.averageFromEpoch = 2;
+  config.threads = 1;
+  TrainOptions straight;
+  straight.checkpointPath = s_dir->file("average-straight.ckpt");
+  const TrainResult whole = trainSiamese(*s_cache, data(), config, straight);
+  ASSERT_EQ(whole.history.size(), 3u);
+  EXPECT_EQ(whole.average.epochs, 2);
+  EXPECT_EQ(whole.average.fromEpoch, 2);
+  double bestEpochLoss = INFINITY;
+  for (const EpochRecord& r : whole.history) bestEpochLoss = std::min(bestEpochLoss, r.validationLoss);
+  EXPECT_EQ(whole.average.kept, whole.average.validationLoss < bestEpochLoss);
+  const auto& metrics = whole.bundle.metadata.metrics;
+  EXPECT_EQ(metrics.count("averaged_epochs") == 1, whole.average.kept);
+  EXPECT_NEAR(metrics.at("validation_loss"), whole.average.kept ? whole.average.validationLoss : bestEpochLoss, 1e-6)
+      << "the bundle holds the better of the two";
+  std::printf("mean of epochs 2-3: validation loss %.4f, best epoch %.4f, kept: %d\n", whole.average.validationLoss,
+              bestEpochLoss, int(whole.average.kept));
+
+  // Stopped as the third epoch begins, with one epoch in the average: the
+  // resumed run must find that epoch in its checkpoint.
+  StopToken stop;
+  TrainOptions interrupted;
+  interrupted.checkpointPath = s_dir->file("average-resumed.ckpt");
+  interrupted.stop = &stop;
+  interrupted.progress = [&](const TrainProgress& p) {
+    if (p.finishedEpoch && p.epoch == 2) stop.requestStop();
+  };
+  ASSERT_TRUE(trainSiamese(*s_cache, data(), config, interrupted).stopped);
+  interrupted.progress = nullptr;
+  interrupted.stop = nullptr;
+  interrupted.resume = true;
+  const TrainResult resumed = trainSiamese(*s_cache, data(), config, interrupted);
+  EXPECT_EQ(resumed.average.epochs, 2);
+  EXPECT_NEAR(resumed.average.validationLoss, whole.average.validationLoss, 1e-4);
+  EXPECT_EQ(resumed.average.kept, whole.average.kept);
+}
+
 TEST_F(Training, AResumeWithOtherSettingsOrABrokenCheckpointIsRefused) {
   TrainConfig config = smallConfig();
   config.epochs = 1;

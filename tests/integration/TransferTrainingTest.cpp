@@ -434,15 +434,7 @@ TEST(ModelAdaptation, ImpostorsCutWithAnotherPaddingAreRefused) {
     settings.alignment = "dlib-chip";
     settings.padding = padding;
     const std::string path = dir.file(name);
-    {
-      FaceCacheWriter writer(path, settings, /*resume=*/false);
-      const std::vector<std::uint8_t> pixels(64, 128);
-      for (int photo = 0; photo < 4; ++photo) {
-        CachedFace face;
-        face.source = name + std::to_string(photo);
-        writer.addFace(face, "person" + std::to_string(photo % 2), pixels.data());
-      }
-    }
+    test::writeFlatFaceCache(path, settings, test::photosOf({"person0", "person1"}, 2));
     return FaceCache::load(path);
   };
   const FaceCache gallery = cacheWithPadding("gallery.cache", 0.25f);

@@ -65,6 +65,27 @@ std::vector<std::uint8_t> readBytes(const std::string& path) {
   return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+std::vector<MadeUpFace> photosOf(const std::vector<std::string>& people, int photosEach) {
+  std::vector<MadeUpFace> faces;
+  for (const std::string& person : people) {
+    for (int photo = 0; photo < photosEach; ++photo) faces.push_back({person, person + "/" + std::to_string(photo)});
+  }
+  return faces;
+}
+
+void writeFlatFaceCache(const std::string& path, const CacheSettings& settings, const std::vector<MadeUpFace>& faces,
+                        std::uint8_t grey) {
+  const std::vector<std::uint8_t> pixels(std::size_t(settings.cropSize) * std::size_t(settings.cropSize) *
+                                             std::size_t(settings.channels),
+                                         grey);
+  FaceCacheWriter writer(path, settings, /*resume=*/false);
+  for (const MadeUpFace& made : faces) {
+    CachedFace face;
+    face.source = made.source;
+    writer.addFace(face, made.person, pixels.data());
+  }
+}
+
 std::vector<std::uint8_t> encode(const Image& image, const std::string& extension) {
   std::vector<std::uint8_t> bytes;
   cv::imencode(extension, detail::asMat(image), bytes);

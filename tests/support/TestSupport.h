@@ -11,6 +11,7 @@
 
 #include "common/Error.h"
 #include "common/Image.h"
+#include "data/FaceCache.h"
 
 namespace siamese::test {
 
@@ -64,6 +65,20 @@ class ScratchDir {
 void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 void writeText(const std::string& path, const std::string& text);
 std::vector<std::uint8_t> readBytes(const std::string& path);
+
+/// One photo of a made-up face cache.
+struct MadeUpFace {
+  std::string person;
+  std::string source;
+};
+/// `photosEach` photos of each of `people`, their sources "<person>/<n>" (n from 0).
+std::vector<MadeUpFace> photosOf(const std::vector<std::string>& people, int photosEach);
+/// Writes a face cache at `path` whose crops are flat (every pixel `grey`,
+/// settings.cropSize square, settings.channels deep): for tests of what is
+/// done with a cache's people and photos, not with its faces. Loading
+/// sorts the faces by person, then source.
+void writeFlatFaceCache(const std::string& path, const CacheSettings& settings, const std::vector<MadeUpFace>& faces,
+                        std::uint8_t grey = 128);
 
 /// Encodes an image (".png", ".jpg", ...) with OpenCV.
 std::vector<std::uint8_t> encode(const Image& image, const std::string& extension);

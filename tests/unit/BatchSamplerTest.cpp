@@ -18,17 +18,11 @@ FaceCache cacheOf(const test::ScratchDir& dir, const std::vector<int>& photos) {
   CacheSettings settings;
   settings.cropSize = 4;
   settings.detector = "none";
-  const std::vector<std::uint8_t> pixels(16, 7);
-  {
-    FaceCacheWriter writer(dir.file("c.cache"), settings, false);
-    for (std::size_t person = 0; person < photos.size(); ++person) {
-      for (int photo = 0; photo < photos[person]; ++photo) {
-        CachedFace face;
-        face.source = std::to_string(person) + "/" + std::to_string(photo);
-        writer.addFace(face, "p" + std::to_string(person), pixels.data());
-      }
-    }
+  std::vector<test::MadeUpFace> faces;
+  for (std::size_t person = 0; person < photos.size(); ++person) {
+    for (const test::MadeUpFace& face : test::photosOf({"p" + std::to_string(person)}, photos[person])) faces.push_back(face);
   }
+  test::writeFlatFaceCache(dir.file("c.cache"), settings, faces);
   return FaceCache::load(dir.file("c.cache"));
 }
 

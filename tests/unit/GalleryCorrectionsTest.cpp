@@ -171,20 +171,9 @@ TEST(GalleryCorrections, EveryOnlineBatchCarriesAHardNegativeBesideItsPerson) {
   CacheSettings settings;
   settings.cropSize = 4;
   settings.detector = "none";
-  const std::vector<std::uint8_t> pixels(16, 9);
-  {
-    FaceCacheWriter writer(dir.file("c.cache"), settings, false);
-    for (int person = 0; person < 6; ++person) {
-      for (int photo = 0; photo < 2; ++photo) {
-        CachedFace face;
-        face.source = std::to_string(person) + "/" + std::to_string(photo);
-        writer.addFace(face, "p" + std::to_string(person), pixels.data());
-      }
-    }
-    CachedFace rejected;
-    rejected.source = "rejected";
-    writer.addFace(rejected, "z-rejected", pixels.data());
-  }
+  std::vector<test::MadeUpFace> faces = test::photosOf({"p0", "p1", "p2", "p3", "p4", "p5"}, 2);
+  faces.push_back({"z-rejected", "rejected"});
+  test::writeFlatFaceCache(dir.file("c.cache"), settings, faces);
   const FaceCache cache = FaceCache::load(dir.file("c.cache"));
   TrainData data;
   for (int i = 0; i < 12; ++i) data.trainFaces.push_back(i);

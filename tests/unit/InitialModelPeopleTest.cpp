@@ -22,17 +22,7 @@ FaceCache sixPeople(const test::ScratchDir& dir) {
   CacheSettings settings;
   settings.cropSize = 4;
   settings.detector = "none";
-  const std::vector<std::uint8_t> pixels(16, 7);
-  {
-    FaceCacheWriter writer(dir.file("c.cache"), settings, false);
-    for (const char* person : {"Ann", "Ben", "Cat", "Dan", "Eve", "Fay"}) {
-      for (int photo = 0; photo < 3; ++photo) {
-        CachedFace face;
-        face.source = std::string(person) + "/" + std::to_string(photo);
-        writer.addFace(face, person, pixels.data());
-      }
-    }
-  }
+  test::writeFlatFaceCache(dir.file("c.cache"), settings, test::photosOf({"Ann", "Ben", "Cat", "Dan", "Eve", "Fay"}, 3));
   return FaceCache::load(dir.file("c.cache"));
 }
 

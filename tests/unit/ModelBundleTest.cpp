@@ -156,6 +156,17 @@ TEST(TrainConfig, JsonRoundTripAndValidation) {
   distil.mixFaces = 0.5;
   distil.teachAugmented = false;
   EXPECT_THROW(distil.validate(), Error);
+
+  // Weight averaging starts at an epoch of the run, or never.
+  TrainConfig averaged;
+  averaged.epochs = 6;
+  averaged.averageFromEpoch = 4;
+  EXPECT_NO_THROW(averaged.validate());
+  EXPECT_EQ(TrainConfig::fromJson(averaged.toJson()).averageFromEpoch, 4);
+  averaged.averageFromEpoch = 7;
+  EXPECT_THROW(averaged.validate(), Error);
+  averaged.averageFromEpoch = -1;
+  EXPECT_THROW(averaged.validate(), Error);
 }
 
 TEST(TrainConfig, LearningRateSchedules) {

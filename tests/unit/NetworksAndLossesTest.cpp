@@ -12,6 +12,7 @@
 #include "nn/detail/Networks.h"
 #include "support/TestSupport.h"
 #include "train/detail/Augmentation.h"
+#include "train/detail/WeightAverage.h"
 
 namespace siamese {
 namespace {
@@ -160,6 +161,76 @@ TEST(Networks, SerialisedWeightsReloadAndMismatchesAreRefused) {
   config.filters = 16;
   SiameseModel other = makeModel(config, false);
   EXPECT_THROW(deserializeModel(serializeModel(a), other), Error);
+}
+
+TEST(WeightAverage, HoldsTheMeanOfTheModelsAddedAndSurvivesACheckpoint) {
+  NetworkConfig config;
+  config.architecture = "resnet";  // batch norms: running statistics and an integer step count
+  config.inputSize = 32;
+  config.blocks = 2;
+  config.filters = 8;
+  std::vector<SiameseModel> epochs;
+  for (int i = 0; i < 3; ++i) epochs.push_back(makeModel(config, false));
+  {
+    // A frozen weight is the same in every epoch; give the step counts distinct values.
+    torch::NoGradGuard noGrad;
+    for (int i = 1; i < 3; ++i) epochs[std::size_t(i)].net->parameters()[0].copy_(epochs[0].net->parameters()[0]);
+    for (int i = 0; i < 3; ++i) {
+      for (torch::Tensor& buffer : epochs[std::size_t(i)].net->buffers()) {
+        if (!buffer.is_floating_point()) buffer.fill_(10 * (i + 1));
+      }
+    }
+  }
+  WeightAverage average;
+  for (const SiameseModel& m : epochs) average.add(m);
+  EXPECT_EQ(average.count(), 3);
+  SiameseModel mean = makeModel(config, false);
+  average.copyInto(mean);
+
+  const auto weightsOf = [](const SiameseModel& m) {
+    std::vector<torch::Tensor> all = m.net->parameters();
+    for (const torch::Tensor& b : m.net->buffers()) all.push_back(b);
+    return all;
+  };
+  const std::vector<torch::Tensor> got = weightsOf(mean);
+  const std::vector<torch::Tensor> a = weightsOf(epochs[0]), b = weightsOf(epochs[1]), c = weightsOf(epochs[2]);
+  ASSERT_EQ(got.size(), a.size());
+  int integerBuffers = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i].is_floating_point()) {
+      EXPECT_TRUE(torch::allclose(got[i], (a[i] + b[i] + c[i]) / 3, 1e-5, 1e-6)) << "tensor " << i;
+    } else {
+      EXPECT_EQ(got[i].item<std::int64_t>(), 30) << "an integer buffer takes the latest epoch's value";
+      ++integerBuffers;
+    }
+  }
+  EXPECT_GT(integerBuffers, 0);
+  EXPECT_TRUE(torch::equal(got[0], a[0])) << "a weight equal in every epoch stays bit for bit";
+
+  // Through a checkpoint: the same mean, and it goes on averaging.
+  torch::serialize::OutputArchive out;
+  average.save(out);
+  std::stringstream bytes;
+  out.save_to(bytes);
+  torch::serialize::InputArchive in;
+  in.load_from(bytes);
+  WeightAverage restored;
+  restored.load(in, mean, torch::kCPU);
+  EXPECT_EQ(restored.count(), 3);
+  SiameseModel again = makeModel(config, false);
+  restored.copyInto(again);
+  const std::vector<torch::Tensor> reread = weightsOf(again);
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_TRUE(torch::equal(reread[i], got[i])) << "tensor " << i;
+
+  // A checkpoint written without an average leaves it empty.
+  torch::serialize::OutputArchive plain;
+  plain.write("x", c10::IValue(std::int64_t(1)));
+  std::stringstream plainBytes;
+  plain.save_to(plainBytes);
+  torch::serialize::InputArchive plainIn;
+  plainIn.load_from(plainBytes);
+  restored.load(plainIn, mean, torch::kCPU);
+  EXPECT_EQ(restored.count(), 0);
 }
 
 TEST(Losses, ContrastiveMatchesHandComputedValues) {

@@ -57,15 +57,9 @@ FaceCache makeCache(const ScratchDir& dir) {
   settings.cropSize = 2;
   settings.detector = "hog";
   const std::string path = dir.file("faces.cache");
-  {
-    FaceCacheWriter writer(path, settings, false);
-    const std::uint8_t pixels[4] = {1, 2, 3, 4};
-    for (int i = 3; i >= 0; --i) {  // written in reverse; load sorts
-      CachedFace face;
-      face.source = kSources[i];
-      writer.addFace(face, kPeople[i], pixels);
-    }
-  }
+  std::vector<test::MadeUpFace> faces;
+  for (int i = 3; i >= 0; --i) faces.push_back({kPeople[i], kSources[i]});  // written in reverse; load sorts
+  test::writeFlatFaceCache(path, settings, faces);
   return FaceCache::load(path);
 }
 

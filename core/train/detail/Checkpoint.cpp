@@ -24,6 +24,7 @@ void saveCheckpoint(const std::string& path, const TrainConfig& config, SiameseM
   archive.write("best_epoch", c10::IValue(std::int64_t(state.bestEpoch)));
   archive.write("epochs_since_best", c10::IValue(std::int64_t(state.epochsSinceBest)));
   archive.write("best_weights", c10::IValue(state.bestWeights));
+  state.average.save(archive);
   std::ostringstream bytes;
   archive.save_to(bytes);
   writeFileAtomically(path, bytes.str());
@@ -70,6 +71,7 @@ void loadCheckpoint(const std::string& path, const TrainConfig& config, SiameseM
     state.epochsSinceBest = int(value.toInt());
     archive.read("best_weights", value);
     state.bestWeights = value.toStringRef();
+    state.average.load(archive, model, device);
   } catch (const c10::Error& e) {
     throw Error("cannot resume from checkpoint " + path + " (truncated or not a checkpoint): " +
                 e.what_without_backtrace());

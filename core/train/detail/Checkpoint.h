@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "nn/detail/ModelIo.h"
+#include "train/detail/WeightAverage.h"
 #include "train/TrainConfig.h"
 #include "train/TrainingHistory.h"
 
@@ -28,6 +29,7 @@ struct RunState {
   int bestEpoch = 0;           ///< 1-based; 0 before the first epoch ends
   int epochsSinceBest = 0;
   std::string bestWeights;     ///< serialised model of the best epoch
+  WeightAverage average;       ///< with TrainConfig::averageFromEpoch
 };
 
 void saveCheckpoint(const std::string& path, const TrainConfig& config, SiameseModel& model,

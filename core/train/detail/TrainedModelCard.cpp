@@ -65,6 +65,7 @@ BundleMetadata describeTrainedModel(const FaceCache& cache, const TrainData& dat
   meta.metrics["validation_eer"] = equalErrorRate(best.scored).rate;
   meta.metrics["validation_loss"] = best.loss;
   meta.metrics["best_epoch"] = best.epoch;
+  if (best.averagedEpochs) meta.metrics["averaged_epochs"] = best.averagedEpochs;
   return meta;
 }
 

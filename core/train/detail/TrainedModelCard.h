@@ -22,6 +22,8 @@ struct BestValidation {
   double auc = 0;
   double loss = 0;
   int epoch = 0;  ///< 1-based
+  /// When the weights are the mean of several epochs': how many (0: one epoch's).
+  int averagedEpochs = 0;
 };
 
 BundleMetadata describeTrainedModel(const FaceCache& cache, const TrainData& data, const TrainConfig& config,
