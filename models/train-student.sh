@@ -145,6 +145,7 @@ blend=""
   [ "$S" = -stage3 ] && echo "| the same students after their second stage | $(lfwOf "$WORK/student-stage2-lfw.txt") | $(tarOf "$WORK/student-stage2-lfw.txt") |"
   [ -z "$S" ] || echo "| the same students after their first stage | $(lfwOf "$WORK/student-lfw.txt") | $(tarOf "$WORK/student-lfw.txt") |"
   echo "| the students of 2026-12-04 (this recipe, but each later stage split the people anew with its own seed, so its best epoch was chosen partly on people an earlier stage had trained on; lost since) | 97.51% +- 0.86% | 90.27% / 94.29% |"
+  echo "| **the same students after a fourth stage with weight averaging** (2026-12-05, \`models/average-student.sh\`: 16 epochs more from the third at a constant learning rate of 0.000125, seed 10, the mean of the weights of epochs 2-16 kept, \`--average-from 2\`; settings fixed before scoring; shipped in \`models/benchmark\`) | **97.57% +- 0.91%** | 91.80% / 95.60% |"
   echo "| the same students after a fourth stage (2026-12-05, run by hand with this script's stage command: 26 epochs more from the third, the learning rate restarting at 0.000125, seed 10; not in the recipe) | 97.10% +- 1.09% | 90.87% / 95.00% |"
   echo "| the fourth student (2026-12-02, a first stage only, half of its crops blended: MIX=0.5) | 96.03% +- 1.12% | 84.24% / 86.69% |"
   echo "| the third student (2026-12-02, the same recipe at 64 px) | 95.58% +- 1.04% | 81.60% / 88.53% |"
@@ -159,9 +160,10 @@ blend=""
   firstStage=$(lfwOf "$WORK/student-lfw.txt")
   single=$(lfwOf "$WORK/student$S-single-lfw.txt")
   pointsBetween() { awk -v a="${1%%%*}" -v b="${2%%%*}" 'BEGIN { printf "%.1f", a - b }'; }
-  verdict="is not reached"; awk -v a="${lfw%%%*}" 'BEGIN { exit !(a >= 97.5) }' && verdict="is reached"
+  verdict="is not reached by this script's three stages"; awk -v a="${lfw%%%*}" 'BEGIN { exit !(a >= 97.5) }' && verdict="is reached"
   int8=$(lfwOf "$WORK/student$S-int8-lfw.txt")
   echo -n "The goal's accuracy, 97.5%, $verdict: the student scores $lfw on LFW, against the tower's 98.92%, and $int8 in 8-bit integers."
+  [ "$verdict" = "is reached" ] || echo -n " With a fourth stage that averages weights (\`models/average-student.sh\`, the first row above) the students reach it: 97.57% +- 0.91%."
   echo -n " In 8-bit integers (each layer's activations scaled by the ranges it took on 512 photos of the people the student trained on; weights per output channel; oneDNN's integer convolutions) it embeds $(rateOf int8 1 1) faces/s one at a time on one thread, mirror averaging included, $(timesOf "$(rateOf int8 1 1)" "$(rateOf tower 1 1)") the tower's $(rateOf tower 1 1), and $(rateOf int8 2 8) faces/s at batch 8 on two threads, $(timesOf "$(rateOf int8 2 8)" "$(rateOf tower 2 8)") the tower's $(rateOf tower 2 8) (each thread embeds half the batch: oneDNN's integer layers split between two threads ran slower than on one)."
   [ "$S" = -stage2 ] && echo -n " The second stage gained $(pointsBetween "$lfw" "$firstStage") point over the first ($firstStage)."
   if [ "$S" = -stage3 ]; then
@@ -172,7 +174,7 @@ blend=""
   echo -n " In float32, one face at a time on one thread (batch 1, the live case), the student embeds $(rateOf student 1 1) faces/s against the tower's $(rateOf tower 1 1), $(timesOf "$(rateOf student 1 1)" "$(rateOf tower 1 1)") as fast; embedding each crop once, as the tower does, $(rateOf single 1 1) faces/s ($(timesOf "$(rateOf single 1 1)" "$(rateOf tower 1 1)")) for $(pointsBetween "$lfw" "$single") point of LFW."
   echo -n " At batch 8 on two threads the tower embeds $(rateOf tower 2 8) faces/s and the student $(rateOf student 2 8) ($(rateOf single 2 8) without mirror averaging); five faces at 30 frames/s need 150 faces/s."
   echo -n " Teaching the students the tower's mirror-averaged embeddings did not let them drop mirror averaging of their own (2026-12-04: a fourth stage of 20 epochs on from the third, each crop taught the unit mean of the tower's embeddings of it and of its mirror image, with a training option since removed; on folds 1-5, half 1-5's student scored 96.40% without mirror averaging against 96.50% after the third stage, and 97.11% with it against 97.17%): what a student's second pass buys is the averaging of its own errors, not a symmetry it could learn from its targets."
-  echo " A fourth stage did not help: 26 epochs more from the third, the learning rate restarting at half the third's, scored 97.10% (its best epochs, chosen on the validation people, were the 2nd and the 18th), so the recipe stops at three. A wider net or more teaching photos are the levers left, each paid in CPU time (a stage of 26 epochs takes about 42 minutes on two cores, the two halves side by side)."
+  echo " A fourth stage that averages weights reaches the goal of 97.5%: 16 epochs more from the third at a constant learning rate, the mean of the weights of epochs 2-16 scored 97.57% (`models/average-student.sh`; on the validation people the mean beat every single epoch of its run, in both halves). A plain fourth stage did not help: 26 epochs more from the third, the learning rate restarting at half the third's, scored 97.10% (its best epochs, chosen on the validation people, were the 2nd and the 18th), so the recipe stops at three. A wider net or more teaching photos are the levers left, each paid in CPU time (a stage of 26 epochs takes about 42 minutes on two cores, the two halves side by side)."
   echo "<!-- end of siamese student -->"
 } > "$WORK/student.md"
 scripts/write-benchmark-section.sh student "$WORK/student.md"
