@@ -5,12 +5,12 @@
 namespace siamese::detail {
 namespace {
 
-// Every weight and buffer of the model, in a fixed order.
+// Every weight (SiameseModel::parameters, the head's included) and then every
+// buffer of the model, in a fixed order.
 std::vector<torch::Tensor> stateOf(const SiameseModel& model) {
-  std::vector<torch::Tensor> state = model.net->parameters();
+  std::vector<torch::Tensor> state = model.parameters();
   for (const torch::Tensor& buffer : model.net->buffers()) state.push_back(buffer);
   if (model.head) {
-    for (const torch::Tensor& weight : model.head->parameters()) state.push_back(weight);
     for (const torch::Tensor& buffer : model.head->buffers()) state.push_back(buffer);
   }
   return state;
@@ -57,8 +57,9 @@ void WeightAverage::load(torch::serialize::InputArchive& archive, const SiameseM
   if (!archive.try_read("weight_average", average)) return;
   c10::IValue count;
   average.read("count", count);
+  if (count.toInt() == 0) return;
   const std::vector<torch::Tensor> state = stateOf(model);
-  for (std::size_t i = 0; count.toInt() > 0 && i < state.size(); ++i) {
+  for (std::size_t i = 0; i < state.size(); ++i) {
     torch::Tensor mean;
     average.read("t" + std::to_string(i), mean);
     if (!mean.sizes().equals(state[i].sizes())) throw Error("the checkpoint's weight average does not fit the model");
