@@ -12,10 +12,12 @@
 #include <QVBoxLayout>
 #include <filesystem>
 #include <set>
+#include <utility>
 
 #include "common/DefaultPaths.h"
 #include "common/Error.h"
 #include "data/FaceCache.h"
+#include "eval/Int8CacheCalibration.h"
 #include "eval/Protocols.h"
 #include "nn/Embedder.h"
 
@@ -109,6 +111,10 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
   m_inspect = new QPushButton(tr("Open in Inspect"));
   m_compare = new QPushButton(tr("Compare two on a data set…"));
   m_compare->setToolTip(tr("Select two models, then choose a face cache prepared for them"));
+  m_int8 = new QPushButton(tr("8-bit copy…"));
+  m_int8->setToolTip(tr("A copy of a residual net of ours (such as a distilled student) that embeds in 8-bit integers "
+                        "on the CPU, about three times as fast; calibrated on a face cache holding photos of the people "
+                        "it trained on"));
   m_adapt = new QPushButton(tr("Adapt the active model to my people…"));
   m_delete = new QPushButton(tr("Delete"));
   m_result = new QLabel;
@@ -116,7 +122,7 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
   m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
   auto* buttons = new QHBoxLayout;
-  for (QPushButton* b : {m_activate, m_inspect, m_compare, m_adapt, m_delete}) buttons->addWidget(b);
+  for (QPushButton* b : {m_activate, m_inspect, m_compare, m_int8, m_adapt, m_delete}) buttons->addWidget(b);
   buttons->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -140,6 +146,17 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
     }
     const QString cache = QFileDialog::getOpenFileName(this, tr("Face cache to compare on"), QString(), tr("Face caches (*.cache)"));
     if (!cache.isEmpty()) compare(paths[0], paths[1], cache);
+  });
+  connect(m_int8, &QPushButton::clicked, this, [this] {
+    const QString path = selectedPath();
+    if (path.isEmpty()) {
+      m_result->setText(tr("Select the model to copy in 8-bit integers."));
+      return;
+    }
+    if (refusedInIntegers(path)) return;  // before asking for a cache
+    const QString cache = QFileDialog::getOpenFileName(this, tr("Face cache to calibrate on (photos of the people it trained on)"),
+                                                       QString(), tr("Face caches (*.cache)"));
+    if (!cache.isEmpty()) makeInt8Copy(path, cache);
   });
   connect(&m_session, &StudioSession::modelReady, this, [this] { show(); });
   connect(&m_session, &StudioSession::modelChanged, this, &ModelsHub::refresh);  // the active one is always listed
@@ -168,6 +185,7 @@ void ModelsHub::refresh() {
                            }
                            m_models = *found;
                            show();
+                           if (!m_selectAfterScan.isEmpty()) select(std::exchange(m_selectAfterScan, QString()));
                          });
 }
 
@@ -276,6 +294,52 @@ void ModelsHub::compare(const QString& first, const QString& second, const QStri
                 lines.join("; ");
       },
       [this, text](const QString& error) { m_result->setText(error.isEmpty() ? *text : error); });
+}
+
+bool ModelsHub::refusedInIntegers(const QString& path) {
+  const auto it = std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
+  if (it == m_models.end()) return false;  // not read yet: the worker will say
+  const std::string why = int8Unsupported(it->metadata.network);
+  if (!why.empty()) m_result->setText(QString::fromStdString(why));
+  return !why.empty();
+}
+
+bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, const QString& intoFolder) {
+  if (refusedInIntegers(path)) return false;
+  m_result->setText(tr("Calibrating %1 for 8-bit integers on %2…").arg(QFileInfo(path).fileName(), cachePath));
+  const QString folder = intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
+  auto written = std::make_shared<QString>();
+  auto text = std::make_shared<QString>();
+  m_session.inBackground(
+      this,
+      [path, cachePath, folder, written, text] {
+        BundleFile bundle = readBundle(path.toStdString());
+        const FaceCache cache = FaceCache::load(cachePath.toStdString());
+        const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, Int8CacheOptions{});
+        bundle.metadata.int8 = outcome.calibration;
+        const QString base = QFileInfo(path).completeBaseName();
+        bundle.metadata.name = (bundle.metadata.name.empty() ? base.toStdString() : bundle.metadata.name) + ", int8";
+        // Never over another model: -int8, then -int8-2, -int8-3…
+        QString target = folder + "/" + base + "-int8.siamese";
+        for (int n = 2; QFileInfo::exists(target); ++n) target = folder + "/" + base + QString("-int8-%1.siamese").arg(n);
+        QDir().mkpath(folder);
+        writeBundle(target.toStdString(), bundle);
+        *written = target;
+        *text = QObject::tr("Wrote %1 (model id %2): 8-bit integers on the CPU, calibrated on %3.")
+                    .arg(target, QString::fromStdString(bundle.metadata.modelId),
+                         QString::fromStdString(outcome.calibration.calibratedOn));
+        if (outcome.check) {
+          *text += QObject::tr(" Against float32, other photos of the same people: %1.")
+                       .arg(QString::fromStdString(describeAgreement(*outcome.check)));
+        }
+      },
+      [this, written, text](const QString& error) {
+        m_result->setText(error.isEmpty() ? *text : error);
+        if (!error.isEmpty()) return;
+        m_selectAfterScan = *written;
+        refresh();
+      });
+  return true;
 }
 
 QString ModelsHub::resultText() const { return m_result->text(); }

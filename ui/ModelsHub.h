@@ -4,7 +4,8 @@
 // it was trained on and what it started from, and its figures from its
 // card; actions to make one active (the gallery is then embedded for it),
 // open it in Inspect, compare two on a data set, adapt the active one to
-// the gallery's people, and delete one the user made. Bundles are read on
+// the gallery's people, make an 8-bit copy of a residual net, and delete
+// one the user made. Bundles are read on
 // workers, never on the GUI thread.
 
 #include <QString>
@@ -47,6 +48,13 @@ class ModelsHub : public QWidget {
   /// Rank-1 identification (one reference per person, seed 1) of two models
   /// on a face cache, on a worker; the result shows in resultText().
   void compare(const QString& first, const QString& second, const QString& cachePath);
+  /// Writes a copy of the model that embeds in 8-bit integers on the CPU,
+  /// calibrated on photos of a face cache and checked against float32 on
+  /// others (on a worker), into `folder` (default: the user's models
+  /// folder, which the list shows: it then selects the copy); resultText()
+  /// says what the integers cost. False at once when the model's network
+  /// cannot run in integers.
+  bool makeInt8Copy(const QString& path, const QString& cachePath, const QString& folder = {});
   QString resultText() const;
 
   /// Every folder a model may be in, and the models found there.
@@ -63,6 +71,8 @@ class ModelsHub : public QWidget {
   /// The model in use ("" when there is none).
   QString activeModelPath() const;
   QStringList selectedPaths() const;
+  /// True (and says why) when a listed model's network cannot run in 8-bit integers.
+  bool refusedInIntegers(const QString& path);
 
   StudioSession& m_session;
   QTableWidget* m_table;
@@ -70,11 +80,13 @@ class ModelsHub : public QWidget {
   QPushButton* m_activate;
   QPushButton* m_inspect;
   QPushButton* m_compare;
+  QPushButton* m_int8;
   QPushButton* m_adapt;
   QPushButton* m_delete;
   QVector<ModelEntry> m_models;
   bool m_scanning = false;
   bool m_rescan = false;  ///< asked for while a scan ran
+  QString m_selectAfterScan;  ///< a model just written, selected once the scan lists it
 };
 
 }  // namespace siamese::ui

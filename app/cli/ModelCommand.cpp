@@ -5,16 +5,14 @@
 // with the old one are re-embedded rather than mismatched.
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdio>
-#include <random>
-#include <unordered_set>
 
 #include "CliSupport.h"
 #include "Commands.h"
 #include "common/Error.h"
 #include "data/FaceCache.h"
 #include "data/PairCsv.h"
+#include "eval/Int8CacheCalibration.h"
 #include "eval/Protocols.h"
 #include "nn/Embedder.h"
 #include "nn/Int8Inference.h"
@@ -53,8 +51,8 @@ void printDescription(const BundleMetadata& m) {
     std::printf("published       %s\n", m.source.reference.c_str());
   }
   if (!m.int8.empty()) {
-    std::printf("inference       8-bit integers on the CPU, calibrated on %d crops (%s)\n", m.int8.crops,
-                m.int8.calibratedOn.c_str());
+    std::printf("inference       8-bit integers on the CPU, ranges %s of %d crops (%s)\n", m.int8.rangesFrom.c_str(),
+                m.int8.crops, m.int8.calibratedOn.c_str());
   }
   for (const auto& [key, value] : m.metrics) std::printf("metric          %s = %.4f\n", key.c_str(), value);
 }
@@ -65,34 +63,13 @@ bool parseOnOff(const std::string& text) {
   throw Error("--mirror-average takes on or off, not '" + text + "'");
 }
 
-/// `count` crops of `cache` drawn at random (seed 1), from the photos of
-/// the people the model trained on when the bundle lists them (the crops
-/// set the integer scales, so they stay off the people it is scored on),
-/// packed one after another; `description` says which.
-std::vector<std::uint8_t> calibrationCrops(const FaceCache& cache, const BundleMetadata& m, std::size_t count,
-                                           std::string& description) {
-  const std::unordered_set<std::string> trained(m.training.identities.begin(), m.training.identities.end());
-  std::vector<std::size_t> candidates;
-  for (std::size_t i = 0; i < cache.size(); ++i) {
-    if (trained.empty() || trained.count(cache.people()[std::size_t(cache.faces()[i].person)])) candidates.push_back(i);
-  }
-  if (candidates.empty()) throw Error("the cache holds no photo of the people the model trained on to calibrate with");
-  std::mt19937 random(1);
-  std::shuffle(candidates.begin(), candidates.end(), random);
-  candidates.resize(std::min(count, candidates.size()));
-  std::vector<std::uint8_t> packed;
-  for (std::size_t i : candidates) packed.insert(packed.end(), cache.pixels(i), cache.pixels(i) + cache.bytesPerFace());
-  description = std::to_string(candidates.size()) + " photos of " + cache.settings().datasetRoot +
-                (trained.empty() ? "" : ", of people the model trained on");
-  return packed;
-}
-
 }  // namespace
 
 void addModelCommand(CLI::App& app) {
   struct Args {
     std::string model, out, name, mirror, cache, thresholdPairs, thresholdMethod = "best-accuracy", precision;
-    std::size_t calibrationCrops = 512;
+    std::size_t calibrationCrops = 512, checkCrops = 512;
+    std::string calibrationRanges = "min-max";
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("model",
@@ -110,6 +87,14 @@ void addModelCommand(CLI::App& app) {
   cmd->add_option("--calibration-crops", args->calibrationCrops, "Photos --precision int8 measures")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--calibration-ranges", args->calibrationRanges,
+                  "How each activation's range is chosen: min-max (all it took) or least-squares (clipping a few "
+                  "outliers where that costs less error than coarser steps)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"min-max", "least-squares"}));
+  cmd->add_option("--check-crops", args->checkCrops,
+                  "Other photos on which --precision int8 compares its embeddings with float32's (0: none)")
+      ->capture_default_str();
   cmd->add_option("-c,--cache", args->cache, "Face cache holding the photos of --threshold-pairs or the calibration");
   cmd->add_option("--threshold-method", args->thresholdMethod, "midpoint, best-accuracy, eer, far=<rate>")
       ->capture_default_str();
@@ -133,11 +118,19 @@ void addModelCommand(CLI::App& app) {
       // After the mirror setting: calibration embeds as the bundle will.
       configureTorchThreads();
       const FaceCache cache = loadFaceCache(args->cache);
-      std::string description;
-      const auto crops = calibrationCrops(cache, bundle.metadata, args->calibrationCrops, description);
-      const CacheSettings& s = cache.settings();
-      bundle.metadata.int8 = calibrateInt8(bundle, crops.data(), crops.size() / cache.bytesPerFace(), s.cropSize,
-                                           s.channels, description);
+      Int8CacheOptions options;
+      options.calibrationCrops = args->calibrationCrops;
+      options.checkCrops = args->checkCrops;
+      options.ranges = parseInt8Ranges(args->calibrationRanges);
+      const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, options);
+      bundle.metadata.int8 = outcome.calibration;
+      // What the integers cost, seen before anything is scored.
+      if (outcome.check) {
+        std::printf("8-bit check     against float32, other photos of the same people: %s\n",
+                    describeAgreement(*outcome.check).c_str());
+      } else if (args->checkCrops > 0) {
+        std::printf("8-bit check     skipped: the cache has no more photos of these people than the calibration took\n");
+      }
     }
     if (!args->thresholdPairs.empty()) {
       // Score the pairs with the changed settings: a threshold chosen on

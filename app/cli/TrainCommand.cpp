@@ -330,11 +330,7 @@ void saveAndReport(const TrainArgs& args, TrainingOutcome& outcome, const std::s
   const auto& m = result.bundle.metadata;
   std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args.out.c_str(), m.modelId.c_str(),
               result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");
-  if (const WeightAverageOutcome& mean = result.average; mean.epochs > 0) {
-    std::printf("  the mean of epochs %d-%d's weights: validation loss %.4f, accuracy %.2f%%, AUC %.4f: %s\n",
-                mean.fromEpoch, mean.fromEpoch + mean.epochs - 1, mean.validationLoss, 100 * mean.validationAccuracy,
-                mean.validationAuc, mean.kept ? "kept (better than the best epoch)" : "not kept (the best epoch is better)");
-  }
+  if (result.average.epochs > 0) std::printf("  %s\n", describeWeightAverage(result.average).c_str());
   std::printf("  threshold %.4f (%s on %s): validation accuracy %.2f%%, AUC %.4f, EER %.2f%%\n", m.threshold.value,
               m.threshold.method.c_str(), m.threshold.chosenOn.c_str(), 100 * m.metrics.at("validation_accuracy"),
               m.metrics.at("validation_auc"), 100 * m.metrics.at("validation_eer"));

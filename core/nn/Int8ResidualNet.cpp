@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <tuple>
 
 #include "common/Error.h"
 #include "nn/Int8Inference.h"
@@ -73,23 +74,42 @@ std::size_t activationsOf(const ResidualNetLayers& layers) {
   return count;
 }
 
-/// Each activation's running minimum and maximum, in the order they are
-/// first seen (the order of Int8ResidualNet's class comment).
+/// Each activation's values over the calibration batches, in the order
+/// they are first seen (the order of Int8ResidualNet's class comment): a
+/// first pass over the batches records their minimum and maximum, and for
+/// Int8Ranges::LeastSquares a second one counts them in a histogram over
+/// that range, from which each activation's range is chosen.
 class RangeRecorder {
  public:
+  static constexpr std::int64_t kBins = 2048;
+
   explicit RangeRecorder(std::size_t activations)
-      : m_ranges(activations, {std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest()}) {}
+      : m_ranges(activations, {std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest()}),
+        m_histograms(activations) {}
   void startBatch() { m_next = 0; }
+  void startCounting() { m_counting = true; }
+
   const torch::Tensor& see(const torch::Tensor& t) {
+    const std::size_t i = m_next++;
+    auto& range = m_ranges.at(i);
+    if (m_counting) {
+      const torch::Tensor counts = torch::histc(t.to(torch::kFloat), kBins, range.first, range.second);
+      m_histograms[i] = m_histograms[i].defined() ? m_histograms[i] + counts : counts;
+      return t;
+    }
     const auto [low, high] = torch::aminmax(t);
-    auto& range = m_ranges.at(m_next++);
     range.first = std::min(range.first, low.item<float>());
     range.second = std::max(range.second, high.item<float>());
     return t;
   }
+
+  /// min, max pairs: the whole range measured, or (after counting) the
+  /// range of least expected squared error.
   std::vector<float> flattened() const {
     std::vector<float> out;
-    for (const auto& [low, high] : m_ranges) {
+    for (std::size_t i = 0; i < m_ranges.size(); ++i) {
+      auto [low, high] = m_ranges[i];
+      if (m_counting) std::tie(low, high) = leastSquaresRange(low, high, m_histograms[i]);
       out.push_back(low);
       out.push_back(high);
     }
@@ -97,8 +117,41 @@ class RangeRecorder {
   }
 
  private:
+  /// Of the ranges [f·low, f·high] (f from 1 down to 0.05; zero stays
+  /// inside), the one whose quantization to 256 levels costs the values
+  /// counted in `histogram` (over [low, high]) the least squared error in
+  /// expectation: a uniform rounding error of step²/12 for each value
+  /// inside it, the squared distance to the nearer end for each outside.
+  /// A few far outliers then no longer coarsen the steps of everything else.
+  static std::pair<float, float> leastSquaresRange(float low, float high, const torch::Tensor& histogram) {
+    const double lo = std::min(0.0, double(low)), hi = std::max(0.0, double(high));
+    if (!histogram.defined() || hi - lo <= 0) return {low, high};
+    const auto counts = histogram.to(torch::kDouble).contiguous();
+    const double* n = counts.data_ptr<double>();
+    const double binWidth = (double(high) - double(low)) / double(kBins);
+    double bestError = std::numeric_limits<double>::max(), bestFactor = 1;
+    for (int step = 0; step <= 190; ++step) {
+      const double f = 1.0 - 0.005 * step;
+      const double a = lo * f, b = hi * f, quantum = (b - a) / 255.0;
+      double error = 0;
+      for (std::int64_t k = 0; k < kBins; ++k) {
+        if (n[k] == 0) continue;
+        const double centre = double(low) + (double(k) + 0.5) * binWidth;
+        const double outside = centre < a ? a - centre : (centre > b ? centre - b : 0.0);
+        error += n[k] * (outside > 0 ? outside * outside : quantum * quantum / 12.0);
+      }
+      if (error < bestError) {
+        bestError = error;
+        bestFactor = f;
+      }
+    }
+    return {float(lo * bestFactor), float(hi * bestFactor)};
+  }
+
   std::vector<std::pair<float, float>> m_ranges;
+  std::vector<torch::Tensor> m_histograms;
   std::size_t m_next = 0;
+  bool m_counting = false;
 };
 
 }  // namespace
@@ -145,26 +198,44 @@ torch::Tensor Int8ResidualNet::forward(const torch::Tensor& input) {
   return m_net->embeddingOfFeatures(x.dequantize().flatten(1));
 }
 
-std::vector<float> Int8ResidualNet::calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches) {
+std::vector<float> Int8ResidualNet::calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches,
+                                              Int8Ranges method) {
   torch::NoGradGuard noGrad;
   const ResidualNetLayers layers = net->residualLayers();
   RangeRecorder ranges(activationsOf(layers));
-  for (const torch::Tensor& batch : batches) {
-    // The float network's own computation, step by step as forward() takes it.
-    ranges.startBatch();
-    torch::Tensor x = ranges.see(batch);
-    x = ranges.see(torch::relu(layers.stem->forward(x)));
-    for (const auto& block : layers.blocks) {
-      const torch::Tensor y = ranges.see(torch::relu(block.conv1->forward(x)));
-      const torch::Tensor z = ranges.see(block.conv2->forward(y));
-      const torch::Tensor shortcut = block.shortcut ? ranges.see(block.shortcut->forward(x)) : x;
-      x = ranges.see(torch::relu(z + shortcut));
+  const auto measure = [&] {
+    for (const torch::Tensor& batch : batches) {
+      // The float network's own computation, step by step as forward() takes it.
+      ranges.startBatch();
+      torch::Tensor x = ranges.see(batch);
+      x = ranges.see(torch::relu(layers.stem->forward(x)));
+      for (const auto& block : layers.blocks) {
+        const torch::Tensor y = ranges.see(torch::relu(block.conv1->forward(x)));
+        const torch::Tensor z = ranges.see(block.conv2->forward(y));
+        const torch::Tensor shortcut = block.shortcut ? ranges.see(block.shortcut->forward(x)) : x;
+        x = ranges.see(torch::relu(z + shortcut));
+      }
     }
+  };
+  measure();
+  if (method == Int8Ranges::LeastSquares) {
+    ranges.startCounting();
+    measure();
   }
   return ranges.flattened();
 }
 
 }  // namespace detail
+
+std::string int8RangesName(Int8Ranges method) {
+  return method == Int8Ranges::LeastSquares ? "least-squares" : "min-max";
+}
+
+Int8Ranges parseInt8Ranges(const std::string& name) {
+  if (name == "min-max") return Int8Ranges::MinMax;
+  if (name == "least-squares") return Int8Ranges::LeastSquares;
+  throw Error("8-bit ranges are chosen by min-max or least-squares, not '" + name + "'");
+}
 
 std::string int8Unsupported(const NetworkConfig& network) {
   if (network.architecture != "resnet" || network.isDlibResNet()) {
@@ -176,7 +247,7 @@ std::string int8Unsupported(const NetworkConfig& network) {
 }
 
 Int8Calibration calibrateInt8(const BundleFile& bundle, const std::uint8_t* crops, std::size_t count, int cropSize,
-                              int channels, const std::string& calibratedOn) {
+                              int channels, const std::string& calibratedOn, Int8Ranges method) {
   if (const std::string why = int8Unsupported(bundle.metadata.network); !why.empty()) throw Error(why);
   if (count == 0) throw Error("8-bit calibration needs crops to measure");
   torch::InferenceMode inference;
@@ -197,8 +268,9 @@ Int8Calibration calibrateInt8(const BundleFile& bundle, const std::uint8_t* crop
     batches.push_back(input);
   }
   Int8Calibration calibration;
-  calibration.ranges = detail::Int8ResidualNet::calibrate(model.net, batches);
+  calibration.ranges = detail::Int8ResidualNet::calibrate(model.net, batches, method);
   calibration.calibratedOn = calibratedOn;
+  calibration.rangesFrom = int8RangesName(method);
   calibration.crops = int(count);
   return calibration;
 }

@@ -60,7 +60,7 @@ std::string BundleMetadata::toJson() const {
                    {"licence", source.licence}, {"training_data", source.trainingData},
                    {"reference", source.reference}};
   }
-  if (!int8.empty()) j["int8"] = {{"ranges", int8.ranges}, {"calibrated_on", int8.calibratedOn}, {"crops", int8.crops}};
+  if (!int8.empty()) j["int8"] = {{"ranges", int8.ranges}, {"calibrated_on", int8.calibratedOn}, {"crops", int8.crops}, {"ranges_from", int8.rangesFrom}};
   j["metrics"] = metrics;
   return j.dump(2);
 }
@@ -114,6 +114,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
       m.int8.ranges = q->at("ranges").get<std::vector<float>>();
       m.int8.calibratedOn = q->value("calibrated_on", "");
       m.int8.crops = q->value("crops", 0);
+      m.int8.rangesFrom = q->value("ranges_from", "min-max");
       if (m.int8.ranges.size() % 2 != 0) throw Error("the 8-bit calibration's ranges do not come in pairs");
     }
     m.metrics = j.value("metrics", std::map<std::string, double>{});

@@ -91,6 +91,7 @@ struct Int8Calibration {
   std::vector<float> ranges;
   std::string calibratedOn;  ///< the crops measured, for the model's description
   int crops = 0;
+  std::string rangesFrom = "min-max";  ///< how the ranges were chosen (Int8Ranges' names)
   bool empty() const { return ranges.empty(); }
 };
 

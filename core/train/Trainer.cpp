@@ -7,6 +7,7 @@
 
 #include "train/Trainer.h"
 
+#include <cstdio>
 #include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <ATen/autocast_mode.h>
@@ -811,6 +812,15 @@ TrainResult Run::run() {
 bool cpuBfloat16Supported() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512bf16");
+}
+
+std::string describeWeightAverage(const WeightAverageOutcome& mean) {
+  if (mean.epochs == 0) return "";
+  char line[320];
+  std::snprintf(line, sizeof line, "the mean of epochs %d-%d's weights: validation loss %.4f, accuracy %.2f%%, AUC %.4f: %s",
+                mean.fromEpoch, mean.fromEpoch + mean.epochs - 1, mean.validationLoss, 100 * mean.validationAccuracy,
+                mean.validationAuc, mean.kept ? "kept (better than the best epoch)" : "not kept (the best epoch is better)");
+  return line;
 }
 
 TrainResult trainSiamese(const FaceCache& cache, const TrainData& data, const TrainConfig& config,

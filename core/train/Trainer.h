@@ -62,6 +62,10 @@ struct WeightAverageOutcome {
   bool kept = false;          ///< it beat the best epoch's validation loss, so the bundle holds it
 };
 
+/// One line for the user: "the mean of epochs 2-16's weights: validation
+/// loss …: kept (better than the best epoch)"; empty when there was none.
+std::string describeWeightAverage(const WeightAverageOutcome& average);
+
 struct TrainResult {
   std::vector<EpochRecord> history;
   int bestEpoch = 0;             ///< by validation loss

@@ -37,6 +37,7 @@
 #include "gallery/Enrolment.h"
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
+#include "nn/Int8Inference.h"
 #include "support/TestSupport.h"
 #include "vision/CvInterop.h"
 #include "vision/ImageIO.h"
@@ -442,6 +443,36 @@ TEST_F(Gui, InspectTabShowsTheBundleAndItsCurves) {
   EXPECT_TRUE(inspect->metadataText().contains("Cannot open this model"));
 }
 
+TEST_F(Gui, ModelsHubMakesAnEightBitCopyAndSaysWhatItCosts) {
+  ui::ModelsHub* hub = m_window->modelsHub();
+  const std::string student = std::string(SIAMESE_MODELS_DIR) + "/benchmark/student-1-5-averaged.siamese";
+  const BundleMetadata floats = readBundle(student).metadata;
+  if (!int8Unsupported(floats.network).empty()) GTEST_SKIP() << int8Unsupported(floats.network);
+  const std::string cache = test::writeLfwCacheOfPeopleTrainedOn(floats, 48, m_dir.file("trained-people.cache"));
+  const QString folder = QString::fromStdString(m_dir.file("copies"));
+  ASSERT_TRUE(hub->makeInt8Copy(QString::fromStdString(student), QString::fromStdString(cache), folder));
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().startsWith("Wrote"); }, 120000)) << hub->resultText().toStdString();
+  const QString text = hub->resultText();
+  // 36 photos set the ranges; the other 12 (a quarter) check them.
+  EXPECT_TRUE(text.contains("calibrated on 36 photos")) << text.toStdString();
+  EXPECT_TRUE(text.contains("on 12 photos an embedding moves")) << text.toStdString();
+  const BundleMetadata integers = readBundle(m_dir.file("copies/student-1-5-averaged-int8.siamese")).metadata;
+  EXPECT_FALSE(integers.int8.empty());
+  EXPECT_EQ(integers.int8.crops, 36);
+  EXPECT_NE(integers.modelId, floats.modelId) << "a gallery embedded in float32 would not be re-embedded";
+  EXPECT_TRUE(test::contains(integers.name, "int8")) << integers.name;
+  EXPECT_TRUE(std::filesystem::exists(student)) << "the float model is kept";
+
+  // A second copy does not overwrite the first.
+  ASSERT_TRUE(hub->makeInt8Copy(QString::fromStdString(student), QString::fromStdString(cache), folder));
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("-int8-2.siamese"); }, 120000)) << hub->resultText().toStdString();
+
+  // Our convnet has no integer engine: the hub says so and writes nothing.
+  hub->makeInt8Copy(QString::fromStdString(test::defaultModel()), QString::fromStdString(cache), folder);
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("residual net"); }, 60000)) << hub->resultText().toStdString();
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(m_dir.file("copies")), std::filesystem::directory_iterator()), 2);
+}
+
 TEST_F(Gui, ModelsHubListsEveryModelAndMakesOneActive) {
   ui::ModelsHub* hub = m_window->modelsHub();
   ASSERT_NE(hub, nullptr);
@@ -511,10 +542,19 @@ TEST_F(Gui, TrainingWizardTrainsAHeadOnThePretrainedTower) {
   wizard->modelPage()->epochs()->setValue(2);
   wizard->modelPage()->stepsPerEpoch()->setValue(10);
   wizard->modelPage()->peoplePerBatch()->setValue(4);
+  wizard->modelPage()->averageFrom()->setValue(3);
+  wizard->next();
+  ASSERT_EQ(wizard->currentPage(), wizard->modelPage()) << "averaging from an epoch past the last was accepted";
+  EXPECT_TRUE(wizard->modelPage()->subTitle().contains("average")) << wizard->modelPage()->subTitle().toStdString();
+  wizard->modelPage()->averageFrom()->setValue(1);
   wizard->next();
   ASSERT_EQ(wizard->currentPage(), wizard->trainPage()) << wizard->modelPage()->subTitle().toStdString();
   wizard->trainPage()->startTraining();
   ASSERT_TRUE(waitFor([&] { return wizard->trainPage()->isComplete(); }, 300000));
+  // Both epochs' weights were averaged, checked on the validation people,
+  // and the page says whether the mean was kept.
+  EXPECT_EQ(wizard->state().result->average.epochs, 2);
+  EXPECT_TRUE(wizard->trainPage()->statusText().contains("the mean of epochs 1-2")) << wizard->trainPage()->statusText().toStdString();
   wizard->next();
   ASSERT_TRUE(waitFor([&] { return wizard->evaluatePage()->isComplete(); }, 120000));
   std::printf("wizard on the tower, test pairs: accuracy %.3f, AUC %.3f\n", wizard->state().testAccuracy,

@@ -1,5 +1,5 @@
-// `siamese model` (show a bundle, change its name, mirror averaging or
-// threshold) and `siamese bench accuracy` (BENCHMARKS.md), through the CLI.
+// `siamese model` (show a bundle, change its name, mirror averaging,
+// threshold or precision) and `siamese bench accuracy` (BENCHMARKS.md), through the CLI.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "nn/ModelBundle.h"
 #include "support/TestSupport.h"
 
 namespace siamese {
@@ -63,6 +64,38 @@ TEST_F(ModelAndBenchCli, ModelShowsAndChangesTheBundleSettings) {
   test::writeText(dir.file("broken.siamese"), "not a model");
   const std::string broken = test::runCli("model " + dir.file("broken.siamese"), 1);
   EXPECT_TRUE(contains(broken, "not a Siamese Studio model bundle")) << broken;
+}
+
+TEST_F(ModelAndBenchCli, ModelInEightBitIntegersIsCheckedAgainstFloat32OnOtherPhotos) {
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  test::ScratchDir dir;
+  const std::string student = std::string(SIAMESE_MODELS_DIR) + "/benchmark/student-1-5-averaged.siamese";
+  const std::string cache = test::writeLfwCacheOfPeopleTrainedOn(readBundle(student).metadata, 40, dir.file("c.cache"));
+  const std::string run = test::runCli("model " + student + " --precision int8 --cache " + cache + " --out " + dir.file("i.siamese"));
+  if (contains(run, "no oneDNN integer engine")) GTEST_SKIP() << run;
+  // 30 photos set the ranges, the other 10 (a quarter) check them: an
+  // integer embedding lies close to its float32 one (a wrong scale moves
+  // it a large share of the distance between different photos).
+  const std::string shift = firstMatch(run, "an embedding moves ([0-9.]+) on average");
+  const std::string apart = firstMatch(run, "different photos lie ([0-9.]+) apart");
+  const std::string correlation = firstMatch(run, "their distances correlate ([0-9.]+)");
+  ASSERT_FALSE(shift.empty() || apart.empty() || correlation.empty()) << run;
+  EXPECT_TRUE(contains(run, "on 10 photos")) << run;
+  EXPECT_LT(std::stod(shift), 0.1 * std::stod(apart)) << run;
+  EXPECT_GT(std::stod(correlation), 0.98) << run;
+  EXPECT_TRUE(contains(test::runCli("model " + dir.file("i.siamese")), "ranges min-max of 30 crops"));
+
+  const std::string clipped = test::runCli("model " + student + " --precision int8 --cache " + cache +
+                                           " --calibration-ranges least-squares --check-crops 0 --out " + dir.file("l.siamese"));
+  EXPECT_FALSE(contains(clipped, "8-bit check")) << clipped;
+  EXPECT_TRUE(contains(test::runCli("model " + dir.file("l.siamese")), "ranges least-squares of 40 crops"));
+  const std::string unknown = test::runCli("model " + student + " --precision int8 --cache " + cache +
+                                           " --calibration-ranges percentile", 105);  // CLI11: a bad value
+  EXPECT_TRUE(contains(unknown, "percentile")) << unknown;
+  const std::string convnet =
+      test::runCli("model " + test::defaultModel() + " --precision int8 --cache " + cache + " --out " + dir.file("x.siamese"), 1);
+  EXPECT_TRUE(contains(convnet, "only a residual net")) << convnet;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x.siamese")));
 }
 
 TEST_F(ModelAndBenchCli, BenchAccuracyWritesTheTableEvalAgreesWith) {

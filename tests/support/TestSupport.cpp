@@ -17,6 +17,7 @@
 #include "data/LfwPairs.h"
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
+#include "nn/ModelBundle.h"
 #include "vision/CvInterop.h"
 #include "vision/ImageIO.h"
 
@@ -84,6 +85,31 @@ void writeFlatFaceCache(const std::string& path, const CacheSettings& settings, 
     face.source = made.source;
     writer.addFace(face, made.person, pixels.data());
   }
+}
+
+std::string writeLfwCacheOfPeopleTrainedOn(const BundleMetadata& model, std::size_t count, const std::string& path) {
+  CacheSettings settings;
+  settings.cropSize = 250;
+  settings.channels = 3;
+  settings.alignment = "dlib-chip";
+  settings.datasetRoot = data("lfw/images");
+  FaceCacheWriter writer(path, settings, /*resume=*/false);
+  std::size_t written = 0;
+  for (const std::string& person : model.training.identities) {
+    for (int n = 1; written < count && fs::exists(lfwPhoto(person, n)); ++n, ++written) {
+      const Image photo = loadImage(lfwPhoto(person, n));
+      if (photo.width() != 250 || photo.height() != 250 || photo.channels() != 3) {
+        throw Error("an LFW photo that is not 250 px colour: " + lfwPhoto(person, n));
+      }
+      std::vector<std::uint8_t> pixels;
+      for (int y = 0; y < photo.height(); ++y) pixels.insert(pixels.end(), photo.row(y), photo.row(y) + 250 * 3);
+      CachedFace face;
+      face.source = person + "/" + std::to_string(n);
+      writer.addFace(face, person, pixels.data());
+    }
+    if (written == count) break;
+  }
+  return path;
 }
 
 std::vector<std::uint8_t> encode(const Image& image, const std::string& extension) {

@@ -13,6 +13,10 @@
 #include "common/Image.h"
 #include "data/FaceCache.h"
 
+namespace siamese {
+struct BundleMetadata;
+}
+
 namespace siamese::test {
 
 /// The shared data folder (../shared/data beside the source tree, or
@@ -79,6 +83,11 @@ std::vector<MadeUpFace> photosOf(const std::vector<std::string>& people, int pho
 /// sorts the faces by person, then source.
 void writeFlatFaceCache(const std::string& path, const CacheSettings& settings, const std::vector<MadeUpFace>& faces,
                         std::uint8_t grey = 128);
+
+/// Writes a face cache at `path` of `count` LFW photos (whole, 250 px
+/// colour) of people `model` trained on, in the order its card lists them:
+/// photos a model may be calibrated on, never scored on.
+std::string writeLfwCacheOfPeopleTrainedOn(const BundleMetadata& model, std::size_t count, const std::string& path);
 
 /// Encodes an image (".png", ".jpg", ...) with OpenCV.
 std::vector<std::uint8_t> encode(const Image& image, const std::string& extension);

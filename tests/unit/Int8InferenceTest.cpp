@@ -1,5 +1,6 @@
-// 8-bit integer inference of our residual nets: calibrated on some photos,
-// it embeds other photos as the float network does (the distances between
+// 8-bit integer inference of our residual nets: calibrated on some photos
+// (each activation's whole range, or the range of least squared error), it
+// embeds other photos as the float network does (the distances between
 // them correlate with the float ones, the same on average); a calibration that does not
 // fit the network, or a network that cannot run in integers, is refused.
 
@@ -8,9 +9,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <numeric>
 
 #include "common/Error.h"
+#include "eval/EmbeddingAgreement.h"
 #include "nn/Embedder.h"
 #include "nn/Int8Inference.h"
 #include "nn/detail/ModelIo.h"
@@ -74,48 +75,62 @@ std::vector<std::uint8_t> packed(const std::vector<Image>& photos) {
 TEST(Int8Inference, EmbedsPhotosItWasNotCalibratedOnAsTheFloatNetworkDoes) {
   SIAMESE_REQUIRE_DATA("lfw/images");
   if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
-  for (const bool mirror : {false, true}) {
-    BundleFile bundle = studentLikeBundle(mirror);
-    const std::vector<Image> calibration = lfwPhotos(0, 16), probes = lfwPhotos(100, 12);
-    const std::vector<std::uint8_t> bytes = packed(calibration);
-    bundle.metadata.int8 = calibrateInt8(bundle, bytes.data(), calibration.size(), 250, 3, "16 LFW photos");
-    // The input, the stem, and 3 or 4 activations in each of 4 blocks.
-    EXPECT_GE(bundle.metadata.int8.ranges.size(), 2u * (2 + 4 * 3));
-    EXPECT_EQ(bundle.metadata.int8.crops, 16);
+  const std::vector<Image> calibration = lfwPhotos(0, 16), probes = lfwPhotos(100, 12);
+  const std::vector<std::uint8_t> bytes = packed(calibration);
+  for (const Int8Ranges method : {Int8Ranges::MinMax, Int8Ranges::LeastSquares}) {
+    for (const bool mirror : {false, true}) {
+      BundleFile bundle = studentLikeBundle(mirror);
+      bundle.metadata.int8 = calibrateInt8(bundle, bytes.data(), calibration.size(), 250, 3, "16 LFW photos", method);
+      // The input, the stem, and 3 or 4 activations in each of 4 blocks.
+      EXPECT_GE(bundle.metadata.int8.ranges.size(), 2u * (2 + 4 * 3));
+      EXPECT_EQ(bundle.metadata.int8.crops, 16);
+      EXPECT_EQ(bundle.metadata.int8.rangesFrom, int8RangesName(method));
 
-    const auto integers = Embedder::fromBundle(bundle, DevicePreference::Cpu);
-    BundleFile floatBundle = bundle;
-    floatBundle.metadata.int8 = {};
-    const auto floats = Embedder::fromBundle(floatBundle, DevicePreference::Cpu);
-    EXPECT_EQ(integers->precision(), "int8");
-    EXPECT_EQ(floats->precision(), "float32");
+      const auto integers = Embedder::fromBundle(bundle, DevicePreference::Cpu);
+      BundleFile floatBundle = bundle;
+      floatBundle.metadata.int8 = {};
+      const auto floats = Embedder::fromBundle(floatBundle, DevicePreference::Cpu);
+      EXPECT_EQ(integers->precision(), "int8");
+      EXPECT_EQ(floats->precision(), "float32");
 
-    const std::vector<Embedding> a = integers->embed(probes), b = floats->embed(probes);
-    ASSERT_EQ(a.size(), probes.size());
-    // The distances between different photos, in integers and in floats.
-    std::vector<double> di, df;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      for (std::size_t j = i + 1; j < a.size(); ++j) {
-        di.push_back(test::euclideanDistance(a[i], a[j]));
-        df.push_back(test::euclideanDistance(b[i], b[j]));
-      }
+      const std::vector<Embedding> a = integers->embed(probes), b = floats->embed(probes);
+      ASSERT_EQ(a.size(), probes.size());
+      const EmbeddingAgreement agreement = compareEmbeddings(a, b);
+      std::printf("%s, mirror %d: %s\n", int8RangesName(method).c_str(), int(mirror), describeAgreement(agreement).c_str());
+      // A wrong scale or zero point anywhere (block outputs clipped at half
+      // their range, tried) brings the correlation under 0.85 and the mean
+      // distance 18% off.
+      EXPECT_GT(agreement.distanceCorrelation, 0.95);
+      const double meanIntegers = compareEmbeddings(a, a).meanPairDistance;
+      EXPECT_NEAR(meanIntegers, agreement.meanPairDistance, 0.05 * agreement.meanPairDistance);
     }
-    const auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); };
-    const double mi = mean(di), mf = mean(df);
-    double covariance = 0, vi = 0, vf = 0;
-    for (std::size_t k = 0; k < di.size(); ++k) {
-      covariance += (di[k] - mi) * (df[k] - mf);
-      vi += (di[k] - mi) * (di[k] - mi);
-      vf += (df[k] - mf) * (df[k] - mf);
-    }
-    const double correlation = covariance / std::sqrt(vi * vf);
-    std::printf("mirror %d: correlation %.4f, mean distance %.4f int8 %.4f float\n", int(mirror), correlation, mi, mf);
-    // A wrong scale or zero point anywhere (block outputs clipped at half
-    // their range, tried) brings the correlation under 0.85 and the mean
-    // distance 18% off.
-    EXPECT_GT(correlation, 0.95);
-    EXPECT_NEAR(mi, mf, 0.05 * mf);
   }
+}
+
+TEST(Int8Inference, LeastSquaresRangesClipSomeActivationsAndNeverWidenOne) {
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
+  const BundleFile bundle = studentLikeBundle(false);
+  const std::vector<Image> calibration = lfwPhotos(0, 16);
+  const std::vector<std::uint8_t> bytes = packed(calibration);
+  const std::vector<float> whole = calibrateInt8(bundle, bytes.data(), 16, 250, 3, "", Int8Ranges::MinMax).ranges;
+  const std::vector<float> chosen = calibrateInt8(bundle, bytes.data(), 16, 250, 3, "", Int8Ranges::LeastSquares).ranges;
+  ASSERT_EQ(whole.size(), chosen.size());
+  int narrowed = 0;
+  for (std::size_t i = 0; i < whole.size(); i += 2) {
+    // Zero stays inside (the ReLU's floor and the padding are exact).
+    EXPECT_LE(chosen[i], 0.0f) << "activation " << i / 2;
+    EXPECT_GE(chosen[i + 1], 0.0f) << "activation " << i / 2;
+    EXPECT_GE(chosen[i], std::min(0.0f, whole[i]) - 1e-6f) << "activation " << i / 2;
+    EXPECT_LE(chosen[i + 1], std::max(0.0f, whole[i + 1]) + 1e-6f) << "activation " << i / 2;
+    if (chosen[i + 1] - chosen[i] < 0.99f * (std::max(0.0f, whole[i + 1]) - std::min(0.0f, whole[i]))) ++narrowed;
+  }
+  // Activations after a ReLU have long tails: the range that costs least
+  // clips some of them.
+  EXPECT_GT(narrowed, 0);
+  EXPECT_EQ(parseInt8Ranges("least-squares"), Int8Ranges::LeastSquares);
+  const std::string message = test::errorMessage([] { parseInt8Ranges("percentile"); });
+  EXPECT_TRUE(test::contains(message, "'percentile'")) << message;
 }
 
 TEST(Int8Inference, ABatchCutBetweenTwoThreadsGivesEveryPhotoItsOwnEmbeddingInOrder) {
@@ -137,7 +152,9 @@ TEST(Int8Inference, ABatchCutBetweenTwoThreadsGivesEveryPhotoItsOwnEmbeddingInOr
     const Embedding alone = embedder->embed({probes[i]}).at(0);
     // Static scales make a photo's integers independent of its batch.
     EXPECT_LT(test::euclideanDistance(together[i], alone), 1e-5) << "photo " << i;
-    if (i > 0) EXPECT_GT(test::euclideanDistance(together[i], together[i - 1]), 1e-3) << "photo " << i;
+    if (i > 0) {
+      EXPECT_GT(test::euclideanDistance(together[i], together[i - 1]), 1e-3) << "photo " << i;
+    }
   }
 }
 

@@ -94,6 +94,12 @@ ModelPage::ModelPage(SharedState state) : m_state(std::move(state)) {
   m_steps = spin(0, 100000, 0);
   m_steps->setSpecialValueText(tr("one pass over the photos"));
   m_people = spin(2, 256, 16);
+  m_averageFrom = spin(0, 500, 0);
+  m_averageFrom->setSpecialValueText(tr("off"));
+  m_averageFrom->setToolTip(tr("Also keep the mean of the weights of every epoch from this one to the last "
+                               "(stochastic weight averaging, best with a steady learning rate). At the end it is "
+                               "checked on the validation people like an epoch, and kept only when it beats the "
+                               "best epoch."));
   m_tune = new QCheckBox(tr("Tune automatically (dlib's global optimiser over learning rate, margin, "
                             "embedding size, depth and dropout)"));
   m_trials = spin(2, 200, 6);
@@ -113,6 +119,7 @@ ModelPage::ModelPage(SharedState state) : m_state(std::move(state)) {
   form->addRow(tr("Epochs:"), m_epochs);
   form->addRow(tr("Steps per epoch:"), m_steps);
   form->addRow(tr("People per batch (4 photos each):"), m_people);
+  form->addRow(tr("Average weights from epoch:"), m_averageFrom);
   form->addRow(QString(), m_tune);
   form->addRow(tr("Trials:"), m_trials);
   auto* layout = new QVBoxLayout(this);
@@ -176,6 +183,7 @@ bool ModelPage::validatePage() {
   config.epochs = m_epochs->value();
   config.stepsPerEpoch = m_steps->value();
   config.peoplePerBatch = m_people->value();
+  config.averageFromEpoch = m_averageFrom->value();
   config.seed = m_state->pairOptions.seed;
   // The bundle records how its people were split (a run going on from it splits them so).
   config.splitSeed = m_state->pairOptions.seed;

@@ -23,6 +23,8 @@ class ModelPage : public QWizardPage {
   QSpinBox* epochs() const { return m_epochs; }
   QSpinBox* stepsPerEpoch() const { return m_steps; }
   QSpinBox* peoplePerBatch() const { return m_people; }
+  /// The first epoch whose weights are averaged (0: no averaging).
+  QSpinBox* averageFrom() const { return m_averageFrom; }
   /// "scratch", "tower" (the imported face tower) or "model" (a bundle file).
   QComboBox* startFrom() const { return m_startFrom; }
   /// With a pretrained start: "head", "last-blocks" or "all".
@@ -49,6 +51,7 @@ class ModelPage : public QWizardPage {
   QSpinBox* m_epochs;
   QSpinBox* m_steps;
   QSpinBox* m_people;
+  QSpinBox* m_averageFrom;
   QCheckBox* m_tune;
   QSpinBox* m_trials;
 };

@@ -82,12 +82,16 @@ TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new J
       m_status->setText(error);
     } else if (m_state->result) {
       const TrainResult& r = *m_state->result;
-      m_status->setText(tr("%1: best epoch %2 of %3 on %4%5. Evaluate it next; it is saved when you deploy it.")
+      // Which weights the model holds: the best epoch's, or the mean of several that beat it.
+      const QString average =
+          r.average.epochs > 0 ? tr(" %1.").arg(QString::fromStdString(describeWeightAverage(r.average))) : QString();
+      m_status->setText(tr("%1: best epoch %2 of %3 on %4%5.%6 Evaluate it next; it is saved when you deploy it.")
                             .arg(cancelled ? tr("Stopped") : tr("Done"))
                             .arg(r.bestEpoch)
                             .arg(r.history.size())
                             .arg(QString::fromStdString(r.device))
-                            .arg(r.earlyStopped ? tr(" (stopped early: validation loss no longer improving)") : QString()));
+                            .arg(r.earlyStopped ? tr(" (stopped early: validation loss no longer improving)") : QString())
+                            .arg(average));
     }
     emit completeChanged();
   });
@@ -188,6 +192,8 @@ void TrainPage::startTraining() {
 }
 
 bool TrainPage::busy() const { return m_job->busy(); }
+
+QString TrainPage::statusText() const { return m_status->text(); }
 
 bool TrainPage::isComplete() const { return m_state->result.has_value() && !m_job->busy(); }
 

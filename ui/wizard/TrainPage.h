@@ -22,6 +22,8 @@ class TrainPage : public QWizardPage {
   bool isComplete() const override;
   void startTraining();
   bool busy() const;
+  /// What the page says about the run (its progress, or how it ended).
+  QString statusText() const;
  private:
   void addEpoch(const EpochRecord& record);
   SharedState m_state;

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "nn/Int8Inference.h"
 #include "nn/detail/Networks.h"
 
 namespace siamese::detail {
@@ -32,8 +33,8 @@ class Int8ResidualNet {
   torch::Tensor forward(const torch::Tensor& input);
 
   /// The ranges (min, max pairs in the order above) that `batches` reach in
-  /// the float network `net` (evaluated, batch norms folded).
-  static std::vector<float> calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches);
+  /// the float network `net` (evaluated, batch norms folded), chosen by `method`.
+  static std::vector<float> calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches, Int8Ranges method);
 
  private:
   using PackedConvolution = c10::intrusive_ptr<ConvPackedParamsBase<2>>;
