@@ -129,7 +129,7 @@ void addModelCommand(CLI::App& app) {
         std::printf("8-bit check     against float32, other photos of the same people: %s\n",
                     describeAgreement(*outcome.check).c_str());
       } else if (args->checkCrops > 0) {
-        std::printf("8-bit check     skipped: the cache has no more photos of these people than the calibration took\n");
+        std::printf("8-bit check     skipped: the cache holds too few photos of these people to keep a quarter aside (12 are needed)\n");
       }
     }
     if (!args->thresholdPairs.empty()) {

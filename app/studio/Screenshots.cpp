@@ -57,8 +57,9 @@ bool grabTab(ui::MainWindow& window, int tab, const QString& file) {
   return save(window.grab().toImage(), file);
 }
 
-// The wizard on a small data set: its training page with the curves of a
-// few short epochs, and its evaluation page.
+// The wizard on a small data set: its model page, its training page with
+// the curves of a few short epochs (the last three averaged), and its
+// evaluation page.
 int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QString& trainData) {
   QTemporaryDir work;
   ui::TrainingWizard* wizard = window.openTrainingWizard();
@@ -73,6 +74,9 @@ int wizardScreenshots(ui::MainWindow& window, const QString& folder, const QStri
     wizard->modelPage()->epochs()->setValue(6);
     wizard->modelPage()->stepsPerEpoch()->setValue(40);
     wizard->modelPage()->peoplePerBatch()->setValue(6);
+    wizard->modelPage()->averageFrom()->setValue(4);  // the last three epochs' weights averaged
+    pump(300, [] { return false; });
+    written += save(wizard->grab().toImage(), folder + "/wizard-model.png");
     wizard->next();
     wizard->trainPage()->startTraining();
     pump(600000, [&] { return wizard->trainPage()->isComplete(); });
@@ -192,7 +196,7 @@ int takeScreenshots(ui::MainWindow& window, const QString& folder, const QString
     failed += !save(preferences.grab().toImage(), folder + "/preferences.png");
     preferences.close();
   }
-  if (!trainData.isEmpty()) failed += 2 - wizardScreenshots(window, folder, trainData);
+  if (!trainData.isEmpty()) failed += 3 - wizardScreenshots(window, folder, trainData);
   step("all taken; closing");
   return failed;
 }

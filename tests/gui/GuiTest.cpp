@@ -554,7 +554,7 @@ TEST_F(Gui, TrainingWizardTrainsAHeadOnThePretrainedTower) {
   // Both epochs' weights were averaged, checked on the validation people,
   // and the page says whether the mean was kept.
   EXPECT_EQ(wizard->state().result->average.epochs, 2);
-  EXPECT_TRUE(wizard->trainPage()->statusText().contains("the mean of epochs 1-2")) << wizard->trainPage()->statusText().toStdString();
+  EXPECT_TRUE(wizard->trainPage()->statusText().contains("the mean of epochs 1-2", Qt::CaseInsensitive)) << wizard->trainPage()->statusText().toStdString();
   wizard->next();
   ASSERT_TRUE(waitFor([&] { return wizard->evaluatePage()->isComplete(); }, 120000));
   std::printf("wizard on the tower, test pairs: accuracy %.3f, AUC %.3f\n", wizard->state().testAccuracy,

@@ -26,8 +26,8 @@ QLineSeries* seriesOf(QChartView* view, int index) {
 TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new JobRunner(this, false)) {
   setTitle(tr("5. Training"));
   setSubTitle(tr("The network learns from the training pairs and is scored on the validation pairs after every "
-                 "epoch; the best epoch's weights are kept. Stop pauses: a checkpoint is kept and Resume goes on "
-                 "from it."));
+                 "epoch; the best epoch's weights are kept (or the mean of the last epochs' weights, when the model "
+                 "page asks for it and it does better). Stop pauses: a checkpoint is kept and Resume goes on from it."));
   m_start = new QPushButton(tr("Start training"));
   m_stop = new QPushButton(tr("Stop"));
   m_stop->setEnabled(false);
@@ -82,9 +82,11 @@ TrainPage::TrainPage(SharedState state) : m_state(std::move(state)), m_job(new J
       m_status->setText(error);
     } else if (m_state->result) {
       const TrainResult& r = *m_state->result;
+      // Step reports are throttled, so the last ones may never have come.
+      if (!cancelled) m_progress->setValue(m_progress->maximum());
       // Which weights the model holds: the best epoch's, or the mean of several that beat it.
-      const QString average =
-          r.average.epochs > 0 ? tr(" %1.").arg(QString::fromStdString(describeWeightAverage(r.average))) : QString();
+      QString average = QString::fromStdString(describeWeightAverage(r.average));
+      if (!average.isEmpty()) average = " " + average.left(1).toUpper() + average.mid(1) + ".";
       m_status->setText(tr("%1: best epoch %2 of %3 on %4%5.%6 Evaluate it next; it is saved when you deploy it.")
                             .arg(cancelled ? tr("Stopped") : tr("Done"))
                             .arg(r.bestEpoch)
