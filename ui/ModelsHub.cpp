@@ -218,8 +218,9 @@ void ModelsHub::show() {
 }
 
 bool ModelsHub::select(const QString& path) {
+  const QString canonical = QFileInfo(path).canonicalFilePath();
   for (int row = 0; row < m_models.size(); ++row) {
-    if (m_models[row].path == path) {
+    if (m_models[row].path == path || (!canonical.isEmpty() && QFileInfo(m_models[row].path).canonicalFilePath() == canonical)) {
       m_table->selectRow(row);
       return true;
     }
@@ -297,15 +298,22 @@ void ModelsHub::compare(const QString& first, const QString& second, const QStri
 }
 
 bool ModelsHub::refusedInIntegers(const QString& path) {
+  if (m_copying) {
+    m_result->setText(tr("An 8-bit copy is being made; wait for it to finish."));
+    return true;
+  }
   const auto it = std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
   if (it == m_models.end()) return false;  // not read yet: the worker will say
-  const std::string why = int8Unsupported(it->metadata.network);
+  std::string why = int8Unsupported(it->metadata.network);
+  if (why.empty() && !it->metadata.int8.empty()) why = "this model already embeds in 8-bit integers";
   if (!why.empty()) m_result->setText(QString::fromStdString(why));
   return !why.empty();
 }
 
 bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, const QString& intoFolder) {
   if (refusedInIntegers(path)) return false;
+  m_copying = true;  // one copy at a time: two could pick the same free name
+  m_int8->setEnabled(false);
   m_result->setText(tr("Calibrating %1 for 8-bit integers on %2…").arg(QFileInfo(path).fileName(), cachePath));
   const QString folder = intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
   auto written = std::make_shared<QString>();
@@ -314,6 +322,7 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
       this,
       [path, cachePath, folder, written, text] {
         BundleFile bundle = readBundle(path.toStdString());
+        if (!bundle.metadata.int8.empty()) throw Error("this model already embeds in 8-bit integers");
         const FaceCache cache = FaceCache::load(cachePath.toStdString());
         const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, Int8CacheOptions{});
         bundle.metadata.int8 = outcome.calibration;
@@ -322,7 +331,6 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
         // Never over another model: -int8, then -int8-2, -int8-3…
         QString target = folder + "/" + base + "-int8.siamese";
         for (int n = 2; QFileInfo::exists(target); ++n) target = folder + "/" + base + QString("-int8-%1.siamese").arg(n);
-        QDir().mkpath(folder);
         writeBundle(target.toStdString(), bundle);
         *written = target;
         *text = QObject::tr("Wrote %1 (model id %2): 8-bit integers on the CPU, calibrated on %3.")
@@ -334,6 +342,8 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
         }
       },
       [this, written, text](const QString& error) {
+        m_copying = false;
+        m_int8->setEnabled(true);
         m_result->setText(error.isEmpty() ? *text : error);
         if (!error.isEmpty()) return;
         m_selectAfterScan = *written;

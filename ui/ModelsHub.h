@@ -52,8 +52,10 @@ class ModelsHub : public QWidget {
   /// calibrated on photos of a face cache and checked against float32 on
   /// others (on a worker), into `folder` (default: the user's models
   /// folder, which the list shows: it then selects the copy); resultText()
-  /// says what the integers cost. False at once when the model's network
-  /// cannot run in integers.
+  /// says what the integers cost. False at once (saying why) when a copy
+  /// is being made, or when a model the list shows cannot run in integers
+  /// or already does; for a model not listed the worker finds that out and
+  /// resultText() says it.
   bool makeInt8Copy(const QString& path, const QString& cachePath, const QString& folder = {});
   QString resultText() const;
 
@@ -71,7 +73,8 @@ class ModelsHub : public QWidget {
   /// The model in use ("" when there is none).
   QString activeModelPath() const;
   QStringList selectedPaths() const;
-  /// True (and says why) when a listed model's network cannot run in 8-bit integers.
+  /// True (and says why) when a copy is being made, or a listed model
+  /// cannot run in 8-bit integers or already does.
   bool refusedInIntegers(const QString& path);
 
   StudioSession& m_session;
@@ -86,7 +89,8 @@ class ModelsHub : public QWidget {
   QVector<ModelEntry> m_models;
   bool m_scanning = false;
   bool m_rescan = false;  ///< asked for while a scan ran
-  QString m_selectAfterScan;  ///< a model just written, selected once the scan lists it
+  QString m_selectAfterScan;
+  bool m_copying = false;  ///< an 8-bit copy is being made  ///< a model just written, selected once the scan lists it
 };
 
 }  // namespace siamese::ui

@@ -84,7 +84,9 @@ void addModelCommand(CLI::App& app) {
                   "int8: embed in 8-bit integers on the CPU, calibrated on photos of --cache (a residual net of "
                   "ours); float32: drop that")
       ->check(CLI::IsMember({"int8", "float32"}));
-  cmd->add_option("--calibration-crops", args->calibrationCrops, "Photos --precision int8 measures")
+  cmd->add_option("--calibration-crops", args->calibrationCrops,
+                  "Photos --precision int8 measures (with --check-crops, at most three quarters of the cache's "
+                  "photos of the people the model trained on)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--calibration-ranges", args->calibrationRanges,
@@ -128,8 +130,8 @@ void addModelCommand(CLI::App& app) {
       if (outcome.check) {
         std::printf("8-bit check     against float32, other photos of the same people: %s\n",
                     describeAgreement(*outcome.check).c_str());
-      } else if (args->checkCrops > 0) {
-        std::printf("8-bit check     skipped: the cache holds too few photos of these people to keep a quarter aside (12 are needed)\n");
+      } else if (!outcome.noCheckReason.empty()) {
+        std::printf("8-bit check     skipped: %s\n", outcome.noCheckReason.c_str());
       }
     }
     if (!args->thresholdPairs.empty()) {

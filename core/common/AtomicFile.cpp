@@ -1,5 +1,6 @@
 #include "common/AtomicFile.h"
 
+#include <atomic>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +23,10 @@ void writeAtomically(const std::string& path, const char* data, std::size_t size
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
 
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  // Unique to this write: two threads writing the same path must not share
+  // one temporary file (the last rename then wins whole, never a mix).
+  static std::atomic<unsigned> writes{0};
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(writes++);
   // Owner-only, whatever the umask allows: what this program writes shows
   // or names people (crops, montages, reports, models listing identities).
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

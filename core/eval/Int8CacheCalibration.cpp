@@ -11,6 +11,9 @@
 namespace siamese {
 namespace {
 
+/// compareEmbeddings needs 3 photos to correlate their distances.
+constexpr std::size_t kFewestCheckPhotos = 3;
+
 /// Crops packed one after another, as the cache stores them.
 std::vector<std::uint8_t> packedCrops(const FaceCache& cache, const std::vector<std::size_t>& faces) {
   std::vector<std::uint8_t> bytes;
@@ -49,7 +52,14 @@ Int8CacheOutcome calibrateInt8OnCache(const BundleFile& bundle, const FaceCache&
   const std::vector<std::uint8_t> calibrationBytes = packedCrops(cache, calibrationFaces);
   out.calibration = calibrateInt8(bundle, calibrationBytes.data(), calibrationCount, s.cropSize, s.channels,
                                   description, options.ranges);
-  if (checkFaces.size() < 3) return out;
+  if (options.checkCrops == 0) return out;
+  if (checkFaces.size() < kFewestCheckPhotos) {
+    out.noCheckReason = "a quarter of the cache's " + std::to_string(candidates.size()) + " photos" +
+                        (trained.empty() ? "" : " of these people") + " is too few to check on (" +
+                        std::to_string(kFewestCheckPhotos) + " are needed" +
+                        (options.checkCrops < kFewestCheckPhotos ? ", and " + std::to_string(options.checkCrops) + " were asked for" : "") + ")";
+    return out;
+  }
 
   BundleFile integerBundle = bundle, floatBundle = bundle;
   integerBundle.metadata.int8 = out.calibration;

@@ -24,8 +24,9 @@ struct Int8CacheOptions {
 struct Int8CacheOutcome {
   Int8Calibration calibration;
   /// Integer vs float32 embeddings of the check photos; none when the
-  /// check was not asked for or the cache had fewer than 3 photos left.
+  /// check was not asked for or too few photos were left for it.
   std::optional<EmbeddingAgreement> check;
+  std::string noCheckReason;  ///< why there is no check, when it was asked for
 };
 
 /// Calibrates `bundle` (its mirror setting as it is) on photos of `cache`

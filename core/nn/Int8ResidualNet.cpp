@@ -85,7 +85,7 @@ class RangeRecorder {
 
   explicit RangeRecorder(std::size_t activations)
       : m_ranges(activations, {std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest()}),
-        m_histograms(activations) {}
+        m_histograms(activations, std::vector<double>(kBins, 0.0)) {}
   void startBatch() { m_next = 0; }
   void startCounting() { m_counting = true; }
 
@@ -93,8 +93,20 @@ class RangeRecorder {
     const std::size_t i = m_next++;
     auto& range = m_ranges.at(i);
     if (m_counting) {
-      const torch::Tensor counts = torch::histc(t.to(torch::kFloat), kBins, range.first, range.second);
-      m_histograms[i] = m_histograms[i].defined() ? m_histograms[i] + counts : counts;
+      // histc counts in float32, exact only up to 2^24 a bin; a batch's
+      // activation holds more values than that (most of them in the ReLU's
+      // zero bin), so it is counted in slices and summed in double.
+      constexpr std::int64_t kSlice = std::int64_t(1) << 22;
+      const torch::Tensor values = t.to(torch::kFloat).reshape({-1});
+      std::vector<double>& histogram = m_histograms[i];
+      for (std::int64_t start = 0; start < values.numel(); start += kSlice) {
+        const torch::Tensor counts =
+            torch::histc(values.slice(0, start, std::min(values.numel(), start + kSlice)), kBins, range.first, range.second)
+                .to(torch::kDouble)
+                .contiguous();
+        const double* n = counts.data_ptr<double>();
+        for (std::int64_t k = 0; k < kBins; ++k) histogram[std::size_t(k)] += n[k];
+      }
       return t;
     }
     const auto [low, high] = torch::aminmax(t);
@@ -117,44 +129,36 @@ class RangeRecorder {
   }
 
  private:
-  /// Of the ranges [f·low, f·high] (f from 1 down to 0.05; zero stays
-  /// inside), the one whose quantization to 256 levels costs the values
-  /// counted in `histogram` (over [low, high]) the least squared error in
-  /// expectation: a uniform rounding error of step²/12 for each value
-  /// inside it, the squared distance to the nearer end for each outside.
-  /// A few far outliers then no longer coarsen the steps of everything else.
-  static std::pair<float, float> leastSquaresRange(float low, float high, const torch::Tensor& histogram) {
-    const double lo = std::min(0.0, double(low)), hi = std::max(0.0, double(high));
-    if (!histogram.defined() || hi - lo <= 0) return {low, high};
-    const auto counts = histogram.to(torch::kDouble).contiguous();
-    const double* n = counts.data_ptr<double>();
-    const double binWidth = (double(high) - double(low)) / double(kBins);
-    double bestError = std::numeric_limits<double>::max(), bestFactor = 1;
-    for (int step = 0; step <= 190; ++step) {
-      const double f = 1.0 - 0.005 * step;
-      const double a = lo * f, b = hi * f, quantum = (b - a) / 255.0;
-      double error = 0;
-      for (std::int64_t k = 0; k < kBins; ++k) {
-        if (n[k] == 0) continue;
-        const double centre = double(low) + (double(k) + 0.5) * binWidth;
-        const double outside = centre < a ? a - centre : (centre > b ? centre - b : 0.0);
-        error += n[k] * (outside > 0 ? outside * outside : quantum * quantum / 12.0);
-      }
-      if (error < bestError) {
-        bestError = error;
-        bestFactor = f;
-      }
-    }
-    return {float(lo * bestFactor), float(hi * bestFactor)};
-  }
-
   std::vector<std::pair<float, float>> m_ranges;
-  std::vector<torch::Tensor> m_histograms;
+  std::vector<std::vector<double>> m_histograms;
   std::size_t m_next = 0;
   bool m_counting = false;
 };
 
 }  // namespace
+
+std::pair<float, float> leastSquaresRange(float low, float high, const std::vector<double>& counts) {
+  const double lo = std::min(0.0, double(low)), hi = std::max(0.0, double(high));
+  if (counts.empty() || hi - lo <= 0) return {low, high};
+  const double binWidth = (double(high) - double(low)) / double(counts.size());
+  double bestError = std::numeric_limits<double>::max(), bestFactor = 1;
+  for (int step = 0; step <= 190; ++step) {
+    const double f = 1.0 - 0.005 * step;
+    const double a = lo * f, b = hi * f, quantum = (b - a) / 255.0;
+    double error = 0;
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+      if (counts[k] == 0) continue;
+      const double centre = double(low) + (double(k) + 0.5) * binWidth;
+      const double outside = centre < a ? a - centre : (centre > b ? centre - b : 0.0);
+      error += counts[k] * (outside > 0 ? outside * outside : quantum * quantum / 12.0);
+    }
+    if (error < bestError) {
+      bestError = error;
+      bestFactor = f;
+    }
+  }
+  return {float(lo * bestFactor), float(hi * bestFactor)};
+}
 
 Int8ResidualNet::Int8ResidualNet(EmbeddingNet net, const std::vector<float>& ranges) : m_net(std::move(net)) {
   if (const std::string why = int8Unsupported(m_net->config()); !why.empty()) throw Error(why);

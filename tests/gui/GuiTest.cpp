@@ -451,6 +451,9 @@ TEST_F(Gui, ModelsHubMakesAnEightBitCopyAndSaysWhatItCosts) {
   const std::string cache = test::writeLfwCacheOfPeopleTrainedOn(floats, 48, m_dir.file("trained-people.cache"));
   const QString folder = QString::fromStdString(m_dir.file("copies"));
   ASSERT_TRUE(hub->makeInt8Copy(QString::fromStdString(student), QString::fromStdString(cache), folder));
+  // One copy at a time: two at once could pick the same free name.
+  EXPECT_FALSE(hub->makeInt8Copy(QString::fromStdString(student), QString::fromStdString(cache), folder));
+  EXPECT_TRUE(hub->resultText().contains("being made")) << hub->resultText().toStdString();
   ASSERT_TRUE(waitFor([&] { return hub->resultText().startsWith("Wrote"); }, 120000)) << hub->resultText().toStdString();
   const QString text = hub->resultText();
   // 36 photos set the ranges; the other 12 (a quarter) check them.
@@ -467,6 +470,11 @@ TEST_F(Gui, ModelsHubMakesAnEightBitCopyAndSaysWhatItCosts) {
   ASSERT_TRUE(hub->makeInt8Copy(QString::fromStdString(student), QString::fromStdString(cache), folder));
   ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("-int8-2.siamese"); }, 120000)) << hub->resultText().toStdString();
 
+  // An 8-bit model is not made 8-bit again.
+  hub->makeInt8Copy(QString::fromStdString(m_dir.file("copies/student-1-5-averaged-int8.siamese")),
+                    QString::fromStdString(cache), folder);
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("already embeds in 8-bit"); }, 60000))
+      << hub->resultText().toStdString();
   // Our convnet has no integer engine: the hub says so and writes nothing.
   hub->makeInt8Copy(QString::fromStdString(test::defaultModel()), QString::fromStdString(cache), folder);
   ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("residual net"); }, 60000)) << hub->resultText().toStdString();

@@ -109,6 +109,10 @@ std::string writeLfwCacheOfPeopleTrainedOn(const BundleMetadata& model, std::siz
     }
     if (written == count) break;
   }
+  if (written < count) {
+    throw Error("the people " + path + " is made of have " + std::to_string(written) + " LFW photos, not " +
+                std::to_string(count));
+  }
   return path;
 }
 

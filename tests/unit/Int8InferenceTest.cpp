@@ -14,6 +14,7 @@
 #include "eval/EmbeddingAgreement.h"
 #include "nn/Embedder.h"
 #include "nn/Int8Inference.h"
+#include "nn/detail/Int8ResidualNet.h"
 #include "nn/detail/ModelIo.h"
 #include "nn/detail/Networks.h"
 #include "support/TestSupport.h"
@@ -105,6 +106,31 @@ TEST(Int8Inference, EmbedsPhotosItWasNotCalibratedOnAsTheFloatNetworkDoes) {
       EXPECT_NEAR(meanIntegers, agreement.meanPairDistance, 0.05 * agreement.meanPairDistance);
     }
   }
+}
+
+TEST(Int8Inference, TheRangeOfLeastSquaredErrorClipsFarOutliersOnly) {
+  // Values spread evenly over [0, 1]: any clipping costs more than it saves.
+  std::vector<double> even(1000, 100.0);
+  auto [low, high] = detail::leastSquaresRange(0, 1, even);
+  EXPECT_FLOAT_EQ(low, 0.0f);
+  EXPECT_FLOAT_EQ(high, 1.0f);
+  // Ten million values in [0, 1] and one far outlier at 100: steps of
+  // 100/255 would cost every value (128,000 in all), clipping the outlier
+  // at 5 costs it 9,000 and the rest 320.
+  std::vector<double> withOutliers(1000, 0.0);
+  for (std::size_t k = 0; k < 10; ++k) withOutliers[k] = 1e6;  // [0, 1]: the first ten bins of [0, 100]
+  withOutliers.back() = 1;
+  std::tie(low, high) = detail::leastSquaresRange(0, 100, withOutliers);
+  EXPECT_FLOAT_EQ(low, 0.0f);
+  EXPECT_GT(high, 1.0f);
+  EXPECT_LT(high, 10.0f) << "the outliers kept coarsening the steps";
+  // A signed activation keeps zero inside and shrinks both ends together.
+  std::vector<double> signedValues(1000, 100.0);
+  signedValues.front() = signedValues.back() = 1;
+  std::tie(low, high) = detail::leastSquaresRange(-50, 50, signedValues);
+  EXPECT_LT(low, 0.0f);
+  EXPECT_GT(high, 0.0f);
+  EXPECT_NEAR(low, -high, 1e-4);
 }
 
 TEST(Int8Inference, LeastSquaresRangesClipSomeActivationsAndNeverWidenOne) {

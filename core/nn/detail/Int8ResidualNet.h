@@ -17,6 +17,14 @@ struct ActivationScale {
   std::int64_t zeroPoint = 0;
 };
 
+/// Of the ranges [f·low, f·high] (f from 1 down to 0.05; zero stays
+/// inside), the one whose quantization to 256 levels costs the values
+/// counted in `counts` (equal bins over [low, high]) the least squared
+/// error in expectation: a uniform rounding error of step²/12 for each
+/// value inside it, the squared distance to the nearer end for each
+/// outside. A few far outliers then no longer coarsen every step.
+std::pair<float, float> leastSquaresRange(float low, float high, const std::vector<double>& counts);
+
 /// `net` (evaluated, batch norms folded, on the CPU) with its convolutions
 /// in 8-bit integers. The activations it quantizes, in the order of
 /// Int8Calibration::ranges: the input; the stem's output; then for each
