@@ -27,22 +27,27 @@ LFW=${LFW_CACHE:-build/bench/lfw-150-chip.cache}
 [ -f "$LFW" ] || { echo "no $LFW: make it as models/train-student.sh says (siamese bench accuracy)" >&2; exit 1; }
 mkdir -p "$WORK"
 
-average() {  # <folds held out>
-  [ -f "$WORK/student-$1-averaged.siamese" ] && return 0
-  "$SIAMESE" train "$LFW" --hold-out "$DATA/lfw/pairs.txt" --hold-out-folds "$1" --min-photos 1 --split 0.95,0.05,0 \
-    --out "$WORK/student-$1-averaged.siamese" --loss distil --teacher "$TOWER" --teach-augmented --mix-faces 0 \
-    --init "$FROM/student-$1-stage3.siamese" --trainable all --base-lr-scale 1 \
-    --people-per-batch 16 --photos-per-person 4 --epochs 16 --steps-per-epoch 120 --lr 0.000125 \
-    --schedule constant --average-from 2 --patience 0 --seed 10 --threads 1 --resume \
-    --name "student of the face tower, LFW folds $1 held out, weights averaged" >> "$WORK/student-$1-averaged.log" 2>&1
+# One averaging stage for both halves of the folds, side by side:
+# <from: a student path with HALF for the folds> <to: its suffix> <first averaged epoch> <name's ending>.
+stage() {
+  local from=$1 to=$2 averageFrom=$3 what=$4 half pids=()
+  for half in 1-5 6-10; do
+    [ -f "$WORK/student-$half-$to.siamese" ] && continue
+    "$SIAMESE" train "$LFW" --hold-out "$DATA/lfw/pairs.txt" --hold-out-folds "$half" --min-photos 1 --split 0.95,0.05,0 \
+      --out "$WORK/student-$half-$to.siamese" --loss distil --teacher "$TOWER" --teach-augmented --mix-faces 0 \
+      --init "${from//HALF/$half}" --trainable all --base-lr-scale 1 \
+      --people-per-batch 16 --photos-per-person 4 --epochs 16 --steps-per-epoch 120 --lr 0.000125 \
+      --schedule constant --average-from "$averageFrom" --patience 0 --seed 10 --threads 1 --resume \
+      --name "student of the face tower, LFW folds $half held out, $what" >> "$WORK/student-$half-$to.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  grep -h "the mean of epochs" "$WORK"/student-*-"$to".log
+  "$SIAMESE" eval --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" \
+    --fold-models "$WORK/student-1-5-$to.siamese:1-5,$WORK/student-6-10-$to.siamese:6-10" | tee "$WORK/lfw-$to.txt"
 }
-average 1-5 & first=$!
-average 6-10 & second=$!
-wait $first
-wait $second
-grep -h "the mean of epochs" "$WORK"/student-*-averaged.log
-"$SIAMESE" eval --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" \
-  --fold-models "$WORK/student-1-5-averaged.siamese:1-5,$WORK/student-6-10-averaged.siamese:6-10" | tee "$WORK/lfw.txt"
+
+stage "$FROM/student-HALF-stage3.siamese" averaged 2 "weights averaged"
 
 # FIFTH=1: a fifth stage, as run on 2026-12-05 and not shipped. From the
 # fourth stage's students, 16 epochs more at the same constant learning rate
@@ -52,19 +57,4 @@ grep -h "the mean of epochs" "$WORK"/student-*-averaged.log
 # (0.1743 and 0.1674). It did, barely (0.1737, its epoch 2, and 0.1670, its
 # mean), and scored lower on LFW (BENCHMARKS.md's student section).
 [ "${FIFTH:-0}" = 1 ] || exit 0
-fifth() {  # <folds held out>
-  [ -f "$WORK/student-$1-averaged5.siamese" ] && return 0
-  "$SIAMESE" train "$LFW" --hold-out "$DATA/lfw/pairs.txt" --hold-out-folds "$1" --min-photos 1 --split 0.95,0.05,0 \
-    --out "$WORK/student-$1-averaged5.siamese" --loss distil --teacher "$TOWER" --teach-augmented --mix-faces 0 \
-    --init "$WORK/student-$1-averaged.siamese" --trainable all --base-lr-scale 1 \
-    --people-per-batch 16 --photos-per-person 4 --epochs 16 --steps-per-epoch 120 --lr 0.000125 \
-    --schedule constant --average-from 1 --patience 0 --seed 10 --threads 1 --resume \
-    --name "student of the face tower, LFW folds $1 held out, weights averaged twice" >> "$WORK/student-$1-averaged5.log" 2>&1
-}
-fifth 1-5 & first=$!
-fifth 6-10 & second=$!
-wait $first
-wait $second
-grep -h "the mean of epochs\|^epoch" "$WORK"/student-*-averaged5.log
-"$SIAMESE" eval --cache "$LFW" --lfw-pairs "$DATA/lfw/pairs.txt" \
-  --fold-models "$WORK/student-1-5-averaged5.siamese:1-5,$WORK/student-6-10-averaged5.siamese:6-10" | tee "$WORK/lfw-fifth.txt"
+stage "$WORK/student-HALF-averaged.siamese" averaged5 1 "weights averaged twice"

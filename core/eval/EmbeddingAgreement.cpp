@@ -5,18 +5,9 @@
 #include <cstdio>
 
 #include "common/Error.h"
+#include "nn/EuclideanDistance.h"
 
 namespace siamese {
-namespace {
-
-double euclidean(const std::vector<float>& a, const std::vector<float>& b) {
-  if (a.size() != b.size()) throw Error("embeddings of different sizes cannot be compared");
-  double sum = 0;
-  for (std::size_t k = 0; k < a.size(); ++k) sum += (double(a[k]) - b[k]) * (double(a[k]) - b[k]);
-  return std::sqrt(sum);
-}
-
-}  // namespace
 
 EmbeddingAgreement compareEmbeddings(const std::vector<std::vector<float>>& first,
                                      const std::vector<std::vector<float>>& second) {
@@ -25,7 +16,7 @@ EmbeddingAgreement compareEmbeddings(const std::vector<std::vector<float>>& firs
   EmbeddingAgreement out;
   out.photos = first.size();
   for (std::size_t i = 0; i < first.size(); ++i) {
-    const double shift = euclidean(first[i], second[i]);
+    const double shift = euclideanDistance(first[i], second[i]);
     out.meanShift += shift;
     out.largestShift = std::max(out.largestShift, shift);
   }
@@ -35,7 +26,7 @@ EmbeddingAgreement compareEmbeddings(const std::vector<std::vector<float>>& firs
   double n = 0, sumA = 0, sumB = 0, sumAA = 0, sumBB = 0, sumAB = 0;
   for (std::size_t i = 0; i < first.size(); ++i) {
     for (std::size_t j = i + 1; j < first.size(); ++j) {
-      const double a = euclidean(first[i], first[j]), b = euclidean(second[i], second[j]);
+      const double a = euclideanDistance(first[i], first[j]), b = euclideanDistance(second[i], second[j]);
       n += 1;
       sumA += a;
       sumB += b;

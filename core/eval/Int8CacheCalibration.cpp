@@ -53,11 +53,14 @@ Int8CacheOutcome calibrateInt8OnCache(const BundleFile& bundle, const FaceCache&
   out.calibration = calibrateInt8(bundle, calibrationBytes.data(), calibrationCount, s.cropSize, s.channels,
                                   description, options.ranges);
   if (options.checkCrops == 0) return out;
+  const std::string needed = " (" + std::to_string(kFewestCheckPhotos) + " are needed)";
+  if (options.checkCrops < kFewestCheckPhotos) {
+    out.noCheckReason = std::to_string(options.checkCrops) + " check photos were asked for" + needed;
+    return out;
+  }
   if (checkFaces.size() < kFewestCheckPhotos) {
     out.noCheckReason = "a quarter of the cache's " + std::to_string(candidates.size()) + " photos" +
-                        (trained.empty() ? "" : " of these people") + " is too few to check on (" +
-                        std::to_string(kFewestCheckPhotos) + " are needed" +
-                        (options.checkCrops < kFewestCheckPhotos ? ", and " + std::to_string(options.checkCrops) + " were asked for" : "") + ")";
+                        (trained.empty() ? "" : " of these people") + " is too few to check on" + needed;
     return out;
   }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/Error.h"
+#include "nn/EuclideanDistance.h"
 #include "nn/Int8Inference.h"
 #include "nn/TensorHeap.h"
 #include "nn/detail/Int8ResidualNet.h"
@@ -254,9 +255,7 @@ double Embedder::distance(const Embedding& a, const Embedding& b) const {
     for (std::size_t i = 0; i < a.size(); ++i) logit += m_impl->headWeights[i] * std::abs(a[i] - b[i]);
     return 1.0 - 1.0 / (1.0 + std::exp(-logit));
   }
-  double sum = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
-  return std::sqrt(sum);
+  return euclideanDistance(a, b);
 }
 
 void Embedder::setBatchSplitBetweenThreads(bool split) { m_impl->splitBatches = split; }

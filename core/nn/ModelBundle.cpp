@@ -60,7 +60,10 @@ std::string BundleMetadata::toJson() const {
                    {"licence", source.licence}, {"training_data", source.trainingData},
                    {"reference", source.reference}};
   }
-  if (!int8.empty()) j["int8"] = {{"ranges", int8.ranges}, {"calibrated_on", int8.calibratedOn}, {"crops", int8.crops}, {"ranges_from", int8.rangesFrom}};
+  if (!int8.empty()) {
+    j["int8"] = {{"ranges", int8.ranges}, {"calibrated_on", int8.calibratedOn}, {"crops", int8.crops},
+                 {"ranges_from", int8.rangesFrom}};
+  }
   j["metrics"] = metrics;
   return j.dump(2);
 }

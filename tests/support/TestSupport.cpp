@@ -17,6 +17,7 @@
 #include "data/LfwPairs.h"
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
+#include "nn/EuclideanDistance.h"
 #include "nn/ModelBundle.h"
 #include "vision/CvInterop.h"
 #include "vision/ImageIO.h"
@@ -196,9 +197,7 @@ std::string runCli(const std::string& arguments, int expectedExit) {
 }
 
 double euclideanDistance(const std::vector<float>& a, const std::vector<float>& b) {
-  double sum = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) sum += double(a[i] - b[i]) * double(a[i] - b[i]);
-  return std::sqrt(sum);
+  return siamese::euclideanDistance(a, b);
 }
 
 std::string writeGulVideo(const ScratchDir& dir, int frames) {
