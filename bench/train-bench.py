@@ -9,7 +9,10 @@ P x K batches of random faces copied from a uint8 store (64 px grey, or
 (core/nn/Losses.cpp) and Adam. The tower cases fine-tune it the usual
 PyTorch way: frozen layers keep requires_grad off and run on every batch.
 Random weights: they do not change what a step costs. Each step is timed in
-the same four phases. Prints one JSON object. Needs Debian's python3-torch.
+the same four phases. Prints one JSON object. Needs Debian's python3-torch
+(or, with --device cuda, a CUDA PyTorch: the store then sits in page-locked
+memory, each batch moves to the GPU without blocking, and each phase mark
+waits for the GPU, as our trainer's profile does).
 """
 import argparse
 import json
@@ -137,28 +140,37 @@ DLIB_BGR_MEANS = torch.tensor([104.298, 117.001, 122.782]).view(1, 3, 1, 1)
 
 def dlib_rgb(unit_range):
     """Unit-range BGR crops -> the tower's input (RGB, minus dlib's means, over 256)."""
-    return (((unit_range + 1) * 127.5 - DLIB_BGR_MEANS) / 256).flip(1)
+    means = DLIB_BGR_MEANS.to(unit_range.device)
+    return (((unit_range + 1) * 127.5 - means) / 256).flip(1)
 
 
-def uniform(n, half_width):
-    return (torch.rand(n) * 2 - 1) * half_width
+def uniform(n, half_width, device="cpu"):
+    return (torch.rand(n, device=device) * 2 - 1) * half_width
+
+
+def grad_scaler(enabled):
+    """float16's loss scaling (torch.amp.GradScaler since PyTorch 2.3, torch.cuda.amp before)."""
+    if hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler("cuda", enabled=enabled)
+    return torch.cuda.amp.GradScaler(enabled=enabled)
 
 
 def augment(x, flip=True, rotate=8.0, scale=0.06, shift=0.04, brightness=0.15, contrast=0.15):
+    d = x.device
     n = x.size(0)
     if flip:
-        mirror = (torch.rand(n) < 0.5).view(n, 1, 1, 1)
+        mirror = (torch.rand(n, device=d) < 0.5).view(n, 1, 1, 1)
         x = torch.where(mirror, x.flip(3), x)
-    angle = uniform(n, rotate * math.pi / 180)
-    zoom = 1 + uniform(n, scale)
-    tx, ty = uniform(n, 2 * shift), uniform(n, 2 * shift)
+    angle = uniform(n, rotate * math.pi / 180, d)
+    zoom = 1 + uniform(n, scale, d)
+    tx, ty = uniform(n, 2 * shift, d), uniform(n, 2 * shift, d)
     c, s = torch.cos(angle) / zoom, torch.sin(angle) / zoom
     theta = torch.stack([torch.stack([c, -s, tx], 1), torch.stack([s, c, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
     mean = x.mean((1, 2, 3), keepdim=True)
-    k = (1 + uniform(n, contrast)).view(n, 1, 1, 1)
-    b = uniform(n, brightness).view(n, 1, 1, 1)
+    k = (1 + uniform(n, contrast, d)).view(n, 1, 1, 1)
+    b = uniform(n, brightness, d).view(n, 1, 1, 1)
     return ((x - mean) * k + mean + b).clamp(-1, 1)
 
 
@@ -166,7 +178,7 @@ def batch_contrastive(e, labels, margin=1.0):
     squares = e.pow(2).sum(1, keepdim=True)
     d = torch.sqrt((squares + squares.t() - 2 * e.matmul(e.t())).clamp_min(0) + EPSILON)
     equal = labels.unsqueeze(0) == labels.unsqueeze(1)
-    same = equal & ~torch.eye(labels.size(0), dtype=torch.bool)
+    same = equal & ~torch.eye(labels.size(0), dtype=torch.bool, device=labels.device)
     positive = d.pow(2).masked_select(same)
     negative = torch.clamp_min(margin - d, 0).pow(2).masked_select(~equal)
     return positive.mean() + negative.mean()
@@ -181,22 +193,36 @@ def main():
     parser.add_argument("--people", type=int, default=16)
     parser.add_argument("--photos", type=int, default=4)
     parser.add_argument("--channels-last", action="store_true", help="weights and batches in channels-last layout")
-    parser.add_argument("--bf16", action="store_true", help="forward pass under CPU autocast in bfloat16")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--precision", choices=["float32", "bfloat16", "float16"], default="float32",
+                        help="the forward pass under autocast in 16 bits (float16: CUDA only, with loss scaling)")
     parser.add_argument("--trace", help="write the profiler's table of the timed steps' operators to this file")
     args = parser.parse_args()
 
+    if args.precision == "float16" and args.device != "cuda":
+        parser.error("float16 training is for a GPU: add --device cuda")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error("no CUDA device is available to this PyTorch")
     torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    cuda = device.type == "cuda"
     torch.manual_seed(1)
     random.seed(1)
     tower = args.arch.startswith("tower")
     size, channels, people, photos = (150, 3, 40, 8) if tower else (64, 1, 40, 8)
     store = torch.randint(0, 256, (people * photos, size, size, channels), dtype=torch.uint8)
+    if cuda:
+        store = store.pin_memory()
     if tower:
         model, optimizer = tower_and_optimizer(2 if args.arch == "tower-last2" else None)
     else:
         model = (convnet if args.arch == "convnet" else resnet)(1, size)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    model.to(device)
     model.train()
+    low_precision = args.precision != "float32"
+    half = torch.float16 if args.precision == "float16" else torch.bfloat16
+    scaler = grad_scaler(args.precision == "float16") if cuda else None
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
 
@@ -212,6 +238,8 @@ def main():
 
         def mark(phase):
             nonlocal last
+            if cuda:
+                torch.cuda.synchronize()
             now = time.perf_counter()
             if timed:
                 phases[phase] += (now - last) * 1000
@@ -221,21 +249,26 @@ def main():
         mark("optimizer")
         chosen = random.sample(range(people), args.people)
         faces = [p * photos + k for p in chosen for k in random.sample(range(photos), args.photos)]
-        labels = torch.tensor([i for i in range(args.people) for _ in range(args.photos)])
-        x = store[faces].permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0)
+        labels = torch.tensor([i for i in range(args.people) for _ in range(args.photos)]).to(device)
+        picked = store[faces].pin_memory() if cuda else store[faces]
+        x = picked.to(device, non_blocking=True).permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0)
         x = augment(x)
         if tower:
             x = dlib_rgb(x)
         if args.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         mark("data")
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+        with torch.autocast(device.type, dtype=half, enabled=low_precision):
             embeddings = model(x)
         loss = batch_contrastive(embeddings.float(), labels)
         mark("forward")
-        loss.backward()
+        (scaler.scale(loss) if scaler else loss).backward()
         mark("backward")
-        optimizer.step()
+        if scaler:
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            optimizer.step()
         mark("optimizer")
         loss.item()
         if timed:
@@ -247,7 +280,7 @@ def main():
             out.write(profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
     total = sum(phases.values())
     print(json.dumps({
-        "arch": args.arch, "threads": args.threads, "steps": args.steps, "images": images,
+        "arch": args.arch, "threads": args.threads, "device": args.device, "precision": args.precision, "steps": args.steps, "images": images,
         "images_per_second": images / (total / 1000), "ms_per_step": total / args.steps,
         "data_ms": phases["data"] / args.steps, "forward_ms": phases["forward"] / args.steps,
         "backward_ms": phases["backward"] / args.steps, "optimizer_ms": phases["optimizer"] / args.steps,

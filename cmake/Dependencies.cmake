@@ -1,6 +1,16 @@
 # Third-party packages, all from Debian (see scripts/setup.sh for the list).
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+
+# The engine alone (SIAMESE_ENGINE_ONLY) needs LibTorch and these only.
+if(SIAMESE_ENGINE_ONLY)
+  find_package(Torch REQUIRED)
+  find_package(nlohmann_json 3 REQUIRED)
+  find_package(OpenMP REQUIRED COMPONENTS CXX)
+  find_package(CLI11 REQUIRED)
+  return()
+endif()
+
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs objdetect videoio)
 find_package(dlib REQUIRED)
 # libjpeg-turbo: OpenCV decodes JPEGs, but a damaged one only makes libjpeg

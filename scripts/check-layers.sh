@@ -62,6 +62,21 @@ while IFS= read -r line; do report "$line: LibTorch outside core"; done \
 while IFS= read -r line; do report "$line: core includes a front end"; done \
   < <(grep -rnE '^#include "(ui|app|cli|studio)/' core || true)
 
+# siamese-engine (app/engine) is built where only common..train exist: its
+# files, the CLI's files it compiles and the CLI headers they include may
+# use no other core folder.
+engineFolders=" common data nn eval train "
+engineFiles=$(ls app/engine/*.cpp; sed -nE 's|.*\$\{CLI_DIR\}/([A-Za-z]+\.cpp).*|app/cli/\1|p' app/engine/CMakeLists.txt)
+engineHeaders=$(grep -hE '^#include "[A-Za-z]+\.h"' $engineFiles | sed -E 's/#include "([^"]+)"/app\/cli\/\1/' | sort -u)
+for file in $engineFiles $engineHeaders; do
+  [ -f "$file" ] || continue
+  while IFS= read -r target; do
+    used=${target%%/*}
+    [ -n "${allowed[$used]+x}" ] || continue
+    [[ "$engineFolders" == *" $used "* ]] || report "$file: includes $target, but siamese-engine has only:$engineFolders"
+  done < <(sed -nE 's/^#include "([a-z]+\/[^"]+)".*/\1/p' "$file")
+done
+
 if [ "$violations" -gt 0 ]; then
   echo "$violations layering violation(s)"
   exit 1

@@ -35,6 +35,13 @@ QString kindOf(const QString& path, const BundleMetadata& m, const QString& ship
   return m.name.find("adapted") != std::string::npos ? QObject::tr("adapted") : QObject::tr("trained on a pretrained model");
 }
 
+// Why a model gets no 8-bit copy ("" when it can): the hub checks a listed
+// model before it asks for a cache, and the worker any other once read.
+std::string whyNoInt8Copy(const BundleMetadata& m) {
+  if (std::string why = int8Unsupported(m.network); !why.empty()) return why;
+  return m.int8.empty() ? std::string() : "this model already embeds in 8-bit integers";
+}
+
 QString architectureOf(const BundleMetadata& m) {
   const NetworkConfig& n = m.network;
   QString text = QString::fromStdString(n.architecture) + QObject::tr(", %1 px, %2 values").arg(n.inputSize).arg(n.embeddingSize);
@@ -241,8 +248,12 @@ QStringList ModelsHub::selectedPaths() const {
   return paths;
 }
 
+QVector<ModelEntry>::iterator ModelsHub::listed(const QString& path) {
+  return std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
+}
+
 bool ModelsHub::deleteModel(const QString& path, bool confirm) {
-  const auto it = std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
+  const auto it = listed(path);
   if (it == m_models.end()) return false;
   const bool active = QFileInfo(path).canonicalFilePath() == QFileInfo(activeModelPath()).canonicalFilePath();
   if (active || it->kind == tr("shipped") || it->kind == tr("pretrained")) {
@@ -302,10 +313,9 @@ bool ModelsHub::refusedInIntegers(const QString& path) {
     m_result->setText(tr("An 8-bit copy is being made; wait for it to finish."));
     return true;
   }
-  const auto it = std::find_if(m_models.begin(), m_models.end(), [&](const ModelEntry& e) { return e.path == path; });
+  const auto it = listed(path);
   if (it == m_models.end()) return false;  // not read yet: the worker will say
-  std::string why = int8Unsupported(it->metadata.network);
-  if (why.empty() && !it->metadata.int8.empty()) why = "this model already embeds in 8-bit integers";
+  const std::string why = whyNoInt8Copy(it->metadata);
   if (!why.empty()) m_result->setText(QString::fromStdString(why));
   return !why.empty();
 }
@@ -322,7 +332,7 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
       this,
       [path, cachePath, folder, written, text] {
         BundleFile bundle = readBundle(path.toStdString());
-        if (!bundle.metadata.int8.empty()) throw Error("this model already embeds in 8-bit integers");
+        if (const std::string why = whyNoInt8Copy(bundle.metadata); !why.empty()) throw Error(why);
         const FaceCache cache = FaceCache::load(cachePath.toStdString());
         const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, Int8CacheOptions{});
         bundle.metadata.int8 = outcome.calibration;

@@ -73,6 +73,8 @@ class ModelsHub : public QWidget {
   /// The model in use ("" when there is none).
   QString activeModelPath() const;
   QStringList selectedPaths() const;
+  /// The listed model at `path`, or m_models.end().
+  QVector<ModelEntry>::iterator listed(const QString& path);
   /// True (and says why) when a copy is being made, or a listed model
   /// cannot run in 8-bit integers or already does.
   bool refusedInIntegers(const QString& path);
@@ -89,8 +91,8 @@ class ModelsHub : public QWidget {
   QVector<ModelEntry> m_models;
   bool m_scanning = false;
   bool m_rescan = false;  ///< asked for while a scan ran
-  QString m_selectAfterScan;
-  bool m_copying = false;  ///< an 8-bit copy is being made  ///< a model just written, selected once the scan lists it
+  QString m_selectAfterScan;  ///< a model just written, selected once the scan lists it
+  bool m_copying = false;  ///< an 8-bit copy is being made
 };
 
 }  // namespace siamese::ui

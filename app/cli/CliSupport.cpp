@@ -103,6 +103,22 @@ void installInterruptHandler() {
   std::signal(SIGTERM, onInterrupt);
 }
 
+int runCommandLine(CLI::App& app, int argc, char** argv) {
+  installInterruptHandler();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
+    return 2;
+  }
+  return interruptToken().stopRequested() ? 130 : 0;
+}
+
 void reportSkippedEntries(const Dataset& dataset) {
   if (dataset.skipped.empty()) return;
   std::fprintf(stderr, "note: %zu entries of %s are not photos and were left out:\n", dataset.skipped.size(),

@@ -37,6 +37,12 @@ class ProgressBar {
 StopToken& interruptToken();
 void installInterruptHandler();
 
+/// Parses the command line and runs the command it names, with Ctrl-C
+/// stopping it; returns the process's exit code: 0, 1 for an Error (its
+/// message printed), 2 for anything unexpected, 130 when interrupted, or
+/// CLI11's for a bad command line.
+int runCommandLine(CLI::App& app, int argc, char** argv);
+
 /// The shared data folder: $SIAMESE_DATA, else ../shared/data next to the
 /// source tree (as configured at build time).
 std::string sharedDataDir();

@@ -103,6 +103,7 @@ namespace {
 struct TrainArgs {
   std::string cache, pairsDir, configFile, out = "model.siamese", history, checkpoint, split = "0.8,0.1,0.1";
   std::string name, holdOut, holdOutFolds;
+  std::string precision = "float32";  ///< TrainOptions::precision
   bool resume = false, noAugment = false, noFlip = false, splitByPhoto = false;
   int minPhotos = 2;
   int searchTrials = 0;
@@ -170,6 +171,15 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
                  "trained here, that model's split)");
   cmd.add_option("--threads", c.threads, "LibTorch threads (0: all cores)")->check(CLI::Range(0, 256));
   cmd.add_option("--device", c.device, "auto, cpu or cuda")->capture_default_str();
+}
+
+// How the arithmetic runs: not part of the model's configuration.
+void addPrecisionOption(CLI::App& cmd, TrainArgs& args) {
+  cmd.add_option("--precision", args.precision,
+                 "The forward pass in float32, or under autocast in bfloat16 (a GPU, or a CPU with AVX-512 BF16; on "
+                 "such CPUs without AMX it is slower) or float16 (GPU only, with loss scaling)")
+      ->check(CLI::IsMember({"float32", "bfloat16", "float16"}))
+      ->capture_default_str();
 }
 
 // Transfer learning: where to start and what trains.
@@ -303,6 +313,7 @@ TrainingRecipe recipeOf(const TrainArgs& args, const TrainConfig& config) {
   }
   recipe.train.checkpointPath = args.checkpoint.empty() ? args.out + ".ckpt" : args.checkpoint;
   recipe.train.resume = args.resume;
+  recipe.train.precision = parsePrecision(args.precision);
   recipe.train.stop = &interruptToken();
   return recipe;
 }
@@ -331,6 +342,9 @@ void saveAndReport(const TrainArgs& args, TrainingOutcome& outcome, const std::s
   std::printf("Model %s (id %s) on %s: best epoch %d%s\n", args.out.c_str(), m.modelId.c_str(),
               result.device.c_str(), result.bestEpoch, result.earlyStopped ? " (early stop)" : "");
   if (result.average.epochs > 0) std::printf("  %s\n", describeWeightAverage(result.average).c_str());
+  if (result.skippedSteps > 0) {
+    std::printf("  loss scaling skipped %ld step(s) whose gradients overflowed float16\n", result.skippedSteps);
+  }
   std::printf("  threshold %.4f (%s on %s): validation accuracy %.2f%%, AUC %.4f, EER %.2f%%\n", m.threshold.value,
               m.threshold.method.c_str(), m.threshold.chosenOn.c_str(), 100 * m.metrics.at("validation_accuracy"),
               m.metrics.at("validation_auc"), 100 * m.metrics.at("validation_eer"));
@@ -375,6 +389,7 @@ void addTrainCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Train a siamese network on a face cache");
   addDataOptions(*cmd, *args);
   addTrainingOptions(*cmd, args->config, *args);
+  addPrecisionOption(*cmd, *args);
   addNetworkOptions(*cmd, args->config.network);
   addInitOptions(*cmd, args->config);
   cmd->callback([args, cmd] { runTrain(*args, [cmd](const char* option) { return cmd->count(option) > 0; }); });

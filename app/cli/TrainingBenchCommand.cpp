@@ -37,7 +37,8 @@ struct TrainingBenchArgs {
   std::string tower;  ///< the face tower bundle for its cases (default: where `siamese import` puts it)
   std::string layout = "channels-last";  ///< TrainOptions::channelsLast, and PyTorch's second run's
   std::string loader = "auto";  ///< TrainOptions::loader
-  bool bfloat16 = false;                 ///< TrainOptions::bfloat16, and autocast in PyTorch's second run
+  std::string precision = "float32";    ///< TrainOptions::precision, and autocast in PyTorch's second run
+  std::string device = "cpu";           ///< both trainers'
   std::string trace;  ///< a prefix: ours writes <trace>-<case>.json, PyTorch's script <trace>-<case>-pytorch.txt
   std::string convolutions = "winograd";  ///< TrainOptions::winograd (PyTorch has no such choice)
 };
@@ -66,7 +67,10 @@ std::string pythonOf(const TrainingBenchArgs& args) {
 }
 
 bool channelsLast(const TrainingBenchArgs& args) { return args.layout == "channels-last"; }
-bool winograd(const TrainingBenchArgs& args) { return args.convolutions == "winograd" && winogradSupported(); }
+// oneDNN's Winograd kernels are the CPU's; a GPU runs LibTorch's own.
+bool winograd(const TrainingBenchArgs& args) {
+  return args.device == "cpu" && args.convolutions == "winograd" && winogradSupported();
+}
 
 /// PyTorch's script on one case: as PyTorch is usually run (NCHW, float32),
 /// or set up like ours (`likeOurs`): our layout and precision, and our
@@ -90,8 +94,8 @@ PythonFigures runPython(const TrainingBenchArgs& args, const std::string& key, b
   const std::string output =
       commandOutput(heap + python + " " + script + " --arch " + key + " --steps " + std::to_string(args.steps) +
                         " --warmup " + std::to_string(args.warmup) + " --threads " + std::to_string(args.threads) +
-                        (likeOurs && args.bfloat16 ? " --bf16" : "") +
-                        (likeOurs && channelsLast(args) ? " --channels-last" : "") +
+                        " --device " + args.device + (likeOurs ? " --precision " + args.precision : "") +
+                        (likeOurs && channelsLast(args) && args.device == "cpu" ? " --channels-last" : "") +
                         (likeOurs && !args.trace.empty() ? " --trace '" + args.trace + "-" + key + "-pytorch.txt'" : ""),
                     status);
   if (status != 0) throw Error("the PyTorch reference failed:\n" + output);
@@ -165,7 +169,7 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
   std::ostringstream md;
   md << "# Benchmarks: training speed\n\n"
      << "Written by `siamese bench training` (" << machineDescription() << ", " << args.threads
-     << " LibTorch threads" << ", " << args.layout << (args.bfloat16 ? ", bfloat16 autocast" : ", float32")
+     << " LibTorch threads, models on " << args.device << ", " << args.layout << ", " << args.precision
      << ", loader thread " << args.loader << ", " << (winograd(args) ? "Winograd" : "direct") << " convolutions). Each network trains " << args.steps << " timed steps after " << args.warmup
      << " warm-up steps on random 64 px faces, in our trainer and in PyTorch from Python "
         "(`bench/train-bench.py`: the same layers, batches, augmentation, loss and optimiser), one after the other "
@@ -175,7 +179,11 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
         "where a loader thread makes the batches, only the wait for it), forward "
         "(network and loss), backward and optimiser. GFLOP/s counts 2 FLOPs per multiply-add of the convolutions "
         "and linear layers, × 3 for forward and backward (`core/nn/NetworkFlops.cpp`); the peak is nominal: "
-     << peak.how << ". The face tower's cases (150 px colour) start from the imported tower. When its "
+     << peak.how << ". The face tower's cases (150 px colour) start from "
+     << (args.tower == "untrained" ? "its network with random weights (`--tower untrained`: what a step costs does not "
+                                     "depend on them)"
+                                   : "the imported tower")
+     << ". When its "
         "first layers are frozen, our trainer runs them once over every photo before the first step (that pass is "
         "not in the steps' time; it is given below the table) and trains on their output, with mirror images as "
         "the only augmentation; PyTorch's script is the usual fine-tuning loop, which runs the frozen layers on "
@@ -199,8 +207,8 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
     const double n = double(std::max<std::size_t>(1, p.steps));
     md << "| " << r.benchCase.description << " | **" << fixed(r.ours.imagesPerSecond, 1) << "** | "
        << fixed(r.ours.msPerStep, 0) << " (" << phases(p.dataMs / n, p.forwardMs / n, p.backwardMs / n, p.optimizerMs / n)
-       << ") | " << fixed(r.ours.achievedGflops, 1) << " (" << fixed(100 * r.ours.achievedGflops / peak.gflops, 0)
-       << "%) | " << (r.oursDirect ? fixed(r.oursDirect->imagesPerSecond, 1) : std::string("—")) << " | ";
+       << ") | " << fixed(r.ours.achievedGflops, 1) << " ("
+       << (peak.gflops > 0 ? fixed(100 * r.ours.achievedGflops / peak.gflops, 0) + "%" : std::string("peak not known")) << ") | " << (r.oursDirect ? fixed(r.oursDirect->imagesPerSecond, 1) : std::string("—")) << " | ";
     if (r.python.ran) {
       md << fixed(r.python.imagesPerSecond, 1) << " | " << fixed(r.python.msPerStep, 0) << " ("
          << phases(r.python.dataMs, r.python.forwardMs, r.python.backwardMs, r.python.optimizerMs) << ") | **"
@@ -215,6 +223,10 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
       md << "— | — |\n";
     }
   }
+  md << "\nOur trainer's mean training loss over the steps (the same batches from the same weights in every run of "
+        "this command, so another precision or device should land near float32's):";
+  for (const Row& r : rows) md << " " << r.benchCase.key << " " << fixed(r.ours.meanLoss, 4) << (&r == &rows.back() ? "." : ",");
+  md << "\n";
   for (const Row& r : rows) {
     if (!r.ours.frozenPassPhotos) continue;
     md << "\n" << r.benchCase.key << ": the frozen layers' one pass over " << r.ours.frozenPassPhotos << " photos took "
@@ -224,8 +236,10 @@ std::string markdown(const std::vector<Row>& rows, const TrainingBenchArgs& args
 }
 
 void runTrainingBench(const TrainingBenchArgs& args) {
-  const std::string tower = args.tower.empty() ? faceTowerPath() : args.tower;
-  std::vector<TrainingBenchmarkCase> cases = standardTrainingCases(args.threads, tower);
+  const std::string tower = args.tower == "untrained" ? writeUntrainedFaceTower(args.work)
+                            : args.tower.empty()     ? faceTowerPath()
+                                                     : args.tower;
+  std::vector<TrainingBenchmarkCase> cases = standardTrainingCases(args.threads, tower, args.device);
   if (cases.size() == 2) std::printf("no face tower at %s: its fine-tuning cases are left out (siamese import)\n", tower.c_str());
   if (!args.cases.empty()) {
     std::vector<TrainingBenchmarkCase> chosen;
@@ -238,15 +252,17 @@ void runTrainingBench(const TrainingBenchArgs& args) {
     }
     cases = chosen;
   }
-  const Peak peak = nominalPeak(args.threads);
+  // A GPU's peak depends on the precision and on which units run it: left out.
+  const Peak peak = args.device == "cpu" ? nominalPeak(args.threads) : Peak{0, "not computed for a GPU"};
   std::vector<Row> rows;
   for (const TrainingBenchmarkCase& c : cases) {
-    TrainingBenchmarkSwitches switches{channelsLast(args), loaderOf(args.loader), args.bfloat16, winograd(args), ""};
+    TrainingBenchmarkSwitches switches{channelsLast(args), loaderOf(args.loader), parsePrecision(args.precision),
+                                       winograd(args), ""};
     if (!args.trace.empty()) switches.operatorTrace = args.trace + "-" + c.key + ".json";
     Row row{c, benchmarkTraining(c, args.steps, args.warmup, args.work, switches), {}, {}, {}};
-    std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s (%.0f%% of %.0f)\n", c.key.c_str(),
-                row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops,
-                100 * row.ours.achievedGflops / peak.gflops, peak.gflops);
+    std::printf("%-8s ours:    %6.1f images/s, %5.0f ms/step, %5.1f GFLOP/s on %s; mean loss %.4f\n", c.key.c_str(),
+                row.ours.imagesPerSecond, row.ours.msPerStep, row.ours.achievedGflops, row.ours.device.c_str(),
+                row.ours.meanLoss);
     if (switches.winograd) {
       switches.winograd = false;
       switches.operatorTrace.clear();  // the trace is of the configuration asked for
@@ -293,14 +309,22 @@ void addBenchTrainingCommand(CLI::App& bench) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--cases", args->cases, "Comma-separated: convnet, resnet, tower-last2, tower-all (default: all)");
-  cmd->add_option("--tower", args->tower, "Face tower bundle for the tower cases (default: the imported one)");
+  cmd->add_option("--tower", args->tower,
+                  "Face tower bundle for the tower cases (default: the imported one); 'untrained': its network with "
+                  "random weights, where the tower cannot be had");
   cmd->add_option("--python", args->python,
                   "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch); 'none' skips it");
   cmd->add_option("--layout", args->layout, "Weights' and batches' memory layout (ours, and PyTorch's second run)")
       ->check(CLI::IsMember({"channels-last", "nchw"}))
       ->capture_default_str();
-  cmd->add_flag("--bf16", args->bfloat16,
-                "Run the forward passes under bfloat16 autocast (ours, and PyTorch's second run; needs AVX-512 BF16)");
+  cmd->add_option("--precision", args->precision,
+                  "The forward passes in float32, or under autocast in bfloat16 (on a CPU it needs AVX-512 BF16) or "
+                  "float16 (GPU only, with loss scaling); ours, and PyTorch's second run")
+      ->check(CLI::IsMember({"float32", "bfloat16", "float16"}))
+      ->capture_default_str();
+  cmd->add_option("--device", args->device, "Where both train: cpu, or cuda (a GPU; then PyTorch needs CUDA too)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
   cmd->add_option("--convolutions", args->convolutions,
                   "Our 3x3 convolutions in training: winograd (oneDNN's, where it has them) or direct (LibTorch's)")
       ->check(CLI::IsMember({"winograd", "direct"}))

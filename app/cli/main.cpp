@@ -1,12 +1,9 @@
 // siamese: the command-line face engine of Siamese Studio.
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
-#include <exception>
 
 #include "CliSupport.h"
 #include "Commands.h"
-#include "common/Error.h"
 #include "common/Version.h"
 
 int main(int argc, char** argv) {
@@ -35,17 +32,5 @@ int main(int argc, char** argv) {
   siamese::cli::addLfwPairsCommand(app);
   siamese::cli::addDetectCommand(app);
 
-  siamese::cli::installInterruptHandler();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const siamese::Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
-    return 2;
-  }
-  return siamese::cli::interruptToken().stopRequested() ? 130 : 0;
+  return siamese::cli::runCommandLine(app, argc, argv);
 }

@@ -143,6 +143,18 @@ std::pair<std::string, std::string> packageOf(const fs::path& manifestPath) {
 
 }  // namespace
 
+InputSpec faceTowerInput() {
+  InputSpec input;
+  input.cropSize = 150;
+  input.size = 150;
+  input.channels = 3;
+  input.alignedFaces = true;
+  input.padding = 0.25f;
+  input.alignment = "dlib-chip";
+  input.normalization = "dlib-rgb";
+  return input;
+}
+
 BundleMetadata importFaceApiTower(const std::string& manifestPath, const std::string& outPath) {
   std::string weightsPath;
   const auto tensors = decodeManifest(manifestPath, &weightsPath);
@@ -158,13 +170,7 @@ BundleMetadata importFaceApiTower(const std::string& manifestPath, const std::st
   meta.name = "dlib face ResNet (face-api 1.7.15)";
   meta.network = NetworkConfig::dlibResNet();
   meta.distance = "euclidean";
-  meta.input.cropSize = 150;
-  meta.input.size = 150;
-  meta.input.channels = 3;
-  meta.input.alignedFaces = true;
-  meta.input.padding = 0.25f;
-  meta.input.alignment = "dlib-chip";
-  meta.input.normalization = "dlib-rgb";
+  meta.input = faceTowerInput();
   meta.threshold.value = 0.6;
   meta.threshold.method = "manual";
   meta.threshold.chosenOn = "dlib's published threshold for this network";

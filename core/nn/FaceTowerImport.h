@@ -12,6 +12,10 @@
 
 namespace siamese {
 
+/// What the tower takes: dlib's 150 px colour chip (padding 0.25), RGB
+/// minus dlib's means over 256.
+InputSpec faceTowerInput();
+
 /// Reads `manifestPath` (model/face_recognition_model-weights_manifest.json)
 /// and the shard(s) it names beside it, checks every tensor's name, shape,
 /// type and the byte count, checks the weights' SHA-256 against the known

@@ -9,8 +9,7 @@
 
 #include <cstdio>
 #include <torch/csrc/autograd/profiler_legacy.h>
-
-#include <ATen/autocast_mode.h>
+#include <torch/cuda.h>
 
 #include <chrono>
 #include <cmath>
@@ -34,6 +33,7 @@
 #include "train/detail/Augmentation.h"
 #include "train/detail/BatchSampler.h"
 #include "train/detail/Checkpoint.h"
+#include "train/detail/MixedPrecision.h"
 #include "train/detail/TrainedModelCard.h"
 
 namespace siamese {
@@ -43,11 +43,14 @@ using Clock = std::chrono::steady_clock;
 
 // Adds the time since the last mark to one phase of the profile (a no-op
 // without one). Phases are timed back to back, so they add up to the step.
+// On a GPU each mark first waits for the work queued so far, so that a
+// phase is charged with its own kernels rather than the next one's wait.
 class PhaseClock {
  public:
-  explicit PhaseClock(StepProfile* profile) : m_profile(profile), m_last(Clock::now()) {}
+  PhaseClock(StepProfile* profile, bool onGpu) : m_profile(profile), m_onGpu(onGpu), m_last(Clock::now()) {}
   void mark(double StepProfile::*phase) {
     if (!m_profile) return;
+    if (m_onGpu) torch::cuda::synchronize();
     const auto now = Clock::now();
     m_profile->*phase += std::chrono::duration<double, std::milli>(now - m_last).count();
     m_last = now;
@@ -55,6 +58,7 @@ class PhaseClock {
 
  private:
   StepProfile* m_profile;
+  bool m_onGpu;
   Clock::time_point m_last;
 };
 
@@ -72,31 +76,6 @@ struct StepInput {
 torch::Tensor unitRows(const torch::Tensor& embeddings) {
   return torch::nn::functional::normalize(embeddings, torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
-
-// The network's forward pass under LibTorch's CPU autocast in bfloat16 for
-// the guard's lifetime; what was set before comes back after.
-class CpuBfloat16Autocast {
- public:
-  CpuBfloat16Autocast()
-      : m_wasEnabled(at::autocast::is_cpu_enabled()), m_wasType(at::autocast::get_autocast_cpu_dtype()) {
-    at::autocast::set_cpu_enabled(true);
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    at::autocast::increment_nesting();
-  }
-  ~CpuBfloat16Autocast() {
-    // The cast weights are cached while autocast is on; they are stale
-    // after the optimiser's step, so the cache goes with the outermost guard.
-    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-    at::autocast::set_cpu_enabled(m_wasEnabled);
-    at::autocast::set_autocast_cpu_dtype(m_wasType);
-  }
-  CpuBfloat16Autocast(const CpuBfloat16Autocast&) = delete;
-  CpuBfloat16Autocast& operator=(const CpuBfloat16Autocast&) = delete;
-
- private:
-  bool m_wasEnabled;
-  at::ScalarType m_wasType;
-};
 
 struct ValidationResult {
   double loss = 0;
@@ -121,12 +100,8 @@ class Run {
                      (options.loader == TrainOptions::Loader::Auto &&
                       (!m_device.is_cpu() || unsigned(torch::get_num_threads()) < std::thread::hardware_concurrency()));
     if (m_channelsLast) detail::useChannelsLast(m_model);
-    if (options.bfloat16) {
-      if (!m_device.is_cpu()) throw Error("bfloat16 training is for the CPU; on a GPU train in float32");
-      if (!cpuBfloat16Supported()) {
-        throw Error("bfloat16 training needs a CPU with AVX-512 BF16 instructions, which this one lacks");
-      }
-    }
+    checkPrecision();
+    if (options.lossScaling || options.precision == TrainOptions::Precision::Float16) m_scaler.emplace();
     makeOptimizer();
   }
 
@@ -137,6 +112,8 @@ class Run {
     config.validate();
     return config;
   }
+  /// Refuses a 16-bit precision the device cannot train in, saying why.
+  void checkPrecision() const;
   void startFromPretrained();
   void makeOptimizer();
   /// The faces' crops as floats [N, C, H, W] in 0..255 (BGR or grey, at the cache's size) on the device.
@@ -191,6 +168,8 @@ class Run {
   /// step it overlaps keeps the others.
   std::future<StepInput> prepareAhead(int epoch, std::size_t step);
   torch::Tensor trainStep(int epoch, std::size_t step, const StepInput& input, PhaseClock& clock);
+  /// Every tensor the optimiser updates.
+  std::vector<torch::Tensor> trainedParameters() const;
   torch::Tensor loss(const StepInput& input);
   torch::Tensor pairDistanceOrLogit(const torch::Tensor& a, const torch::Tensor& b, bool logits);
   /// Runs the epoch's steps from `firstStep`; false when stopped.
@@ -216,6 +195,7 @@ class Run {
   torch::Device m_device{torch::kCPU};
   detail::SiameseModel m_model;
   std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+  std::optional<detail::LossScaler> m_scaler;  ///< with float16 (or TrainOptions::lossScaling)
 
   bool m_channelsLast = false;  ///< weights and batches NHWC (see TrainOptions)
   bool m_loaderThread = false;  ///< batches made ahead (see TrainOptions::loader)
@@ -244,6 +224,23 @@ class Run {
   /// With TrainOptions::operatorTrace: records until the run ends.
   std::unique_ptr<torch::autograd::profiler::RecordProfile> m_operatorTrace;
 };
+
+void Run::checkPrecision() const {
+  switch (m_options.precision) {
+    case TrainOptions::Precision::Float32:
+      return;
+    case TrainOptions::Precision::Bfloat16:
+      if (m_device.is_cpu() && !cpuBfloat16Supported()) {
+        throw Error("bfloat16 training needs a CPU with AVX-512 BF16 instructions, which this one lacks");
+      }
+      return;
+    case TrainOptions::Precision::Float16:
+      if (!m_device.is_cuda()) {
+        throw Error("float16 training is for a GPU (CUDA), and this run is on the CPU: choose bfloat16 or float32");
+      }
+      return;
+  }
+}
 
 void Run::startFromPretrained() {
   const BundleFile pretrained = readBundle(m_config.init.from);
@@ -408,10 +405,15 @@ void Run::makeOptimizer() {
 torch::Tensor Run::pixelsOf(const std::vector<int>& faces) const {
   const CacheSettings& s = m_cache.settings();
   const std::size_t bytes = m_cache.bytesPerFace();
-  torch::Tensor packed = torch::empty({std::int64_t(faces.size()), s.cropSize, s.cropSize, s.channels}, torch::kUInt8);
+  // For a GPU the crops are gathered in page-locked memory, which its copy
+  // engine reads directly while the host goes on (the caching host
+  // allocator keeps the block until that copy is done).
+  const bool toGpu = m_device.is_cuda();
+  torch::Tensor packed = torch::empty({std::int64_t(faces.size()), s.cropSize, s.cropSize, s.channels},
+                                      torch::TensorOptions().dtype(torch::kUInt8).pinned_memory(toGpu));
   std::uint8_t* out = packed.data_ptr<std::uint8_t>();
   for (std::size_t i = 0; i < faces.size(); ++i) std::memcpy(out + i * bytes, m_cache.pixels(std::size_t(faces[i])), bytes);
-  return packed.to(m_device).permute({0, 3, 1, 2}).to(torch::kFloat32);
+  return packed.to(m_device, /*non_blocking=*/toGpu).permute({0, 3, 1, 2}).to(torch::kFloat32);
 }
 
 torch::Tensor Run::loadBatch(const std::vector<int>& faces) const {
@@ -545,17 +547,24 @@ torch::Tensor Run::trainStep(int epoch, std::size_t step, const StepInput& input
   clock.mark(&StepProfile::optimizerMs);
   torch::Tensor value = loss(input);
   clock.mark(&StepProfile::forwardMs);
-  value.backward();
+  (m_scaler ? m_scaler->scaled(value) : value).backward();
   clock.mark(&StepProfile::backwardMs);
-  m_optimizer->step();
+  if (!m_scaler || m_scaler->unscale(trainedParameters())) m_optimizer->step();
   clock.mark(&StepProfile::optimizerMs);
   return value;
 }
 
+std::vector<torch::Tensor> Run::trainedParameters() const {
+  std::vector<torch::Tensor> all;
+  for (const auto& group : m_optimizer->param_groups()) all.insert(all.end(), group.params().begin(), group.params().end());
+  return all;
+}
+
 torch::Tensor Run::loss(const StepInput& input) {
   torch::Tensor embeddings;
-  if (m_options.bfloat16) {
-    const CpuBfloat16Autocast lowPrecision;
+  if (m_options.precision != TrainOptions::Precision::Float32) {
+    const detail::AutocastScope lowPrecision(
+        m_device.type(), m_options.precision == TrainOptions::Precision::Float16 ? at::kHalf : at::kBFloat16);
     embeddings = m_model.net->trainablePart(input.images).to(torch::kFloat32);
   } else {
     embeddings = m_model.net->trainablePart(input.images);
@@ -675,7 +684,7 @@ bool Run::trainEpoch(int epoch, std::size_t firstStep) {
     if (!m_options.operatorTrace.empty() && !m_operatorTrace && (!m_options.profile || profile)) {
       m_operatorTrace = std::make_unique<torch::autograd::profiler::RecordProfile>(m_options.operatorTrace);
     }
-    PhaseClock clock(profile);
+    PhaseClock clock(profile, m_device.is_cuda());
     // Data: with the loader, only the wait for the batch it made ahead.
     const StepInput input = next.valid() ? next.get() : prepareStep(epoch, s);
     if (m_loaderThread && s + 1 < steps) next = prepareAhead(epoch, s + 1);
@@ -803,6 +812,7 @@ TrainResult Run::run() {
   }
   result.history = m_state.history;
   result.bestEpoch = m_state.bestEpoch;
+  if (m_scaler) result.skippedSteps = m_scaler->skippedSteps();
   if (!m_state.bestWeights.empty()) result.bundle = bestBundle(result.average);  // empty: stopped before the first epoch ended
   return result;
 }
@@ -812,6 +822,22 @@ TrainResult Run::run() {
 bool cpuBfloat16Supported() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512bf16");
+}
+
+TrainOptions::Precision parsePrecision(const std::string& name) {
+  if (name == "float32") return TrainOptions::Precision::Float32;
+  if (name == "bfloat16") return TrainOptions::Precision::Bfloat16;
+  if (name == "float16") return TrainOptions::Precision::Float16;
+  throw Error("unknown precision '" + name + "' (choose float32, bfloat16 or float16)");
+}
+
+std::string precisionName(TrainOptions::Precision precision) {
+  switch (precision) {
+    case TrainOptions::Precision::Bfloat16: return "bfloat16";
+    case TrainOptions::Precision::Float16: return "float16";
+    case TrainOptions::Precision::Float32: break;
+  }
+  return "float32";
 }
 
 std::string describeWeightAverage(const WeightAverageOutcome& mean) {

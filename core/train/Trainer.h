@@ -74,6 +74,9 @@ struct TrainResult {
   std::string device;            ///< "cpu" or "cuda:0"
   BundleFile bundle;             ///< best weights, threshold chosen on validation pairs
   WeightAverageOutcome average;
+  /// With loss scaling: steps the optimiser skipped because a gradient
+  /// overflowed at the scale of the moment (a few at the start are normal).
+  long skippedSteps = 0;
 };
 
 /// Where a training step's time goes, summed over the steps profiled
@@ -125,14 +128,22 @@ struct TrainOptions {
   /// step and LibTorch's threads then wait for each other.
   enum class Loader { Auto, On, Off };
   Loader loader = Loader::Auto;
-  /// On a CPU, run the network's forward pass under LibTorch's bfloat16
-  /// autocast (convolutions and linear layers in bfloat16, the loss and
-  /// the optimiser's weights in float32). Needs a CPU with AVX-512 BF16
-  /// (cpuBfloat16Supported()); refused elsewhere. Off by default: without
-  /// AMX, oneDNN 2.6's bfloat16 convolutions ran at about half the speed of
-  /// its float32 ones on this Xeon (ONEDNN_VERBOSE), so the convnet and the
-  /// tower trained 20-35% slower (`siamese bench training --bf16`).
-  bool bfloat16 = false;
+  /// The network's forward pass in 16-bit floats under LibTorch's autocast
+  /// (convolutions and linear layers in 16 bits; the loss, the gradients'
+  /// sums and the optimiser's weights in float32). Bfloat16: on the CPU it
+  /// needs AVX-512 BF16 (cpuBfloat16Supported(); refused elsewhere), and
+  /// is off by default there: without AMX, oneDNN 2.6's bfloat16
+  /// convolutions ran at about half the speed of its float32 ones on this
+  /// Xeon (ONEDNN_VERBOSE), so the convnet and the tower trained 20-35%
+  /// slower (`siamese bench training --precision bfloat16`); on a GPU it
+  /// runs on the tensor cores. Float16: on a GPU only, with loss scaling
+  /// (detail::LossScaler), since its range is far narrower than float32's.
+  enum class Precision { Float32, Bfloat16, Float16 };
+  Precision precision = Precision::Float32;
+  /// Scale the loss (detail::LossScaler) whatever the precision; float16
+  /// always does. In float32 it changes no rounding (the scale is a power of
+  /// two), which is how the tests check its part of the step.
+  bool lossScaling = false;
   /// On a CPU that oneDNN has Winograd kernels for (AVX-512), compute the
   /// gradients of the 3×3 stride-1 convolutions of 16 channels or more by
   /// Winograd's F(4×4, 3×3) transform (nn/detail/WinogradConvolution.h):
@@ -143,6 +154,10 @@ struct TrainOptions {
   /// Only float rounding differs, so it is not part of the configuration.
   bool winograd = true;
 };
+
+/// "float32", "bfloat16", "float16" and back; throws Error on another name.
+TrainOptions::Precision parsePrecision(const std::string& name);
+std::string precisionName(TrainOptions::Precision precision);
 
 /// Whether this CPU has bfloat16 dot products (AVX-512 BF16), which
 /// oneDNN's bfloat16 kernels need to be worth running.

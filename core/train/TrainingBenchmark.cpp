@@ -5,8 +5,10 @@
 
 #include "common/Random.h"
 #include "data/FaceCache.h"
+#include "nn/FaceTowerImport.h"
 #include "nn/ModelBundle.h"
 #include "nn/NetworkFlops.h"
+#include "nn/detail/ModelIo.h"
 
 namespace siamese {
 namespace {
@@ -67,10 +69,11 @@ TrainData syntheticTrainData(const FaceCache& cache) {
 
 }  // namespace
 
-std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std::string& faceTower) {
+std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std::string& faceTower,
+                                                         const std::string& device) {
   TrainConfig convnet;  // the defaults: 4-block convnet, 64 px grey, P16×K4, batch contrastive, Adam
   convnet.threads = threads;
-  convnet.device = "cpu";
+  convnet.device = device;
   convnet.patience = 0;
   TrainConfig resnet = convnet;
   resnet.network.architecture = "resnet";
@@ -98,6 +101,20 @@ std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std:
   return cases;
 }
 
+std::string writeUntrainedFaceTower(const std::string& folder) {
+  std::filesystem::create_directories(folder);
+  BundleFile bundle;
+  bundle.metadata.name = "the face tower's network, untrained (random weights)";
+  bundle.metadata.network = NetworkConfig::dlibResNet();
+  bundle.metadata.input = faceTowerInput();
+  bundle.metadata.distance = "euclidean";
+  detail::SiameseModel model = detail::makeModel(bundle.metadata.network, false);
+  bundle.weights = detail::serializeModel(model);
+  const std::string path = folder + "/untrained-face-tower.siamese";
+  writeBundle(path, bundle);
+  return path;
+}
+
 TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase, int steps, int warmup,
                                           const std::string& scratchDir, const TrainingBenchmarkSwitches& switches) {
   const FaceCache cache = FaceCache::load(writeSyntheticCache(benchCase.config, scratchDir));
@@ -109,7 +126,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   TrainOptions options;
   options.profile = &profile;
   options.channelsLast = switches.channelsLast;
-  options.bfloat16 = switches.bfloat16;
+  options.precision = switches.precision;
   options.winograd = switches.winograd;
   options.operatorTrace = switches.operatorTrace;
   options.loader = switches.loader;
@@ -126,6 +143,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkCase& benchCase
   result.key = benchCase.key;
   result.profile = profile;
   result.device = trained.device;
+  if (!trained.history.empty()) result.meanLoss = trained.history.back().trainLoss;
   result.msPerStep = profile.steps ? profile.totalMs() / double(profile.steps) : 0;
   result.imagesPerSecond = profile.totalMs() > 0 ? double(profile.images) / (profile.totalMs() / 1000) : 0;
   result.gflopsPerImage = trainingFlopsPerImage(config.network, config.firstTrainableStage()) / 1e9;

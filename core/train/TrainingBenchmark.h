@@ -24,8 +24,10 @@ struct TrainingBenchmarkCase {
 /// The standard cases: the default convnet (64 px grey, P16×K4, batch
 /// contrastive loss, Adam) and the residual net on the same batches; with a
 /// face tower bundle, fine-tuning it too: its last two blocks under a
-/// linear projection ("tower-last2"), and all of it ("tower-all").
-std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std::string& faceTower = {});
+/// linear projection ("tower-last2"), and all of it ("tower-all"). On
+/// `device` ("cpu", "cuda" or "auto", as TrainConfig::device).
+std::vector<TrainingBenchmarkCase> standardTrainingCases(int threads, const std::string& faceTower = {},
+                                                         const std::string& device = "cpu");
 
 struct TrainingBenchmarkResult {
   std::string key;
@@ -39,16 +41,26 @@ struct TrainingBenchmarkResult {
   double frozenPassSeconds = 0;
   std::size_t frozenPassPhotos = 0;
   std::string device;
+  /// The training loss's mean over every step of the run (warm-up too):
+  /// the same batches from the same weights, so another precision or
+  /// device must land near float32's.
+  double meanLoss = 0;
 };
 
 /// The trainer's speed switches the benchmark can turn (as TrainOptions).
 struct TrainingBenchmarkSwitches {
   bool channelsLast = true;
   TrainOptions::Loader loader = TrainOptions::Loader::Auto;
-  bool bfloat16 = false;
+  TrainOptions::Precision precision = TrainOptions::Precision::Float32;
   bool winograd = true;
   std::string operatorTrace;  ///< TrainOptions::operatorTrace
 };
+
+/// Writes the face tower's network with random weights, as a bundle, into
+/// `folder` and returns its path: for the tower's cases on a machine
+/// without the imported tower (a GPU machine: nothing can be fetched
+/// there). What a step costs does not depend on the weights.
+std::string writeUntrainedFaceTower(const std::string& folder);
 
 /// Trains `benchCase` for `warmup` + `steps` steps on synthetic faces (a
 /// cache written into `scratchDir`) and times the last `steps`.

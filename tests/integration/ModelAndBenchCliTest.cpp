@@ -182,5 +182,29 @@ TEST_F(ModelAndBenchCli, SpeedBenchmarksWriteTheirOwnSectionsAndKeepTheOthers) {
   }
 }
 
+// Where the tower cannot be had (a GPU machine, which can fetch nothing),
+// its cases run its network with random weights, and the table says so; a
+// GPU asked for where there is none is refused by name.
+TEST_F(ModelAndBenchCli, TrainingBenchmarkRunsTheTowersNetworkUntrainedWhereTheTowerIsMissing) {
+  test::ScratchDir dir;
+  const std::string out = dir.file("BENCHMARKS.md");
+  const std::string run = test::runCli("bench training --cases tower-all --steps 1 --warmup 0 --python none --tower untrained"
+                                       " --work " + dir.file("work") + " --out " + out);
+  const std::string speed = firstMatch(run, "ours: +([0-9.]+) images/s");
+  ASSERT_FALSE(speed.empty()) << run;
+  EXPECT_GT(std::stod(speed), 1.0) << run;
+  const BundleMetadata untrained = readBundle(dir.file("work/untrained-face-tower.siamese")).metadata;
+  EXPECT_TRUE(untrained.network.isDlibResNet());
+  EXPECT_EQ(untrained.input.alignment, "dlib-chip");
+  const std::string table = readText(out);
+  EXPECT_TRUE(contains(table, "face tower, fine-tuning all of it") && contains(table, "random weights")) << table;
+
+  if (std::filesystem::exists("/dev/nvidiactl")) return;  // a GPU machine: it would train there
+  const std::string gpu = test::runCli("bench training --cases convnet --steps 1 --python none --device cuda --work " +
+                                           dir.file("work") + " --out " + out,
+                                       1);
+  EXPECT_TRUE(contains(gpu, "no CUDA device")) << gpu;
+}
+
 }  // namespace
 }  // namespace siamese

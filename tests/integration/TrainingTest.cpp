@@ -62,6 +62,17 @@ class Training : public ::testing::Test {
     EXPECT_NEAR(a.bundle.metadata.threshold.value, b.bundle.metadata.threshold.value, 1e-3);
   }
 
+  /// Two runs that must not differ even in rounding: the same losses and
+  /// the same weights, bit for bit.
+  static void expectIdenticalTraining(const TrainResult& a, const TrainResult& b, const std::string& what) {
+    ASSERT_EQ(a.history.size(), b.history.size()) << what;
+    for (std::size_t e = 0; e < a.history.size(); ++e) {
+      EXPECT_EQ(a.history[e].trainLoss, b.history[e].trainLoss) << what << ", epoch " << e + 1;
+      EXPECT_EQ(a.history[e].validationLoss, b.history[e].validationLoss) << what << ", epoch " << e + 1;
+    }
+    EXPECT_TRUE(a.bundle.weights == b.bundle.weights) << what << ": the weights differ";
+  }
+
   /// A short single-threaded run, for comparing two ways of computing it.
   static TrainConfig roundingConfig() {
     TrainConfig c = smallConfig();
@@ -417,7 +428,7 @@ TEST_F(Training, Bfloat16AutocastLearnsAsMuchAsFloat32) {
   config.stepsPerEpoch = 8;
   config.threads = 1;
   TrainOptions bfloat16;
-  bfloat16.bfloat16 = true;
+  bfloat16.precision = TrainOptions::Precision::Bfloat16;
   if (!cpuBfloat16Supported()) {
     try {
       trainSiamese(*s_cache, data(), config, bfloat16);
@@ -439,6 +450,40 @@ TEST_F(Training, Bfloat16AutocastLearnsAsMuchAsFloat32) {
   EXPECT_NE(low.history.back().trainLoss, full.history.back().trainLoss) << "bfloat16 changed nothing: was it on?";
 }
 
+// Loss scaling multiplies the loss by a power of two before the backward
+// pass and divides the gradients by it before the optimiser's step (for
+// float16 on a GPU). Powers of two change no rounding, so in float32 the
+// run must end exactly where the unscaled one does: the same losses and
+// the same weights, bit for bit, and no step skipped. A slip in the step
+// (gradients left scaled, or the step skipped) changes the weights.
+TEST_F(Training, LossScalingChangesNothingInFloat32) {
+  TrainConfig config = smallConfig();
+  config.epochs = 2;
+  config.stepsPerEpoch = 4;
+  config.threads = 1;
+  TrainOptions scaled;
+  scaled.lossScaling = true;
+  const TrainResult withScaling = trainSiamese(*s_cache, data(), config, scaled);
+  expectIdenticalTraining(trainSiamese(*s_cache, data(), config), withScaling, "loss scaling");
+  EXPECT_EQ(withScaling.skippedSteps, 0);
+}
+
+// float16 has too narrow a range for the CPU's autocast and is refused
+// there, naming the way out, before anything trains.
+TEST_F(Training, Float16IsRefusedOnTheCpuSayingWhatToChoose) {
+  TrainConfig config = smallConfig();
+  config.device = "cpu";
+  TrainOptions half;
+  half.precision = TrainOptions::Precision::Float16;
+  const std::string message = test::errorMessage([&] { trainSiamese(*s_cache, data(), config, half); });
+  EXPECT_TRUE(test::contains(message, "float16") && test::contains(message, "GPU") &&
+              test::contains(message, "bfloat16 or float32"))
+      << message;
+  EXPECT_EQ(parsePrecision("float16"), TrainOptions::Precision::Float16);
+  EXPECT_EQ(precisionName(parsePrecision("bfloat16")), "bfloat16");
+  EXPECT_TRUE(test::contains(test::errorMessage([] { parsePrecision("float8"); }), "float8"));
+}
+
 // The loader thread makes each step's batch while the step before it
 // trains. A batch's draws come from (seed, epoch, step), so making it ahead
 // changes nothing: the same runs without the loader end at the same losses
@@ -454,14 +499,8 @@ TEST_F(Training, BatchesMadeAheadOnTheLoaderThreadTrainExactlyAsBatchesMadeInThe
     TrainOptions withLoader, inTheStep;
     withLoader.loader = TrainOptions::Loader::On;
     inTheStep.loader = TrainOptions::Loader::Off;
-    const TrainResult ahead = trainSiamese(*s_cache, data(), config, withLoader);
-    const TrainResult inline_ = trainSiamese(*s_cache, data(), config, inTheStep);
-    ASSERT_EQ(ahead.history.size(), inline_.history.size());
-    for (std::size_t e = 0; e < ahead.history.size(); ++e) {
-      EXPECT_EQ(ahead.history[e].trainLoss, inline_.history[e].trainLoss) << sampling << ", epoch " << e + 1;
-      EXPECT_EQ(ahead.history[e].validationLoss, inline_.history[e].validationLoss) << sampling;
-    }
-    EXPECT_TRUE(ahead.bundle.weights == inline_.bundle.weights) << sampling << ": the weights differ";
+    expectIdenticalTraining(trainSiamese(*s_cache, data(), config, withLoader),
+                            trainSiamese(*s_cache, data(), config, inTheStep), sampling);
   }
 }
 

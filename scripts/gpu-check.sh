@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The GPU figures of the training issues in one run on a lent GPU machine
+# (see the device tool's README): our trainer and PyTorch on the same GPU,
+# in float32, bfloat16 and float16, with the tower's cases.
+#
+# A GPU machine has a CUDA PyTorch, CMake, ninja and a compiler, but none
+# of Debian's packages and no network. So:
+#   here:  scripts/gpu-check.sh prepare
+#          packs the headers (and libcrypto) of Debian's libssl-dev,
+#          nlohmann-json3-dev and libcli11-dev into .gpu/deps.tar.xz (git
+#          ignores .gpu/; about 2 MB, since the tree and what is carried
+#          may not pass 64 MiB together)
+#   there: bash scripts/gpu-check.sh run      (the device tool's run, carry [".gpu"])
+#          builds the engine alone (SIAMESE_ENGINE_ONLY) against that
+#          PyTorch's LibTorch and runs `siamese-engine bench training` on
+#          the GPU; logs and the tables land in $OUT.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+packages=(libssl-dev libssl3 nlohmann-json3-dev libcli11-dev)
+
+prepare() {
+  local work
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  (cd "$work" && apt-get download "${packages[@]}" >/dev/null)
+  for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
+  local lib=usr/lib/x86_64-linux-gnu
+  ln -sf libcrypto.so.3 "$work/root/$lib/libcrypto.so"
+  mkdir -p "$root/.gpu"
+  tar -C "$work/root" -cJf "$root/.gpu/deps.tar.xz" usr/include/openssl usr/include/x86_64-linux-gnu/openssl \
+    usr/include/nlohmann usr/include/CLI usr/share/cmake "$lib/libcrypto.so.3" "$lib/libcrypto.so"
+  echo "wrote .gpu/deps.tar.xz ($(du -h "$root/.gpu/deps.tar.xz" | cut -f1)); on the GPU machine: bash scripts/gpu-check.sh run"
+}
+
+run() {
+  local out=${OUT:-$root/build/gpu-check}
+  local deps=/tmp/siamese-deps build=/tmp/siamese-engine
+  mkdir -p "$out" "$deps"
+  [[ -f "$root/.gpu/deps.tar.xz" ]] || { echo "no .gpu/deps.tar.xz: run 'scripts/gpu-check.sh prepare' here and carry .gpu" >&2; exit 1; }
+  tar -C "$deps" -xJf "$root/.gpu/deps.tar.xz"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+  local torch_prefix
+  torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+  python3 -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' | tee -a "$out/gpu.txt"
+  export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "configuring and building the engine (logs: configure.log, build.log)"
+  cmake -G Ninja -S "$root" -B "$build" -DSIAMESE_ENGINE_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" -DOPENSSL_ROOT_DIR="$deps/usr" >"$out/configure.log" 2>&1 ||
+    { tail -40 "$out/configure.log"; exit 1; }
+  ninja -C "$build" siamese-engine >"$out/build.log" 2>&1 || { grep -m 20 -A5 "error" "$out/build.log"; exit 1; }
+  for precision in float32 bfloat16 float16; do
+    echo "== $precision"
+    "$build/bin/siamese-engine" bench training --device cuda --precision "$precision" --tower untrained \
+      --python python3 --threads 4 --work /tmp/siamese-bench --out "$out/BENCHMARKS-gpu-$precision.md" 2>&1 |
+      tee "$out/bench-$precision.log"
+  done
+  echo "== each precision's mean training loss (the same batches from the same weights: 16 bits should land near float32)"
+  grep -H "mean loss" "$out"/bench-*.log | sed -E 's|.*/bench-([a-z0-9]+)\.log:([a-z0-9-]+) .*mean loss ([0-9.]+)|\2 \1 \3|' | sort
+}
+
+case "${1:-}" in
+  prepare) prepare ;;
+  run) run ;;
+  *) echo "usage: scripts/gpu-check.sh prepare|run" >&2; exit 2 ;;
+esac
