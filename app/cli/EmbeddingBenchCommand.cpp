@@ -24,6 +24,7 @@ struct EmbeddingBenchArgs {
   double seconds = 3;               ///< per measurement
   std::string out = "BENCHMARKS.md";
   bool batchSplitToo = false;       ///< also two threads each taking a piece of the batch
+  std::string device = "cpu";       ///< where the models run: cpu, or cuda
 };
 
 struct Measurement {
@@ -73,7 +74,7 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
   }
   std::ostringstream md;
   md << "# Benchmarks: embedding speed\n\n"
-     << "Written by `siamese bench embedding` (" << machineDescription()
+     << "Written by `siamese bench embedding` (" << machineDescription() << (args.device == "cpu" ? "" : "; run on " + args.device)
      << "). Face crops of each model's size in, embeddings out, through `Embedder::embed` (conversion, network, "
         "mirror averaging where the bundle asks for it; batch norms folded into the convolutions, and on the CPU "
         "batches above 16 run in chunks of 16 so their activations stay in the cache, and the face tower's go in "
@@ -86,7 +87,7 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
      << args.seconds << " s per cell after a warm-up batch. Images per second (ms per batch).\n\n"
      << "| model | threads | batch 1 | batch 8 | batch 64 |\n| --- | --- | --- | --- | --- |\n";
   for (const std::string& path : models) {
-    auto embedder = Embedder::load(path, DevicePreference::Cpu);
+    auto embedder = Embedder::load(path, parseDevice(args.device));
     const BundleMetadata& meta = embedder->metadata();
     const std::string name = meta.name.empty() ? meta.modelId : meta.name;
     struct Row {
@@ -129,6 +130,9 @@ void addBenchEmbeddingCommand(CLI::App& bench) {
   cmd->add_option("--seconds", args->seconds, "Time per measurement")->capture_default_str()->check(CLI::Range(0.1, 600.0));
   cmd->add_flag("--batch-split-too", args->batchSplitToo,
                 "Also measure two threads the other way: each embedding half of the batch, or every layer split between them (Embedder::setBatchSplitBetweenThreads)");
+  cmd->add_option("--device", args->device, "Where the models embed: cpu, or cuda (a GPU)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
   cmd->add_option("-o,--out", args->out, "Markdown file whose embedding section is rewritten")->capture_default_str();
   cmd->callback([args] { runEmbeddingBench(*args); });
 }
