@@ -37,8 +37,12 @@ prepare() {
   for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
   local lib=usr/lib/x86_64-linux-gnu
   ln -sf libcrypto.so.3 "$work/root/$lib/libcrypto.so"
+  # Debian keeps OpenSSL's configuration headers (opensslconf.h, ...) in the
+  # multiarch folder, which a compiler elsewhere does not search: beside
+  # the others they are found.
+  cp -n "$work/root/usr/include/x86_64-linux-gnu/openssl/"* "$work/root/usr/include/openssl/"
   mkdir -p "$root/.gpu"
-  tar -C "$work/root" -cJf "$root/.gpu/deps.tar.xz" usr/include/openssl usr/include/x86_64-linux-gnu/openssl \
+  tar -C "$work/root" -cJf "$root/.gpu/deps.tar.xz" usr/include/openssl \
     usr/include/nlohmann usr/include/CLI usr/share/cmake "$lib/libcrypto.so.3" "$lib/libcrypto.so"
   echo "wrote .gpu/deps.tar.xz ($(du -h "$root/.gpu/deps.tar.xz" | cut -f1)); on the GPU machine: bash scripts/gpu-check.sh run"
 }
@@ -59,9 +63,14 @@ run() {
   local torch_prefix
   torch_prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
   "$python" -c 'import torch; print("PyTorch", torch.__version__, "CUDA", torch.version.cuda)' | tee -a "$work/gpu.txt"
-  export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  if command -v nvcc >/dev/null; then nvcc --version | tail -1 | tee -a "$work/gpu.txt"; fi
+  # Our objects use the compiler's default (new) C++ ABI; a wheel of the old one cannot link with them.
+  "$python" -c 'import sys, torch; sys.exit(0 if torch.compiled_with_cxx11_abi() else 1)' ||
+    { echo "this PyTorch was built with the old C++ ABI: use one built with the new"; exit 1; }
   echo "configuring and building the engine (logs: configure.log, build.log)"
+  # Newer LibTorch headers may ask for C++20: GPU_CHECK_CXX_STANDARD=20.
   cmake -G Ninja -S "$root" -B "$build" -DSIAMESE_ENGINE_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_STANDARD="${GPU_CHECK_CXX_STANDARD:-17}" \
     -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" -DOPENSSL_ROOT_DIR="$deps/usr" >"$work/configure.log" 2>&1 ||
     { tail -40 "$work/configure.log"; exit 1; }
   ninja -C "$build" siamese-engine >"$work/build.log" 2>&1 || { grep -m 20 -A5 "error" "$work/build.log"; exit 1; }
@@ -75,10 +84,10 @@ run() {
   echo "== embedding: the tower's network (untrained, as fast as the tower), the shipped student and our default model"
   "$build/bin/siamese-engine" bench embedding --device "$device" --model /tmp/siamese-bench/untrained-face-tower.siamese \
     --model "$root/models/benchmark/student-1-5-averaged.siamese" --model "$root/models/default.siamese" \
-    --seconds 2 --out "$work/embedding.md" 2>&1 | tee "$work/embedding.log"
+    --seconds 2 --out "$work/embedding.md" 2>&1 | tee "$work/embedding.log" || echo "== embedding FAILED (embedding.log)"
   echo "== each precision's mean training loss (the same batches from the same weights: 16 bits should land near float32)"
-  grep -H "mean loss" "$work"/training-*.log |
-    sed -E 's|.*/training-([a-z0-9]+)\.log:([a-z0-9-]+) .*mean loss ([0-9.]+)|\2 \1 \3|' | sort
+  { grep -H "mean loss" "$work"/training-*.log || echo "(none: every precision failed)"; } |
+    sed -E 's|.*/training-([a-z0-9]+)\.log:([a-z0-9-]+) .*mean loss ([0-9a-z.+-]+)|\2 \1 \3|' | sort
 }
 
 case "${1:-}" in

@@ -41,6 +41,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// With loss scaling, overflowed steps in a row before a run gives up: by
+// then the scale has fallen by 2^40, so the scale is not the trouble.
+constexpr int kMostSkippedStepsInARow = 40;
+
 // Adds the time since the last mark to one phase of the profile (a no-op
 // without one). Phases are timed back to back, so they add up to the step.
 // On a GPU each mark first waits for the work queued so far, so that a
@@ -101,7 +105,9 @@ class Run {
                       (!m_device.is_cpu() || unsigned(torch::get_num_threads()) < std::thread::hardware_concurrency()));
     if (m_channelsLast) detail::useChannelsLast(m_model);
     checkPrecision();
-    if (options.lossScaling || options.precision == TrainOptions::Precision::Float16) m_scaler.emplace();
+    if (options.lossScaling || options.precision == TrainOptions::Precision::Float16) {
+      m_scaler.emplace(options.initialLossScale);
+    }
     makeOptimizer();
   }
 
@@ -651,6 +657,7 @@ void Run::checkpoint(int nextEpoch, std::size_t nextStep) {
   if (m_options.checkpointPath.empty()) return;
   m_state.nextEpoch = nextEpoch;
   m_state.nextStep = nextStep;
+  if (m_scaler) m_state.lossScale = m_scaler->state();
   detail::saveCheckpoint(m_options.checkpointPath, m_config, m_model, *m_optimizer, m_state);
 }
 
@@ -694,11 +701,18 @@ bool Run::trainEpoch(int epoch, std::size_t firstStep) {
       ++profile->steps;
       profile->images += m_sampler.imagesPerStep();
     }
-    if (!std::isfinite(loss)) {
+    if (m_scaler && m_scaler->skippedInARow() > kMostSkippedStepsInARow) {
+      throw Error("every step's gradients overflowed float16, even with the loss scaled down to " +
+                  std::to_string(m_scaler->scale()) + ": train in bfloat16 or float32");
+    }
+    if (std::isfinite(loss)) {
+      m_state.lossSum += loss;
+      ++m_state.lossCount;
+    } else if (!m_scaler) {
+      // With loss scaling a 16-bit forward pass that overflowed is a
+      // skipped step (its gradients were not finite either), as in PyTorch.
       throw Error("training diverged (loss is " + std::to_string(loss) + "); try a lower learning rate");
     }
-    m_state.lossSum += loss;
-    ++m_state.lossCount;
     ++m_stepsDone;
     reportStep(epoch, s);
     // Long epochs also checkpoint every 10 minutes.
@@ -793,6 +807,7 @@ TrainResult Run::run() {
   if (m_options.resume && !checkpointPath.empty() && std::filesystem::exists(checkpointPath)) {
     detail::loadCheckpoint(checkpointPath, m_config, m_model, *m_optimizer, m_device, m_state);
     if (m_channelsLast) detail::useChannelsLast(m_model);
+    if (m_scaler && m_state.lossScale) m_scaler->restore(*m_state.lossScale);
   }
   cacheFrozenFeatures();
   computeTeacherTargets();

@@ -144,6 +144,10 @@ struct TrainOptions {
   /// always does. In float32 it changes no rounding (the scale is a power of
   /// two), which is how the tests check its part of the step.
   bool lossScaling = false;
+  /// The scale loss scaling starts at (halved at each overflow, doubled
+  /// after 2,000 good steps). The tests start it near float32's largest
+  /// number to watch it fall.
+  double initialLossScale = 65536.0;
   /// On a CPU that oneDNN has Winograd kernels for (AVX-512), compute the
   /// gradients of the 3×3 stride-1 convolutions of 16 channels or more by
   /// Winograd's F(4×4, 3×3) transform (nn/detail/WinogradConvolution.h):

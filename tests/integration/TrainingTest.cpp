@@ -468,6 +468,40 @@ TEST_F(Training, LossScalingChangesNothingInFloat32) {
   EXPECT_EQ(withScaling.skippedSteps, 0);
 }
 
+// Overflow, seen on the CPU: started above float32's largest number, the
+// scaled loss and its gradients overflow, so the first steps are skipped
+// and the scale halves until they fit; then the run learns. A run stopped after its
+// first epoch and resumed from the checkpoint must skip exactly the steps
+// the uninterrupted run skipped and train alike: the checkpoint keeps the
+// scale (restarting it at its initial value skips those steps again).
+TEST_F(Training, LossScalingSkipsOverflowedStepsAndAResumedRunSkipsTheSame) {
+  TrainConfig config = smallConfig();
+  config.epochs = 2;
+  config.stepsPerEpoch = 8;
+  config.threads = 1;
+  TrainOptions options;
+  options.lossScaling = true;
+  options.initialLossScale = std::ldexp(1.0, 133);  // the scaled loss is inf in float32
+  const TrainResult whole = trainSiamese(*s_cache, data(), config, options);
+  EXPECT_GT(whole.skippedSteps, 0) << "the first steps must overflow";
+  EXPECT_LT(whole.skippedSteps, 8) << "the scale must come down within the first epoch";
+
+  StopToken stop;
+  options.checkpointPath = s_dir->file("scaled.ckpt");
+  options.stop = &stop;
+  options.progress = [&](const TrainProgress& p) {
+    if (p.finishedEpoch && p.finishedEpoch->epoch == 1) stop.requestStop();
+  };
+  const TrainResult first = trainSiamese(*s_cache, data(), config, options);
+  ASSERT_TRUE(first.stopped);
+  options.stop = nullptr;
+  options.progress = nullptr;
+  options.resume = true;
+  const TrainResult resumed = trainSiamese(*s_cache, data(), config, options);
+  EXPECT_EQ(resumed.skippedSteps, whole.skippedSteps);
+  expectSameTraining(whole, resumed);
+}
+
 // float16 has too narrow a range for the CPU's autocast and is refused
 // there, naming the way out, before anything trains.
 TEST_F(Training, Float16IsRefusedOnTheCpuSayingWhatToChoose) {

@@ -68,5 +68,25 @@ TEST(LossScaler, DoublesAfterEnoughGoodStepsInARow) {
   EXPECT_EQ(scaler.scale(), 16.0);
 }
 
+// A step whose loss overflowed is skipped like one whose gradients did; the
+// count of skips in a row (what makes a run give up) ends at a good step;
+// the state a checkpoint keeps comes back whole.
+TEST(LossScaler, CountsSkipsInARowAndRestoresItsState) {
+  LossScaler scaler(1024.0, 2000);
+  scaler.skipStep();
+  scaler.skipStep();
+  EXPECT_EQ(scaler.skippedInARow(), 2);
+  EXPECT_EQ(scaler.scale(), 256.0);
+  const LossScaleState saved = scaler.state();
+  EXPECT_TRUE(scaler.unscale({parameterWithGradient({1.0f}, 256.0)}));
+  EXPECT_EQ(scaler.skippedInARow(), 0);
+  EXPECT_EQ(scaler.skippedSteps(), 2);
+  LossScaler resumed;
+  resumed.restore(saved);
+  EXPECT_EQ(resumed.scale(), 256.0);
+  EXPECT_EQ(resumed.skippedInARow(), 2);
+  EXPECT_EQ(resumed.skippedSteps(), 2);
+}
+
 }  // namespace
 }  // namespace siamese::detail

@@ -25,6 +25,12 @@ void saveCheckpoint(const std::string& path, const TrainConfig& config, SiameseM
   archive.write("epochs_since_best", c10::IValue(std::int64_t(state.epochsSinceBest)));
   archive.write("best_weights", c10::IValue(state.bestWeights));
   state.average.save(archive);
+  if (state.lossScale) {
+    archive.write("loss_scale", c10::IValue(state.lossScale->scale));
+    archive.write("loss_scale_good_steps", c10::IValue(std::int64_t(state.lossScale->goodSteps)));
+    archive.write("loss_scale_skipped_in_a_row", c10::IValue(std::int64_t(state.lossScale->skippedInARow)));
+    archive.write("loss_scale_skipped_steps", c10::IValue(std::int64_t(state.lossScale->skippedSteps)));
+  }
   std::ostringstream bytes;
   archive.save_to(bytes);
   writeFileAtomically(path, bytes.str());
@@ -72,6 +78,18 @@ void loadCheckpoint(const std::string& path, const TrainConfig& config, SiameseM
     archive.read("best_weights", value);
     state.bestWeights = value.toStringRef();
     state.average.load(archive, model, device);
+    // Checkpoints of runs without loss scaling (and older ones) have none.
+    if (archive.try_read("loss_scale", value)) {
+      LossScaleState scale;
+      scale.scale = value.toDouble();
+      archive.read("loss_scale_good_steps", value);
+      scale.goodSteps = int(value.toInt());
+      archive.read("loss_scale_skipped_in_a_row", value);
+      scale.skippedInARow = int(value.toInt());
+      archive.read("loss_scale_skipped_steps", value);
+      scale.skippedSteps = long(value.toInt());
+      state.lossScale = scale;
+    }
   } catch (const c10::Error& e) {
     throw Error("cannot resume from checkpoint " + path + " (truncated or not a checkpoint): " +
                 e.what_without_backtrace());

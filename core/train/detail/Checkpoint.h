@@ -6,12 +6,14 @@
 /// atomically, so a kill leaves the previous checkpoint whole.
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
 #include "nn/detail/ModelIo.h"
+#include "train/detail/MixedPrecision.h"
 #include "train/detail/WeightAverage.h"
 #include "train/TrainConfig.h"
 #include "train/TrainingHistory.h"
@@ -30,6 +32,7 @@ struct RunState {
   int epochsSinceBest = 0;
   std::string bestWeights;     ///< serialised model of the best epoch
   WeightAverage average;       ///< with TrainConfig::averageFromEpoch
+  std::optional<LossScaleState> lossScale;  ///< with loss scaling (float16)
 };
 
 void saveCheckpoint(const std::string& path, const TrainConfig& config, SiameseModel& model,

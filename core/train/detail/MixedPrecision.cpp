@@ -52,30 +52,49 @@ AutocastScope::~AutocastScope() {
   setAutocast(m_device, m_wasEnabled, m_wasType);
 }
 
-LossScaler::LossScaler(double initialScale, int growthInterval)
-    : m_scale(initialScale), m_growthInterval(growthInterval) {}
+LossScaler::LossScaler(double initialScale, int growthInterval) : m_growthInterval(growthInterval) {
+  m_state.scale = initialScale;
+}
+
+void LossScaler::skipStep() {
+  m_state.scale *= 0.5;
+  m_state.goodSteps = 0;
+  ++m_state.skippedInARow;
+  ++m_state.skippedSteps;
+}
 
 bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
   torch::NoGradGuard noGrad;
-  torch::Tensor nonFinite;
+  std::vector<torch::Tensor> gradients;
   for (const torch::Tensor& p : parameters) {
-    torch::Tensor g = p.grad();
-    if (!g.defined()) continue;
-    g.mul_(1.0 / m_scale);
-    // Summed on the device: one transfer to the host a step, not one per tensor.
-    const torch::Tensor bad = torch::logical_not(torch::isfinite(g)).any();
-    nonFinite = nonFinite.defined() ? nonFinite.logical_or(bad) : bad;
+    if (p.grad().defined()) gradients.push_back(p.grad());
   }
-  const bool overflowed = nonFinite.defined() && nonFinite.item<bool>();
+  bool overflowed = false;
+  if (!gradients.empty() && gradients.front().is_cuda()) {
+    // On a GPU, LibTorch's fused kernel (what PyTorch's GradScaler calls):
+    // every gradient unscaled and checked in a few launches, not four each.
+    torch::Tensor found = torch::zeros({1}, gradients.front().options());
+    const torch::Tensor inverse = torch::full({1}, 1.0 / m_state.scale, gradients.front().options());
+    at::_amp_foreach_non_finite_check_and_unscale_(gradients, found, inverse);
+    overflowed = found.item<float>() > 0;
+  } else {
+    torch::Tensor nonFinite;
+    for (torch::Tensor& g : gradients) {
+      g.mul_(1.0 / m_state.scale);
+      // Gathered on the device: one transfer to the host a step, not one per tensor.
+      const torch::Tensor bad = torch::logical_not(torch::isfinite(g)).any();
+      nonFinite = nonFinite.defined() ? nonFinite.logical_or(bad) : bad;
+    }
+    overflowed = nonFinite.defined() && nonFinite.item<bool>();
+  }
   if (overflowed) {
-    m_scale *= 0.5;
-    m_goodSteps = 0;
-    ++m_skipped;
+    skipStep();
     return false;
   }
-  if (++m_goodSteps >= m_growthInterval) {
-    m_scale *= 2.0;
-    m_goodSteps = 0;
+  m_state.skippedInARow = 0;
+  if (++m_state.goodSteps >= m_growthInterval) {
+    m_state.scale *= 2.0;
+    m_state.goodSteps = 0;
   }
   return true;
 }

@@ -28,6 +28,15 @@ class AutocastScope {
   at::ScalarType m_wasType;
 };
 
+/// Where a loss scaler stands: kept in checkpoints, so that a resumed run
+/// skips the same steps as an uninterrupted one.
+struct LossScaleState {
+  double scale = 65536.0;
+  int goodSteps = 0;         ///< good steps in a row since the scale last changed
+  int skippedInARow = 0;     ///< overflowed steps in a row
+  long skippedSteps = 0;     ///< in the whole run
+};
+
 /// Dynamic loss scaling, as mixed-precision trainers do it: the loss is
 /// multiplied by a power of two before the backward pass, so that float16
 /// gradients stay clear of its smallest numbers, and the gradients are
@@ -41,20 +50,27 @@ class LossScaler {
   explicit LossScaler(double initialScale = 65536.0, int growthInterval = 2000);
 
   /// The loss to run the backward pass from.
-  torch::Tensor scaled(const torch::Tensor& loss) const { return loss * m_scale; }
+  torch::Tensor scaled(const torch::Tensor& loss) const { return loss * m_state.scale; }
   /// Divides every defined gradient of `parameters` by the scale and
   /// adjusts the scale for the next step. False when a gradient held an inf
   /// or a NaN: the optimiser must skip this step.
   bool unscale(const std::vector<torch::Tensor>& parameters);
+  /// A step whose loss itself was not finite (the 16-bit forward pass
+  /// overflowed): skipped like an overflowed gradient, the scale halved.
+  void skipStep();
 
-  double scale() const { return m_scale; }
-  long skippedSteps() const { return m_skipped; }
+  double scale() const { return m_state.scale; }
+  long skippedSteps() const { return m_state.skippedSteps; }
+  /// Overflowed steps in a row: past a few dozen the scale has fallen so
+  /// far that the trouble is not the scale (the caller gives up).
+  int skippedInARow() const { return m_state.skippedInARow; }
+
+  const LossScaleState& state() const { return m_state; }
+  void restore(const LossScaleState& state) { m_state = state; }
 
  private:
-  double m_scale;
+  LossScaleState m_state;
   int m_growthInterval;
-  int m_goodSteps = 0;
-  long m_skipped = 0;
 };
 
 }  // namespace siamese::detail
