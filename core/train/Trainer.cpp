@@ -174,8 +174,6 @@ class Run {
   /// step it overlaps keeps the others.
   std::future<StepInput> prepareAhead(int epoch, std::size_t step);
   torch::Tensor trainStep(int epoch, std::size_t step, const StepInput& input, PhaseClock& clock);
-  /// Every tensor the optimiser updates.
-  std::vector<torch::Tensor> trainedParameters() const;
   torch::Tensor loss(const StepInput& input);
   torch::Tensor pairDistanceOrLogit(const torch::Tensor& a, const torch::Tensor& b, bool logits);
   /// Runs the epoch's steps from `firstStep`; false when stopped.
@@ -202,6 +200,7 @@ class Run {
   detail::SiameseModel m_model;
   std::unique_ptr<torch::optim::Optimizer> m_optimizer;
   std::optional<detail::LossScaler> m_scaler;  ///< with float16 (or TrainOptions::lossScaling)
+  std::vector<torch::Tensor> m_trainedParameters;  ///< every tensor the optimiser updates (for the scaler)
 
   bool m_channelsLast = false;  ///< weights and batches NHWC (see TrainOptions)
   bool m_loaderThread = false;  ///< batches made ahead (see TrainOptions::loader)
@@ -406,6 +405,7 @@ void Run::makeOptimizer() {
     torch::optim::OptimizerParamGroup group(groups[g], m_optimizer->param_groups().front().options().clone());
     m_optimizer->add_param_group(group);
   }
+  for (const auto& group : groups) m_trainedParameters.insert(m_trainedParameters.end(), group.begin(), group.end());
 }
 
 torch::Tensor Run::pixelsOf(const std::vector<int>& faces) const {
@@ -555,15 +555,9 @@ torch::Tensor Run::trainStep(int epoch, std::size_t step, const StepInput& input
   clock.mark(&StepProfile::forwardMs);
   (m_scaler ? m_scaler->scaled(value) : value).backward();
   clock.mark(&StepProfile::backwardMs);
-  if (!m_scaler || m_scaler->unscale(trainedParameters())) m_optimizer->step();
+  if (!m_scaler || m_scaler->unscale(m_trainedParameters)) m_optimizer->step();
   clock.mark(&StepProfile::optimizerMs);
   return value;
-}
-
-std::vector<torch::Tensor> Run::trainedParameters() const {
-  std::vector<torch::Tensor> all;
-  for (const auto& group : m_optimizer->param_groups()) all.insert(all.end(), group.params().begin(), group.params().end());
-  return all;
 }
 
 torch::Tensor Run::loss(const StepInput& input) {

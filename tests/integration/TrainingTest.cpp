@@ -470,8 +470,8 @@ TEST_F(Training, LossScalingChangesNothingInFloat32) {
 
 // Overflow, seen on the CPU: started above float32's largest number, the
 // scaled loss and its gradients overflow, so the first steps are skipped
-// and the scale halves until they fit; then the run learns. A run stopped after its
-// first epoch and resumed from the checkpoint must skip exactly the steps
+// and the scale halves until they fit; then the run learns. A run stopped
+// after its first epoch and resumed from the checkpoint must skip exactly the steps
 // the uninterrupted run skipped and train alike: the checkpoint keeps the
 // scale (restarting it at its initial value skips those steps again).
 TEST_F(Training, LossScalingSkipsOverflowedStepsAndAResumedRunSkipsTheSame) {
