@@ -192,14 +192,25 @@ torch::Tensor Int8ResidualNet::forward(const torch::Tensor& input) {
   torch::Tensor x = at::quantize_per_tensor(input.contiguous(torch::MemoryFormat::ChannelsLast), m_input.scale,
                                             m_input.zeroPoint, at::kQUInt8);
   x = m_stem.packed->apply_relu(x, m_stem.out.scale, m_stem.out.zeroPoint);
-  for (Block& b : m_blocks) {
+  torch::Tensor features;
+  for (std::size_t i = 0; i < m_blocks.size(); ++i) {
+    Block& b = m_blocks[i];
     torch::Tensor y = b.conv1.packed->apply_relu(x, b.conv1.out.scale, b.conv1.out.zeroPoint);
     y = b.conv2.packed->apply(y, b.conv2.out.scale, b.conv2.out.zeroPoint);
     const torch::Tensor shortcut = b.shortcut.packed ? b.shortcut.packed->apply(x, b.shortcut.out.scale, b.shortcut.out.zeroPoint) : x;
-    x = addThenRelu(y, shortcut, b.out);
+    if (i + 1 < m_blocks.size()) {
+      x = addThenRelu(y, shortcut, b.out);
+    } else {
+      // The last sum, and the pooling after it, in float32: the features go
+      // straight into the embedding layer, and rounding them to the block's
+      // 256 levels (the pooled averages too, which integer pooling would
+      // round again) was the coarsest step left. A few thousand values a face.
+      features = torch::relu(y.dequantize() + shortcut.dequantize());
+    }
   }
-  x = at::adaptive_avg_pool2d(x, {m_grid, m_grid});
-  return m_net->embeddingOfFeatures(x.dequantize().flatten(1));
+  if (!features.defined()) features = x.dequantize();  // a net of no blocks
+  features = at::adaptive_avg_pool2d(features, {m_grid, m_grid});
+  return m_net->embeddingOfFeatures(features.flatten(1));
 }
 
 std::vector<float> Int8ResidualNet::calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches,

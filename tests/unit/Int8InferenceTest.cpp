@@ -184,6 +184,26 @@ TEST(Int8Inference, ABatchCutBetweenTwoThreadsGivesEveryPhotoItsOwnEmbeddingInOr
   }
 }
 
+TEST(Int8Inference, TheLastBlocksSumAndThePoolingRunInFloat) {
+  // The features go straight into the embedding layer, so the last block's
+  // sum is not rounded to 256 levels: squeezing its measured range to
+  // nothing changes no embedding. With that sum in integers (as before
+  // 2026-12-06) every feature was clipped to zero, and this fails.
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
+  const std::vector<Image> calibration = lfwPhotos(0, 8), probes = lfwPhotos(100, 4);
+  const std::vector<std::uint8_t> bytes = packed(calibration);
+  BundleFile bundle = studentLikeBundle(false);
+  bundle.metadata.int8 = calibrateInt8(bundle, bytes.data(), calibration.size(), 250, 3, "8 LFW photos");
+  BundleFile squeezed = bundle;
+  std::vector<float>& ranges = squeezed.metadata.int8.ranges;
+  ranges[ranges.size() - 2] = 0;  // the last block's output: the last pair
+  ranges[ranges.size() - 1] = 1e-6f;
+  const std::vector<Embedding> a = Embedder::fromBundle(bundle, DevicePreference::Cpu)->embed(probes);
+  const std::vector<Embedding> b = Embedder::fromBundle(squeezed, DevicePreference::Cpu)->embed(probes);
+  for (std::size_t i = 0; i < probes.size(); ++i) EXPECT_EQ(a[i], b[i]) << "photo " << i;
+}
+
 TEST(Int8Inference, ACalibrationThatDoesNotFitTheNetworkIsRefused) {
   if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
   BundleFile bundle = studentLikeBundle(false);

@@ -30,8 +30,10 @@ std::pair<float, float> leastSquaresRange(float low, float high, const std::vect
 /// Int8Calibration::ranges: the input; the stem's output; then for each
 /// block its first convolution's output (after the ReLU), its second's
 /// (before the sum), the shortcut's when it has a convolution, and the
-/// block's output. Average pooling runs on the integers; what follows it
-/// (the embedding layer, projection, normalisation) runs in float32.
+/// block's output. The last block's sum, the average pooling and what
+/// follows (the embedding layer, projection, normalisation) run in float32,
+/// so the last block's output range is measured but not used (it stays in
+/// the list, so that bundles calibrated before keep their layout).
 class Int8ResidualNet {
  public:
   /// throws Error when `ranges` do not fit the network, or the CPU has no
