@@ -179,7 +179,7 @@ std::unique_ptr<Embedder> Embedder::fromBundle(const BundleFile& bundle, DeviceP
   // runs in float32: the same network, its embeddings a hair apart.
   if (!bundle.metadata.int8.empty() && impl->device.is_cpu() && int8Unsupported(bundle.metadata.network).empty()) {
     try {
-      impl->int8 = std::make_unique<detail::Int8ResidualNet>(impl->model.net, bundle.metadata.int8.ranges);
+      impl->int8 = std::make_unique<detail::Int8ResidualNet>(impl->model.net, bundle.metadata.int8);
       impl->splitBatches = true;  // see setBatchSplitBetweenThreads
     } catch (const Error& e) {
       throw FileError(origin, e.what());

@@ -36,6 +36,11 @@ std::string modelIdOf(const std::string& weights, const InputSpec& input, const 
   if (!int8.empty()) {
     identity += "\nint8";
     identity.append(reinterpret_cast<const char*>(int8.ranges.data()), int8.ranges.size() * sizeof(float));
+    if (!int8.biasCorrections.empty()) {
+      identity += "\nbias-corrections";
+      identity.append(reinterpret_cast<const char*>(int8.biasCorrections.data()),
+                      int8.biasCorrections.size() * sizeof(float));
+    }
   }
   return modelIdOf(identity);
 }
@@ -63,6 +68,7 @@ std::string BundleMetadata::toJson() const {
   if (!int8.empty()) {
     j["int8"] = {{"ranges", int8.ranges}, {"calibrated_on", int8.calibratedOn}, {"crops", int8.crops},
                  {"ranges_from", int8.rangesFrom}};
+    if (!int8.biasCorrections.empty()) j["int8"]["bias_corrections"] = int8.biasCorrections;
   }
   j["metrics"] = metrics;
   return j.dump(2);
@@ -118,6 +124,7 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
       m.int8.calibratedOn = q->value("calibrated_on", "");
       m.int8.crops = q->value("crops", 0);
       m.int8.rangesFrom = q->value("ranges_from", "min-max");
+      if (const auto c = q->find("bias_corrections"); c != q->end()) m.int8.biasCorrections = c->get<std::vector<float>>();
       if (m.int8.ranges.size() % 2 != 0) throw Error("the 8-bit calibration's ranges do not come in pairs");
     }
     m.metrics = j.value("metrics", std::map<std::string, double>{});

@@ -89,6 +89,12 @@ struct Int8Calibration {
   /// min, max of each activation in the order the network computes them
   /// (see detail::Int8ResidualNet).
   std::vector<float> ranges;
+  /// What rounding the weights shifts each output channel's mean by on the
+  /// calibration crops, subtracted from its bias: one value per output
+  /// channel of each integer convolution, in the order of the ranges'
+  /// layers (the stem, then each block's convolutions). Empty in bundles
+  /// calibrated before 2026-12-06, which run uncorrected.
+  std::vector<float> biasCorrections;
   std::string calibratedOn;  ///< the crops measured, for the model's description
   int crops = 0;
   std::string rangesFrom = "min-max";  ///< how the ranges were chosen (Int8Ranges' names)

@@ -204,6 +204,51 @@ TEST(Int8Inference, TheLastBlocksSumAndThePoolingRunInFloat) {
   for (std::size_t i = 0; i < probes.size(); ++i) EXPECT_EQ(a[i], b[i]) << "photo " << i;
 }
 
+TEST(Int8Inference, BiasCorrectionTakesOffTheShiftThatRoundingTheWeightsGives) {
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
+  BundleFile bundle = studentLikeBundle(false);
+  {
+    // Every weight of a channel 0.4 of a level above one of the levels that
+    // its largest weight (doubled) sets: all round down by as much, and
+    // since the activations they weigh are all ≥ 0 (after a ReLU), the
+    // channel's output falls by much the same amount everywhere. Trained
+    // networks drift the same way, by less.
+    detail::SiameseModel model = detail::makeModel(bundle.metadata.network, false);
+    detail::deserializeModel(bundle.weights, model);
+    torch::NoGradGuard noGrad;
+    for (const auto& item : model.net->named_parameters()) {
+      torch::Tensor weight = item.value();
+      if (weight.dim() != 4) continue;
+      const torch::Tensor largest = weight.abs().amax({1, 2, 3}, true) * 2, level = largest / 127;
+      weight.copy_(torch::round(weight / level) * level + 0.4 * level);
+      weight.select(1, 0).select(1, 0).select(1, 0).copy_(largest.flatten());
+    }
+    bundle.weights = detail::serializeModel(model);
+  }
+  const std::vector<Image> calibration = lfwPhotos(0, 16), probes = lfwPhotos(100, 12);
+  const std::vector<std::uint8_t> bytes = packed(calibration);
+  bundle.metadata.int8 = calibrateInt8(bundle, bytes.data(), calibration.size(), 250, 3, "16 LFW photos");
+  ASSERT_FALSE(bundle.metadata.int8.biasCorrections.empty());
+  BundleFile uncorrected = bundle, floats = bundle;
+  uncorrected.metadata.int8.biasCorrections.clear();
+  floats.metadata.int8 = {};
+  const std::vector<Embedding> truth = Embedder::fromBundle(floats, DevicePreference::Cpu)->embed(probes);
+  const EmbeddingAgreement with =
+      compareEmbeddings(Embedder::fromBundle(bundle, DevicePreference::Cpu)->embed(probes), truth);
+  const EmbeddingAgreement without =
+      compareEmbeddings(Embedder::fromBundle(uncorrected, DevicePreference::Cpu)->embed(probes), truth);
+  std::printf("corrected: %s\nuncorrected: %s\n", describeAgreement(with).c_str(), describeAgreement(without).c_str());
+  // Photos the calibration never saw: a correction of the wrong sign, or
+  // none, leaves them further from the float embeddings.
+  EXPECT_LT(with.meanShift, 0.8 * without.meanShift);
+
+  BundleFile misfit = bundle;
+  misfit.metadata.int8.biasCorrections.pop_back();
+  const std::string message = test::errorMessage([&] { Embedder::fromBundle(misfit, DevicePreference::Cpu, "m.siamese"); });
+  EXPECT_TRUE(test::contains(message, "bias corrections")) << message;
+}
+
 TEST(Int8Inference, ACalibrationThatDoesNotFitTheNetworkIsRefused) {
   if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
   BundleFile bundle = studentLikeBundle(false);

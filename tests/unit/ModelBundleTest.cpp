@@ -64,6 +64,14 @@ TEST(ModelBundle, AnInt8CalibrationComesBackAndGivesTheBundleItsOwnId) {
   EXPECT_EQ(back.int8.crops, 512);
   EXPECT_EQ(modelIdOf(b.weights, back.input, back.int8), b.metadata.modelId);
   EXPECT_TRUE(readBundle(dir.file("float.siamese")).metadata.int8.empty());
+
+  // Bias corrections come back too, and change the id: they change the embeddings.
+  const std::string uncorrectedId = b.metadata.modelId;
+  b.metadata.int8.biasCorrections = {0.25f, -1.f / 3};
+  writeBundle(dir.file("corrected.siamese"), b);
+  EXPECT_NE(b.metadata.modelId, uncorrectedId);
+  EXPECT_EQ(readBundle(dir.file("corrected.siamese")).metadata.int8.biasCorrections, b.metadata.int8.biasCorrections);
+  EXPECT_TRUE(back.int8.biasCorrections.empty());
 }
 
 TEST(ModelBundle, CropRecipeAndSourceComeBackAndOldBundlesReadAsTemplateCrops) {

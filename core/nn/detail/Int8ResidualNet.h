@@ -36,15 +36,18 @@ std::pair<float, float> leastSquaresRange(float low, float high, const std::vect
 /// the list, so that bundles calibrated before keep their layout).
 class Int8ResidualNet {
  public:
-  /// throws Error when `ranges` do not fit the network, or the CPU has no
-  /// integer engine (int8Unsupported).
-  Int8ResidualNet(EmbeddingNet net, const std::vector<float>& ranges);
+  /// The ranges and bias corrections of `calibration` (the corrections may
+  /// be empty). throws Error when they do not fit the network, or the CPU
+  /// has no integer engine (int8Unsupported).
+  Int8ResidualNet(EmbeddingNet net, const Int8Calibration& calibration);
   /// Input as the float network takes it, [N, C, H, W] → embeddings.
   torch::Tensor forward(const torch::Tensor& input);
 
-  /// The ranges (min, max pairs in the order above) that `batches` reach in
-  /// the float network `net` (evaluated, batch norms folded), chosen by `method`.
-  static std::vector<float> calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches, Int8Ranges method);
+  /// Measures `batches` in the float network `net` (evaluated, batch norms
+  /// folded): the ranges (min, max pairs in the order above) they reach,
+  /// chosen by `method`, and each integer convolution's bias corrections
+  /// (Int8Calibration::biasCorrections). Fills those two fields only.
+  static Int8Calibration calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches, Int8Ranges method);
 
  private:
   using PackedConvolution = c10::intrusive_ptr<ConvPackedParamsBase<2>>;
