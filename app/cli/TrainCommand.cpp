@@ -39,6 +39,7 @@ const Override kOverrides[] = {
     {"--teacher", [](TrainConfig& c, const TrainConfig& g) { c.teacher = g.teacher; }},
     {"--teach-augmented", [](TrainConfig& c, const TrainConfig& g) { c.teachAugmented = g.teachAugmented; }},
     {"--mix-faces", [](TrainConfig& c, const TrainConfig& g) { c.mixFaces = g.mixFaces; }},
+    {"--quantization-aware", [](TrainConfig& c, const TrainConfig& g) { c.quantizationAware = g.quantizationAware; }},
     {"--margin", [](TrainConfig& c, const TrainConfig& g) { c.margin = g.margin; }},
     {"--sampling", [](TrainConfig& c, const TrainConfig& g) { c.sampling = g.sampling; }},
     {"--people-per-batch", [](TrainConfig& c, const TrainConfig& g) { c.peoplePerBatch = g.peoplePerBatch; }},
@@ -144,6 +145,9 @@ void addTrainingOptions(CLI::App& cmd, TrainConfig& c, TrainArgs& args) {
   cmd.add_option("--mix-faces", c.mixFaces,
                  "With --teach-augmented: the share of crops blended with another crop of the batch (mixup) before "
                  "the teacher and the student see them; 0 to 1")->capture_default_str();
+  cmd.add_flag("--quantization-aware,!--no-quantization-aware", c.quantizationAware,
+               "Going on from a residual net of ours (--init): train through the rounding of its 8-bit inference, "
+               "so that `siamese model --precision int8` loses less");
   cmd.add_option("--margin", c.margin, "Margin of the contrastive or triplet loss")->capture_default_str();
   cmd.add_option("--sampling", c.sampling, "online (P x K batches) or pairs")->capture_default_str();
   cmd.add_option("--people-per-batch", c.peoplePerBatch, "P")->capture_default_str();

@@ -15,6 +15,13 @@
 
 namespace siamese {
 namespace detail {
+
+ActivationScale activationScaleOf(float low, float high) {
+  const double lo = std::min(0.0, double(low)), hi = std::max(0.0, double(high));
+  const double scale = std::max(hi - lo, 1e-6) / 255.0;
+  return {scale, std::clamp<std::int64_t>(std::llround(-lo / scale), 0, 255)};
+}
+
 namespace {
 
 /// LibTorch's integer kernels for x86 in Debian's build are oneDNN's (it
@@ -28,15 +35,6 @@ bool useOneDnnEngine() {
     return true;
   }();
   return available;
-}
-
-/// Activations quantized asymmetrically to 0..255 over a range that holds
-/// zero (so that zero, the ReLU's floor and the convolutions' padding, is
-/// exact).
-ActivationScale scaleOf(float low, float high) {
-  const double lo = std::min(0.0, double(low)), hi = std::max(0.0, double(high));
-  const double scale = std::max(hi - lo, 1e-6) / 255.0;
-  return {scale, std::clamp<std::int64_t>(std::llround(-lo / scale), 0, 255)};
 }
 
 /// The weights rounded symmetrically per output channel to -127..127.
@@ -237,7 +235,7 @@ Int8ResidualNet::Int8ResidualNet(EmbeddingNet net, const Int8Calibration& calibr
   }
   std::size_t next = 0, nextCorrection = 0;
   const auto nextScale = [&] {
-    const ActivationScale s = scaleOf(ranges[next], ranges[next + 1]);
+    const ActivationScale s = activationScaleOf(ranges[next], ranges[next + 1]);
     next += 2;
     return s;
   };

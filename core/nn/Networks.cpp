@@ -1,6 +1,7 @@
 #include "nn/detail/Networks.h"
 
 #include "common/Error.h"
+#include "nn/detail/Int8ResidualNet.h"
 #include "nn/detail/WinogradConvolution.h"
 
 #include <algorithm>
@@ -37,6 +38,51 @@ void foldInto(torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn)
   conv.bias = shift;
 }
 
+/// What 8-bit inference rounds, done in float32 so that training sees it
+/// (EmbeddingNetImpl::setInt8Rounding). The activations are taken in the
+/// order of Int8Calibration's ranges.
+class Int8Rounding {
+ public:
+  explicit Int8Rounding(const std::vector<float>& ranges) : m_ranges(ranges) {}
+
+  /// The next activation, rounded to the 256 levels of its range.
+  torch::Tensor activation(const torch::Tensor& x) {
+    const ActivationScale s = next();
+    return torch::fake_quantize_per_tensor_affine(x, s.scale, s.zeroPoint, 0, 255);
+  }
+  /// The next activation stays float32 (the last block's sum).
+  void skip() { next(); }
+
+  /// `conv` (with `norm` folded in when there is one) on `x`, its weights
+  /// rounded per output channel as Int8ResidualNet packs them.
+  static torch::Tensor convolution(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl* norm,
+                                   const torch::Tensor& x) {
+    torch::Tensor weight = conv.weight, bias = conv.bias;
+    if (norm) {
+      const torch::Tensor scale = norm->weight / torch::sqrt(norm->running_var + norm->options.eps());
+      torch::Tensor shift = norm->bias - norm->running_mean * scale;
+      bias = bias.defined() ? shift + bias * scale : shift;
+      weight = weight * scale.view({-1, 1, 1, 1});
+    }
+    const torch::Tensor levels = weight.detach().abs().amax({1, 2, 3}).clamp_min(1e-12) / 127.0;
+    const torch::Tensor zeros = torch::zeros({weight.size(0)}, weight.options().dtype(torch::kInt));
+    weight = torch::fake_quantize_per_channel_affine(weight, levels.to(torch::kFloat), zeros, 0, -128, 127);
+    const auto& padding = c10::get<torch::ExpandingArray<2>>(conv.options.padding());
+    return torch::conv2d(x, weight, bias, conv.options.stride(), padding, conv.options.dilation(), conv.options.groups());
+  }
+
+ private:
+  ActivationScale next() {
+    if (m_next + 2 > m_ranges.size()) throw Error("the 8-bit ranges do not fit the network");
+    const ActivationScale s = activationScaleOf(m_ranges[m_next], m_ranges[m_next + 1]);
+    m_next += 2;
+    return s;
+  }
+
+  const std::vector<float>& m_ranges;
+  std::size_t m_next = 0;
+};
+
 /// A residual block: two 3×3 convolutions plus a shortcut (1×1 when the
 /// shape changes), as in He et al.
 class ResidualBlockImpl : public torch::nn::Module {
@@ -60,6 +106,19 @@ class ResidualBlockImpl : public torch::nn::Module {
     foldInto(*m_conv1, *m_bn1);
     foldInto(*m_conv2, *m_bn2);
     m_batchNorm = false;
+  }
+
+  /// forward() rounded as in 8-bit inference; the last block's sum stays
+  /// float32, as there.
+  torch::Tensor forwardRounded(const torch::Tensor& x, Int8Rounding& rounding, bool last) {
+    const torch::Tensor y = rounding.activation(torch::relu(Int8Rounding::convolution(*m_conv1, m_batchNorm ? m_bn1.get() : nullptr, x)));
+    const torch::Tensor z = rounding.activation(Int8Rounding::convolution(*m_conv2, m_batchNorm ? m_bn2.get() : nullptr, y));
+    const torch::Tensor shortcut =
+        m_shortcut ? rounding.activation(Int8Rounding::convolution(*m_shortcut, nullptr, x)) : x;
+    const torch::Tensor out = torch::relu(z + shortcut);
+    if (!last) return rounding.activation(out);
+    rounding.skip();
+    return out;
   }
 
   torch::Tensor forward(torch::Tensor x) {
@@ -156,7 +215,7 @@ torch::Tensor EmbeddingNetImpl::runStages(torch::Tensor x, int from, int to) {
     if (m_tower) {
       x = m_tower->forwardStages(x, from, std::min(to, base));
     } else if (to > 0) {
-      x = m_embedding(m_dropout(m_features->forward(x)));
+      x = m_embedding(m_dropout(m_int8Ranges.empty() ? m_features->forward(x) : featuresRoundedLikeInt8(x)));
     }
   }
   if (m_projection && from <= base && to > base) x = m_projection->forward(x);
@@ -192,6 +251,37 @@ ResidualNetLayers EmbeddingNetImpl::residualLayers() {
     }
   }
   return layers;
+}
+
+void EmbeddingNetImpl::setInt8Rounding(std::vector<float> ranges) {
+  if (!ranges.empty() && (m_config.architecture != "resnet" || !m_features)) {
+    throw Error("only a residual net of ours trains for 8-bit integers");
+  }
+  m_int8Ranges = std::move(ranges);
+}
+
+torch::Tensor EmbeddingNetImpl::featuresRoundedLikeInt8(torch::Tensor x) {
+  Int8Rounding rounding(m_int8Ranges);
+  const torch::nn::Conv2dImpl* stem = nullptr;
+  const torch::nn::BatchNorm2dImpl* stemNorm = nullptr;
+  std::size_t blocks = 0, seen = 0;
+  for (const auto& module : *m_features) blocks += module.ptr()->as<ResidualBlockImpl>() ? 1 : 0;
+  x = rounding.activation(x);
+  // The stem's convolution, its batch norm and ReLU; the blocks; the pooling and flattening.
+  for (auto& module : *m_features) {
+    if (const auto* conv = module.ptr()->as<torch::nn::Conv2dImpl>()) {
+      stem = conv;
+    } else if (const auto* norm = module.ptr()->as<torch::nn::BatchNorm2dImpl>()) {
+      stemNorm = norm;
+    } else if (module.ptr()->as<torch::nn::ReLUImpl>()) {
+      x = rounding.activation(torch::relu(Int8Rounding::convolution(*stem, stemNorm, x)));
+    } else if (auto* block = module.ptr()->as<ResidualBlockImpl>()) {
+      x = block->forwardRounded(x, rounding, ++seen == blocks);
+    } else {
+      x = module.forward(x);
+    }
+  }
+  return x;
 }
 
 torch::Tensor EmbeddingNetImpl::embeddingOfFeatures(torch::Tensor pooled) {

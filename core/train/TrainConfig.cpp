@@ -32,6 +32,12 @@ void TrainConfig::validate() const {
   if (loss == "distil" && !init.empty() && init.train != "all") {
     fail("a distilled network trains every layer: continue from a model with --trainable all");
   }
+  if (quantizationAware && (network.architecture != "resnet" || network.isDlibResNet())) {
+    fail("quantization-aware training is for a residual net of ours (--arch resnet), which runs in 8-bit integers");
+  }
+  if (quantizationAware && init.empty()) {
+    fail("quantization-aware training goes on from a trained model (--init): the ranges it rounds to are that model's");
+  }
   if (sampling != "online" && sampling != "pairs") fail("sampling must be online or pairs");
   if (loss == "triplet" && sampling != "online") fail("triplet loss needs online (P x K) sampling");
   if (margin <= 0) fail("margin must be positive");
@@ -99,6 +105,7 @@ std::string TrainConfig::toJson() const {
   if (!teacher.empty()) j["teacher"] = teacher;
   if (teachAugmented) j["teach_augmented"] = true;
   if (mixFaces > 0) j["mix_faces"] = mixFaces;
+  if (quantizationAware) j["quantization_aware"] = true;
   if (splitSeed) j["split_seed"] = splitSeed;
   if (averageFromEpoch) j["average_from_epoch"] = averageFromEpoch;
   if (!init.empty()) {
@@ -117,6 +124,7 @@ TrainConfig TrainConfig::fromJson(const std::string& text) {
     c.teacher = j.value("teacher", c.teacher);
     c.teachAugmented = j.value("teach_augmented", c.teachAugmented);
     c.mixFaces = j.value("mix_faces", c.mixFaces);
+    c.quantizationAware = j.value("quantization_aware", c.quantizationAware);
     c.margin = j.value("margin", c.margin);
     c.sampling = j.value("sampling", c.sampling);
     c.peoplePerBatch = j.value("people_per_batch", c.peoplePerBatch);

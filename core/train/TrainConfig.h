@@ -63,6 +63,13 @@ struct TrainConfig {
   /// few thousand photos that is where a student over-fits ("function
   /// matching", Beyer et al. 2022). 0: no blends.
   double mixFaces = 0;
+  /// Quantization-aware training: going on from a trained residual net of
+  /// ours (`init`), the forward pass rounds weights and activations as its
+  /// 8-bit inference will (EmbeddingNetImpl::setInt8Rounding), at the
+  /// ranges the model it goes on from takes on the first 512 training
+  /// photos. The model saved is float32; `siamese model --precision int8`
+  /// then calibrates it as any other.
+  bool quantizationAware = false;
   double margin = 1.0;
   /// "online": batches of P people × K photos, every pair (or the hardest
   /// triplets) inside the batch; "pairs": the explicit pair list.

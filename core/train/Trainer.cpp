@@ -26,6 +26,7 @@
 #include "eval/Metrics.h"
 #include "nn/Embedder.h"
 #include "nn/TensorHeap.h"
+#include "nn/detail/Int8ResidualNet.h"
 #include "nn/detail/Losses.h"
 #include "nn/detail/ModelIo.h"
 #include "nn/detail/OneThreadWorker.h"
@@ -98,6 +99,7 @@ class Run {
     torch::manual_seed(config.seed);
     m_model = detail::makeModel(m_config.network, m_config.loss == "koch");
     if (!m_config.init.empty()) startFromPretrained();
+    roundLikeInt8();
     m_model.to(m_device);
     m_channelsLast = options.channelsLast && m_device.is_cpu();
     m_loaderThread = options.loader == TrainOptions::Loader::On ||
@@ -121,6 +123,9 @@ class Run {
   /// Refuses a 16-bit precision the device cannot train in, saying why.
   void checkPrecision() const;
   void startFromPretrained();
+  /// With TrainConfig::quantizationAware, before any checkpoint is loaded:
+  /// the ranges the model the run starts from takes, set for rounding.
+  void roundLikeInt8();
   void makeOptimizer();
   /// The faces' crops as floats [N, C, H, W] in 0..255 (BGR or grey, at the cache's size) on the device.
   torch::Tensor pixelsOf(const std::vector<int>& faces) const;
@@ -255,6 +260,30 @@ void Run::startFromPretrained() {
   m_model.net->freezeBefore(m_config.firstTrainableStage());
   m_normalization = meta.input.normalization;
   m_pretrained = meta;
+}
+
+void Run::roundLikeInt8() {
+  if (!m_config.quantizationAware) return;
+  // Measured as `siamese model --precision int8` measures (mirror images
+  // too when the model embeds them), on the first photos the run trains
+  // on, from the weights it starts from: a resumed run rounds the same.
+  detail::SiameseModel folded = detail::makeModel(m_config.network, m_config.loss == "koch");
+  detail::deserializeModel(detail::serializeModel(m_model), folded);
+  folded.train(false);
+  folded.net->foldBatchNorm();
+  torch::NoGradGuard noGrad;
+  constexpr std::size_t kPhotos = 512, kChunk = 64;
+  const std::vector<int>& faces = m_data.trainFaces;
+  std::vector<torch::Tensor> batches;
+  for (std::size_t start = 0; start < std::min(kPhotos, faces.size()); start += kChunk) {
+    const std::vector<int> chunk(faces.begin() + std::ptrdiff_t(start),
+                                 faces.begin() + std::ptrdiff_t(std::min({kPhotos, faces.size(), start + kChunk})));
+    torch::Tensor input = detail::fromUnitRange(loadBatch(chunk), m_normalization).to(torch::kCPU);
+    if (m_config.mirrorAverage()) input = torch::cat({input, input.flip({3})});
+    batches.push_back(input);
+  }
+  if (batches.empty()) throw Error("quantization-aware training needs training photos to measure the ranges on");
+  m_model.net->setInt8Rounding(detail::Int8ResidualNet::calibrate(folded.net, batches, Int8Ranges::MinMax).ranges);
 }
 
 std::vector<int> Run::facesUsed() const {

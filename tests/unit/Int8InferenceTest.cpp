@@ -249,6 +249,44 @@ TEST(Int8Inference, BiasCorrectionTakesOffTheShiftThatRoundingTheWeightsGives) {
   EXPECT_TRUE(test::contains(message, "bias corrections")) << message;
 }
 
+TEST(Int8Inference, ANetworkTrainingForIntegersRoundsAsTheIntegerNetworkDoes) {
+  // Quantization-aware training rounds in float32 what 8-bit inference
+  // rounds, with the batch norms unfolded: its embeddings must be those of
+  // the integer network, up to the odd value that lands on the other side
+  // of a level, and much nearer to them than the float network's.
+  SIAMESE_REQUIRE_DATA("lfw/images");
+  if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
+  const std::vector<Image> calibration = lfwPhotos(0, 16), probes = lfwPhotos(100, 12);
+  const std::vector<std::uint8_t> bytes = packed(calibration), probeBytes = packed(probes);
+  BundleFile bundle = studentLikeBundle(false);
+  bundle.metadata.int8 = calibrateInt8(bundle, bytes.data(), calibration.size(), 250, 3, "16 LFW photos");
+  bundle.metadata.int8.biasCorrections.clear();  // training rounds the weights as they are
+  const std::vector<Embedding> integers = Embedder::fromBundle(bundle, DevicePreference::Cpu)->embed(probes);
+
+  detail::SiameseModel model = detail::makeModel(bundle.metadata.network, false);
+  detail::deserializeModel(bundle.weights, model);
+  model.train(false);
+  torch::InferenceMode inference;
+  const InputSpec& in = bundle.metadata.input;
+  const torch::Tensor input = detail::toNetworkInput(
+      detail::packedCropsToFloat(probeBytes.data(), probes.size(), 250, 3, torch::kCPU), in.size, in.channels, in.normalization);
+  const auto rows = [](const torch::Tensor& t) {
+    std::vector<Embedding> out;
+    const torch::Tensor c = t.contiguous();
+    for (std::int64_t i = 0; i < c.size(0); ++i) out.emplace_back(c[i].data_ptr<float>(), c[i].data_ptr<float>() + c.size(1));
+    return out;
+  };
+  const std::vector<Embedding> floats = rows(model.net->forward(input));
+  model.net->setInt8Rounding(bundle.metadata.int8.ranges);
+  const std::vector<Embedding> rounded = rows(model.net->forward(input));
+
+  const EmbeddingAgreement roundedAgreement = compareEmbeddings(rounded, integers);
+  const EmbeddingAgreement floatAgreement = compareEmbeddings(floats, integers);
+  std::printf("rounded in float32: %s\nfloat32: %s\n", describeAgreement(roundedAgreement).c_str(),
+              describeAgreement(floatAgreement).c_str());
+  EXPECT_LT(roundedAgreement.meanShift, 0.25 * floatAgreement.meanShift);
+}
+
 TEST(Int8Inference, ACalibrationThatDoesNotFitTheNetworkIsRefused) {
   if (!int8Unsupported(studentLikeBundle(false).metadata.network).empty()) GTEST_SKIP() << "no integer engine here";
   BundleFile bundle = studentLikeBundle(false);

@@ -17,6 +17,11 @@ struct ActivationScale {
   std::int64_t zeroPoint = 0;
 };
 
+/// Activations are quantized asymmetrically to 0..255 over a range that
+/// holds zero (so that zero, the ReLU's floor and the convolutions'
+/// padding, is exact): the scale and zero point of [low, high].
+ActivationScale activationScaleOf(float low, float high);
+
 /// Of the ranges [f·low, f·high] (f from 1 down to 0.05; zero stays
 /// inside), the one whose quantization to 256 levels costs the values
 /// counted in `counts` (equal bins over [low, high]) the least squared

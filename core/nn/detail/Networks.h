@@ -59,6 +59,16 @@ class EmbeddingNetImpl : public torch::nn::Module {
   /// A residual net's layers, after foldBatchNorm (Error for any other
   /// network, or before the batch norms are folded).
   ResidualNetLayers residualLayers();
+  /// Quantization-aware training, for a residual net of ours: with
+  /// `ranges` (Int8Calibration's layout, measured on this network), the
+  /// forward pass rounds what 8-bit inference (Int8ResidualNet) rounds:
+  /// each convolution's weights, its batch norm folded in, per output
+  /// channel, and each activation it quantizes. Gradients pass the rounding
+  /// as if it were not there (straight-through), and the batch norms keep
+  /// their running statistics, in training too, as the folded integer
+  /// network will. The network learns weights that integers round less
+  /// harmfully. Empty: the ordinary forward pass.
+  void setInt8Rounding(std::vector<float> ranges);
   /// What follows the pooled features [N, C·grid·grid]: the embedding
   /// layer, the projection, and the normalisation.
   torch::Tensor embeddingOfFeatures(torch::Tensor pooled);
@@ -67,6 +77,8 @@ class EmbeddingNetImpl : public torch::nn::Module {
 
  private:
   torch::Tensor runStages(torch::Tensor x, int from, int to);
+  /// m_features' output with the rounding of setInt8Rounding.
+  torch::Tensor featuresRoundedLikeInt8(torch::Tensor x);
 
   NetworkConfig m_config;
   torch::nn::Sequential m_features{nullptr};
@@ -75,6 +87,7 @@ class EmbeddingNetImpl : public torch::nn::Module {
   DlibResNet m_tower{nullptr};  ///< set instead of the above for "dlib-resnet"
   torch::nn::Sequential m_projection{nullptr};
   int m_firstTrainable = 0;
+  std::vector<float> m_int8Ranges;  ///< setInt8Rounding's; empty: none
 };
 TORCH_MODULE(EmbeddingNet);
 
