@@ -28,6 +28,13 @@ void SiameseModel::to(const torch::Device& device) {
   if (head) head->to(device);
 }
 
+bool channelsLastTrains(const SiameseModel& model) {
+  for (const torch::Tensor& p : model.net->parameters()) {
+    if (p.dim() == 4 && p.size(0) < 16) return false;
+  }
+  return true;
+}
+
 void useChannelsLast(SiameseModel& model) {
   torch::NoGradGuard noGrad;
   for (torch::Tensor& p : model.net->parameters()) {

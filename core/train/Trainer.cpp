@@ -101,7 +101,7 @@ class Run {
     if (!m_config.init.empty()) startFromPretrained();
     roundLikeInt8();
     m_model.to(m_device);
-    m_channelsLast = options.channelsLast && m_device.is_cpu();
+    m_channelsLast = options.channelsLast && m_device.is_cpu() && detail::channelsLastTrains(m_model);
     m_loaderThread = options.loader == TrainOptions::Loader::On ||
                      (options.loader == TrainOptions::Loader::Auto &&
                       (!m_device.is_cpu() || unsigned(torch::get_num_threads()) < std::thread::hardware_concurrency()));

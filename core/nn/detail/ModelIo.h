@@ -26,6 +26,12 @@ SiameseModel makeModel(const NetworkConfig& config, bool kochHead);
 /// Stores the convolution weights channels-last (NHWC), the layout oneDNN's
 /// CPU convolutions run fastest on; feed such a model channels-last batches.
 void useChannelsLast(SiameseModel& model);
+/// Whether `model` may train channels-last: not when a convolution has
+/// fewer than 16 output channels. LibTorch 1.13's oneDNN backward pass then
+/// corrupts the heap (seen training our residual net of 4, 8 or 12 filters,
+/// and in Python with Debian's python3-torch on the same blocks; 16 and
+/// 24 filters train, as does every layout in the plain one).
+bool channelsLastTrains(const SiameseModel& model);
 std::string serializeModel(const SiameseModel& model);
 /// The weights come back in the plain layout (NCHW), whatever the layout
 /// they were saved in. throws Error when the bytes do not fit the model's
