@@ -9,6 +9,8 @@
 #include <mutex>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "common/Error.h"
 #include "nn/Int8Inference.h"
 #include "nn/detail/ModelIo.h"
@@ -329,6 +331,17 @@ Int8Calibration Int8ResidualNet::calibrate(EmbeddingNet net, const std::vector<t
 
 }  // namespace detail
 
+namespace {
+
+bool trainedThroughRounding(const BundleMetadata& metadata) {
+  const std::string& config = metadata.training.configJson;
+  if (config.empty()) return false;
+  const nlohmann::json json = nlohmann::json::parse(config, nullptr, /*allow_exceptions=*/false);
+  return json.is_object() && json.value("quantization_aware", false);
+}
+
+}  // namespace
+
 std::string int8RangesName(Int8Ranges method) {
   return method == Int8Ranges::LeastSquares ? "least-squares" : "min-max";
 }
@@ -370,6 +383,10 @@ Int8Calibration calibrateInt8(const BundleFile& bundle, const std::uint8_t* crop
     batches.push_back(input);
   }
   Int8Calibration calibration = detail::Int8ResidualNet::calibrate(model.net, batches, method);
+  // A model trained through the rounding (siamese train --quantization-aware)
+  // learnt its biases against the rounded weights: correcting them again
+  // would add back the shift it already took off.
+  if (trainedThroughRounding(bundle.metadata)) calibration.biasCorrections.clear();
   calibration.calibratedOn = calibratedOn;
   calibration.rangesFrom = int8RangesName(method);
   calibration.crops = int(count);

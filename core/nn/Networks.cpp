@@ -254,8 +254,18 @@ ResidualNetLayers EmbeddingNetImpl::residualLayers() {
 }
 
 void EmbeddingNetImpl::setInt8Rounding(std::vector<float> ranges) {
-  if (!ranges.empty() && (m_config.architecture != "resnet" || !m_features)) {
-    throw Error("only a residual net of ours trains for 8-bit integers");
+  if (ranges.empty()) {
+    m_int8Ranges.clear();
+    return;
+  }
+  if (m_config.architecture != "resnet" || !m_features) throw Error("only a residual net of ours trains for 8-bit integers");
+  std::size_t activations = 2;  // the input, the stem
+  for (const auto& module : *m_features) {
+    if (auto* block = module.ptr()->as<ResidualBlockImpl>()) activations += block->layers().shortcut ? 4 : 3;
+  }
+  if (ranges.size() != 2 * activations) {
+    throw Error(std::to_string(ranges.size() / 2) + " 8-bit ranges for a network that rounds " + std::to_string(activations) +
+                " activations");
   }
   m_int8Ranges = std::move(ranges);
 }

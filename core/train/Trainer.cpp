@@ -235,16 +235,23 @@ class Run {
   std::unique_ptr<torch::autograd::profiler::RecordProfile> m_operatorTrace;
 };
 
+// The rounding quantization-aware training imitates is of float32 values
+// (and LibTorch's fake quantization takes no bfloat16).
+constexpr const char* kRoundingInFloat32 =
+    "quantization-aware training rounds float32 values as 8-bit inference does: train it in float32";
+
 void Run::checkPrecision() const {
   switch (m_options.precision) {
     case TrainOptions::Precision::Float32:
       return;
     case TrainOptions::Precision::Bfloat16:
+      if (m_config.quantizationAware) throw Error(kRoundingInFloat32);
       if (m_device.is_cpu() && !cpuBfloat16Supported()) {
         throw Error("bfloat16 training needs a CPU with AVX-512 BF16 instructions, which this one lacks");
       }
       return;
     case TrainOptions::Precision::Float16:
+      if (m_config.quantizationAware) throw Error(kRoundingInFloat32);
       if (!m_device.is_cuda()) {
         throw Error("float16 training is for a GPU (CUDA), and this run is on the CPU: choose bfloat16 or float32");
       }

@@ -243,6 +243,12 @@ TEST(Int8Inference, BiasCorrectionTakesOffTheShiftThatRoundingTheWeightsGives) {
   // none, leaves them further from the float embeddings.
   EXPECT_LT(with.meanShift, 0.8 * without.meanShift);
 
+  // A model trained through the rounding learnt its biases against it: no correction.
+  BundleFile trainedRounding = bundle;
+  trainedRounding.metadata.training.configJson = R"({"loss": "distil", "quantization_aware": true})";
+  EXPECT_TRUE(calibrateInt8(trainedRounding, bytes.data(), calibration.size(), 250, 3, "16 LFW photos")
+                  .biasCorrections.empty());
+
   BundleFile misfit = bundle;
   misfit.metadata.int8.biasCorrections.pop_back();
   const std::string message = test::errorMessage([&] { Embedder::fromBundle(misfit, DevicePreference::Cpu, "m.siamese"); });
