@@ -24,6 +24,16 @@ ActivationScale activationScaleOf(float low, float high) {
   return {scale, std::clamp<std::int64_t>(std::llround(-lo / scale), 0, 255)};
 }
 
+torch::Tensor weightLevelsOf(const torch::Tensor& weight) {
+  return weight.detach().abs().amax({1, 2, 3}).clamp_min(1e-12) / 127.0;
+}
+
+const torch::ExpandingArray<2>& explicitPaddingOf(const torch::nn::Conv2dImpl& conv) {
+  const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&conv.options.padding());
+  if (!padding) throw Error("a convolution without explicit padding cannot run in 8-bit integers");
+  return *padding;
+}
+
 namespace {
 
 /// LibTorch's integer kernels for x86 in Debian's build are oneDNN's (it
@@ -42,17 +52,11 @@ bool useOneDnnEngine() {
 /// The weights rounded symmetrically per output channel to -127..127.
 torch::Tensor roundedWeight(const torch::nn::Conv2dImpl& conv) {
   const torch::Tensor weight = conv.weight.detach().to(torch::kCPU).contiguous();
-  const torch::Tensor scales = (weight.abs().amax({1, 2, 3}).clamp_min(1e-12) / 127.0).to(torch::kDouble);
-  return at::quantize_per_channel(weight, scales, torch::zeros({weight.size(0)}, torch::kLong), 0, at::kQInt8);
+  return at::quantize_per_channel(weight, weightLevelsOf(weight).to(torch::kDouble), torch::zeros({weight.size(0)}, torch::kLong),
+                                  0, at::kQInt8);
 }
 
 torch::List<std::int64_t> pairOf(const torch::ExpandingArray<2>& a) { return torch::List<std::int64_t>({(*a)[0], (*a)[1]}); }
-
-const torch::ExpandingArray<2>& paddingOf(const torch::nn::Conv2dImpl& conv) {
-  const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&conv.options.padding());
-  if (!padding) throw Error("a convolution without explicit padding cannot run in 8-bit integers");
-  return *padding;
-}
 
 /// The rounded weights packed for the engine with the bias in float, less
 /// `correction` (one value per output channel; undefined: none).
@@ -67,7 +71,7 @@ c10::intrusive_ptr<ConvPackedParamsBase<2>> packConvolution(const torch::nn::Con
   c10::optional<at::Tensor> bias;
   if (conv.bias.defined()) bias = conv.bias.detach().to(torch::kCPU).contiguous();
   if (correction.defined()) bias = (bias ? *bias : torch::zeros({conv.weight.size(0)})) - correction;
-  return prepack.call(roundedWeight(conv), bias, pairOf(conv.options.stride()), pairOf(paddingOf(conv)),
+  return prepack.call(roundedWeight(conv), bias, pairOf(conv.options.stride()), pairOf(explicitPaddingOf(conv)),
                       pairOf(conv.options.dilation()), conv.options.groups());
 }
 
@@ -86,7 +90,7 @@ class BiasShiftRecorder {
       m_sums.push_back(torch::zeros({conv.weight.size(0)}, torch::kDouble));
       m_errors.push_back(roundedWeight(conv).dequantize() - conv.weight.detach().to(torch::kCPU));
     }
-    const torch::Tensor shift = torch::conv2d(input, m_errors[m_next], {}, conv.options.stride(), paddingOf(conv),
+    const torch::Tensor shift = torch::conv2d(input, m_errors[m_next], {}, conv.options.stride(), explicitPaddingOf(conv),
                                               conv.options.dilation(), conv.options.groups());
     m_sums[m_next] += shift.sum({0, 2, 3}).to(torch::kDouble) / double(shift.size(2) * shift.size(3));
     ++m_next;
@@ -292,19 +296,20 @@ torch::Tensor Int8ResidualNet::forward(const torch::Tensor& input) {
 }
 
 Int8Calibration Int8ResidualNet::calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches,
-                                           Int8Ranges method) {
+                                           Int8Ranges method, bool biasCorrections) {
   torch::NoGradGuard noGrad;
   const ResidualNetLayers layers = net->residualLayers();
   RangeRecorder ranges(activationsOf(layers));
   BiasShiftRecorder shifts;
-  bool firstPass = true;
+  bool firstPass = true;  // the bias shifts are measured in the first pass only
   const auto measure = [&] {
     for (const torch::Tensor& batch : batches) {
       // The float network's own computation, step by step as forward() takes it.
       ranges.startBatch();
-      if (firstPass) shifts.startBatch(batch.size(0));
+      const bool measureShifts = firstPass && biasCorrections;
+      if (measureShifts) shifts.startBatch(batch.size(0));
       const auto convolve = [&](torch::nn::Conv2dImpl& conv, const torch::Tensor& input) {
-        if (firstPass) shifts.see(conv, input);
+        if (measureShifts) shifts.see(conv, input);
         return conv.forward(input);
       };
       torch::Tensor x = ranges.see(batch);
@@ -382,11 +387,11 @@ Int8Calibration calibrateInt8(const BundleFile& bundle, const std::uint8_t* crop
     if (in.mirrorAverage) input = torch::cat({input, input.flip({3})});
     batches.push_back(input);
   }
-  Int8Calibration calibration = detail::Int8ResidualNet::calibrate(model.net, batches, method);
   // A model trained through the rounding (siamese train --quantization-aware)
   // learnt its biases against the rounded weights: correcting them again
   // would add back the shift it already took off.
-  if (trainedThroughRounding(bundle.metadata)) calibration.biasCorrections.clear();
+  Int8Calibration calibration =
+      detail::Int8ResidualNet::calibrate(model.net, batches, method, !trainedThroughRounding(bundle.metadata));
   calibration.calibratedOn = calibratedOn;
   calibration.rangesFrom = int8RangesName(method);
   calibration.crops = int(count);

@@ -5,6 +5,8 @@
 #include "nn/detail/WinogradConvolution.h"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 namespace siamese::detail {
 namespace {
@@ -24,18 +26,24 @@ Convolution conv(int in, int out, int kernel, int stride = 1, bool bias = false)
       torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(bias));
 }
 
-/// Folds an evaluated batch norm into the convolution before it: the
-/// convolution's weights are scaled per output channel and it gains the
-/// bias that the normalisation's shift leaves, so the pair computes the
-/// same with one pass over the activations instead of two.
-void foldInto(torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn) {
-  torch::NoGradGuard noGrad;
+/// A convolution's weight and bias with the evaluated batch norm after it
+/// folded in: the weights scaled per output channel, and the bias that the
+/// normalisation's shift leaves. Differentiable, for quantization-aware
+/// training, which folds them every step.
+std::pair<torch::Tensor, torch::Tensor> foldedWeightAndBias(const torch::nn::Conv2dImpl& conv,
+                                                            const torch::nn::BatchNorm2dImpl& bn) {
   const torch::Tensor scale = bn.weight / torch::sqrt(bn.running_var + bn.options.eps());
   torch::Tensor shift = bn.bias - bn.running_mean * scale;
   if (conv.bias.defined()) shift = shift + conv.bias * scale;
-  conv.weight = conv.weight * scale.view({-1, 1, 1, 1});
-  // Not registered: the folded network is only evaluated, never saved.
-  conv.bias = shift;
+  return {conv.weight * scale.view({-1, 1, 1, 1}), shift};
+}
+
+/// Folds an evaluated batch norm into the convolution before it, so the
+/// pair computes the same with one pass over the activations instead of two.
+void foldInto(torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn) {
+  torch::NoGradGuard noGrad;
+  // The bias is not registered: the folded network is only evaluated, never saved.
+  std::tie(conv.weight, conv.bias) = foldedWeightAndBias(conv, bn);
 }
 
 /// What 8-bit inference rounds, done in float32 so that training sees it
@@ -57,18 +65,11 @@ class Int8Rounding {
   /// rounded per output channel as Int8ResidualNet packs them.
   static torch::Tensor convolution(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl* norm,
                                    const torch::Tensor& x) {
-    torch::Tensor weight = conv.weight, bias = conv.bias;
-    if (norm) {
-      const torch::Tensor scale = norm->weight / torch::sqrt(norm->running_var + norm->options.eps());
-      torch::Tensor shift = norm->bias - norm->running_mean * scale;
-      bias = bias.defined() ? shift + bias * scale : shift;
-      weight = weight * scale.view({-1, 1, 1, 1});
-    }
-    const torch::Tensor levels = weight.detach().abs().amax({1, 2, 3}).clamp_min(1e-12) / 127.0;
+    auto [weight, bias] = norm ? foldedWeightAndBias(conv, *norm) : std::pair{conv.weight, conv.bias};
     const torch::Tensor zeros = torch::zeros({weight.size(0)}, weight.options().dtype(torch::kInt));
-    weight = torch::fake_quantize_per_channel_affine(weight, levels.to(torch::kFloat), zeros, 0, -128, 127);
-    const auto& padding = c10::get<torch::ExpandingArray<2>>(conv.options.padding());
-    return torch::conv2d(x, weight, bias, conv.options.stride(), padding, conv.options.dilation(), conv.options.groups());
+    weight = torch::fake_quantize_per_channel_affine(weight, weightLevelsOf(weight).to(torch::kFloat), zeros, 0, -128, 127);
+    return torch::conv2d(x, weight, bias, conv.options.stride(), explicitPaddingOf(conv), conv.options.dilation(),
+                         conv.options.groups());
   }
 
  private:

@@ -290,7 +290,7 @@ void Run::roundLikeInt8() {
     batches.push_back(input);
   }
   if (batches.empty()) throw Error("quantization-aware training needs training photos to measure the ranges on");
-  m_model.net->setInt8Rounding(detail::Int8ResidualNet::calibrate(folded.net, batches, Int8Ranges::MinMax).ranges);
+  m_model.net->setInt8Rounding(detail::Int8ResidualNet::calibrate(folded.net, batches, Int8Ranges::MinMax, /*biasCorrections=*/false).ranges);
 }
 
 std::vector<int> Run::facesUsed() const {

@@ -22,6 +22,14 @@ struct ActivationScale {
 /// padding, is exact): the scale and zero point of [low, high].
 ActivationScale activationScaleOf(float low, float high);
 
+/// The step of each output channel's 8-bit levels when a convolution's
+/// weights [out, in, h, w] are rounded symmetrically to -127..127 (no
+/// gradient).
+torch::Tensor weightLevelsOf(const torch::Tensor& weight);
+/// A convolution's padding, which 8-bit inference needs explicit: throws
+/// Error otherwise.
+const torch::ExpandingArray<2>& explicitPaddingOf(const torch::nn::Conv2dImpl& conv);
+
 /// Of the ranges [f·low, f·high] (f from 1 down to 0.05; zero stays
 /// inside), the one whose quantization to 256 levels costs the values
 /// counted in `counts` (equal bins over [low, high]) the least squared
@@ -50,9 +58,11 @@ class Int8ResidualNet {
 
   /// Measures `batches` in the float network `net` (evaluated, batch norms
   /// folded): the ranges (min, max pairs in the order above) they reach,
-  /// chosen by `method`, and each integer convolution's bias corrections
-  /// (Int8Calibration::biasCorrections). Fills those two fields only.
-  static Int8Calibration calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches, Int8Ranges method);
+  /// chosen by `method`, and, with `biasCorrections`, each integer
+  /// convolution's bias corrections (Int8Calibration::biasCorrections).
+  /// Fills those two fields only.
+  static Int8Calibration calibrate(EmbeddingNet net, const std::vector<torch::Tensor>& batches, Int8Ranges method,
+                                   bool biasCorrections);
 
  private:
   using PackedConvolution = c10::intrusive_ptr<ConvPackedParamsBase<2>>;
