@@ -208,7 +208,7 @@ void addInitOptions(CLI::App& cmd, TrainConfig& c) {
 // The network's shape.
 void addNetworkOptions(CLI::App& cmd, NetworkConfig& n) {
   cmd.add_option("--arch", n.architecture, "convnet or resnet")->capture_default_str();
-  cmd.add_option("--input-size", n.inputSize, "Network input, px (crops are resized)")->capture_default_str();
+  cmd.add_option("--input-size", n.inputSize, "Network input, px (crops are resized); with --init a network of ours, its weights at this size")->capture_default_str();
   cmd.add_option("--channels", n.channels, "1 grey or 3 colour")->capture_default_str();
   cmd.add_option("--blocks", n.blocks)->capture_default_str();
   cmd.add_option("--filters", n.filters, "Filters of the first block")->capture_default_str();
@@ -232,12 +232,15 @@ TrainConfig trainConfigOf(const TrainArgs& args, const std::function<bool(const 
   if (args.noAugment) config.augment.enabled = false;
   if (args.noFlip) config.augment.flip = false;
   if (!config.init.empty()) {
-    for (const char* option : {"--arch", "--input-size", "--channels", "--blocks", "--filters", "--kernel",
-                               "--convs-per-block", "--dropout"}) {
+    for (const char* option : {"--arch", "--channels", "--blocks", "--filters", "--kernel", "--convs-per-block",
+                               "--dropout"}) {
       if (given(option)) std::printf("note: %s is ignored with --init: the network is the pretrained model's\n", option);
     }
+    const int askedInputSize = config.network.inputSize;
     initial = readBundle(config.init.from).metadata;
     config.startFrom(initial->network);
+    // The same weights at another resolution (a network of ours only).
+    if (given("--input-size")) config.resizeInput(askedInputSize);
     // Its validation people stay people neither model trained on.
     if (!initial->training.configJson.empty()) config.keepSplitOf(TrainConfig::fromJson(initial->training.configJson));
   }

@@ -1,5 +1,7 @@
 #include "nn/NetworkConfig.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
@@ -34,6 +36,12 @@ void NetworkConfig::validate() const {
   if (pooling != "max" && pooling != "avg") fail("pooling must be max or avg");
   if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
   if (activation != "relu" && activation != "tanh") fail("activation must be relu or tanh");
+}
+
+int NetworkConfig::pooledGrid() const {
+  int side = inputSize;
+  for (int b = 0; b < blocks; ++b) side = architecture == "resnet" ? (side + 1) / 2 : side / 2;
+  return std::max(1, std::min(4, side));
 }
 
 int NetworkConfig::baseOutputSize() const {

@@ -39,6 +39,11 @@ struct NetworkConfig {
   /// What the network before the projection gives: 128 for dlib-resnet,
   /// else embeddingSize (a projection keeps the base's own size).
   int baseOutputSize() const;
+  /// Our own networks (not dlib-resnet): the side of the grid their last
+  /// features are average-pooled to before the embedding layer (at most 4;
+  /// the resolution after the blocks when smaller). The embedding layer's
+  /// weights fit every input size that gives the same grid.
+  int pooledGrid() const;
 
   /// The fixed configuration of dlib's face-recognition ResNet.
   static NetworkConfig dlibResNet();

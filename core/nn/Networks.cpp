@@ -170,7 +170,6 @@ EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(confi
   }
   torch::nn::Sequential features;
   int in = config.channels;
-  int size = config.inputSize;
   int width = config.filters;
   if (config.architecture == "resnet") {
     // Stem, then one residual block per stage, each halving the resolution.
@@ -182,7 +181,6 @@ EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(confi
       const int out = std::min(256, config.filters << b);
       features->push_back(ResidualBlock(in, out, 2, config.batchNorm));
       in = out;
-      size = (size + 1) / 2;
     }
   } else {
     for (int b = 0; b < config.blocks; ++b) {
@@ -194,12 +192,11 @@ EmbeddingNetImpl::EmbeddingNetImpl(const NetworkConfig& config) : m_config(confi
       }
       features->push_back(pooling(config));
       in = out;
-      size /= 2;
     }
   }
-  // Pool to at most 4×4 and keep that layout: on aligned faces *where* a
-  // feature is (eye, mouth) matters, which global pooling would discard.
-  const int grid = std::max(1, std::min(4, size));
+  // Pool to at most 4×4 (pooledGrid) and keep that layout: on aligned faces
+  // *where* a feature is (eye, mouth) matters, which global pooling would discard.
+  const int grid = config.pooledGrid();
   features->push_back(torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(grid)));
   features->push_back(torch::nn::Flatten());
   m_features = register_module("features", features);

@@ -90,6 +90,24 @@ void TrainConfig::startFrom(const NetworkConfig& pretrained) {
   network.l2Normalize = true;
 }
 
+void TrainConfig::resizeInput(int size) {
+  if (size == network.inputSize) return;
+  if (network.isDlibResNet()) {
+    throw Error("the face tower takes " + std::to_string(network.inputSize) +
+                " px crops: another input size is for a network of ours");
+  }
+  NetworkConfig resized = network;
+  resized.inputSize = size;
+  resized.validate();
+  if (resized.pooledGrid() != network.pooledGrid()) {
+    const auto grid = [](int g) { return std::to_string(g) + "x" + std::to_string(g); };
+    throw Error("at " + std::to_string(size) + " px the features pool to " + grid(resized.pooledGrid()) +
+                ", and the model's embedding layer reads " + grid(network.pooledGrid()) + " (its " +
+                std::to_string(network.inputSize) + " px): choose a size that gives the same grid");
+  }
+  network = resized;
+}
+
 std::string TrainConfig::toJson() const {
   nlohmann::json j = {
       {"network", nlohmann::json::parse(network.toJson())},

@@ -129,6 +129,11 @@ struct TrainConfig {
   /// embedding size asked for when there is a projection. Embeddings are
   /// then unit length, the scale the losses' margins assume.
   void startFrom(const NetworkConfig& pretrained);
+  /// After startFrom a network of ours (not the face tower): the same
+  /// weights at another input size. Its convolutions fit any size, and its
+  /// embedding layer fits while the features pool to the same grid (at
+  /// 80 px and at 96 px, 4×4). Throws Error saying why a size does not fit.
+  void resizeInput(int size);
 
   /// The first stage that trains (stages as in NetworkFlops.h and the
   /// network: the tower's 16, or 1 for our own networks, then the

@@ -10,6 +10,7 @@
 #include "nn/detail/Losses.h"
 #include "nn/detail/ModelIo.h"
 #include "nn/detail/Networks.h"
+#include "train/TrainConfig.h"
 #include "support/TestSupport.h"
 #include "train/detail/Augmentation.h"
 #include "train/detail/WeightAverage.h"
@@ -161,6 +162,44 @@ TEST(Networks, SerialisedWeightsReloadAndMismatchesAreRefused) {
   config.filters = 16;
   SiameseModel other = makeModel(config, false);
   EXPECT_THROW(deserializeModel(serializeModel(a), other), Error);
+}
+
+TEST(Networks, AResidualNetGoesOnAtAnotherInputSizeThatPoolsToTheSameGrid) {
+  // `siamese train --init <a net of ours> --input-size N`: at 80 px and at
+  // 96 px a 4-block residual net pools its last features to 4x4, so every
+  // weight of the 80 px net fits the 96 px one and carries over unchanged.
+  TrainConfig at80;
+  at80.network.architecture = "resnet";
+  at80.network.inputSize = 80;
+  at80.network.channels = 3;
+  at80.network.blocks = 4;
+  at80.network.filters = 8;
+  at80.network.embeddingSize = 16;
+  TrainConfig at96 = at80;
+  at96.resizeInput(96);
+  EXPECT_EQ(at96.network.inputSize, 96);
+  EXPECT_EQ(at96.network.pooledGrid(), 4);
+  SiameseModel trained = makeModel(at80.network, false);
+  SiameseModel larger = makeModel(at96.network, false);
+  loadPretrained(serializeModel(trained), at80.network, false, larger);
+  const auto trainedWeights = trained.net->named_parameters();
+  for (const auto& weight : larger.net->named_parameters()) {
+    const torch::Tensor* before = trainedWeights.find(weight.key());
+    ASSERT_NE(before, nullptr) << weight.key();
+    EXPECT_TRUE(torch::equal(*before, weight.value())) << weight.key();
+  }
+  larger.train(false);
+  EXPECT_EQ(larger.net->forward(torch::rand({2, 3, 96, 96})).sizes(), (std::vector<std::int64_t>{2, 16}));
+
+  // At 48 px the features would pool to 3x3, which the embedding layer
+  // cannot read; the face tower's input is fixed. Both are refused, saying why.
+  TrainConfig smaller = at80;
+  const std::string grid = test::errorMessage([&] { smaller.resizeInput(48); });
+  EXPECT_TRUE(test::contains(grid, "3x3") && test::contains(grid, "4x4")) << grid;
+  EXPECT_EQ(smaller.network.inputSize, 80) << "a refused size leaves the configuration as it was";
+  TrainConfig tower;
+  tower.startFrom(NetworkConfig::dlibResNet());
+  EXPECT_TRUE(test::contains(test::errorMessage([&] { tower.resizeInput(96); }), "face tower"));
 }
 
 TEST(WeightAverage, HoldsTheMeanOfTheModelsAddedAndSurvivesACheckpoint) {
