@@ -165,6 +165,7 @@ void InspectTab::showBundle(const QString& path, const BundleMetadata& meta) {
     html += row(tr("inference"), tr("8-bit integers on the CPU, calibrated on %1")
                                      .arg(QString::fromStdString(meta.int8.calibratedOn).toHtmlEscaped()));
   }
+  if (meta.bfloat16) html += row(tr("inference"), tr("bfloat16 on CPUs that compute it, else float32"));
   html += row(tr("distance"), QString::fromStdString(meta.distance));
   html += row(tr("threshold"), tr("%1 (%2, chosen on %3)")
                                     .arg(meta.threshold.value, 0, 'f', 4)

@@ -47,6 +47,7 @@ QString architectureOf(const BundleMetadata& m) {
   QString text = QString::fromStdString(n.architecture) + QObject::tr(", %1 px, %2 values").arg(n.inputSize).arg(n.embeddingSize);
   if (n.hasProjection()) text += QObject::tr(", %1 projection").arg(QString::fromStdString(n.projection));
   if (!m.int8.empty()) text += QObject::tr(", 8-bit integers");
+  if (m.bfloat16) text += QObject::tr(", bfloat16");
   return text;
 }
 
@@ -336,6 +337,7 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
         const FaceCache cache = FaceCache::load(cachePath.toStdString());
         const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, Int8CacheOptions{});
         bundle.metadata.int8 = outcome.calibration;
+        bundle.metadata.bfloat16 = false;  // integers instead
         const QString base = QFileInfo(path).completeBaseName();
         bundle.metadata.name = (bundle.metadata.name.empty() ? base.toStdString() : bundle.metadata.name) + ", int8";
         // Never over another model: -int8, then -int8-2, -int8-3…

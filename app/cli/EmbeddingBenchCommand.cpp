@@ -102,7 +102,7 @@ void runEmbeddingBench(const EmbeddingBenchArgs& args) {
     }
     for (const Row& row : rows) {
       embedder->setBatchSplitBetweenThreads(row.split);
-      md << "| " << name << " (" << meta.input.size << " px" << (embedder->precision() == "int8" ? ", int8" : "")
+      md << "| " << name << " (" << meta.input.size << " px" << (embedder->precision() == "float32" ? "" : ", " + embedder->precision())
          << ") | " << row.label;
       for (int batch : {1, 8, 64}) {
         const Measurement m = measure(*embedder, randomCrops(meta, batch), row.threads, args.seconds);

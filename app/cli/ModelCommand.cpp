@@ -1,5 +1,5 @@
 // siamese model: show a bundle's description, or change the settings that
-// are not weights (name, mirror averaging, threshold, 8-bit inference)
+// are not weights (name, mirror averaging, threshold, 8-bit or bfloat16 inference)
 // without retraining.
 // A changed embedding setting gives the bundle a new id, so galleries made
 // with the old one are re-embedded rather than mismatched.
@@ -14,6 +14,7 @@
 #include "data/PairCsv.h"
 #include "eval/Int8CacheCalibration.h"
 #include "eval/Protocols.h"
+#include "nn/BFloat16Inference.h"
 #include "nn/Embedder.h"
 #include "nn/Int8Inference.h"
 #include "nn/ModelBundle.h"
@@ -54,6 +55,7 @@ void printDescription(const BundleMetadata& m) {
     std::printf("inference       8-bit integers on the CPU, ranges %s of %d crops (%s)\n", m.int8.rangesFrom.c_str(),
                 m.int8.crops, m.int8.calibratedOn.c_str());
   }
+  if (m.bfloat16) std::printf("inference       bfloat16 on CPUs that compute it, else float32\n");
   for (const auto& [key, value] : m.metrics) std::printf("metric          %s = %.4f\n", key.c_str(), value);
 }
 
@@ -82,8 +84,9 @@ void addModelCommand(CLI::App& app) {
                   "Choose the threshold anew on these validation pairs (needs --cache), with the bundle's settings");
   cmd->add_option("--precision", args->precision,
                   "int8: embed in 8-bit integers on the CPU, calibrated on photos of --cache (a residual net of "
-                  "ours); float32: drop that")
-      ->check(CLI::IsMember({"int8", "float32"}));
+                  "ours); bfloat16: embed in bfloat16 on CPUs that compute it (AVX512_BF16 or AMX), any network; "
+                  "float32: neither")
+      ->check(CLI::IsMember({"int8", "bfloat16", "float32"}));
   cmd->add_option("--calibration-crops", args->calibrationCrops,
                   "Photos --precision int8 measures (with --check-crops, at most three quarters of the cache's "
                   "photos of the people the model trained on)")
@@ -115,7 +118,15 @@ void addModelCommand(CLI::App& app) {
     const bool oldMirror = bundle.metadata.input.mirrorAverage;
     if (!args->name.empty()) bundle.metadata.name = args->name;
     if (!args->mirror.empty()) bundle.metadata.input.mirrorAverage = parseOnOff(args->mirror);
-    if (args->precision == "float32") bundle.metadata.int8 = {};
+    if (!args->precision.empty()) {
+      bundle.metadata.int8 = {};
+      bundle.metadata.bfloat16 = args->precision == "bfloat16";
+    }
+    if (bundle.metadata.bfloat16) {
+      if (const std::string why = bfloat16Unsupported(); !why.empty()) {
+        std::printf("note: on this machine the model embeds in float32: %s\n", why.c_str());
+      }
+    }
     if (args->precision == "int8") {
       // After the mirror setting: calibration embeds as the bundle will.
       configureTorchThreads();

@@ -67,6 +67,7 @@ Int8CacheOutcome calibrateInt8OnCache(const BundleFile& bundle, const FaceCache&
   BundleFile integerBundle = bundle, floatBundle = bundle;
   integerBundle.metadata.int8 = out.calibration;
   floatBundle.metadata.int8 = {};
+  integerBundle.metadata.bfloat16 = floatBundle.metadata.bfloat16 = false;  // compared with float32 itself
   const auto integers = Embedder::fromBundle(integerBundle, DevicePreference::Cpu);
   const auto floats = Embedder::fromBundle(floatBundle, DevicePreference::Cpu);
   const std::vector<std::uint8_t> checkBytes = packedCrops(cache, checkFaces);

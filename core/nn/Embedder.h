@@ -69,7 +69,8 @@ class Embedder {
 
   const BundleMetadata& metadata() const;
   /// "int8" when the bundle's 8-bit calibration is in use (on the CPU, with
-  /// an integer engine), else "float32".
+  /// an integer engine), "bfloat16" when the bundle asks for it and the CPU
+  /// computes it (BFloat16Inference.h), else "float32".
   std::string precision() const;
   /// "cpu" or "cuda:0".
   std::string deviceName() const;

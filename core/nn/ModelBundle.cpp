@@ -28,7 +28,7 @@ std::uint64_t getLe(const std::uint8_t* p, int bytes) {
 
 std::string modelIdOf(const std::string& weights) { return fnv1aHex(weights.data(), weights.size()); }
 
-std::string modelIdOf(const std::string& weights, const InputSpec& input, const Int8Calibration& int8) {
+std::string modelIdOf(const std::string& weights, const InputSpec& input, const Int8Calibration& int8, bool bfloat16) {
   // Bundles without these settings keep the id of their weights alone,
   // which is what every bundle had before the settings existed.
   std::string identity = weights;
@@ -42,6 +42,7 @@ std::string modelIdOf(const std::string& weights, const InputSpec& input, const 
                       int8.biasCorrections.size() * sizeof(float));
     }
   }
+  if (bfloat16) identity += "\nbfloat16";
   return modelIdOf(identity);
 }
 
@@ -70,6 +71,7 @@ std::string BundleMetadata::toJson() const {
                  {"ranges_from", int8.rangesFrom}};
     if (!int8.biasCorrections.empty()) j["int8"]["bias_corrections"] = int8.biasCorrections;
   }
+  if (bfloat16) j["precision"] = "bfloat16";
   j["metrics"] = metrics;
   return j.dump(2);
 }
@@ -127,6 +129,10 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
       if (const auto c = q->find("bias_corrections"); c != q->end()) m.int8.biasCorrections = c->get<std::vector<float>>();
       if (m.int8.ranges.size() % 2 != 0) throw Error("the 8-bit calibration's ranges do not come in pairs");
     }
+    const std::string precision = j.value("precision", "");
+    if (!precision.empty() && precision != "bfloat16") throw Error("unknown precision '" + precision + "'");
+    m.bfloat16 = precision == "bfloat16";
+    if (m.bfloat16 && !m.int8.empty()) throw Error("a model cannot embed both in bfloat16 and in 8-bit integers");
     m.metrics = j.value("metrics", std::map<std::string, double>{});
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed model description: ") + e.what());
@@ -136,7 +142,8 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
 }
 
 void writeBundle(const std::string& path, BundleFile& bundle) {
-  bundle.metadata.modelId = modelIdOf(bundle.weights, bundle.metadata.input, bundle.metadata.int8);
+  bundle.metadata.modelId =
+      modelIdOf(bundle.weights, bundle.metadata.input, bundle.metadata.int8, bundle.metadata.bfloat16);
   const std::string json = bundle.metadata.toJson();
   std::string out(kMagic, sizeof kMagic);
   putLe(out, kVersion, 4);

@@ -113,6 +113,11 @@ struct BundleMetadata {
   TrainingSummary training;
   ModelSource source;
   Int8Calibration int8;
+  /// Embed in bfloat16 on CPUs that compute it natively (`siamese model
+  /// --precision bfloat16`; see nn/BFloat16Inference.h). No calibration:
+  /// every weight and activation keeps float32's range with 8 bits of
+  /// mantissa. Never together with int8.
+  bool bfloat16 = false;
   std::map<std::string, double> metrics;
 
   std::string toJson() const;
@@ -137,9 +142,10 @@ BundleFile parseBundle(const std::vector<std::uint8_t>& bytes, const std::string
 /// A stable id for a set of weights (16 hex digits of a 64-bit FNV-1a hash).
 std::string modelIdOf(const std::string& weights);
 /// The id of a bundle: of its weights, and of the settings that change its
-/// embeddings (mirror averaging, 8-bit inference and its calibration), so
+/// embeddings (mirror averaging, 8-bit inference and its calibration, bfloat16), so
 /// galleries embedded one way are never matched against embeddings made
 /// another way.
-std::string modelIdOf(const std::string& weights, const InputSpec& input, const Int8Calibration& int8 = {});
+std::string modelIdOf(const std::string& weights, const InputSpec& input, const Int8Calibration& int8 = {},
+                      bool bfloat16 = false);
 
 }  // namespace siamese

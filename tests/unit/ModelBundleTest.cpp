@@ -74,6 +74,27 @@ TEST(ModelBundle, AnInt8CalibrationComesBackAndGivesTheBundleItsOwnId) {
   EXPECT_TRUE(back.int8.biasCorrections.empty());
 }
 
+TEST(ModelBundle, BFloat16ComesBackAndGivesTheBundleItsOwnId) {
+  test::ScratchDir dir;
+  BundleFile b = sampleBundle();
+  writeBundle(dir.file("float.siamese"), b);
+  const std::string floatId = b.metadata.modelId;
+  b.metadata.bfloat16 = true;
+  writeBundle(dir.file("bfloat16.siamese"), b);
+  EXPECT_NE(b.metadata.modelId, floatId) << "bfloat16 embeddings differ from float32 ones";
+  EXPECT_TRUE(readBundle(dir.file("bfloat16.siamese")).metadata.bfloat16);
+  EXPECT_FALSE(readBundle(dir.file("float.siamese")).metadata.bfloat16);
+  // A description asking for both precisions is refused, saying so.
+  b.metadata.int8.ranges = {-1.f, 1.f};
+  writeBundle(dir.file("both.siamese"), b);
+  try {
+    readBundle(dir.file("both.siamese"));
+    ADD_FAILURE() << "a bundle in bfloat16 and 8-bit integers at once was read";
+  } catch (const FileError& e) {
+    EXPECT_TRUE(test::contains(e.what(), "both in bfloat16 and in 8-bit integers")) << e.what();
+  }
+}
+
 TEST(ModelBundle, CropRecipeAndSourceComeBackAndOldBundlesReadAsTemplateCrops) {
   test::ScratchDir dir;
   BundleFile b = sampleBundle();
