@@ -89,6 +89,8 @@ quantization_aware() {
 # epochs 4-18 (the first three adapt to the new scale). The rule, fixed
 # before scoring: score it only if each student's validation loss beats the
 # fourth stage's (0.1743 and 0.1674). Then both precisions are scored.
+# Run on 2026-12-06 and stopped after 5 epochs, unscored: 0.1779 / 0.1768,
+# the second no better than at its third epoch (BENCHMARKS.md's student section).
 larger_input() {
   local half size=$1
   train_halves "${FROM_AVERAGED:-models/benchmark}/student-HALF-averaged.siamese" "$size" 18 0.000125 4 10 \
