@@ -19,6 +19,7 @@
 #include "data/FaceCache.h"
 #include "eval/Int8CacheCalibration.h"
 #include "eval/Protocols.h"
+#include "nn/BFloat16Inference.h"
 #include "nn/Embedder.h"
 
 namespace siamese::ui {
@@ -40,6 +41,12 @@ QString kindOf(const QString& path, const BundleMetadata& m, const QString& ship
 std::string whyNoInt8Copy(const BundleMetadata& m) {
   if (std::string why = int8Unsupported(m.network); !why.empty()) return why;
   return m.int8.empty() ? std::string() : "this model already embeds in 8-bit integers";
+}
+
+// Why a model gets no bfloat16 copy here ("" when it can).
+std::string whyNoBFloat16Copy(const BundleMetadata& m) {
+  if (std::string why = bfloat16Unsupported(); !why.empty()) return why;
+  return m.bfloat16 ? "this model already embeds in bfloat16" : std::string();
 }
 
 QString architectureOf(const BundleMetadata& m) {
@@ -123,6 +130,12 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
   m_int8->setToolTip(tr("A copy of a residual net of ours (such as a distilled student) that embeds in 8-bit integers "
                         "on the CPU, about three times as fast; calibrated on a face cache holding photos of the people "
                         "it trained on"));
+  m_bfloat16 = new QPushButton(tr("bfloat16 copy"));
+  m_bfloat16->setToolTip(cpuComputesBFloat16()
+                             ? tr("A copy of any model, the face tower too, that embeds in bfloat16 on this CPU: about "
+                                  "twice as fast, its embeddings a hair from float32's (nothing to calibrate)")
+                             : QString::fromStdString(bfloat16Unsupported()));
+  m_bfloat16->setEnabled(cpuComputesBFloat16());
   m_adapt = new QPushButton(tr("Adapt the active model to my people…"));
   m_delete = new QPushButton(tr("Delete"));
   m_result = new QLabel;
@@ -130,7 +143,7 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
   m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
   auto* buttons = new QHBoxLayout;
-  for (QPushButton* b : {m_activate, m_inspect, m_compare, m_int8, m_adapt, m_delete}) buttons->addWidget(b);
+  for (QPushButton* b : {m_activate, m_inspect, m_compare, m_int8, m_bfloat16, m_adapt, m_delete}) buttons->addWidget(b);
   buttons->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -161,10 +174,18 @@ ModelsHub::ModelsHub(StudioSession& session, QWidget* parent) : QWidget(parent),
       m_result->setText(tr("Select the model to copy in 8-bit integers."));
       return;
     }
-    if (refusedInIntegers(path)) return;  // before asking for a cache
+    if (refusedCopy(path, whyNoInt8Copy)) return;  // before asking for a cache
     const QString cache = QFileDialog::getOpenFileName(this, tr("Face cache to calibrate on (photos of the people it trained on)"),
                                                        QString(), tr("Face caches (*.cache)"));
     if (!cache.isEmpty()) makeInt8Copy(path, cache);
+  });
+  connect(m_bfloat16, &QPushButton::clicked, this, [this] {
+    const QString path = selectedPath();
+    if (path.isEmpty()) {
+      m_result->setText(tr("Select the model to copy in bfloat16."));
+      return;
+    }
+    makeBFloat16Copy(path);
   });
   connect(&m_session, &StudioSession::modelReady, this, [this] { show(); });
   connect(&m_session, &StudioSession::modelChanged, this, &ModelsHub::refresh);  // the active one is always listed
@@ -309,22 +330,68 @@ void ModelsHub::compare(const QString& first, const QString& second, const QStri
       [this, text](const QString& error) { m_result->setText(error.isEmpty() ? *text : error); });
 }
 
-bool ModelsHub::refusedInIntegers(const QString& path) {
+bool ModelsHub::refusedCopy(const QString& path, std::string (*why)(const BundleMetadata&)) {
   if (m_copying) {
-    m_result->setText(tr("An 8-bit copy is being made; wait for it to finish."));
+    m_result->setText(tr("A copy is being made; wait for it to finish."));
     return true;
   }
   const auto it = listed(path);
   if (it == m_models.end()) return false;  // not read yet: the worker will say
-  const std::string why = whyNoInt8Copy(it->metadata);
-  if (!why.empty()) m_result->setText(QString::fromStdString(why));
-  return !why.empty();
+  const std::string reason = why(it->metadata);
+  if (!reason.empty()) m_result->setText(QString::fromStdString(reason));
+  return !reason.empty();
+}
+
+QString ModelsHub::writeCopy(BundleFile& bundle, const QString& path, const QString& folder, const QString& suffix) {
+  const QString base = QFileInfo(path).completeBaseName();
+  bundle.metadata.name = (bundle.metadata.name.empty() ? base.toStdString() : bundle.metadata.name) + ", " + suffix.toStdString();
+  // Never over another model: -int8, then -int8-2, -int8-3…
+  QString target = folder + "/" + base + "-" + suffix + ".siamese";
+  for (int n = 2; QFileInfo::exists(target); ++n) target = folder + "/" + base + QString("-%1-%2.siamese").arg(suffix).arg(n);
+  writeBundle(target.toStdString(), bundle);
+  return target;
+}
+
+void ModelsHub::copyFinished(const QString& written, const QString& text, const QString& error) {
+  m_copying = false;
+  m_int8->setEnabled(true);
+  m_bfloat16->setEnabled(cpuComputesBFloat16());
+  m_result->setText(error.isEmpty() ? text : error);
+  if (!error.isEmpty()) return;
+  m_selectAfterScan = written;
+  refresh();
+}
+
+bool ModelsHub::makeBFloat16Copy(const QString& path, const QString& intoFolder) {
+  if (refusedCopy(path, whyNoBFloat16Copy)) return false;
+  m_copying = true;
+  m_int8->setEnabled(false);
+  m_bfloat16->setEnabled(false);
+  m_result->setText(tr("Writing a bfloat16 copy of %1…").arg(QFileInfo(path).fileName()));
+  const QString folder = intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
+  auto written = std::make_shared<QString>();
+  auto text = std::make_shared<QString>();
+  m_session.inBackground(
+      this,
+      [path, folder, written, text] {
+        BundleFile bundle = readBundle(path.toStdString());
+        if (const std::string why = whyNoBFloat16Copy(bundle.metadata); !why.empty()) throw Error(why);
+        bundle.metadata.int8 = {};  // bfloat16 instead
+        bundle.metadata.bfloat16 = true;
+        *written = writeCopy(bundle, path, folder, "bf16");
+        *text = QObject::tr("Wrote %1 (model id %2): bfloat16 on this CPU. Make it active to use it; the gallery is "
+                            "then embedded for it.")
+                    .arg(*written, QString::fromStdString(bundle.metadata.modelId));
+      },
+      [this, written, text](const QString& error) { copyFinished(*written, *text, error); });
+  return true;
 }
 
 bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, const QString& intoFolder) {
-  if (refusedInIntegers(path)) return false;
+  if (refusedCopy(path, whyNoInt8Copy)) return false;
   m_copying = true;  // one copy at a time: two could pick the same free name
   m_int8->setEnabled(false);
+  m_bfloat16->setEnabled(false);
   m_result->setText(tr("Calibrating %1 for 8-bit integers on %2…").arg(QFileInfo(path).fileName(), cachePath));
   const QString folder = intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
   auto written = std::make_shared<QString>();
@@ -338,29 +405,16 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
         const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, Int8CacheOptions{});
         bundle.metadata.int8 = outcome.calibration;
         bundle.metadata.bfloat16 = false;  // integers instead
-        const QString base = QFileInfo(path).completeBaseName();
-        bundle.metadata.name = (bundle.metadata.name.empty() ? base.toStdString() : bundle.metadata.name) + ", int8";
-        // Never over another model: -int8, then -int8-2, -int8-3…
-        QString target = folder + "/" + base + "-int8.siamese";
-        for (int n = 2; QFileInfo::exists(target); ++n) target = folder + "/" + base + QString("-int8-%1.siamese").arg(n);
-        writeBundle(target.toStdString(), bundle);
-        *written = target;
+        *written = writeCopy(bundle, path, folder, "int8");
         *text = QObject::tr("Wrote %1 (model id %2): 8-bit integers on the CPU, calibrated on %3.")
-                    .arg(target, QString::fromStdString(bundle.metadata.modelId),
+                    .arg(*written, QString::fromStdString(bundle.metadata.modelId),
                          QString::fromStdString(outcome.calibration.calibratedOn));
         if (outcome.check) {
           *text += QObject::tr(" Against float32, other photos of the same people: %1.")
                        .arg(QString::fromStdString(describeAgreement(*outcome.check)));
         }
       },
-      [this, written, text](const QString& error) {
-        m_copying = false;
-        m_int8->setEnabled(true);
-        m_result->setText(error.isEmpty() ? *text : error);
-        if (!error.isEmpty()) return;
-        m_selectAfterScan = *written;
-        refresh();
-      });
+      [this, written, text](const QString& error) { copyFinished(*written, *text, error); });
   return true;
 }
 

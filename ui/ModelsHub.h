@@ -4,7 +4,8 @@
 // it was trained on and what it started from, and its figures from its
 // card; actions to make one active (the gallery is then embedded for it),
 // open it in Inspect, compare two on a data set, adapt the active one to
-// the gallery's people, make an 8-bit copy of a residual net, and delete
+// the gallery's people, make an 8-bit copy of a residual net or a bfloat16
+// copy of any model, and delete
 // one the user made. Bundles are read on
 // workers, never on the GUI thread.
 
@@ -57,6 +58,11 @@ class ModelsHub : public QWidget {
   /// or already does; for a model not listed the worker finds that out and
   /// resultText() says it.
   bool makeInt8Copy(const QString& path, const QString& cachePath, const QString& folder = {});
+  /// Writes a copy of the model that embeds in bfloat16 on this CPU (on a
+  /// worker), into `folder` as makeInt8Copy does. False at once (saying
+  /// why) when a copy is being made, when this CPU does not compute
+  /// bfloat16, or when a listed model already embeds in it.
+  bool makeBFloat16Copy(const QString& path, const QString& folder = {});
   QString resultText() const;
 
   /// Every folder a model may be in, and the models found there.
@@ -75,9 +81,15 @@ class ModelsHub : public QWidget {
   QStringList selectedPaths() const;
   /// The listed model at `path`, or m_models.end().
   QVector<ModelEntry>::iterator listed(const QString& path);
-  /// True (and says why) when a copy is being made, or a listed model
-  /// cannot run in 8-bit integers or already does.
-  bool refusedInIntegers(const QString& path);
+  /// True (and says why) when a copy is being made, or `why` gives a
+  /// reason for a listed model (cannot run in 8-bit integers, already
+  /// embeds in bfloat16...).
+  bool refusedCopy(const QString& path, std::string (*why)(const BundleMetadata&));
+  /// Writes `bundle` into `folder` as <path's name>-<suffix>.siamese, or
+  /// -<suffix>-2, -3… when that is taken (never over another model).
+  static QString writeCopy(BundleFile& bundle, const QString& path, const QString& folder, const QString& suffix);
+  /// Done on the GUI thread when a copy's worker ends.
+  void copyFinished(const QString& written, const QString& text, const QString& error);
 
   StudioSession& m_session;
   QTableWidget* m_table;
@@ -86,13 +98,14 @@ class ModelsHub : public QWidget {
   QPushButton* m_inspect;
   QPushButton* m_compare;
   QPushButton* m_int8;
+  QPushButton* m_bfloat16;
   QPushButton* m_adapt;
   QPushButton* m_delete;
   QVector<ModelEntry> m_models;
   bool m_scanning = false;
   bool m_rescan = false;  ///< asked for while a scan ran
   QString m_selectAfterScan;  ///< a model just written, selected once the scan lists it
-  bool m_copying = false;  ///< an 8-bit copy is being made
+  bool m_copying = false;  ///< an 8-bit or bfloat16 copy is being made
 };
 
 }  // namespace siamese::ui

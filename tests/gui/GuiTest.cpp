@@ -37,6 +37,8 @@
 #include "gallery/Enrolment.h"
 #include "live/SyntheticScene.h"
 #include "live/VideoFileWriter.h"
+#include "nn/BFloat16Inference.h"
+#include "nn/Embedder.h"
 #include "nn/Int8Inference.h"
 #include "support/TestSupport.h"
 #include "vision/CvInterop.h"
@@ -441,6 +443,39 @@ TEST_F(Gui, InspectTabShowsTheBundleAndItsCurves) {
   test::writeText(m_dir.file("broken.siamese"), "not a model");
   EXPECT_FALSE(inspect->openBundle(QString::fromStdString(m_dir.file("broken.siamese"))));
   EXPECT_TRUE(inspect->metadataText().contains("Cannot open this model"));
+}
+
+TEST_F(Gui, ModelsHubMakesABFloat16CopyOfAnyModelWhereTheCpuComputesIt) {
+  ui::ModelsHub* hub = m_window->modelsHub();
+  const std::string student = std::string(SIAMESE_MODELS_DIR) + "/benchmark/student-1-5-averaged.siamese";
+  const QString folder = QString::fromStdString(m_dir.file("halves"));
+  std::filesystem::create_directories(folder.toStdString());
+  ASSERT_TRUE(hub->makeBFloat16Copy(QString::fromStdString(student), folder));
+  if (!cpuComputesBFloat16()) {
+    // The worker reads the model and refuses, naming the missing instructions.
+    ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("bfloat16 instructions"); }, 60000))
+        << hub->resultText().toStdString();
+    EXPECT_FALSE(std::filesystem::exists(m_dir.file("halves/student-1-5-averaged-bf16.siamese")));
+    return;
+  }
+  EXPECT_FALSE(hub->makeBFloat16Copy(QString::fromStdString(student), folder)) << "one copy at a time";
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().startsWith("Wrote"); }, 60000)) << hub->resultText().toStdString();
+  const BundleMetadata floats = readBundle(student).metadata;
+  const BundleMetadata halves = readBundle(m_dir.file("halves/student-1-5-averaged-bf16.siamese")).metadata;
+  EXPECT_TRUE(halves.bfloat16);
+  EXPECT_NE(halves.modelId, floats.modelId) << "a gallery embedded in float32 would not be re-embedded";
+  EXPECT_TRUE(hub->resultText().contains(QString::fromStdString(halves.modelId))) << hub->resultText().toStdString();
+  EXPECT_TRUE(test::contains(halves.name, "bf16")) << halves.name;
+  // It embeds in bfloat16 once loaded.
+  EXPECT_EQ(Embedder::fromBundle(readBundle(m_dir.file("halves/student-1-5-averaged-bf16.siamese")), DevicePreference::Cpu)
+                ->precision(),
+            "bfloat16");
+  // A second copy takes the next free name; a bfloat16 model is not copied again.
+  ASSERT_TRUE(hub->makeBFloat16Copy(QString::fromStdString(student), folder));
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("-bf16-2.siamese"); }, 60000)) << hub->resultText().toStdString();
+  hub->makeBFloat16Copy(QString::fromStdString(m_dir.file("halves/student-1-5-averaged-bf16.siamese")), folder);
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("already embeds in bfloat16"); }, 60000))
+      << hub->resultText().toStdString();
 }
 
 TEST_F(Gui, ModelsHubMakesAnEightBitCopyAndSaysWhatItCosts) {
