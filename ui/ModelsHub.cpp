@@ -40,12 +40,14 @@ QString kindOf(const QString& path, const BundleMetadata& m, const QString& ship
 // model before it asks for a cache, and the worker any other once read.
 std::string whyNoInt8Copy(const BundleMetadata& m) {
   if (std::string why = int8Unsupported(m.network); !why.empty()) return why;
+  if (m.bfloat16) return "this model embeds in bfloat16: copy the float32 model it was made from";
   return m.int8.empty() ? std::string() : "this model already embeds in 8-bit integers";
 }
 
 // Why a model gets no bfloat16 copy here ("" when it can).
 std::string whyNoBFloat16Copy(const BundleMetadata& m) {
   if (std::string why = bfloat16Unsupported(); !why.empty()) return why;
+  if (!m.int8.empty()) return "this model embeds in 8-bit integers: copy the float32 model it was made from";
   return m.bfloat16 ? "this model already embeds in bfloat16" : std::string();
 }
 
@@ -376,7 +378,6 @@ bool ModelsHub::makeBFloat16Copy(const QString& path, const QString& intoFolder)
       [path, folder, written, text] {
         BundleFile bundle = readBundle(path.toStdString());
         if (const std::string why = whyNoBFloat16Copy(bundle.metadata); !why.empty()) throw Error(why);
-        bundle.metadata.int8 = {};  // bfloat16 instead
         bundle.metadata.bfloat16 = true;
         *written = writeCopy(bundle, path, folder, "bf16");
         *text = QObject::tr("Wrote %1 (model id %2): bfloat16 on this CPU. Make it active to use it; the gallery is "
@@ -404,7 +405,6 @@ bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, cons
         const FaceCache cache = FaceCache::load(cachePath.toStdString());
         const Int8CacheOutcome outcome = calibrateInt8OnCache(bundle, cache, Int8CacheOptions{});
         bundle.metadata.int8 = outcome.calibration;
-        bundle.metadata.bfloat16 = false;  // integers instead
         *written = writeCopy(bundle, path, folder, "int8");
         *text = QObject::tr("Wrote %1 (model id %2): 8-bit integers on the CPU, calibrated on %3.")
                     .arg(*written, QString::fromStdString(bundle.metadata.modelId),

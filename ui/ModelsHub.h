@@ -60,8 +60,10 @@ class ModelsHub : public QWidget {
   bool makeInt8Copy(const QString& path, const QString& cachePath, const QString& folder = {});
   /// Writes a copy of the model that embeds in bfloat16 on this CPU (on a
   /// worker), into `folder` as makeInt8Copy does. False at once (saying
-  /// why) when a copy is being made, when this CPU does not compute
-  /// bfloat16, or when a listed model already embeds in it.
+  /// why) when a copy is being made, or when the list shows the model and
+  /// this CPU does not compute bfloat16 or the model already embeds in
+  /// bfloat16 or in 8-bit integers; for a model not listed the worker
+  /// finds that out and resultText() says it.
   bool makeBFloat16Copy(const QString& path, const QString& folder = {});
   QString resultText() const;
 

@@ -11,9 +11,14 @@
 
 namespace siamese {
 
-/// Whether this CPU has bfloat16 dot products (AVX512_BF16 or AMX-BF16),
-/// which oneDNN's bfloat16 convolutions run on. Elsewhere oneDNN emulates
-/// them, slower than float32, so a bfloat16 bundle embeds in float32 there.
+/// Whether this CPU has bfloat16 dot products (AVX512_BF16; CPUs with AMX
+/// have them too), which oneDNN's bfloat16 convolutions run on. Elsewhere
+/// oneDNN emulates them, slower than float32, so a bfloat16 bundle embeds
+/// in float32 there. Having them is not the whole story: on these AMD EPYC
+/// cores bfloat16 embeds about twice as fast as float32, but on a Xeon
+/// without AMX an earlier session measured oneDNN's bfloat16 training
+/// convolutions at half float32's speed (train/Trainer.h). So bfloat16 is
+/// the user's choice per model, checked with `siamese bench embedding`.
 bool cpuComputesBFloat16();
 
 /// Empty when a bfloat16 bundle embeds in bfloat16 on this machine;

@@ -100,10 +100,11 @@ struct Embedder::Impl {
   std::vector<float> headWeights;
   float headBias = 0;
   /// Batches go in channels-last (NHWC), so oneDNN skips reordering every
-  /// layer's activations to and from its own layout. Only for the face
-  /// tower: on these CPUs it embeds 12-20% faster at batch 8 and 64 that
-  /// way (`siamese bench embedding`, two rounds), while our own networks
-  /// were as fast or slower (the default convnet 10-20% slower at batch 1).
+  /// layer's activations to and from its own layout. For the face tower
+  /// and for every network in bfloat16: in float32 the tower embeds 12-20%
+  /// faster at batch 8 and 64 that way on these CPUs (`siamese bench
+  /// embedding`, two rounds), while our own networks were as fast or slower
+  /// (the default convnet 10-20% slower at batch 1).
   bool channelsLast = false;
   bool splitBatches = false;  ///< setBatchSplitBetweenThreads
   std::unique_ptr<detail::OneThreadWorker> helper;  ///< embeds the second half of a split batch
@@ -118,8 +119,12 @@ struct Embedder::Impl {
   torch::Tensor embedConformed(const torch::Tensor& input) {
     const bool mirror = metadata.input.mirrorAverage;
     if (bfloat16) {
+      // The network normalises its output in bfloat16; normalised again in
+      // float32, the embedding is of unit length to float32's precision.
       const auto forward = [this](const torch::Tensor& batch) {
-        return model.net->forward(batch.to(torch::kBFloat16)).to(torch::kFloat);
+        const torch::Tensor out = model.net->forward(batch.to(torch::kBFloat16)).to(torch::kFloat);
+        if (!metadata.network.l2Normalize) return out;
+        return torch::nn::functional::normalize(out, torch::nn::functional::NormalizeFuncOptions().dim(1));
       };
       return detail::embedImages(forward, metadata.network.l2Normalize, input, mirror);
     }
@@ -193,6 +198,9 @@ std::unique_ptr<Embedder> Embedder::load(const std::string& bundlePath, DevicePr
 
 std::unique_ptr<Embedder> Embedder::fromBundle(const BundleFile& bundle, DevicePreference device,
                                                const std::string& origin) {
+  if (bundle.metadata.bfloat16 && !bundle.metadata.int8.empty()) {
+    throw FileError(origin, "the model asks to embed both in bfloat16 and in 8-bit integers");
+  }
   auto impl = std::make_unique<Impl>();
   impl->metadata = bundle.metadata;
   impl->model = detail::makeModel(bundle.metadata.network, bundle.metadata.distance == "koch");

@@ -142,6 +142,9 @@ BundleMetadata BundleMetadata::fromJson(const std::string& text) {
 }
 
 void writeBundle(const std::string& path, BundleFile& bundle) {
+  if (bundle.metadata.bfloat16 && !bundle.metadata.int8.empty()) {
+    throw FileError(path, "a model cannot embed both in bfloat16 and in 8-bit integers");
+  }
   bundle.metadata.modelId =
       modelIdOf(bundle.weights, bundle.metadata.input, bundle.metadata.int8, bundle.metadata.bfloat16);
   const std::string json = bundle.metadata.toJson();

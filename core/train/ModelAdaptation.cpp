@@ -292,6 +292,10 @@ AdaptationResult adaptModel(const std::string& modelPath, double thresholdInForc
   CheckSet before(*base, cache, refs, probeFaces);
   const double validationFar = CheckSet::acceptedShare(before.nearestDistances(validationImpostors), thresholdInForce);
   result.before = before.check(before.nearestDistances(checkImpostors), thresholdInForce);
+  // A model in bfloat16 stays in bfloat16 (nothing to calibrate), so that
+  // before and after are measured alike; one in 8-bit integers comes out
+  // in float32, to calibrate anew.
+  trained.bundle.metadata.bfloat16 = base->metadata().bfloat16;
   auto adapted = Embedder::fromBundle(trained.bundle, DevicePreference::Auto, "the adapted model");
   CheckSet after(*adapted, cache, refs, probeFaces);
   const double threshold = thresholdAccepting(after.nearestDistances(validationImpostors), validationFar);

@@ -24,6 +24,7 @@
 #include "common/Error.h"
 #include "eval/CropMatch.h"
 #include "eval/Metrics.h"
+#include "nn/BFloat16Inference.h"
 #include "nn/Embedder.h"
 #include "nn/TensorHeap.h"
 #include "nn/detail/Int8ResidualNet.h"
@@ -864,10 +865,7 @@ TrainResult Run::run() {
 
 }  // namespace
 
-bool cpuBfloat16Supported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512bf16");
-}
+bool cpuBfloat16Supported() { return cpuComputesBFloat16(); }
 
 TrainOptions::Precision parsePrecision(const std::string& name) {
   if (name == "float32") return TrainOptions::Precision::Float32;

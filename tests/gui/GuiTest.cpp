@@ -476,6 +476,11 @@ TEST_F(Gui, ModelsHubMakesABFloat16CopyOfAnyModelWhereTheCpuComputesIt) {
   hub->makeBFloat16Copy(QString::fromStdString(m_dir.file("halves/student-1-5-averaged-bf16.siamese")), folder);
   ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("already embeds in bfloat16"); }, 60000))
       << hub->resultText().toStdString();
+  // Nor is it calibrated for 8-bit integers: that is for the float32 model.
+  hub->makeInt8Copy(QString::fromStdString(m_dir.file("halves/student-1-5-averaged-bf16.siamese")),
+                    QString::fromStdString(m_dir.file("no.cache")), folder);
+  ASSERT_TRUE(waitFor([&] { return hub->resultText().contains("copy the float32 model"); }, 60000))
+      << hub->resultText().toStdString();
 }
 
 TEST_F(Gui, ModelsHubMakesAnEightBitCopyAndSaysWhatItCosts) {
