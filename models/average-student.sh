@@ -81,7 +81,7 @@ quantization_aware() {
 }
 [ "${QAT:-0}" = 1 ] && { quantization_aware; exit 0; }
 
-# INPUT=96: the averaged students at a larger input, as run on 2026-12-06.
+# LARGER_INPUT=96: the averaged students at a larger input, as run on 2026-12-06.
 # A residual net of ours pools its last features to 4x4 at 80 px and at
 # 96 px alike, so the same weights run at 96 px (`--init ... --input-size
 # 96`): 18 epochs of 120 steps at the fourth stage's constant 0.000125 and
@@ -102,7 +102,7 @@ larger_input() {
   score "$size"
   score "$size-int8"
 }
-[ -n "${INPUT:-}" ] && { larger_input "$INPUT"; exit 0; }
+[ -n "${LARGER_INPUT:-}" ] && { larger_input "$LARGER_INPUT"; exit 0; }
 
 stage "$FROM/student-HALF-stage3.siamese" averaged 2 "weights averaged"
 
