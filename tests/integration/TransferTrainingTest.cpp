@@ -98,6 +98,23 @@ class TransferTraining : public ::testing::Test {
     return changed;
   }
 
+  /// A gallery of six AT&T people (s1..s6), four photos each, enrolled
+  /// for the tower in `<name>.db`; its path.
+  static std::string attGallery(const std::string& name) {
+    const std::string people = s_dir->file(name + "-people");
+    for (int person = 1; person <= 6; ++person) {
+      const std::string who = "s" + std::to_string(person);
+      std::filesystem::create_directories(people + "/" + who);
+      for (int photo = 1; photo <= 4; ++photo) {
+        std::filesystem::create_symlink(test::data("att_faces/" + who + "/" + std::to_string(photo) + ".pgm"),
+                                        people + "/" + who + "/" + std::to_string(photo) + ".pgm");
+      }
+    }
+    const std::string galleryPath = s_dir->file(name + ".db");
+    test::runCli("gallery --gallery " + galleryPath + " --model " + test::faceTower() + " add-folder " + people);
+    return galleryPath;
+  }
+
   static std::unique_ptr<test::ScratchDir> s_dir;
   static std::unique_ptr<BundleFile> s_tower;
   static std::unique_ptr<FaceCache> s_cache;
@@ -383,19 +400,7 @@ TEST_F(TransferTraining, AStudentDistilledFromTheTowerReproducesItsDistancesOnPe
 }
 
 TEST_F(TransferTraining, AdaptationRefusesToDeployAModelThatScoresWorse) {
-  // A gallery of six AT&T people, four photos each, enrolled for the tower.
-  const std::string people = s_dir->file("people");
-  for (int person = 1; person <= 6; ++person) {
-    const std::string name = "s" + std::to_string(person);
-    std::filesystem::create_directories(people + "/" + name);
-    for (int photo = 1; photo <= 4; ++photo) {
-      std::filesystem::create_symlink(test::data("att_faces/" + name + "/" + std::to_string(photo) + ".pgm"),
-                                      people + "/" + name + "/" + std::to_string(photo) + ".pgm");
-    }
-  }
-  const std::string galleryPath = s_dir->file("adapt.db");
-  test::runCli("gallery --gallery " + galleryPath + " --model " + test::faceTower() + " add-folder " + people);
-  GalleryStore store(galleryPath);
+  GalleryStore store(attGallery("adapt"));
   const std::size_t embeddedBefore = store.embeddings(s_tower->metadata.modelId).size();
   ASSERT_GE(embeddedBefore, 20u);
 
@@ -426,6 +431,26 @@ TEST_F(TransferTraining, AdaptationRefusesToDeployAModelThatScoresWorse) {
 // Impostor crops cut with another margin than the gallery's would be packed
 // with them under the gallery's settings and pass every later check: the
 // adaptation refuses them first, naming both paddings.
+TEST_F(TransferTraining, AdaptingABFloat16ModelKeepsItInBFloat16) {
+  // Nothing to calibrate, so the adapted model embeds as the one it came
+  // from, and its check is measured as the model's before it was.
+  BundleFile halves = *s_tower;
+  halves.metadata.bfloat16 = true;
+  const std::string halvesPath = s_dir->file("tower-bf16.siamese");
+  writeBundle(halvesPath, halves);
+  GalleryStore store(attGallery("adapt-bf16"));
+  GalleryAdaptationOptions options;  // a head on the frozen tower, briefly: only the bundle's settings matter
+  options.impostorCache = s_dir->file("att-chip.cache");
+  options.adaptation.epochs = 1;
+  options.adaptation.stepsPerEpoch = 3;
+  options.adaptation.workDir = s_dir->path();
+  const GalleryAdaptationResult r = adaptGalleryModel(store, halvesPath, halves.metadata.threshold.value, options);
+  EXPECT_TRUE(r.adaptation.adapted.metadata.bfloat16);
+  EXPECT_TRUE(r.adaptation.adapted.metadata.int8.empty());
+  EXPECT_EQ(Embedder::fromBundle(r.adaptation.adapted, DevicePreference::Cpu)->precision(),
+            Embedder::fromBundle(halves, DevicePreference::Cpu)->precision());
+}
+
 TEST(ModelAdaptation, ImpostorsCutWithAnotherPaddingAreRefused) {
   test::ScratchDir dir;
   const auto cacheWithPadding = [&](const std::string& name, float padding) {
