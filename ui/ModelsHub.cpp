@@ -354,6 +354,14 @@ QString ModelsHub::writeCopy(BundleFile& bundle, const QString& path, const QStr
   return target;
 }
 
+QString ModelsHub::startCopy(const QString& message, const QString& intoFolder) {
+  m_copying = true;  // one copy at a time: two could pick the same free name
+  m_int8->setEnabled(false);
+  m_bfloat16->setEnabled(false);
+  m_result->setText(message);
+  return intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
+}
+
 void ModelsHub::copyFinished(const QString& written, const QString& text, const QString& error) {
   m_copying = false;
   m_int8->setEnabled(true);
@@ -366,11 +374,7 @@ void ModelsHub::copyFinished(const QString& written, const QString& text, const 
 
 bool ModelsHub::makeBFloat16Copy(const QString& path, const QString& intoFolder) {
   if (refusedCopy(path, whyNoBFloat16Copy)) return false;
-  m_copying = true;
-  m_int8->setEnabled(false);
-  m_bfloat16->setEnabled(false);
-  m_result->setText(tr("Writing a bfloat16 copy of %1…").arg(QFileInfo(path).fileName()));
-  const QString folder = intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
+  const QString folder = startCopy(tr("Writing a bfloat16 copy of %1…").arg(QFileInfo(path).fileName()), intoFolder);
   auto written = std::make_shared<QString>();
   auto text = std::make_shared<QString>();
   m_session.inBackground(
@@ -390,11 +394,8 @@ bool ModelsHub::makeBFloat16Copy(const QString& path, const QString& intoFolder)
 
 bool ModelsHub::makeInt8Copy(const QString& path, const QString& cachePath, const QString& intoFolder) {
   if (refusedCopy(path, whyNoInt8Copy)) return false;
-  m_copying = true;  // one copy at a time: two could pick the same free name
-  m_int8->setEnabled(false);
-  m_bfloat16->setEnabled(false);
-  m_result->setText(tr("Calibrating %1 for 8-bit integers on %2…").arg(QFileInfo(path).fileName(), cachePath));
-  const QString folder = intoFolder.isEmpty() ? QString::fromStdString(userDataDir()) + "/models" : intoFolder;
+  const QString folder =
+      startCopy(tr("Calibrating %1 for 8-bit integers on %2…").arg(QFileInfo(path).fileName(), cachePath), intoFolder);
   auto written = std::make_shared<QString>();
   auto text = std::make_shared<QString>();
   m_session.inBackground(

@@ -90,6 +90,9 @@ class ModelsHub : public QWidget {
   /// Writes `bundle` into `folder` as <path's name>-<suffix>.siamese, or
   /// -<suffix>-2, -3… when that is taken (never over another model).
   static QString writeCopy(BundleFile& bundle, const QString& path, const QString& folder, const QString& suffix);
+  /// Marks a copy as being made (its buttons off, `message` shown) and
+  /// returns the folder it goes into: `intoFolder`, or the user's models.
+  QString startCopy(const QString& message, const QString& intoFolder);
   /// Done on the GUI thread when a copy's worker ends.
   void copyFinished(const QString& written, const QString& text, const QString& error);
 

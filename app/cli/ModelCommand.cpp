@@ -84,7 +84,7 @@ void addModelCommand(CLI::App& app) {
                   "Choose the threshold anew on these validation pairs (needs --cache), with the bundle's settings");
   cmd->add_option("--precision", args->precision,
                   "int8: embed in 8-bit integers on the CPU, calibrated on photos of --cache (a residual net of "
-                  "ours); bfloat16: embed in bfloat16 on CPUs that compute it (AVX512_BF16 or AMX), any network; "
+                  "ours); bfloat16: embed in bfloat16 on CPUs that compute it (AVX512_BF16), any network; "
                   "float32: neither")
       ->check(CLI::IsMember({"int8", "bfloat16", "float32"}));
   cmd->add_option("--calibration-crops", args->calibrationCrops,

@@ -35,12 +35,12 @@ std::string torchVersion() { return TORCH_VERSION; }
 
 std::string autoDeviceName() { return detail::chooseDevice(true, false).str(); }
 
+namespace {
+
 /// The folded network's convolutions and linear layers in bfloat16, the
 /// convolutions' weights channels-last. Their members are cast, not their
 /// registered parameters: folding the batch norms left the folded weights
 /// and biases in the members (Networks.cpp's foldInto).
-namespace {
-
 void castToBFloat16(torch::nn::Module& net) {
   torch::NoGradGuard noGrad;
   for (const auto& module : net.modules(/*include_self=*/false)) {

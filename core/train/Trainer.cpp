@@ -247,7 +247,7 @@ void Run::checkPrecision() const {
       return;
     case TrainOptions::Precision::Bfloat16:
       if (m_config.quantizationAware) throw Error(kRoundingInFloat32);
-      if (m_device.is_cpu() && !cpuBfloat16Supported()) {
+      if (m_device.is_cpu() && !cpuComputesBFloat16()) {
         throw Error("bfloat16 training needs a CPU with AVX-512 BF16 instructions, which this one lacks");
       }
       return;
@@ -864,8 +864,6 @@ TrainResult Run::run() {
 }
 
 }  // namespace
-
-bool cpuBfloat16Supported() { return cpuComputesBFloat16(); }
 
 TrainOptions::Precision parsePrecision(const std::string& name) {
   if (name == "float32") return TrainOptions::Precision::Float32;

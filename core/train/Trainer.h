@@ -131,7 +131,7 @@ struct TrainOptions {
   /// The network's forward pass in 16-bit floats under LibTorch's autocast
   /// (convolutions and linear layers in 16 bits; the loss, the gradients'
   /// sums and the optimiser's weights in float32). Bfloat16: on the CPU it
-  /// needs AVX-512 BF16 (cpuBfloat16Supported(); refused elsewhere), and
+  /// needs AVX-512 BF16 (cpuComputesBFloat16() in nn/BFloat16Inference.h; refused elsewhere), and
   /// is off by default there: without AMX, oneDNN 2.6's bfloat16
   /// convolutions ran at about half the speed of its float32 ones on this
   /// Xeon (ONEDNN_VERBOSE), so the convnet and the tower trained 20-35%
@@ -162,10 +162,6 @@ struct TrainOptions {
 /// "float32", "bfloat16", "float16" and back; throws Error on another name.
 TrainOptions::Precision parsePrecision(const std::string& name);
 std::string precisionName(TrainOptions::Precision precision);
-
-/// Whether this CPU has bfloat16 dot products (AVX-512 BF16), which
-/// oneDNN's bfloat16 kernels need to be worth running.
-bool cpuBfloat16Supported();
 
 /// Trains, validates each epoch, keeps the best weights and derives the
 /// threshold. A resumed run reaches the same weights as an uninterrupted

@@ -13,6 +13,7 @@
 #include "data/FaceCache.h"
 #include "data/PairBuilder.h"
 #include "eval/Protocols.h"
+#include "nn/BFloat16Inference.h"
 #include "nn/Embedder.h"
 #include "nn/WinogradConvolutions.h"
 #include "prep/FacePreparer.h"
@@ -429,7 +430,7 @@ TEST_F(Training, Bfloat16AutocastLearnsAsMuchAsFloat32) {
   config.threads = 1;
   TrainOptions bfloat16;
   bfloat16.precision = TrainOptions::Precision::Bfloat16;
-  if (!cpuBfloat16Supported()) {
+  if (!cpuComputesBFloat16()) {
     try {
       trainSiamese(*s_cache, data(), config, bfloat16);
       FAIL() << "bfloat16 training ran on a CPU without AVX-512 BF16";
